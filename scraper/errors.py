@@ -1,0 +1,35 @@
+"""The errors that cross module boundaries, each with the exit code the CLI turns it into."""
+
+from __future__ import annotations
+
+
+class ScrapeError(Exception):
+    """A failure the user should read: one line, saying what happened and what to do."""
+
+    exit_code = 1
+
+
+class UsageError(ScrapeError):
+    """The user's input (an identifier, a path, an option) is not acceptable."""
+
+    exit_code = 2
+
+
+class NotFound(ScrapeError):
+    """The site answered 404 for something the user named."""
+
+
+class Blocked(ScrapeError):
+    """The site refused us: a login wall, a 401/403, or a challenge page instead of data."""
+
+
+class FetchError(ScrapeError):
+    """The network or the server failed, even after retries."""
+
+
+class ParseError(ScrapeError):
+    """A page is not what its parser expects (a layout change, or the wrong kind of page)."""
+
+    def __init__(self, site: str, url: str, missing: str) -> None:
+        self.site, self.url, self.missing = site, url, missing
+        super().__init__(f"{site}: cannot parse {url}: {missing}")

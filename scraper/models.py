@@ -1,0 +1,74 @@
+"""The shapes that cross modules: what a site module produces and the archive stores."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from scraper.timeparse import When
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """One HTTP request a site module asks for, and which of its parsers reads the answer."""
+
+    url: str
+    parser: str
+    method: str = "GET"
+    params: tuple[tuple[str, str], ...] = ()
+    json: dict | None = None
+
+    @property
+    def key(self) -> tuple:
+        """Identity of the request, used to notice a crawl that goes round in circles."""
+        return (self.method, self.url, self.params)
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    id: str
+    site: str
+    handle: str
+    kind: str
+    display_name: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Film:
+    id: str
+    site: str
+    title: str
+    year: int | None
+    kind: str
+    url: str | None = None
+    site_film_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    id: str
+    site: str
+    profile_id: str | None
+    film_id: str
+    rating: float | None
+    rating_raw: str | None
+    text: str | None
+    text_original: str | None
+    when: When
+    url: str | None = None
+    reviewer_name: str | None = None
+    publication: str | None = None
+    sentiment: str | None = None
+    source: str | None = None
+
+
+@dataclass(slots=True)
+class Page:
+    """Everything one response held, plus the request for the page after it (None when last)."""
+
+    url: str
+    fetched_at: str
+    profiles: list[Profile] = field(default_factory=list)
+    films: list[Film] = field(default_factory=list)
+    reviews: list[Review] = field(default_factory=list)
+    next: Request | None = None

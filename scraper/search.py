@@ -1,0 +1,43 @@
+"""Full-text search over review text and film titles, forgiving of whatever a user types."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import sqlite_utils
+
+_SQL = """
+SELECT r.id, r.site, r.profile_id, f.title, f.year, f.kind, r.rating, r.rating_raw,
+       r.created_at, r.created_at_precision, r.url,
+       snippet(reviews_fts, -1, '[', ']', '…', 16) AS snippet
+FROM reviews_fts
+JOIN reviews r ON r.rowid = reviews_fts.rowid
+JOIN films f ON f.id = r.film_id
+WHERE reviews_fts MATCH :query
+ORDER BY bm25(reviews_fts), r.created_at DESC
+LIMIT :limit
+"""
+
+
+def search(db: sqlite_utils.Database, query: str, *, limit: int = 20) -> list[dict]:
+    """Best matches first. FTS syntax works ("exact phrase", OR, prefix*); a query that is not
+    valid FTS (an unbalanced quote, a lone "-") is searched as plain words instead."""
+    if not query.strip():
+        return []
+    try:
+        return _run(db, query, limit)
+    except sqlite3.OperationalError:
+        pass
+    try:
+        return _run(db, as_plain_words(query), limit)
+    except sqlite3.OperationalError:  # only words no tokenizer keeps, such as a lone quote
+        return []
+
+
+def as_plain_words(query: str) -> str:
+    """Each word as an FTS5 string, so no character in it can be read as syntax."""
+    return " ".join('"' + word.replace('"', '""') + '"' for word in query.split())
+
+
+def _run(db: sqlite_utils.Database, query: str, limit: int) -> list[dict]:
+    return list(db.query(_SQL, {"query": query, "limit": limit}))

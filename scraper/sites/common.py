@@ -1,0 +1,88 @@
+"""Small helpers every site's parsers share: reading bodies and building records."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from scraper import text as textmod
+from scraper.errors import ParseError
+from scraper.models import Review
+from scraper.timeparse import When
+
+_YEAR = re.compile(r"\b(18[89]\d|19\d\d|20\d\d)\b")
+
+
+def load_json(site: str, body: bytes, url: str) -> dict:
+    """The JSON object in `body`, or a ParseError that says what came instead."""
+    stripped = body.lstrip()
+    if stripped[:1] == b"<":
+        raise ParseError(site, url, "JSON data (the server sent an HTML page instead)")
+    try:
+        data = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ParseError(site, url, f"valid JSON ({exc})") from None
+    if not isinstance(data, dict):
+        raise ParseError(site, url, "a JSON object at the top level")
+    return data
+
+
+def html_tree(body: bytes) -> LexborHTMLParser:
+    return LexborHTMLParser(textmod.decode(body))
+
+
+def meta(tree: LexborHTMLParser, prop: str) -> str | None:
+    node = tree.css_first(f'meta[property="{prop}"]') or tree.css_first(f'meta[name="{prop}"]')
+    return node.attributes.get("content") if node else None
+
+
+def node_text(node: LexborNode | None) -> str | None:
+    if node is None:
+        return None
+    value = node.text(deep=True).strip()
+    return value or None
+
+
+def year_in(value: object) -> int | None:
+    """The release year in "2019", 2019, "2021, Season 1"; None for "" or 0."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if value > 1800 else None
+    match = _YEAR.search(str(value or ""))
+    return int(match[1]) if match else None
+
+
+def require(site: str, url: str, value: object, what: str):
+    """`value`, or a ParseError naming `what` when it is missing or empty."""
+    if value in (None, "", [], {}):
+        raise ParseError(site, url, what)
+    return value
+
+
+def review(
+    *,
+    id: str,
+    site: str,
+    profile_id: str | None,
+    film_id: str,
+    text: str | None,
+    when: When,
+    rating: float | None,
+    rating_raw: str | None,
+    **extra: object,
+) -> Review:
+    """A Review whose searchable `text` is the cleaned form of what the site gave."""
+    original = text if text and text.strip() else None
+    return Review(
+        id=id,
+        site=site,
+        profile_id=profile_id,
+        film_id=film_id,
+        rating=rating,
+        rating_raw=rating_raw,
+        text=textmod.plain(original),
+        text_original=original,
+        when=when,
+        **extra,
+    )

@@ -1,0 +1,138 @@
+"""Rotten Tomatoes (and Flixster, its predecessor for audience ratings).
+
+Three kinds of people have reviews here, each with its own identifier and listing:
+- critics: /critics/<slug>/movies, public; the page embeds the first 50 reviews as JSON and
+  /napi/critics/<slug>/movies?after=<cursor> serves the rest;
+- audience profiles (2023+): /profiles/<handle>, whose ratings come from
+  POST /napi/profiles/ratings/<handle>/movie and /tv and need the user's logged-in session;
+- legacy profiles: /user/id/<digits>, via GET /napi/userProfile/movieRatings/<id>.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from urllib.parse import quote, urlsplit
+
+from scraper.models import Request
+from scraper.sites.rottentomatoes.api import (
+    PAGE_SIZE,
+    parse_critic_api,
+    parse_critic_page,
+    parse_legacy_ratings,
+    parse_profile_ratings,
+)
+from scraper.sites.rottentomatoes.flixster import parse_flixster_ratings
+from scraper.sites.rottentomatoes.pages import parse_flixster_movie_page, parse_movie_page
+from scraper.sites.rottentomatoes.records import SITE, SITE_URL
+
+NAME = SITE
+HOSTS = ("www.rottentomatoes.com", "rottentomatoes.com")
+FORMS = (
+    "https://www.rottentomatoes.com/critics/<slug>/movies  or  rottentomatoes:critic/<slug>",
+    "https://www.rottentomatoes.com/profiles/<handle>  or  rottentomatoes:<handle>",
+    "https://www.rottentomatoes.com/user/id/<digits>  or  rottentomatoes:user/<digits>",
+)
+# (identifier, the handle it names): the registry test checks each resolves to itself.
+EXAMPLES = (
+    ("https://www.rottentomatoes.com/critics/rain-jokinen/movies", "critic/rain-jokinen"),
+    ("https://www.rottentomatoes.com/critics/rain-jokinen", "critic/rain-jokinen"),
+    ("https://rottentomatoes.com/critic/rain-jokinen/", "critic/rain-jokinen"),
+    ("rottentomatoes:critic/rain-jokinen", "critic/rain-jokinen"),
+    ("https://www.rottentomatoes.com/profiles/GeDt0zCK1fenF8NT", "GeDt0zCK1fenF8NT"),
+    ("rottentomatoes:GeDt0zCK1fenF8NT", "GeDt0zCK1fenF8NT"),
+    ("https://www.rottentomatoes.com/user/id/976284330", "user/976284330"),
+    ("https://www.rottentomatoes.com/user/id/976284330/ratings", "user/976284330"),
+    ("rottentomatoes:user/976284330", "user/976284330"),
+    ("rottentomatoes:user/id/976284330", "user/976284330"),
+)
+
+_SLUG = r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}"
+_URL_PATTERNS = (
+    re.compile(rf"^/critics?/(?P<critic>{_SLUG})(?:/(?:movies|tv|reviews)?)?/?$"),
+    re.compile(rf"^/profiles/(?P<profile>{_SLUG})(?:/[A-Za-z-]*)?/?$"),
+    re.compile(r"^/user/id/(?P<user>\d{1,20})(?:/[A-Za-z-]*)?/?$"),
+)
+_HANDLE_PATTERNS = (
+    re.compile(rf"^critics?/(?P<critic>{_SLUG})$"),
+    re.compile(r"^user/(?:id/)?(?P<user>\d{1,20})$"),
+    re.compile(rf"^(?P<profile>{_SLUG})$"),
+)
+
+PARSERS = {
+    "critic_page": parse_critic_page,
+    "critic_api": parse_critic_api,
+    "profile_ratings": parse_profile_ratings,
+    "legacy_ratings": parse_legacy_ratings,
+    "movie_page": parse_movie_page,
+    "flixster_ratings": parse_flixster_ratings,
+    "flixster_movie_page": parse_flixster_movie_page,
+}
+
+
+def root() -> str:
+    """Where requests go: the real site, or a mirror/test server named by the environment."""
+    return os.environ.get("SCRAPE_ROTTENTOMATOES_ROOT", SITE_URL).rstrip("/")
+
+
+def owns_host(host: str) -> bool:
+    return host.lower() in HOSTS or host.lower() == urlsplit(root()).netloc.lower()
+
+
+def handle_from_url(url: str) -> str | None:
+    """The canonical handle a profile URL names, or None when the path is not a profile."""
+    return _first_match(_URL_PATTERNS, urlsplit(url).path)
+
+
+def handle_from_text(text: str) -> str | None:
+    """The canonical handle for "critic/<slug>", "user/<digits>" or "<handle>"."""
+    return _first_match(_HANDLE_PATTERNS, text)
+
+
+def first_request(handle: str) -> Request:
+    base = root()
+    if handle.startswith("critic/"):
+        return Request(
+            f"{base}/critics/{quote(handle.removeprefix('critic/'))}/movies", "critic_page"
+        )
+    if handle.startswith("user/"):
+        return Request(
+            f"{base}/napi/userProfile/movieRatings/{handle.removeprefix('user/')}", "legacy_ratings"
+        )
+    return Request(
+        f"{base}/napi/profiles/ratings/{quote(handle)}/movie",
+        "profile_ratings",
+        "POST",
+        (("pagecount", PAGE_SIZE),),
+    )
+
+
+def sniff(body: bytes) -> str | None:
+    """Which parser reads a saved page or response, judged from its content alone."""
+    head = body[:400_000]
+    if b'id="reviews-json"' in head:
+        return "critic_page"
+    if b"mop-audience-reviews" in head:
+        return "movie_page"
+    if b"flixster.com" in head and b'id="user-reviews"' in head:
+        return "flixster_movie_page"
+    if head.lstrip()[:1] != b"{":
+        return None
+    if b"/napi/profiles/ratings/" in head:
+        return "profile_ratings"
+    if b'"ratingsType"' in head or b'"fullTitle"' in head:
+        return "legacy_ratings"
+    if b'"lastUpdated"' in head and b'"movie"' in head:
+        return "flixster_ratings"
+    if b'"mediaTitle"' in head and b'"reviews"' in head:
+        return "critic_api"
+    return None
+
+
+def _first_match(patterns: tuple[re.Pattern, ...], text: str) -> str | None:
+    for pattern in patterns:
+        match = pattern.match(text)
+        if match:
+            kind, value = next((k, v) for k, v in match.groupdict().items() if v)
+            return {"critic": f"critic/{value}", "user": f"user/{value}"}.get(kind, value)
+    return None

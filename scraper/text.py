@@ -1,0 +1,42 @@
+"""Text as sites serve it (bytes in odd encodings, HTML fragments, mojibake) made plain."""
+
+from __future__ import annotations
+
+import re
+
+import ftfy
+from selectolax.lexbor import LexborHTMLParser
+from w3lib.encoding import html_to_unicode
+
+# Some Flixster-era reviews went through UTF-8 -> Latin-1 -> ASCII transliteration, so "é"
+# (C3 A9) became "Ã©" and then "Ã (C)". Putting the © back lets ftfy undo the rest.
+_TRANSLITERATED = re.compile(r"([ÃÂ]) ?\((C|R)\)")
+_SYMBOL = {"C": "©", "R": "®"}
+_TAG = re.compile(r"<(?:br|p|div|/?[a-z][a-z0-9]*(?:\s[^<>]*)?/?)>", re.I)
+_BLOCK_BREAK = re.compile(r"<\s*(?:br\s*/?|/p|/div)\s*>", re.I)
+
+
+def decode(body: bytes, content_type: str | None = None) -> str:
+    """Bytes of a page as text, with the encoding chosen the way a browser would."""
+    _, text = html_to_unicode(content_type, body)
+    return text
+
+
+def repair(text: str) -> str:
+    """Undo mojibake, including the transliterated kind ftfy cannot see on its own."""
+    text = _TRANSLITERATED.sub(lambda m: m[1] + _SYMBOL[m[2]], text)
+    return ftfy.fix_text(text, normalization="NFC", uncurl_quotes=False)
+
+
+def plain(raw: str | None) -> str | None:
+    """Review text for reading and search: HTML removed, mojibake repaired, blank -> None."""
+    if raw is None:
+        return None
+    text = raw
+    if _TAG.search(text):
+        text = _BLOCK_BREAK.sub("\n", text)
+        text = LexborHTMLParser(f"<body>{text}</body>").body.text(separator="")
+    text = repair(text).replace("\xa0", " ")
+    text = "\n".join(line.strip() for line in text.strip().splitlines())
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text or None

@@ -1,0 +1,152 @@
+"""Turn the many ways sites write a date into a best estimate plus the bounds it is sure of.
+
+Sites say "1 year", "41 minutes ago", "Jul 24, 2023" or give epoch milliseconds. Only the last is
+an instant; the others are ranges, and the archive keeps the range so that later observations can
+narrow it (see `intersect`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+
+@dataclass(frozen=True, slots=True)
+class When:
+    """A point in time as well as we know it: estimate within [earliest, latest], all UTC."""
+
+    at: datetime | None = None
+    earliest: datetime | None = None
+    latest: datetime | None = None
+    # How the site gave it: "exact", "day" (a calendar date) or "relative" ("5 years ago").
+    precision: str | None = None
+
+    @property
+    def exact(self) -> bool:
+        return self.at is not None and self.earliest == self.latest == self.at
+
+
+UNKNOWN = When()
+
+_UNITS = {
+    "second": relativedelta(seconds=1),
+    "minute": relativedelta(minutes=1),
+    "hour": relativedelta(hours=1),
+    "day": relativedelta(days=1),
+    "week": relativedelta(weeks=1),
+    "month": relativedelta(months=1),
+    "year": relativedelta(years=1),
+}
+_RELATIVE = re.compile(
+    r"^\s*(?P<n>\d+|an?|one)\s+(?P<unit>second|minute|hour|day|week|month|year)s?(?:\s+ago)?\s*$",
+    re.IGNORECASE,
+)
+_DAY_FORMATS = ("%b %d, %Y", "%B %d, %Y", "%Y-%m-%d", "%m/%d/%Y", "%d %b %Y")
+# A calendar date written by a site in its own zone covers these UTC instants: zones run from
+# UTC-12 to UTC+14, so the local day D spans [D 00:00 - 14h, D+1 00:00 + 12h] in UTC.
+_ZONE_EAST, _ZONE_WEST = timedelta(hours=14), timedelta(hours=12)
+
+
+def exact(moment: datetime) -> When:
+    moment = _utc(moment)
+    return When(moment, moment, moment, "exact")
+
+
+def from_epoch_ms(ms: int | float | str) -> When:
+    return exact(datetime.fromtimestamp(int(ms) / 1000, tz=UTC))
+
+
+def from_iso(text: str) -> When:
+    """An ISO 8601 instant; one without a zone is taken as UTC (RT's cursors write it so)."""
+    return exact(datetime.fromisoformat(text.strip().replace("Z", "+00:00")))
+
+
+def from_relative(text: str, fetched_at: datetime) -> When | None:
+    """ "5 years ago" seen at `fetched_at`: sites round ages down, so the true age lies in
+    [5 years, 6 years). Returns None when the text is not a relative age."""
+    stripped = text.strip().lower()
+    if stripped in ("just now", "now", "moments ago", "a few seconds ago"):
+        stripped = "0 minutes ago"
+    elif stripped == "yesterday":
+        stripped = "1 day ago"
+    match = _RELATIVE.match(stripped)
+    if not match:
+        return None
+    n = match["n"]
+    count = 1 if n in ("a", "an", "one") else int(n)
+    unit = _UNITS[match["unit"].lower()]
+    fetched_at = _utc(fetched_at)
+    latest = fetched_at - unit * count
+    earliest = fetched_at - unit * (count + 1)
+    return When(earliest + (latest - earliest) / 2, earliest, latest, "relative")
+
+
+def from_day(text: str) -> When | None:
+    """A calendar date without a time ("Jul 24, 2023"); None when it is not one."""
+    for fmt in _DAY_FORMATS:
+        try:
+            day = datetime.strptime(text.strip(), fmt).replace(tzinfo=UTC)
+        except ValueError:
+            continue
+        return When(
+            day + timedelta(hours=12),
+            day - _ZONE_EAST,
+            day + timedelta(days=1) + _ZONE_WEST,
+            "day",
+        )
+    return None
+
+
+def parse(text: str | None, fetched_at: datetime) -> When:
+    """Whatever form `text` has; UNKNOWN when it is empty or unrecognised."""
+    if not text or not text.strip():
+        return UNKNOWN
+    relative = from_relative(text, fetched_at)
+    if relative:
+        return relative
+    day = from_day(text)
+    if day:
+        return day
+    try:
+        return from_iso(text)
+    except ValueError:
+        return UNKNOWN
+
+
+def intersect(old: When, new: When) -> When:
+    """Combine two observations of the same moment: the overlap of their bounds.
+
+    An exact time beats a range; when two ranges do not overlap (the site changed the item), the
+    newer observation wins.
+    """
+    if new.exact or old.earliest is None or old.latest is None:
+        return new
+    if old.exact or new.earliest is None or new.latest is None:
+        return old
+    earliest, latest = max(old.earliest, new.earliest), min(old.latest, new.latest)
+    if earliest > latest:
+        return new
+    return When(earliest + (latest - earliest) / 2, earliest, latest, new.precision)
+
+
+def to_iso(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    spec = "milliseconds" if moment.microsecond else "seconds"
+    return _utc(moment).isoformat(timespec=spec).replace("+00:00", "Z")
+
+
+def from_row(
+    at: str | None, earliest: str | None, latest: str | None, precision: str | None
+) -> When:
+    def read(value: str | None) -> datetime | None:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
+
+    return When(read(at), read(earliest), read(latest), precision)
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    """The shared corpus; skipped in a user's clone without it, a failure on CI."""
+    if not CORPUS.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"CI is set but the corpus is missing at {CORPUS}")
+        pytest.skip(f"corpus not found at {CORPUS} (it sits beside the project on CI)")
+    return CORPUS
+
+
+@pytest.fixture
+def run_scrape(tmp_path):
+    """Run the real `scrape` command in a child process; returns the CompletedProcess."""
+
+    def run(*args: str, env: dict | None = None, **kwargs) -> subprocess.CompletedProcess:
+        full_env = {k: v for k, v in os.environ.items() if not k.startswith("SCRAPE_")}
+        full_env |= {"SCRAPE_DELAY": "0", **(env or {})}
+        return subprocess.run(
+            [sys.executable, "-m", "scraper", *args],
+            capture_output=True,
+            text=True,
+            env=full_env,
+            cwd=tmp_path,
+            timeout=120,
+            **kwargs,
+        )
+
+    return run

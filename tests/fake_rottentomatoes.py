@@ -1,0 +1,268 @@
+"""A local stand-in for rottentomatoes.com: the real URL scheme and response shapes (as in the
+corpus), served from data the test controls, with several pages and cursors.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import threading
+import zlib
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+
+@dataclass
+class Rating:
+    slug: str
+    title: str
+    year: int
+    score: float | None
+    text: str
+    created_ms: int
+    tv: bool = False
+
+    @property
+    def ems_id(self) -> str:
+        return f"00000000-0000-0000-0000-{zlib.crc32(self.slug.encode()):012d}"
+
+    @property
+    def path(self) -> str:
+        return f"/tv/{self.slug}/s01" if self.tv else f"/m/{self.slug}"
+
+
+@dataclass
+class Site:
+    critics: dict[str, list[Rating]] = field(default_factory=dict)
+    profiles: dict[str, list[Rating]] = field(default_factory=dict)
+    legacy: dict[str, list[Rating]] = field(default_factory=dict)
+    session_cookie: str | None = None
+    page_size: int = 50
+    log: list[str] = field(default_factory=list)
+
+
+def make_ratings(
+    prefix: str, count: int, *, text_every: int = 2, tv_every: int = 0
+) -> list[Rating]:
+    base = 1_690_000_000_000
+    return [
+        Rating(
+            slug=f"{prefix}_film_{i}",
+            title=f"{prefix.title()} Film {i}",
+            year=1990 + i % 30,
+            score=(i % 10 + 1) / 2,
+            text=f"Review number {i} of {prefix}: a lighthouse keeper story"
+            if i % text_every == 0
+            else "",
+            created_ms=base - i * 86_400_000,
+            tv=bool(tv_every) and i % tv_every == 0,
+        )
+        for i in range(count)
+    ]
+
+
+def _cursor(offset: int) -> str:
+    return base64.b64encode(str(offset).encode()).decode()
+
+
+def _offset(cursor: str | None) -> int:
+    return int(base64.b64decode(cursor)) if cursor else 0
+
+
+class Handler(BaseHTTPRequestHandler):
+    site: Site
+
+    def log_message(self, *args) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        self._route("GET")
+
+    def do_POST(self) -> None:
+        self._route("POST")
+
+    def _route(self, method: str) -> None:
+        parts = urlsplit(self.path)
+        query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+        self.site.log.append(f"{method} {self.path}")
+        segments = parts.path.strip("/").split("/")
+        if method == "GET" and segments[0] == "critics" and len(segments) == 3:
+            return self._critic_page(segments[1])
+        if method == "GET" and parts.path.startswith("/napi/critics/"):
+            return self._critic_api(segments[2], query)
+        if method == "POST" and parts.path.startswith("/napi/profiles/ratings/"):
+            return self._profile_api(segments[3], segments[4], query)
+        if method == "GET" and parts.path.startswith("/napi/userProfile/movieRatings/"):
+            return self._legacy_api(segments[3], query)
+        self._send(404, b"<html><body>Not Found</body></html>", "text/html")
+
+    def _critic_page(self, slug: str) -> None:
+        if slug not in self.site.critics:
+            return self._send(404, b"<html>404</html>", "text/html")
+        data = self._critic_json(slug, 0)
+        body = (
+            "<!DOCTYPE html><html><head><title>Critic</title></head><body>"
+            f'<h1 data-qa="critic-name-title">{html.escape(slug.replace("-", " ").title())}</h1>'
+            f'<script id="reviews-json" type="application/json">{json.dumps(data)}</script>'
+            "</body></html>"
+        )
+        self._send(200, body.encode(), "text/html; charset=utf-8")
+
+    def _critic_api(self, slug: str, query: dict) -> None:
+        if slug not in self.site.critics:
+            return self._send(404, b"{}", "application/json")
+        self._json(self._critic_json(slug, _offset(query.get("after"))))
+
+    def _critic_json(self, slug: str, offset: int) -> dict:
+        items = self.site.critics[slug]
+        chunk = items[offset : offset + self.site.page_size]
+        more = offset + self.site.page_size < len(items)
+        return {
+            "api": f"/napi/critics/{slug}/movies",
+            "pageInfo": {
+                "hasNextPage": more,
+                "hasPreviousPage": offset > 0,
+                "endCursor": _cursor(offset + self.site.page_size) if more else None,
+            },
+            "hasReviews": bool(items),
+            "type": "movies",
+            "vanity": slug,
+            "reviews": [
+                {
+                    "tomatometerState": "fresh" if (r.score or 0) >= 3 else "rotten",
+                    "quote": r.text or "(no quote)",
+                    "publicationName": "Local Gazette",
+                    "url": f"https://gazette.example/{r.slug}",
+                    "date": "Jul 24, 2023",
+                    "editReviewUrl": f"/critics/self-submission/movie/{r.ems_id}",
+                    "mediaInfo": str(r.year),
+                    "mediaTitle": r.title,
+                    "mediaUrl": r.path,
+                    "originalScore": f"{r.score:g}/5" if r.score else "",
+                }
+                for r in chunk
+            ],
+        }
+
+    def _profile_api(self, handle: str, kind: str, query: dict) -> None:
+        if handle not in self.site.profiles:
+            return self._send(404, b'{"error":"not found"}', "application/json")
+        if self.site.session_cookie and self.site.session_cookie not in (
+            self.headers.get("Cookie") or ""
+        ):
+            return self._send(403, b'{"error":"login required"}', "application/json")
+        items = [r for r in self.site.profiles[handle] if r.tv == (kind == "tv")]
+        size = int(query.get("pagecount", 20))
+        offset = _offset(query.get("after"))
+        chunk, more = items[offset : offset + size], offset + size < len(items)
+        self._json(
+            {
+                "api": f"/napi/profiles/ratings/{handle}/{kind}",
+                "pageInfo": {
+                    "hasNextPage": more,
+                    "hasPreviousPage": offset > 0,
+                    **({"endCursor": _cursor(offset + size)} if more else {}),
+                    "requestMethod": "POST",
+                },
+                "isUserIdSelf": True,
+                "ratings": [
+                    {
+                        "createTime": r.created_ms,
+                        "review": {
+                            "score": r.score,
+                            "hasReview": bool(r.text),
+                            **({"review": r.text} if r.text else {}),
+                        },
+                        "media": {
+                            "emsId": r.ems_id,
+                            "pageLink": r.path,
+                            "title": r.title,
+                            "type": "TvSeason" if r.tv else "Movie",
+                        },
+                    }
+                    for r in chunk
+                ],
+            }
+        )
+
+    def _legacy_api(self, user_id: str, query: dict) -> None:
+        if user_id not in self.site.legacy:
+            return self._send(404, b'{"error":"not found"}', "application/json")
+        items = self.site.legacy[user_id]
+        start = 0
+        if query.get("endCursor"):
+            last = json.loads(base64.b64decode(query["endCursor"]))["emsId"]
+            start = next(i for i, r in enumerate(items) if r.ems_id == last) + 1
+        chunk = items[start : start + 20]
+        more = start + 20 < len(items)
+        end = chunk[-1] if chunk else None
+        cursor = (
+            base64.b64encode(
+                json.dumps(
+                    {
+                        "realm_userId": f"RT_{user_id}",
+                        "emsId": end.ems_id,
+                        "createDate": "2017-09-04T11:54:25",
+                    }
+                ).encode()
+            ).decode()
+            if end
+            else None
+        )
+        self._json(
+            {
+                "ratingsType": "movie",
+                "pageInfo": {
+                    "hasNextPage": more,
+                    "hasPreviousPage": start > 0,
+                    "endCursor": cursor,
+                },
+                "ratings": [
+                    {
+                        "displayName": "Legacy Person",
+                        "review": {
+                            "age": "5 years",
+                            "score": r.score,
+                            "comment": r.text,
+                            "emsId": r.ems_id,
+                        },
+                        "item": {
+                            "fullTitle": r.title,
+                            "releaseYear": str(r.year),
+                            "emsId": r.ems_id,
+                            "url": r.path,
+                        },
+                    }
+                    for r in chunk
+                ],
+            }
+        )
+
+    def _json(self, data: dict) -> None:
+        self._send(200, json.dumps(data).encode(), "application/json")
+
+    def _send(self, status: int, body: bytes, content_type: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+class FakeRottenTomatoes:
+    def __init__(self, site: Site) -> None:
+        handler = type("BoundHandler", (Handler,), {"site": site})
+        self.site = site
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.root = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> FakeRottenTomatoes:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()

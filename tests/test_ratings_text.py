@@ -1,0 +1,52 @@
+import pytest
+
+from scraper import ratings, text
+
+
+@pytest.mark.parametrize(
+    ("raw", "out_of", "expected"),
+    [
+        (3.5, 5, 7.0),
+        ("3.5", 5, 7.0),
+        ("5.0", 5, 10.0),
+        (0.5, 5, 1.0),
+        ("STAR_3_5", None, 7.0),
+        ("STAR_5", None, 10.0),
+        ("3/4", None, 7.5),
+        ("8/10", None, 8.0),
+        ("3.5/5", None, 7.0),
+        ("3.5 out of 5", None, 7.0),
+        ("B+", None, 7.5),
+        ("A+", None, 10.0),
+        ("F", None, 0.0),
+        ("fresh", None, None),
+        ("rotten", None, None),
+        ("4", None, None),
+        ("", 5, None),
+        (None, 5, None),
+        (6, 5, None),
+        ("11/10", None, None),
+        ("nonsense", None, None),
+    ],
+)
+def test_ratings_on_ten(raw, out_of, expected):
+    assert ratings.to_ten(raw, out_of=out_of) == expected
+
+
+def test_stars_raw():
+    assert ratings.stars_raw("4.0") == "4/5"
+    assert ratings.stars_raw(3.5) == "3.5/5"
+    assert ratings.stars_raw("") is None
+
+
+def test_plain_text_repairs_and_strips():
+    assert text.plain("full of awesome clichÃ (C)s.") == "full of awesome clichés."
+    assert text.plain("donâ€™t") == "don’t"
+    assert text.plain("one<br>two &amp; <i>three</i>") == "one\ntwo & three"
+    assert text.plain("x < y and 3 > 2") == "x < y and 3 > 2"
+    assert text.plain("   ") is None and text.plain(None) is None
+
+
+def test_decode_honours_latin1_declaration():
+    body = '<meta charset="ISO-8859-1"><p>Magalhães</p>'.encode("latin-1")
+    assert "Magalhães" in text.decode(body)

@@ -1,0 +1,109 @@
+"""Every Rotten Tomatoes and Flixster capture in the shared corpus, parsed and checked against
+expected values the project keeps in tests/expected/ (samples checked by hand against the raw
+files)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from scraper import archive, sites, timeparse
+
+EXPECTED = Path(__file__).parent / "expected" / "rottentomatoes"
+CASES = sorted(p.stem for p in EXPECTED.glob("*.json"))
+
+
+def corpus_file(corpus: Path, stem: str) -> Path:
+    (path,) = (corpus / "rottentomatoes").glob(f"{stem}.*")
+    return path
+
+
+def parse_case(corpus: Path, stem: str):
+    expected = json.loads((EXPECTED / f"{stem}.json").read_text())
+    body = corpus_file(corpus, stem).read_bytes()
+    fetched = datetime.fromisoformat(expected["captured_at"].replace("Z", "+00:00"))
+    site, parser = sites.sniff(body)
+    page = sites.parse(site, parser, body, f"file:///corpus/{stem}", fetched)
+    return expected, parser, page
+
+
+def record(page, review) -> dict:
+    row = asdict(review)
+    row.pop("when")
+    row |= {
+        "created_at": timeparse.to_iso(review.when.at),
+        "created_at_earliest": timeparse.to_iso(review.when.earliest),
+        "created_at_latest": timeparse.to_iso(review.when.latest),
+        "created_at_precision": review.when.precision,
+        "film": asdict(next(f for f in page.films if f.id == review.film_id)),
+    }
+    return row
+
+
+def test_every_corpus_file_has_expected_values(corpus):
+    stems = {p.stem for p in (corpus / "rottentomatoes").iterdir()}
+    assert stems == set(CASES)
+
+
+@pytest.mark.parametrize("stem", CASES)
+def test_corpus_file_parses_to_expected(corpus, stem):
+    expected, parser, page = parse_case(corpus, stem)
+    assert parser == expected["parser"]
+    counts = {
+        "profiles": len(page.profiles),
+        "films": len(page.films),
+        "reviews": len(page.reviews),
+        "with_text": sum(1 for r in page.reviews if r.text),
+        "rated": sum(1 for r in page.reviews if r.rating is not None),
+        "tv": sum(1 for f in page.films if f.kind == "tv"),
+        "with_year": sum(1 for f in page.films if f.year),
+    }
+    assert counts == expected["counts"]
+    assert [asdict(p) for p in page.profiles[:2]] == expected["profiles"]
+    assert (page.next is not None) == expected["has_next"]
+    by_id = {r.id: r for r in page.reviews}
+    for sample in expected["samples"]:
+        assert record(page, by_id[sample["id"]]) == sample
+    assert len(by_id) == len(page.reviews), "review ids must be unique within a page"
+    for review in page.reviews:
+        assert review.rating is None or 0 <= review.rating <= 10
+        if review.when.earliest and review.when.latest:
+            assert review.when.earliest <= review.when.at <= review.when.latest
+
+
+def test_cursor_create_date_lies_inside_the_relative_bounds(corpus):
+    """The 2019 and 2020 cursors give the true time of the page's last item; the age the same
+    response shows for it ("1 year") must bound that time, for plausible capture times."""
+    for stem, captured in (
+        ("napi-userprofile-movieratings-2019-page1", "2019-07-05T12:00:00Z"),
+        ("napi-userprofile-movieratings-2020-last", "2020-08-15T12:00:00Z"),
+    ):
+        body = corpus_file(corpus, stem).read_bytes()
+        data = json.loads(body)
+        from scraper.sites.rottentomatoes.api import decode_cursor
+
+        truth = timeparse.from_iso(decode_cursor(data["pageInfo"]["endCursor"])["createDate"]).at
+        age = data["ratings"][-1]["review"]["age"]
+        bounds = timeparse.from_relative(age, timeparse.from_iso(captured).at)
+        assert bounds.earliest <= truth <= bounds.latest, (stem, age, truth, bounds)
+
+
+def test_whole_corpus_archives_and_repairs_mojibake(corpus, tmp_path):
+    db = archive.open_archive(tmp_path / "a.db")
+    total = 0
+    for stem in CASES:
+        _, _, page = parse_case(corpus, stem)
+        total += archive.save_page(db, page).new
+    assert db["reviews"].count == total == 842
+    text, original = db.execute(
+        "select text, text_original from reviews where film_id = ?",
+        ["rottentomatoes:m/the_cabin_in_the_woods"],
+    ).fetchone()
+    assert "clichés" in text and "clichÃ (C)s" in original
+    hits = db.execute("select count(*) from reviews_fts where reviews_fts match 'clichés'")
+    assert hits.fetchone()[0] >= 1
+    assert db.execute("pragma foreign_key_check").fetchall() == []

@@ -1,0 +1,60 @@
+import pytest
+
+from scraper import sites
+from scraper.errors import UsageError
+
+
+@pytest.mark.parametrize(
+    ("site", "ident", "handle"),
+    [(name, ident, handle) for name, m in sites.SITES.items() for ident, handle in m.EXAMPLES],
+)
+def test_every_example_resolves_to_its_own_site(site, ident, handle):
+    assert sites.resolve(ident) == [sites.Target(site, handle)]
+
+
+def test_every_site_declares_examples_forms_and_parsers():
+    for module in sites.SITES.values():
+        assert module.EXAMPLES and module.FORMS and module.PARSERS
+        first = {module.first_request(h).parser for _, h in module.EXAMPLES}
+        assert first <= set(module.PARSERS)
+
+
+def test_bare_handle_needs_site():
+    assert sites.resolve("rain-jokinen", site="rottentomatoes") == [
+        sites.Target("rottentomatoes", "rain-jokinen")
+    ]
+    with pytest.raises(UsageError, match="accepted forms"):
+        sites.resolve("rain-jokinen")
+
+
+def test_person_from_config():
+    people = {"rishi": {"rottentomatoes": "rottentomatoes:critic/rishi-r", "mars": "x"}}
+    assert sites.resolve("rishi", people=people) == [
+        sites.Target("rottentomatoes", "critic/rishi-r")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("ident", "message"),
+    [
+        ("nobody", "accepted forms"),
+        ("https://example.com/critics/x", "no supported site"),
+        ("ftp://www.rottentomatoes.com/critics/x", "not an http"),
+        ("https://www.rottentomatoes.com/m/suzume", "not a profile page"),
+        ("rottentomatoes:critic/../../etc", "characters"),
+        ("rottentomatoes:critic/a%2Fb", "characters"),
+        ("rottentomatoes:a b", "characters"),
+        ("rottentomatoes:a\x00b", "characters"),
+        ("rottentomatoes:" + "a" * 400, "1 to 300"),
+        ("rottentomatoes:critic/a/b", "not a rottentomatoes identifier"),
+        ("rottentomatoes:user/12ab", "not a rottentomatoes identifier"),
+    ],
+)
+def test_bad_identifiers_are_refused_before_any_request(ident, message):
+    with pytest.raises(UsageError, match=message):
+        sites.resolve(ident)
+
+
+def test_sniff_refuses_unknown_content():
+    assert sites.sniff(b'{"hello": 1}') is None
+    assert sites.sniff(b"<html><body>hi</body></html>") is None

@@ -40,6 +40,8 @@ class Site:
     legacy: dict[str, list[Rating]] = field(default_factory=dict)
     session_cookie: str | None = None
     page_size: int = 50
+    # When set, JSON endpoints answer 200 with this HTML (a maintenance or login page).
+    html_instead_of_json: bytes | None = None
     log: list[str] = field(default_factory=list)
 
 
@@ -241,6 +243,8 @@ class Handler(BaseHTTPRequestHandler):
         )
 
     def _json(self, data: dict) -> None:
+        if self.site.html_instead_of_json:
+            return self._send(200, self.site.html_instead_of_json, "text/html")
         self._send(200, json.dumps(data).encode(), "application/json")
 
     def _send(self, status: int, body: bytes, content_type: str) -> None:

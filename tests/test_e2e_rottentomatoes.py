@@ -167,38 +167,18 @@ def test_unknown_profile_is_a_clear_404(site, run_scrape, tmp_path):
     assert len(done.stderr.strip().splitlines()) == 1
 
 
-def test_html_where_json_was_expected_fails_loudly(site, run_scrape, tmp_path):
-    site.site.legacy["123"] = []  # exists, but the handler is swapped to send HTML below
+@pytest.mark.parametrize(
+    ("html", "message"),
+    [
+        (b"<html><body>Maintenance</body></html>", "HTML page instead"),
+        (b'<html><form><input type="password" name="pw"></form></html>', "login page"),
+    ],
+)
+def test_html_where_json_was_expected_fails_loudly(site, run_scrape, tmp_path, html, message):
+    site.site.html_instead_of_json = html
     env = {"SCRAPE_ROTTENTOMATOES_ROOT": site.root}
-    original = site.server.RequestHandlerClass._legacy_api
-
-    def html_instead(self, user_id, query):
-        self._send(200, b"<html><body>Maintenance</body></html>", "text/html")
-
-    site.server.RequestHandlerClass._legacy_api = html_instead
-    try:
-        done = run_scrape(
-            "user", "rottentomatoes:user/123", "--db", str(tmp_path / "a.db"), env=env
-        )
-    finally:
-        site.server.RequestHandlerClass._legacy_api = original
+    db = tmp_path / "a.db"
+    done = run_scrape("user", "rottentomatoes:user/976284330", "--db", str(db), env=env)
     assert done.returncode == 1
-    assert "cannot parse" in done.stderr and "HTML page instead" in done.stderr
-
-
-def test_login_page_instead_of_json_says_log_in(site, run_scrape, tmp_path):
-    env = {"SCRAPE_ROTTENTOMATOES_ROOT": site.root}
-    original = site.server.RequestHandlerClass._legacy_api
-
-    def login_page(self, user_id, query):
-        self._send(200, b'<html><form><input type="password" name="pw"></form></html>', "text/html")
-
-    site.server.RequestHandlerClass._legacy_api = login_page
-    try:
-        done = run_scrape(
-            "user", "rottentomatoes:user/976284330", "--db", str(tmp_path / "a.db"), env=env
-        )
-    finally:
-        site.server.RequestHandlerClass._legacy_api = original
-    assert done.returncode == 1
-    assert "login page" in done.stderr and "--cookies" in done.stderr
+    assert message in done.stderr and "Traceback" not in done.stderr
+    assert query(db, "select count(*) from reviews")[0][0] == 0

@@ -53,6 +53,21 @@ def year_in(value: object) -> int | None:
     return int(match[1]) if match else None
 
 
+def list_field(site: str, url: str, data: dict, key: str) -> list:
+    """data[key] as a list; its absence is a layout change, not an empty profile."""
+    value = data.get(key)
+    if not isinstance(value, list):
+        raise ParseError(site, url, f"the list {key!r}")
+    return value
+
+
+def section(site: str, url: str, tree: LexborHTMLParser, selector: str, what: str) -> LexborNode:
+    node = tree.css_first(selector)
+    if node is None:
+        raise ParseError(site, url, f"{what} ({selector})")
+    return node
+
+
 def require(site: str, url: str, value: object, what: str):
     """`value`, or a ParseError naming `what` when it is missing or empty."""
     if value in (None, "", [], {}):

@@ -15,7 +15,7 @@ from scraper import ratings, timeparse
 from scraper.errors import ParseError
 from scraper.models import Page, Profile, Request
 from scraper.sites import common
-from scraper.sites.rottentomatoes.records import SITE, film, profile_url, root_of
+from scraper.sites.rottentomatoes.records import SITE, film, profile_url, root_of, star_review
 
 PAGE_SIZE = "50"
 _PROFILE_API = re.compile(r"/napi/profiles/ratings/(?P<handle>[^/?#]+)/(?P<kind>movie|tv)\b")
@@ -42,9 +42,7 @@ def parse_profile_ratings(body: bytes, url: str, fetched_at: datetime) -> Page:
     if not match:
         raise ParseError(SITE, url, "the profile handle (neither the URL nor 'api' names it)")
     handle, media_kind = match["handle"], match["kind"]
-    items = data.get("ratings")
-    if items is None:
-        raise ParseError(SITE, url, "'ratings'")
+    items = common.list_field(SITE, url, data, "ratings")
     profile = Profile(f"{SITE}:{handle}", SITE, handle, "audience", url=profile_url(handle))
     page = Page(url=url, fetched_at=timeparse.to_iso(fetched_at), profiles=[profile])
     for item in items:
@@ -55,20 +53,15 @@ def parse_profile_ratings(body: bytes, url: str, fetched_at: datetime) -> Page:
             link, media.get("title") or "", None, media.get("emsId"), kind="tv" if is_tv else None
         )
         page.films.append(record)
-        score = review.get("score")
+        created = item.get("createTime")
         page.reviews.append(
-            common.review(
+            star_review(
                 id=f"{profile.id}/{media.get('emsId') or record.id}",
-                site=SITE,
                 profile_id=profile.id,
-                film_id=record.id,
+                film=record,
+                stars=review.get("score"),
                 text=review.get("review"),
-                when=timeparse.from_epoch_ms(item["createTime"])
-                if item.get("createTime")
-                else timeparse.UNKNOWN,
-                rating=ratings.to_ten(score, out_of=5),
-                rating_raw=ratings.stars_raw(score),
-                url=record.url,
+                when=timeparse.from_epoch_ms(created) if created else timeparse.UNKNOWN,
                 source="napi-profiles-ratings",
             )
         )
@@ -94,9 +87,7 @@ def parse_profile_ratings(body: bytes, url: str, fetched_at: datetime) -> Page:
 def parse_legacy_ratings(body: bytes, url: str, fetched_at: datetime) -> Page:
     """GET /napi/userProfile/movieRatings/<id> in its 2019 and 2020 schemas."""
     data = common.load_json(SITE, body, url)
-    items = data.get("ratings")
-    if items is None:
-        raise ParseError(SITE, url, "'ratings'")
+    items = common.list_field(SITE, url, data, "ratings")
     info = data.get("pageInfo") or {}
     cursor = decode_cursor(info.get("endCursor"))
     match = _LEGACY_API.search(url)
@@ -131,16 +122,13 @@ def parse_legacy_ratings(body: bytes, url: str, fetched_at: datetime) -> Page:
             # The cursor records the exact creation time of the page's last item.
             when = timeparse.from_iso(cursor["createDate"])
         page.reviews.append(
-            common.review(
+            star_review(
                 id=f"{profile.id}/{ems_id or record.id}",
-                site=SITE,
                 profile_id=profile.id,
-                film_id=record.id,
+                film=record,
+                stars=review.get("score"),
                 text=review.get("comment"),
                 when=when,
-                rating=ratings.to_ten(review.get("score"), out_of=5),
-                rating_raw=ratings.stars_raw(review.get("score")),
-                url=record.url,
                 source="napi-userprofile-movieratings",
             )
         )
@@ -156,9 +144,7 @@ def parse_legacy_ratings(body: bytes, url: str, fetched_at: datetime) -> Page:
 def parse_critic_page(body: bytes, url: str, fetched_at: datetime) -> Page:
     """A critic's page (/critics/<slug>/movies) with its embedded <script id="reviews-json">."""
     tree = common.html_tree(body)
-    script = tree.css_first("script#reviews-json")
-    if script is None:
-        raise ParseError(SITE, url, 'the <script id="reviews-json"> block')
+    script = common.section(SITE, url, tree, "script#reviews-json", "the embedded reviews")
     try:
         data = json.loads(script.text())
     except json.JSONDecodeError as exc:
@@ -184,14 +170,13 @@ def _critic_reviews(data: dict, url: str, fetched_at: datetime, name: str | None
     slug = data.get("vanity") or (match["slug"] if match else None)
     if not slug:
         raise ParseError(SITE, url, "the critic's vanity name")
-    if "reviews" not in data:
-        raise ParseError(SITE, url, "'reviews'")
+    items = common.list_field(SITE, url, data, "reviews")
     handle = f"critic/{slug}"
     profile = Profile(
         f"{SITE}:{handle}", SITE, handle, "critic", display_name=name, url=profile_url(handle)
     )
     page = Page(url=url, fetched_at=timeparse.to_iso(fetched_at), profiles=[profile])
-    for item in data["reviews"]:
+    for item in items:
         link = common.require(SITE, url, item.get("mediaUrl"), "mediaUrl of a review")
         ems_id = str(item.get("editReviewUrl") or "").rstrip("/").rsplit("/", 1)[-1] or None
         record = film(

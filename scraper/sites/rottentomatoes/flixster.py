@@ -4,20 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from scraper import ratings, timeparse
-from scraper.errors import ParseError
+from scraper import timeparse
 from scraper.models import Page, Profile
 from scraper.sites import common
 from scraper.sites.rottentomatoes.pages import flixster_film
-from scraper.sites.rottentomatoes.records import SITE, profile_url
+from scraper.sites.rottentomatoes.records import SITE, profile_url, star_review
 
 
 def parse_flixster_ratings(body: bytes, url: str, fetched_at: datetime) -> Page:
     """Ratings with a relative "lastUpdated" ("41 minutes ago"), so bounds come from fetched_at."""
     data = common.load_json(SITE, body, url)
-    items = data.get("ratings")
-    if items is None:
-        raise ParseError(SITE, url, "'ratings'")
+    items = common.list_field(SITE, url, data, "ratings")
     page = Page(url=url, fetched_at=timeparse.to_iso(fetched_at))
     profiles: dict[str, Profile] = {}
     for item in items:
@@ -39,18 +36,14 @@ def parse_flixster_ratings(body: bytes, url: str, fetched_at: datetime) -> Page:
             movie.get("url") or item.get("movieUrl"),
         )
         page.films.append(record)
-        score = item.get("score")
         page.reviews.append(
-            common.review(
+            star_review(
                 id=f"{profiles[handle].id}/flixster/{movie_id}",
-                site=SITE,
                 profile_id=profiles[handle].id,
-                film_id=record.id,
+                film=record,
+                stars=item.get("score"),
                 text=item.get("review"),
                 when=timeparse.parse(item.get("lastUpdated"), fetched_at),
-                rating=ratings.to_ten(score, out_of=5),
-                rating_raw=ratings.stars_raw(score),
-                url=record.url,
                 source="flixster-ratings",
             )
         )

@@ -11,11 +11,11 @@ from datetime import datetime
 
 from selectolax.lexbor import LexborNode
 
-from scraper import ratings, timeparse
+from scraper import timeparse
 from scraper.errors import ParseError
 from scraper.models import Film, Page, Profile
 from scraper.sites import common
-from scraper.sites.rottentomatoes.records import SITE, film, profile_url
+from scraper.sites.rottentomatoes.records import SITE, film, profile_url, star_review
 
 _TITLE_YEAR = re.compile(r"^(?P<title>.*?)\s*\((?P<year>\d{4})\)\s*$")
 _EMS_ID = re.compile(r'fandangoData\s*=\s*\{[^}]*"emsId":"(?P<id>[0-9a-f-]{36})"')
@@ -48,19 +48,16 @@ def parse_movie_page(body: bytes, url: str, fetched_at: datetime) -> Page:
         page.profiles.append(profile)
         stars = _rt_stars(item.css_first(".star-display"))
         page.reviews.append(
-            common.review(
+            star_review(
                 id=f"{profile.id}/{record.site_film_id or record.id}",
-                site=SITE,
                 profile_id=profile.id,
-                film_id=record.id,
+                film=record,
+                stars=stars,
                 text=common.node_text(item.css_first(".mop-audience-reviews__review--comment")),
                 when=timeparse.parse(
                     common.node_text(item.css_first(".mop-audience-reviews__review--duration")),
                     fetched_at,
                 ),
-                rating=ratings.to_ten(stars, out_of=5),
-                rating_raw=ratings.stars_raw(stars),
-                url=record.url,
                 reviewer_name=name,
                 source="movie-page-audience-reviews",
             )
@@ -71,9 +68,7 @@ def parse_movie_page(body: bytes, url: str, fetched_at: datetime) -> Page:
 def parse_flixster_movie_page(body: bytes, url: str, fetched_at: datetime) -> Page:
     """flixster.com/movie/<slug>/: the "Flixster User Reviews" list (ISO-8859-1 pages)."""
     tree = common.html_tree(body)
-    section = tree.css_first("#user-reviews")
-    if section is None:
-        raise ParseError(SITE, url, "the Flixster user reviews block (#user-reviews)")
+    section = common.section(SITE, url, tree, "#user-reviews", "the Flixster user reviews block")
     movie_id = _FLIXSTER_MOVIE_ID.search(common.meta(tree, "al:ios:url") or "")
     if not movie_id:
         raise ParseError(SITE, url, "the Flixster movie id (al:ios:url movieId=)")
@@ -97,16 +92,13 @@ def parse_flixster_movie_page(body: bytes, url: str, fetched_at: datetime) -> Pa
         # Flixster shows no reviewer id or date; name and avatar are all that tell reviewers apart.
         who = hashlib.sha1(f"{name}\n{avatar}".encode()).hexdigest()[:12]
         page.reviews.append(
-            common.review(
+            star_review(
                 id=f"{record.id}/{who}",
-                site=SITE,
                 profile_id=None,
-                film_id=record.id,
+                film=record,
+                stars=stars,
                 text=common.node_text(full),
                 when=timeparse.UNKNOWN,
-                rating=ratings.to_ten(stars, out_of=5),
-                rating_raw=ratings.stars_raw(stars),
-                url=record.url,
                 reviewer_name=name,
                 source="flixster-movie-page",
             )

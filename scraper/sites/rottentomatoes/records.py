@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from scraper.models import Film
+from scraper import ratings
+from scraper.models import Film, Review
+from scraper.sites import common
+from scraper.timeparse import When
 
 SITE = "rottentomatoes"
 SITE_URL = "https://www.rottentomatoes.com"
@@ -47,3 +50,30 @@ def root_of(url: str) -> str:
     """Scheme and host of the page being parsed, so that next-page requests stay on it."""
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme.startswith("http") else SITE_URL
+
+
+def star_review(
+    *,
+    id: str,
+    profile_id: str | None,
+    film: Film,
+    stars: object,
+    text: str | None,
+    when: When,
+    source: str,
+    reviewer_name: str | None = None,
+) -> Review:
+    """An audience rating: half stars out of 5, linked to the film's page."""
+    return common.review(
+        id=id,
+        site=SITE,
+        profile_id=profile_id,
+        film_id=film.id,
+        text=text,
+        when=when,
+        rating=ratings.to_ten(stars, out_of=5),
+        rating_raw=ratings.stars_raw(stars),
+        url=film.url,
+        reviewer_name=reviewer_name,
+        source=source,
+    )

@@ -14,6 +14,7 @@ from pathlib import Path
 import sqlite_utils
 
 from scraper import timeparse
+from scraper.errors import ScrapeError, UsageError
 from scraper.models import Film, Page, Profile, Review
 
 PROFILE_COLUMNS = {
@@ -76,10 +77,11 @@ CONTENT = (
 TIME = ("created_at", "created_at_earliest", "created_at_latest", "created_at_precision")
 
 # sqlite-utils' own FTS triggers fire on every UPDATE; these fire only when indexed text changes,
-# so that a nightly run bumping last_seen_at does not rewrite the whole index.
+# so that a nightly run bumping last_seen_at does not rewrite the whole index. content="reviews"
+# is spelled with double quotes because that is the form Datasette looks for to wire its search.
 FTS_SQL = """
 CREATE VIRTUAL TABLE IF NOT EXISTS reviews_fts USING fts5(
-    film_title, text, content='reviews', content_rowid='rowid',
+    film_title, text, content="reviews", content_rowid="rowid",
     tokenize='unicode61 remove_diacritics 2'
 );
 CREATE TRIGGER IF NOT EXISTS reviews_ai AFTER INSERT ON reviews BEGIN
@@ -112,14 +114,37 @@ class SaveCounts:
         self.unchanged += other.unchanged
 
 
-def open_archive(path: str | Path) -> sqlite_utils.Database:
-    """The archive at `path`, created if needed, in WAL mode so readers never block a backup."""
-    conn = sqlite3.connect(str(path), timeout=30)
-    db = sqlite_utils.Database(conn)
-    conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("PRAGMA busy_timeout = 30000")
-    db.enable_wal()
-    ensure_schema(db)
+def open_archive(path: str | Path, *, write: bool = True) -> sqlite_utils.Database:
+    """The archive at `path`, created if needed, in WAL mode so readers never block a backup.
+
+    With write=False it is opened read-only and must already be an archive: reading commands
+    never add tables to a file that is not one.
+    """
+    if not write:
+        return _open_for_reading(Path(path))
+    try:
+        conn = sqlite3.connect(str(path), timeout=30)
+        db = sqlite_utils.Database(conn)
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA busy_timeout = 30000")
+        db.enable_wal()
+        ensure_schema(db)
+    except sqlite3.Error as exc:
+        raise ScrapeError(f"{path}: cannot open it as an archive ({exc})") from None
+    return db
+
+
+def _open_for_reading(path: Path) -> sqlite_utils.Database:
+    if not path.is_file():
+        raise UsageError(f"{path} does not exist; archive something first (scrape user ...)")
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+        db = sqlite_utils.Database(conn)
+        tables = set(db.table_names())
+    except sqlite3.Error as exc:
+        raise ScrapeError(f"{path}: cannot open it as an archive ({exc})") from None
+    if not {"reviews", "reviews_fts", "films"} <= tables:
+        raise ScrapeError(f"{path} is not a scrape archive (no reviews table)")
     return db
 
 

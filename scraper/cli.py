@@ -114,19 +114,18 @@ def user(
         scrape user 976284330 --site rottentomatoes   # same as rottentomatoes:user/976284330
     """
     settings = config.load(config_path)
-    bare_digits = site and ident.isdigit()
-    targets = sites.resolve(
-        f"user/{ident}" if bare_digits else ident, site=site, people=settings.people
-    )
-    db = archive.open_archive(db_path)
-    show = _progress if sys.stderr.isatty() else None
+    targets = sites.resolve(ident, site=site, people=settings.people)
+    # Everything the user named is checked before the archive is opened or a request is sent.
+    plans = []
     for target in targets:
         cookie_file = cookies_path or settings.site_setting(target.site, "cookies")
         pause = delay if delay is not None else settings.site_setting(target.site, "delay")
-        with Fetcher(
-            delay=1.0 if pause is None else float(pause),
-            cookies=config.load_cookies(cookie_file) if cookie_file else None,
-        ) as fetcher:
+        jar = config.load_cookies(cookie_file) if cookie_file else None
+        plans.append((target, 1.0 if pause is None else float(pause), jar))
+    db = archive.open_archive(db_path)
+    show = _progress if sys.stderr.isatty() else None
+    for target, pause, jar in plans:
+        with Fetcher(delay=pause, cookies=jar) as fetcher:
             result = crawl.crawl(db, fetcher, target, progress=show)
         if show:
             click.echo(err=True)
@@ -202,9 +201,7 @@ def search_(query: str, db_path: Path, limit: int, as_json: bool) -> None:
 
         scrape search 'nolan OR kubrick' --json --limit 5
     """
-    if not db_path.exists():
-        raise UsageError(f"{db_path} does not exist; archive something first (scrape user ...)")
-    rows = search.search(archive.open_archive(db_path), query, limit=limit)
+    rows = search.search(archive.open_archive(db_path, write=False), query, limit=limit)
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return

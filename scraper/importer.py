@@ -64,9 +64,12 @@ def _files(paths: list[Path]) -> Iterator[Path]:
 def _parse(
     path: Path, site: str | None, profile: Target | None, captured_at: datetime | None
 ) -> tuple[str, Page]:
-    if path.stat().st_size > MAX_FILE:
-        raise UsageError(f"{path}: larger than {MAX_FILE // 2**20} MiB; not a saved page")
-    body = path.read_bytes()
+    try:
+        if path.stat().st_size > MAX_FILE:
+            raise UsageError(f"{path}: larger than {MAX_FILE // 2**20} MiB; not a saved page")
+        body = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read it ({exc.strerror})") from None
     found = sites.sniff(body, site)
     if found is None:
         raise UsageError(

@@ -8,6 +8,7 @@ import base64
 import html
 import json
 import threading
+import time
 import zlib
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -42,6 +43,9 @@ class Site:
     page_size: int = 50
     # When set, JSON endpoints answer 200 with this HTML (a maintenance or login page).
     html_instead_of_json: bytes | None = None
+    # Critic API pages at or past this offset answer only after `stall_seconds`.
+    stall_from: int | None = None
+    stall_seconds: float = 0.0
     log: list[str] = field(default_factory=list)
 
 
@@ -115,7 +119,10 @@ class Handler(BaseHTTPRequestHandler):
     def _critic_api(self, slug: str, query: dict) -> None:
         if slug not in self.site.critics:
             return self._send(404, b"{}", "application/json")
-        self._json(self._critic_json(slug, _offset(query.get("after"))))
+        offset = _offset(query.get("after"))
+        if self.site.stall_from is not None and offset >= self.site.stall_from:
+            time.sleep(self.site.stall_seconds)
+        self._json(self._critic_json(slug, offset))
 
     def _critic_json(self, slug: str, offset: int) -> dict:
         items = self.site.critics[slug]

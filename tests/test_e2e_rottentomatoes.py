@@ -3,7 +3,12 @@ Rotten Tomatoes' URL scheme, a real SQLite file queried afterwards."""
 
 from __future__ import annotations
 
+import os
+import signal
 import sqlite3
+import subprocess
+import sys
+import time
 
 import pytest
 
@@ -122,6 +127,11 @@ def test_audience_profile_movies_and_tv_with_cookies(site, run_scrape, tmp_path)
     assert query(db, "select id from films where kind = 'tv' limit 1") == [
         ("rottentomatoes:tv/audience_film_0/s01",)
     ]
+    again = run_scrape(
+        "user", "rottentomatoes:AudienceX9", "--db", str(db), "--cookies", str(cookies), env=env
+    )
+    assert "(0 new, 0 changed)" in again.stdout, again.stderr
+    assert query(db, "select count(*) from reviews")[0][0] == 130
     created = query(
         db,
         """select created_at, created_at_earliest, created_at_precision
@@ -182,3 +192,70 @@ def test_html_where_json_was_expected_fails_loudly(site, run_scrape, tmp_path, h
     assert done.returncode == 1
     assert message in done.stderr and "Traceback" not in done.stderr
     assert query(db, "select count(*) from reviews")[0][0] == 0
+
+
+def test_killed_mid_crawl_leaves_whole_pages_and_next_run_completes(site, tmp_path):
+    site.site.stall_from, site.site.stall_seconds = 100, 30
+    db = tmp_path / "archive.db"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SCRAPE_")}
+    env |= {"SCRAPE_ROTTENTOMATOES_ROOT": site.root, "SCRAPE_DELAY": "0"}
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "scraper",
+            "user",
+            "rottentomatoes:critic/jane-critic",
+            "--db",
+            str(db),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if db.exists() and any("after=MTAw" in line for line in site.site.log):
+                break
+            time.sleep(0.05)
+        else:
+            pytest.fail("the crawl never reached its third page")
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=10)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert query(db, "pragma integrity_check") == [("ok",)]
+    assert query(db, "select count(*) from reviews")[0][0] == 100
+    with sqlite3.connect(db) as conn:  # raises if the FTS index and the table disagree
+        conn.execute("insert into reviews_fts(reviews_fts) values('integrity-check')")
+
+    site.site.stall_from = None
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scraper",
+            "user",
+            "rottentomatoes:critic/jane-critic",
+            "--db",
+            str(db),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "(20 new, 0 changed)" in done.stdout, done.stderr
+    assert query(db, "select count(*), count(distinct film_id) from reviews")[0] == (120, 120)
+
+
+def test_verbose_logs_each_request(site, run_scrape, tmp_path):
+    env = {"SCRAPE_ROTTENTOMATOES_ROOT": site.root}
+    done = run_scrape(
+        "-v", "user", "rottentomatoes:critic/jane-critic", "--db", str(tmp_path / "a.db"), env=env
+    )
+    assert done.returncode == 0
+    lines = [line for line in done.stderr.splitlines() if " -> 200 " in line]
+    assert len(lines) == 3 and lines[0].startswith(f"GET {site.root}/critics/jane-critic/movies")

@@ -45,6 +45,7 @@ EXAMPLES = (
     ("https://www.rottentomatoes.com/user/id/976284330/ratings", "user/976284330"),
     ("rottentomatoes:user/976284330", "user/976284330"),
     ("rottentomatoes:user/id/976284330", "user/976284330"),
+    ("rottentomatoes:976284330", "user/976284330"),
 )
 
 _SLUG = r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}"
@@ -55,7 +56,8 @@ _URL_PATTERNS = (
 )
 _HANDLE_PATTERNS = (
     re.compile(rf"^critics?/(?P<critic>{_SLUG})$"),
-    re.compile(r"^user/(?:id/)?(?P<user>\d{1,20})$"),
+    # Legacy ids are all digits; 2023 handles never are, so bare digits mean a legacy id.
+    re.compile(r"^(?:user/(?:id/)?)?(?P<user>\d{1,20})$"),
     re.compile(rf"^(?P<profile>{_SLUG})$"),
 )
 

@@ -58,3 +58,30 @@ def test_bad_identifiers_are_refused_before_any_request(ident, message):
 def test_sniff_refuses_unknown_content():
     assert sites.sniff(b'{"hello": 1}') is None
     assert sites.sniff(b"<html><body>hi</body></html>") is None
+
+
+@pytest.mark.parametrize(
+    ("parser", "body"),
+    [
+        ("legacy_ratings", b'{"ratings": [1, 2]}'),
+        ("legacy_ratings", b'{"ratings": {"a": 1}}'),
+        (
+            "profile_ratings",
+            b'{"api": "/napi/profiles/ratings/x/movie", "ratings": [{"media": 3}]}',
+        ),
+        ("critic_api", b'{"vanity": "x", "reviews": [{"mediaUrl": 5}]}'),
+        ("flixster_ratings", b'{"ratings": [{"user": {"id": 1}, "movie": []}]}'),
+        ("critic_page", b"<html><body>No reviews here</body></html>"),
+        ("movie_page", b"<html><body><section id='audience_reviews'></section></body></html>"),
+        ("legacy_ratings", b"\xff\xfe not json"),
+    ],
+)
+def test_malformed_bodies_are_parse_errors_naming_site_and_url(parser, body):
+    from datetime import UTC, datetime
+
+    from scraper.errors import ParseError
+
+    url = "https://www.rottentomatoes.com/napi/userProfile/movieRatings/1"
+    with pytest.raises(ParseError) as caught:
+        sites.parse("rottentomatoes", parser, body, url, datetime.now(UTC))
+    assert "rottentomatoes" in str(caught.value) and url in str(caught.value)

@@ -9,7 +9,7 @@ from datetime import datetime
 from types import ModuleType
 from urllib.parse import urlsplit
 
-from scraper.errors import UsageError
+from scraper.errors import ParseError, UsageError
 from scraper.models import Page
 from scraper.sites import rottentomatoes
 
@@ -63,7 +63,14 @@ def resolve(
 
 
 def parse(site: str, parser: str, body: bytes, url: str, fetched_at: datetime) -> Page:
-    return parser_for(site, parser)(body, url, fetched_at)
+    """Run one parser. Whatever way the body breaks the parser's expectations (a list where an
+    object was, a number where text was) comes out as a ParseError naming site and URL."""
+    try:
+        return parser_for(site, parser)(body, url, fetched_at)
+    except (KeyError, TypeError, AttributeError, ValueError, IndexError) as exc:
+        raise ParseError(
+            site, url, f"the expected structure ({type(exc).__name__}: {exc})"
+        ) from exc
 
 
 def parser_for(site: str, parser: str) -> Callable[[bytes, str, datetime], Page]:

@@ -21,21 +21,28 @@ def corpus() -> Path:
     return CORPUS
 
 
+def scrape_env(extra: dict | None = None) -> dict:
+    """The environment a user's shell would give: no SCRAPE_* of ours leaks in; no delays."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SCRAPE_")}
+    return env | {"SCRAPE_DELAY": "0"} | (extra or {})
+
+
+def scrape_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "scraper", *args]
+
+
 @pytest.fixture
 def run_scrape(tmp_path):
     """Run the real `scrape` command in a child process; returns the CompletedProcess."""
 
-    def run(*args: str, env: dict | None = None, **kwargs) -> subprocess.CompletedProcess:
-        full_env = {k: v for k, v in os.environ.items() if not k.startswith("SCRAPE_")}
-        full_env |= {"SCRAPE_DELAY": "0", **(env or {})}
+    def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
         return subprocess.run(
-            [sys.executable, "-m", "scraper", *args],
+            scrape_command(*args),
             capture_output=True,
             text=True,
-            env=full_env,
+            env=scrape_env(env),
             cwd=tmp_path,
             timeout=120,
-            **kwargs,
         )
 
     return run

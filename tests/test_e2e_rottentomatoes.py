@@ -3,15 +3,14 @@ Rotten Tomatoes' URL scheme, a real SQLite file queried afterwards."""
 
 from __future__ import annotations
 
-import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 
 import pytest
 
+from tests.conftest import scrape_command, scrape_env
 from tests.fake_rottentomatoes import FakeRottenTomatoes, Site, make_ratings
 
 
@@ -197,22 +196,9 @@ def test_html_where_json_was_expected_fails_loudly(site, run_scrape, tmp_path, h
 def test_killed_mid_crawl_leaves_whole_pages_and_next_run_completes(site, tmp_path):
     site.site.stall_from, site.site.stall_seconds = 100, 30
     db = tmp_path / "archive.db"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SCRAPE_")}
-    env |= {"SCRAPE_ROTTENTOMATOES_ROOT": site.root, "SCRAPE_DELAY": "0"}
-    child = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "scraper",
-            "user",
-            "rottentomatoes:critic/jane-critic",
-            "--db",
-            str(db),
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    env = scrape_env({"SCRAPE_ROTTENTOMATOES_ROOT": site.root})
+    command = scrape_command("user", "rottentomatoes:critic/jane-critic", "--db", str(db))
+    child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -232,21 +218,7 @@ def test_killed_mid_crawl_leaves_whole_pages_and_next_run_completes(site, tmp_pa
         conn.execute("insert into reviews_fts(reviews_fts) values('integrity-check')")
 
     site.site.stall_from = None
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "scraper",
-            "user",
-            "rottentomatoes:critic/jane-critic",
-            "--db",
-            str(db),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
     assert "(20 new, 0 changed)" in done.stdout, done.stderr
     assert query(db, "select count(*), count(distinct film_id) from reviews")[0] == (120, 120)
 

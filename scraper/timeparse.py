@@ -56,7 +56,11 @@ def exact(moment: datetime) -> When:
 
 
 def from_epoch_ms(ms: int | float | str) -> When:
-    return exact(datetime.fromtimestamp(int(ms) / 1000, tz=UTC))
+    """Epoch milliseconds; ValueError for a value no calendar holds."""
+    try:
+        return exact(datetime.fromtimestamp(int(ms) / 1000, tz=UTC))
+    except (OverflowError, OSError) as exc:
+        raise ValueError(f"timestamp {ms!r} is out of range ({exc})") from None
 
 
 def from_iso(text: str) -> When:
@@ -79,8 +83,11 @@ def from_relative(text: str, fetched_at: datetime) -> When | None:
     count = 1 if n in ("a", "an", "one") else int(n)
     unit = _UNITS[match["unit"].lower()]
     fetched_at = _utc(fetched_at)
-    latest = fetched_at - unit * count
-    earliest = fetched_at - unit * (count + 1)
+    try:
+        latest = fetched_at - unit * count
+        earliest = fetched_at - unit * (count + 1)
+    except (OverflowError, ValueError):  # "99999 years ago" is not a date anyone wrote
+        return None
     return When(earliest + (latest - earliest) / 2, earliest, latest, "relative")
 
 
@@ -129,6 +136,11 @@ def intersect(old: When, new: When) -> When:
     earliest, latest = max(old.earliest, new.earliest), min(old.latest, new.latest)
     if earliest > latest:
         return new
+    # When one observation already holds the narrower range, keep it whole (its estimate may
+    # not be the midpoint: a calendar date is estimated at noon of that day).
+    for side in (new, old):
+        if (side.earliest, side.latest) == (earliest, latest):
+            return side
     return When(earliest + (latest - earliest) / 2, earliest, latest, new.precision)
 
 

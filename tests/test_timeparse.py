@@ -70,6 +70,7 @@ def test_a_day_covers_every_time_zone():
 
 def test_unknown_text_is_unknown():
     assert timeparse.parse("sometime", SEEN) == timeparse.UNKNOWN
+    assert timeparse.parse("99999999999 years ago", SEEN) == timeparse.UNKNOWN
     assert timeparse.parse("", SEEN) == timeparse.UNKNOWN
 
 
@@ -85,3 +86,9 @@ def test_intersect_narrows_and_prefers_exact():
     # Disjoint observations mean the item changed: the newer one wins.
     far = timeparse.parse("1 hour", SEEN)
     assert timeparse.intersect(first, far) == far
+
+
+def test_the_same_observation_twice_is_unchanged():
+    for text in ("Jul 24, 2023", "5 years ago", "2017-09-04T11:54:25"):
+        when = timeparse.parse(text, SEEN)
+        assert timeparse.intersect(when, when) == when

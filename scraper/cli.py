@@ -89,6 +89,17 @@ def cli(verbose: bool) -> None:
     envvar="SCRAPE_DELAY",
     help="Seconds between requests to one host (default 1; $SCRAPE_DELAY).",
 )
+@click.option(
+    "--ignore-robots",
+    is_flag=True,
+    help="Fetch pages robots.txt disallows. Your responsibility: respect the site's rules.",
+)
+@click.option(
+    "--impersonate",
+    metavar="BROWSER",
+    help="Use a browser's TLS fingerprint (chrome, firefox, safari...); needs "
+    "pip install 'scrape[impersonate]'.",
+)
 @reports_errors
 def user(
     ident: str,
@@ -97,6 +108,8 @@ def user(
     cookies_path: Path | None,
     config_path: Path | None,
     delay: float | None,
+    ignore_robots: bool,
+    impersonate: str | None,
 ) -> None:
     """Archive every review and rating of one person.
 
@@ -119,13 +132,18 @@ def user(
     plans = []
     for target in targets:
         cookie_file = cookies_path or settings.site_setting(target.site, "cookies")
-        pause = delay if delay is not None else settings.site_setting(target.site, "delay")
         jar = config.load_cookies(cookie_file) if cookie_file else None
-        plans.append((target, 1.0 if pause is None else float(pause), jar))
+        fetching = settings.fetch_settings(
+            target.site,
+            delay=delay,
+            impersonate=impersonate,
+            robots=False if ignore_robots else None,
+        )
+        plans.append((target, fetching, jar))
     db = archive.open_archive(db_path)
     show = _progress if sys.stderr.isatty() else None
-    for target, pause, jar in plans:
-        with Fetcher(delay=pause, cookies=jar) as fetcher:
+    for target, fetching, jar in plans:
+        with Fetcher(fetching, cookies=jar) as fetcher:
             result = crawl.crawl(db, fetcher, target, progress=show)
         if show:
             click.echo(err=True)

@@ -1,7 +1,11 @@
-"""The optional config file: people with their identifiers per site, and per-site settings.
+"""The optional config file: people with their identifiers per site, and how to fetch.
 
 [people.rishi]
 rottentomatoes = "rottentomatoes:critic/rishi-ramesh"
+
+[fetch]
+delay = 1.0
+tries = 4
 
 [sites.rottentomatoes]
 cookies = "~/cookies/rottentomatoes.txt"
@@ -10,6 +14,7 @@ delay = 2.0
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import stat
 import sys
@@ -19,19 +24,51 @@ from http.cookiejar import LoadError, MozillaCookieJar
 from pathlib import Path
 
 from scraper.errors import UsageError
+from scraper.fetch import FetchSettings
 
 DEFAULT_PATH = Path("config/scrape.toml")
-_SITE_KEYS = {"cookies": str, "delay": (int, float)}
+_NUMBER = (int, float)
+FETCH_KEYS: dict[str, type | tuple[type, ...]] = {
+    "delay": _NUMBER,
+    "user_agent": str,
+    "timeout": _NUMBER,
+    "connect_timeout": _NUMBER,
+    "tries": int,
+    "backoff": _NUMBER,
+    "backoff_max": _NUMBER,
+    "retry_after_max": _NUMBER,
+    "max_body_mb": _NUMBER,
+    "max_pages": int,
+    "robots": bool,
+    "impersonate": str,
+}
+SITE_KEYS: dict[str, type | tuple[type, ...]] = {
+    "cookies": str,
+    "delay": _NUMBER,
+    "user_agent": str,
+    "impersonate": str,
+}
 
 
 @dataclass(slots=True)
 class Config:
     path: Path | None = None
     people: dict[str, dict[str, str]] = field(default_factory=dict)
+    fetch: dict[str, object] = field(default_factory=dict)
     sites: dict[str, dict[str, object]] = field(default_factory=dict)
 
     def site_setting(self, site: str, key: str) -> object | None:
         return self.sites.get(site, {}).get(key)
+
+    def fetch_settings(self, site: str, **overrides: object) -> FetchSettings:
+        """Defaults, then [fetch], then [sites.SITE], then `overrides` (the command line)."""
+        values: dict[str, object] = {}
+        for layer in (self.fetch, self.sites.get(site, {}), overrides):
+            values |= {k: v for k, v in layer.items() if v is not None}
+        if "max_body_mb" in values:
+            values["max_body"] = int(float(values.pop("max_body_mb")) * 1024 * 1024)
+        known = {f.name for f in dataclasses.fields(FetchSettings)}
+        return FetchSettings(**{k: v for k, v in values.items() if k in known})
 
 
 def load(path: str | Path | None = None) -> Config:
@@ -51,15 +88,11 @@ def load(path: str | Path | None = None) -> Config:
         if not isinstance(idents, dict) or not all(isinstance(v, str) for v in idents.values()):
             raise UsageError(f"{chosen}: people.{name} must map site names to identifiers")
         config.people[name] = idents
+    config.fetch = _checked(_table(data, "fetch", chosen), FETCH_KEYS, f"{chosen}: fetch")
     for site, settings in _table(data, "sites", chosen).items():
-        for key, value in (settings if isinstance(settings, dict) else {}).items():
-            expected = _SITE_KEYS.get(key)
-            if expected is None or not isinstance(value, expected):
-                raise UsageError(
-                    f"{chosen}: sites.{site}.{key} is not a known setting "
-                    f"of the right type (known: {', '.join(_SITE_KEYS)})"
-                )
-        config.sites[site] = dict(settings)
+        if not isinstance(settings, dict):
+            raise UsageError(f"{chosen}: [sites.{site}] must be a table")
+        config.sites[site] = _checked(settings, SITE_KEYS, f"{chosen}: sites.{site}")
     return config
 
 
@@ -90,3 +123,15 @@ def _table(data: dict, key: str, path: Path) -> dict:
     if not isinstance(value, dict):
         raise UsageError(f"{path}: [{key}] must be a table")
     return value
+
+
+def _checked(table: dict, known: dict, where: str) -> dict:
+    for key, value in table.items():
+        expected = known.get(key)
+        if expected is None:
+            raise UsageError(f"{where}.{key} is not a known setting (known: {', '.join(known)})")
+        if not isinstance(value, expected) or (expected is _NUMBER and isinstance(value, bool)):
+            raise UsageError(f"{where}.{key} has the wrong type ({type(value).__name__})")
+        if expected is _NUMBER and value < 0:
+            raise UsageError(f"{where}.{key} must not be negative")
+    return dict(table)

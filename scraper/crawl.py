@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import sqlite_utils
 
 from scraper import archive, sites
+from scraper.blocks import is_login_page
 from scraper.errors import Blocked, FetchError, NotFound, ParseError
-from scraper.fetch import Fetcher, is_login_page
+from scraper.fetch import Fetcher, redact
 from scraper.sites import Target
-
-MAX_PAGES = 10_000
 
 
 @dataclass(slots=True)
@@ -29,20 +29,33 @@ def crawl(
     target: Target,
     *,
     progress: Callable[[CrawlResult], None] | None = None,
-    max_pages: int = MAX_PAGES,
 ) -> CrawlResult:
-    """Fetch every listing page of `target` and archive each as it arrives."""
+    """Fetch every listing page of `target` and archive each as it arrives.
+
+    Stops with an error, keeping the pages already saved, when the pagination loops, leaves the
+    site, or runs past the page ceiling.
+    """
     result = CrawlResult(target)
     request = sites.SITES[target.site].first_request(target.handle)
+    host = urlsplit(request.url).netloc
+    ceiling = fetcher.settings.max_pages
     seen: set[tuple] = set()
     while request is not None:
+        if urlsplit(request.url).netloc != host:
+            raise Blocked(
+                f"the next page of {target.profile_id} points off-site "
+                f"({redact(request.url)}); refusing to follow"
+            )
         if request.key in seen:
             raise FetchError(
-                f"{request.url} sent us back to a page already read; stopping "
-                "(the site's pagination is looping)"
+                f"{redact(request.url)} sent us back to a page already read; "
+                "stopping (the site's pagination is looping)"
             )
-        if result.pages >= max_pages:
-            raise FetchError(f"{target.profile_id}: more than {max_pages} pages; stopping")
+        if result.pages >= ceiling:
+            raise FetchError(
+                f"{target.profile_id}: more than {ceiling} pages; stopping "
+                "(raise max_pages in the config's [fetch] table if that is real)"
+            )
         seen.add(request.key)
         try:
             response = fetcher.fetch(request)
@@ -51,7 +64,7 @@ def crawl(
                 raise
             raise NotFound(
                 f"{target.profile_id} does not exist on {target.site} "
-                f"({request.url} answered 404); check the spelling"
+                f"({redact(request.url)} answered 404); check the spelling"
             ) from None
         try:
             page = sites.parse(
@@ -60,8 +73,8 @@ def crawl(
         except ParseError:
             if is_login_page(response.body):
                 raise Blocked(
-                    f"{response.url} answered with a login page: this listing needs "
-                    "your logged-in session; export your browser's cookies to a "
+                    f"{redact(response.url)} answered with a login page: this listing "
+                    "needs your logged-in session; export your browser's cookies to a "
                     "cookies.txt file and pass --cookies FILE"
                 ) from None
             raise

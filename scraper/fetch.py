@@ -7,9 +7,10 @@ challenge page, so that a refusal can never reach a parser and look like "no rev
 from __future__ import annotations
 
 import logging
+import re
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from http.cookiejar import CookieJar
 from urllib.parse import urljoin, urlsplit
@@ -25,24 +26,39 @@ from tenacity import (
 from tenacity.wait import wait_base
 
 from scraper import __version__
-from scraper.errors import Blocked, FetchError, NotFound
+from scraper.blocks import ADVICE, block_kind
+from scraper.errors import Blocked, FetchError, NotFound, UsageError
 from scraper.models import Request
+from scraper.pacing import Pacer
+from scraper.robots import Robots
 
 log = logging.getLogger(__name__)
 
 USER_AGENT = f"scrape/{__version__} (personal review backup)"
-MAX_BODY = 50 * 1024 * 1024
 MAX_REDIRECTS = 5
-# Markers of interstitial pages that sit where data should be. Each is specific to a challenge or
-# denial page, so a real page that merely loads a CDN script does not match.
-_BLOCK_MARKERS = (
-    (b"cf-chl-", "a Cloudflare challenge"),
-    (b"<title>Just a moment...</title>", "a Cloudflare challenge"),
-    (b"errors.edgesuite.net", "an Akamai denial"),
-    (b"AwsWafIntegration", "an AWS WAF challenge"),
-    (b"awswaf", "an AWS WAF challenge"),
+_SECRET_PARAM = re.compile(
+    r"(?i)([?&](?:[^=&]*(?:token|key|auth|session|secret|sig|password)"
+    r"[^=&]*)=)[^&]*"
 )
-_LOGIN_MARKERS = (b'type="password"', b"type='password'")
+
+
+@dataclass(frozen=True, slots=True)
+class FetchSettings:
+    """How one run fetches. Every field can be set in the config's [fetch] table."""
+
+    delay: float = 1.0
+    # None: ours (USER_AGENT), or the impersonated browser's own when impersonating.
+    user_agent: str | None = None
+    timeout: float = 30.0
+    connect_timeout: float = 10.0
+    tries: int = 4
+    backoff: float = 2.0
+    backoff_max: float = 60.0
+    retry_after_max: float = 300.0
+    max_body: int = 50 * 1024 * 1024
+    max_pages: int = 10_000
+    robots: bool = True
+    impersonate: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,15 +78,15 @@ class _Retryable(Exception):
 
 
 class _wait_retry_after(wait_base):
-    """Backoff with jitter, unless the server said how long to wait (up to a ceiling)."""
+    """Backoff with jitter, unless the server said how long to wait."""
 
-    def __init__(self, fallback: wait_base, ceiling: float) -> None:
-        self.fallback, self.ceiling = fallback, ceiling
+    def __init__(self, fallback: wait_base) -> None:
+        self.fallback = fallback
 
     def __call__(self, retry_state) -> float:
         error = retry_state.outcome.exception() if retry_state.outcome else None
         if isinstance(error, _Retryable) and error.retry_after is not None:
-            return min(error.retry_after, self.ceiling)
+            return error.retry_after
         return self.fallback(retry_state)
 
 
@@ -79,31 +95,44 @@ class Fetcher:
 
     def __init__(
         self,
+        settings: FetchSettings | None = None,
         *,
-        delay: float = 1.0,
         cookies: CookieJar | None = None,
-        user_agent: str = USER_AGENT,
-        timeout: float = 30.0,
-        tries: int = 4,
-        wait: wait_base | None = None,
         transport: httpx.BaseTransport | None = None,
+        wait: wait_base | None = None,
     ) -> None:
-        self.delay = delay
+        self.settings = settings = settings or FetchSettings()
         self.requests = 0
-        self._last_request: dict[str, float] = {}
+        self.pacer = Pacer(settings.delay)
+        self.robots = Robots(self._fetch_robots) if settings.robots else None
+        if transport is None and settings.impersonate:
+            transport = impersonating_transport(settings.impersonate)
         self._client = httpx.Client(
-            headers={"User-Agent": user_agent, "Accept-Language": "en-US,en;q=0.8"},
+            headers={"Accept-Language": "en-US,en;q=0.8"},
             cookies=cookies,
-            timeout=httpx.Timeout(timeout, connect=10.0),
+            timeout=httpx.Timeout(settings.timeout, connect=settings.connect_timeout),
             follow_redirects=False,
+            http2=True,
             transport=transport,
         )
         self._retrying = Retrying(
             retry=retry_if_exception(lambda e: isinstance(e, _Retryable | httpx.TransportError)),
-            wait=_wait_retry_after(wait or wait_exponential_jitter(initial=1, max=30), 120),
-            stop=stop_after_attempt(tries),
+            wait=_wait_retry_after(
+                wait
+                or wait_exponential_jitter(
+                    multiplier=settings.backoff, max=settings.backoff_max, jitter=settings.backoff
+                )
+            ),
+            stop=stop_after_attempt(settings.tries),
+            before_sleep=_log_retry,
             reraise=False,
         )
+        user_agent = settings.user_agent or (None if settings.impersonate else USER_AGENT)
+        if user_agent:
+            self._client.headers["User-Agent"] = user_agent
+        else:
+            # A browser fingerprint with a library's User-Agent would give itself away.
+            del self._client.headers["User-Agent"]
 
     def __enter__(self) -> Fetcher:
         return self
@@ -115,111 +144,180 @@ class Fetcher:
         self._client.close()
 
     def fetch(self, request: Request) -> Response:
+        if self.robots is not None:
+            if not self.robots.allowed(request.url):
+                raise Blocked(
+                    f"robots.txt of {urlsplit(request.url).netloc} disallows "
+                    f"{redact(request.url)}; pass --ignore-robots to fetch it anyway "
+                    "(your responsibility)"
+                )
+            host = urlsplit(request.url).netloc
+            self.pacer.at_least(host, self.robots.crawl_delay(request.url))
         try:
             return self._retrying(self._fetch_following_redirects, request)
         except RetryError as exc:
             last = exc.last_attempt.exception()
             raise FetchError(
-                f"{request.method} {request.url} kept failing ({last}); "
-                "the site may be down or slowing us down: try again later"
+                f"{request.method} {redact(request.url)} failed {self.settings.tries} times "
+                f"(last: {_describe(last)}); the site is down or limiting us: try again in an "
+                "hour, or slow down with --delay"
             ) from None
 
     def _fetch_following_redirects(self, request: Request) -> Response:
         url = request.url
         for _ in range(MAX_REDIRECTS + 1):
             response = self._send(request, url)
-            if response.status not in (301, 302, 303, 307, 308):
+            if response.location is None:
                 return response
-            target = urljoin(url, response.location or "")
+            target = urljoin(url, response.location)
             if urlsplit(target).netloc != urlsplit(request.url).netloc:
-                raise Blocked(f"{url} redirected to another host ({target}); refusing to follow")
+                raise Blocked(
+                    f"{redact(url)} redirected to another host "
+                    f"({urlsplit(target).netloc}); refusing to follow"
+                )
             url = target
-        raise FetchError(f"{request.url} redirected more than {MAX_REDIRECTS} times")
+        raise FetchError(f"{redact(request.url)} redirected more than {MAX_REDIRECTS} times")
 
     def _send(self, request: Request, url: str) -> Response:
-        self._be_polite(url)
-        self.requests += 1
-        started = time.monotonic()
-        try:
-            with self._client.stream(
-                request.method, url, params=request.params or None, json=request.json
-            ) as raw:
-                body = _read_capped(raw)
-        finally:
-            self._last_request[urlsplit(url).netloc] = time.monotonic()
-        log.debug(
-            "%s %s -> %s (%d bytes, %.2fs)",
-            request.method,
-            raw.url,
-            raw.status_code,
-            len(body),
-            time.monotonic() - started,
+        status, headers, body, final_url = self._exchange(
+            request.method, url, params=request.params, json=request.json
         )
         response = Response(
-            url=str(raw.url),
-            status=raw.status_code,
+            url=final_url,
+            status=status,
             body=body,
-            content_type=raw.headers.get("content-type"),
+            content_type=headers.get("content-type"),
             fetched_at=datetime.now(UTC),
-            location=raw.headers.get("location") if raw.is_redirect else None,
+            location=headers.get("location") if 300 <= status < 400 else None,
         )
-        _check_status(response, raw.headers.get("retry-after"))
+        self._check(response, headers)
         return response
 
-    def _be_polite(self, url: str) -> None:
-        last = self._last_request.get(urlsplit(url).netloc)
-        if last is not None:
-            pause = self.delay - (time.monotonic() - last)
-            if pause > 0:
-                time.sleep(pause)
-
-
-def _read_capped(raw: httpx.Response) -> bytes:
-    chunks, size = [], 0
-    for chunk in raw.iter_bytes():
-        size += len(chunk)
-        if size > MAX_BODY:
-            raise FetchError(f"{raw.url} sent more than {MAX_BODY // 2**20} MiB; refusing it")
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def _check_status(response: Response, retry_after: str | None) -> None:
-    status, url = response.status, response.url
-    if status in (404, 410):
-        raise NotFound(f"{url} does not exist ({status})")
-    if status in (401, 403):
-        raise Blocked(
-            f"{url} refused access ({status}): it needs a logged-in session or blocks this "
-            "client; export your browser's cookies to a cookies.txt file and pass --cookies FILE"
+    def _exchange(
+        self, method: str, url: str, *, params=(), json=None, follow: bool = False
+    ) -> tuple[int, httpx.Headers, bytes, str]:
+        host = urlsplit(url).netloc
+        self.pacer.wait(host)
+        self.requests += 1
+        started = time.monotonic()
+        attempt = self._retrying.statistics.get("attempt_number", 1)
+        try:
+            with self._client.stream(
+                method, url, params=params or None, json=json, follow_redirects=follow
+            ) as raw:
+                body = self._read_capped(raw)
+                status, headers, final_url = raw.status_code, raw.headers, str(raw.url)
+        except httpx.TransportError as exc:
+            log.debug(
+                "%s %s -> %s (%.2fs, attempt %d)",
+                method,
+                redact(url),
+                _describe(exc),
+                time.monotonic() - started,
+                attempt,
+            )
+            raise
+        finally:
+            self.pacer.sent(host)
+        log.debug(
+            "%s %s -> %s (%d bytes, %.2fs, attempt %d)",
+            method,
+            redact(final_url),
+            status,
+            len(body),
+            time.monotonic() - started,
+            attempt,
         )
-    if status == 429 or status >= 500:
-        raise _Retryable(f"HTTP {status}", _retry_after_seconds(retry_after))
-    if response.location:
-        return
-    if status >= 400:
-        raise FetchError(f"{url} answered HTTP {status}")
-    blocked_by = block_page_kind(response.body)
-    if blocked_by or status == 202 and not response.body.strip():
-        raise Blocked(
-            f"{url} returned {blocked_by or 'an empty 202 challenge'} instead of data; "
-            "slow down (--delay), or use your browser's cookies (--cookies FILE)"
-        )
+        return status, headers, body, final_url
+
+    def _read_capped(self, raw: httpx.Response) -> bytes:
+        cap = self.settings.max_body
+        declared = raw.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > cap:
+            raise FetchError(
+                f"{redact(str(raw.url))} announced {int(declared) // 2**20} MiB, "
+                f"over the {cap // 2**20} MiB limit; refusing it"
+            )
+        chunks, size = [], 0
+        # iter_bytes yields decompressed bytes, so a gzip bomb is stopped at the same limit.
+        for chunk in raw.iter_bytes():
+            size += len(chunk)
+            if size > cap:
+                raise FetchError(
+                    f"{redact(str(raw.url))} sent more than {cap // 2**20} MiB "
+                    "(after decompression); refusing it"
+                )
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _check(self, response: Response, headers: httpx.Headers) -> None:
+        status, url = response.status, redact(response.url)
+        kind = block_kind(status, headers, response.body)
+        if status in (404, 410):
+            raise NotFound(f"{url} does not exist ({status})")
+        if status == 401 or (status == 403 and kind is None):
+            raise Blocked(
+                f"{url} refused access ({status}): it needs your logged-in session "
+                f"or blocks this client; {ADVICE}"
+            )
+        if status == 429 or (status >= 500 and kind is None):
+            wait = _retry_after_seconds(headers.get("retry-after"))
+            if status == 429:
+                self.pacer.slow_down(urlsplit(response.url).netloc, wait)
+            if wait is not None and wait > self.settings.retry_after_max:
+                again = datetime.now(UTC) + timedelta(seconds=wait)
+                raise FetchError(
+                    f"{url} answered {status} and asked us to wait {wait:.0f}s; "
+                    f"try again after {again:%Y-%m-%d %H:%M} UTC"
+                )
+            raise _Retryable(f"HTTP {status}", wait)
+        if kind:
+            raise Blocked(f"{url} answered with {kind} (HTTP {status}) instead of data; {ADVICE}")
+        if response.location:
+            return
+        if status >= 400:
+            raise FetchError(f"{url} answered HTTP {status}")
+
+    def _fetch_robots(self, url: str) -> tuple[int, bytes]:
+        def attempt() -> tuple[int, bytes]:
+            status, _, body, _ = self._exchange("GET", url, follow=True)
+            if status == 429 or status >= 500:
+                raise _Retryable(f"HTTP {status}")
+            return status, body
+
+        try:
+            return self._retrying(attempt)
+        except RetryError:
+            return 503, b""
 
 
-def block_page_kind(body: bytes) -> str | None:
-    """What kind of challenge page `body` is, or None when it looks like content."""
-    head = body[:200_000]
-    for marker, kind in _BLOCK_MARKERS:
-        if marker in head:
-            return kind
-    return None
+def impersonating_transport(browser: str) -> httpx.BaseTransport:
+    """A curl_cffi transport that presents a real browser's TLS and HTTP/2 fingerprint."""
+    try:
+        from httpx_curl_cffi import CurlTransport
+    except ImportError:
+        raise UsageError(
+            "--impersonate needs the optional extra: pip install 'scrape[impersonate]'"
+        ) from None
+    return CurlTransport(impersonate=browser)
 
 
-def is_login_page(body: bytes) -> bool:
-    """A page that asks for a password where data was expected."""
-    head = body[:200_000].lower()
-    return any(marker in head for marker in _LOGIN_MARKERS)
+def redact(url: str) -> str:
+    """The URL with the values of token-, key- and session-like query parameters hidden."""
+    return _SECRET_PARAM.sub(r"\1REDACTED", url)
+
+
+def _describe(error: BaseException | None) -> str:
+    if isinstance(error, httpx.TimeoutException):
+        return "timed out"
+    if isinstance(error, httpx.TransportError):
+        return f"connection failed: {type(error).__name__}"
+    return str(error)
+
+
+def _log_retry(retry_state) -> None:
+    error = retry_state.outcome.exception() if retry_state.outcome else None
+    log.debug("  retrying in %.1fs after %s", retry_state.upcoming_sleep, _describe(error))
 
 
 def _retry_after_seconds(value: str | None) -> float | None:

@@ -5,8 +5,10 @@ corpus), served from data the test controls, with several pages and cursors.
 from __future__ import annotations
 
 import base64
+import gzip
 import html
 import json
+import socket
 import threading
 import time
 import zlib
@@ -47,6 +49,21 @@ class Site:
     stall_from: int | None = None
     stall_seconds: float = 0.0
     log: list[str] = field(default_factory=list)
+    agents: set[str] = field(default_factory=set)
+    # What /robots.txt serves (None: 404). By default the rules the live site published in 2026.
+    robots: str | None = (
+        "User-agent: *\nDisallow: /m/*/pictures\nDisallow: /tv/*/pictures\nDisallow: /search\n"
+        "Disallow: /critics/self-submission/\nDisallow: /user/account/\n"
+    )
+
+    # Faults to inject, in order, into requests whose path starts with the key (see Handler).
+    faults: dict[str, list[str]] = field(default_factory=dict)
+    # The critic API answers every page with the same cursor: pagination that loops.
+    loop_cursor: bool = False
+
+    def requests(self, prefix: str = "") -> list[str]:
+        """The requests made, robots.txt left out, optionally only those under `prefix`."""
+        return [r for r in self.log if "/robots.txt" not in r and prefix in r]
 
 
 def make_ratings(
@@ -93,7 +110,14 @@ class Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
         self.site.log.append(f"{method} {self.path}")
+        self.site.agents.add(self.headers.get("User-Agent", ""))
         segments = parts.path.strip("/").split("/")
+        if self._inject_fault(parts.path):
+            return
+        if parts.path == "/robots.txt":
+            if self.site.robots is None:
+                return self._send(404, b"not found", "text/plain")
+            return self._send(200, self.site.robots.encode(), "text/plain")
         if method == "GET" and segments[0] == "critics" and len(segments) == 3:
             return self._critic_page(segments[1])
         if method == "GET" and parts.path.startswith("/napi/critics/"):
@@ -103,6 +127,53 @@ class Handler(BaseHTTPRequestHandler):
         if method == "GET" and parts.path.startswith("/napi/userProfile/movieRatings/"):
             return self._legacy_api(segments[3], query)
         self._send(404, b"<html><body>Not Found</body></html>", "text/html")
+
+    def _inject_fault(self, path: str) -> bool:
+        """Play the next fault queued for this path; True when it replaced the response."""
+        queue = next((q for prefix, q in self.site.faults.items() if path.startswith(prefix)), None)
+        if not queue:
+            return False
+        action, _, arg = queue.pop(0).partition(":")
+        if action == "slow":
+            time.sleep(float(arg))
+            return False
+        if action == "status":
+            self._send(int(arg), b"<html><body>Service Unavailable</body></html>", "text/html")
+        elif action == "retry-after":
+            self._send(429, b"slow down", "text/plain", {"Retry-After": arg})
+        elif action == "reset":
+            self.connection.shutdown(socket.SHUT_RDWR)
+            self.close_connection = True
+        elif action == "truncate":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            self.wfile.write(b'{"reviews": [')
+            self.close_connection = True
+        elif action == "huge":
+            self._send(200, b" " * (int(arg) * 1024 * 1024), "application/json")
+        elif action == "bomb":
+            self._send(
+                200,
+                gzip.compress(b"\0" * (int(arg) * 1024 * 1024)),
+                "application/json",
+                {"Content-Encoding": "gzip"},
+            )
+        elif action == "offsite":
+            target = f"http://localhost:{self.server.server_port}{self.path}"
+            self._send(302, b"", "text/plain", {"Location": target})
+        elif action == "cloudflare":
+            body = b"<html><head><title>Just a moment...</title></head><body>cf-chl-</body></html>"
+            self._send(int(arg), body, "text/html", {"cf-mitigated": "challenge"})
+        elif action == "awswaf":
+            self._send(202, b"", "text/html", {"x-amzn-waf-action": "challenge"})
+        elif action == "login":
+            body = b'<html><form action="/login"><input type="password" name="p"></form></html>'
+            self._send(200, body, "text/html")
+        else:
+            raise ValueError(f"unknown fault {action!r}")
+        return True
 
     def _critic_page(self, slug: str) -> None:
         if slug not in self.site.critics:
@@ -126,14 +197,17 @@ class Handler(BaseHTTPRequestHandler):
 
     def _critic_json(self, slug: str, offset: int) -> dict:
         items = self.site.critics[slug]
-        chunk = items[offset : offset + self.site.page_size]
+        step = self.site.page_size
+        chunk = items[offset : offset + step]
         more = offset + self.site.page_size < len(items)
         return {
             "api": f"/napi/critics/{slug}/movies",
             "pageInfo": {
                 "hasNextPage": more,
                 "hasPreviousPage": offset > 0,
-                "endCursor": _cursor(offset + self.site.page_size) if more else None,
+                "endCursor": _cursor(step if self.site.loop_cursor else offset + step)
+                if more
+                else None,
             },
             "hasReviews": bool(items),
             "type": "movies",
@@ -254,9 +328,13 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(200, self.site.html_instead_of_json, "text/html")
         self._send(200, json.dumps(data).encode(), "application/json")
 
-    def _send(self, status: int, body: bytes, content_type: str) -> None:
+    def _send(
+        self, status: int, body: bytes, content_type: str, headers: dict | None = None
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)

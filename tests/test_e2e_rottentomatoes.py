@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+from scraper import __version__
 from tests.conftest import scrape_command, scrape_env
 from tests.fake_rottentomatoes import FakeRottenTomatoes, Site, make_ratings
 
@@ -38,7 +39,8 @@ def test_critic_all_pages_then_second_run_adds_nothing(site, run_scrape, tmp_pat
     first = run_scrape("user", url, "--db", str(db), env=env)
     assert first.returncode == 0, first.stderr
     assert "120 reviews on 3 pages (120 new, 0 changed)" in first.stdout
-    assert site.site.log[:3] == [
+    assert site.site.log == [
+        "GET /robots.txt",
         "GET /critics/jane-critic/movies",
         "GET /napi/critics/jane-critic/movies?after=NTA%3D&pagecount=50",
         "GET /napi/critics/jane-critic/movies?after=MTAw&pagecount=50",
@@ -115,7 +117,7 @@ def test_audience_profile_movies_and_tv_with_cookies(site, run_scrape, tmp_path)
     )
     assert done.returncode == 0, done.stderr
     assert "130 reviews on 4 pages (130 new" in done.stdout
-    assert site.site.log == [
+    assert site.site.requests() == [
         "POST /napi/profiles/ratings/AudienceX9/movie?pagecount=50",
         "POST /napi/profiles/ratings/AudienceX9/movie?pagecount=50&after=NTA%3D",
         "POST /napi/profiles/ratings/AudienceX9/movie?pagecount=50&after=MTAw",
@@ -145,7 +147,7 @@ def test_audience_profile_without_cookies_says_how_to_log_in(site, run_scrape, t
     assert done.returncode == 1
     assert "403" in done.stderr and "--cookies" in done.stderr
     assert "Traceback" not in done.stderr
-    assert site.site.log == ["POST /napi/profiles/ratings/AudienceX9/movie?pagecount=50"]
+    assert site.site.requests() == ["POST /napi/profiles/ratings/AudienceX9/movie?pagecount=50"]
 
 
 def test_legacy_profile_follows_end_cursor(site, run_scrape, tmp_path):
@@ -156,7 +158,7 @@ def test_legacy_profile_follows_end_cursor(site, run_scrape, tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert "47 reviews on 3 pages (47 new" in done.stdout
-    assert len(site.site.log) == 3 and "endCursor=" in site.site.log[2]
+    assert len(site.site.requests()) == 3 and "endCursor=" in site.site.requests()[2]
     assert query(db, "select display_name from profiles") == [("Legacy Person",)]
     precisions = dict(query(db, "select created_at_precision, count(*) from reviews group by 1"))
     # The last item of each page gets its exact time from the cursor; the rest say "5 years".
@@ -230,4 +232,22 @@ def test_verbose_logs_each_request(site, run_scrape, tmp_path):
     )
     assert done.returncode == 0
     lines = [line for line in done.stderr.splitlines() if " -> 200 " in line]
-    assert len(lines) == 3 and lines[0].startswith(f"GET {site.root}/critics/jane-critic/movies")
+    assert len(lines) == 4 and lines[0].startswith(f"GET {site.root}/robots.txt")
+    assert site.site.agents == {f"scrape/{__version__} (personal review backup)"}
+    assert lines[1].startswith(f"GET {site.root}/critics/jane-critic/movies")
+
+
+def test_impersonating_transport_fetches_the_same_data(site, run_scrape, tmp_path):
+    env = {"SCRAPE_ROTTENTOMATOES_ROOT": site.root}
+    db = tmp_path / "archive.db"
+    done = run_scrape(
+        "user",
+        "rottentomatoes:critic/jane-critic",
+        "--impersonate",
+        "chrome",
+        "--db",
+        str(db),
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "120 reviews on 3 pages (120 new" in done.stdout

@@ -1,16 +1,29 @@
-"""The fetch layer with httpx.MockTransport: retries, Retry-After, refusals, block pages."""
+"""The fetch layer against httpx.MockTransport: retries, Retry-After, refusals, robots.txt,
+size limits, redaction. The end-to-end fault tests are in test_faults.py."""
+
+from __future__ import annotations
+
+import gzip
+import logging
 
 import httpx
 import pytest
 from tenacity import wait_none
 
 from scraper.errors import Blocked, FetchError, NotFound
-from scraper.fetch import Fetcher
+from scraper.fetch import Fetcher, FetchSettings, redact
 from scraper.models import Request
+from scraper.pacing import Pacer
+
+QUICK = FetchSettings(delay=0, robots=False)
 
 
-def fetcher(handler, **kwargs) -> Fetcher:
-    return Fetcher(delay=0, wait=wait_none(), transport=httpx.MockTransport(handler), **kwargs)
+def fetcher(handler, settings: FetchSettings = QUICK) -> Fetcher:
+    return Fetcher(settings, wait=wait_none(), transport=httpx.MockTransport(handler))
+
+
+def get(f: Fetcher, url: str = "https://www.rottentomatoes.com/x"):
+    return f.fetch(Request(url, "p"))
 
 
 def test_5xx_and_transport_errors_are_retried_until_success():
@@ -24,22 +37,49 @@ def test_5xx_and_transport_errors_are_retried_until_success():
             return httpx.Response(503)
         return httpx.Response(200, json={"ok": True})
 
-    response = fetcher(handler).fetch(Request("https://www.rottentomatoes.com/x", "p"))
-    assert response.status == 200 and len(calls) == 3
+    assert get(fetcher(handler)).status == 200 and len(calls) == 3
 
 
 def test_gives_up_after_bounded_tries_with_a_message():
-    with pytest.raises(FetchError, match="kept failing.*try again later"):
-        fetcher(lambda r: httpx.Response(500), tries=3).fetch(Request("https://h/x", "p"))
+    calls = []
+    with pytest.raises(FetchError, match="failed 3 times.*HTTP 500.*try again in an hour"):
+        get(
+            fetcher(
+                lambda r: calls.append(r) or httpx.Response(500),
+                FetchSettings(delay=0, robots=False, tries=3),
+            )
+        )
+    assert len(calls) == 3
 
 
-def test_retry_after_is_obeyed(monkeypatch):
+def test_4xx_is_not_retried():
+    calls = []
+    with pytest.raises(FetchError, match="HTTP 400"):
+        get(fetcher(lambda r: calls.append(r) or httpx.Response(400)))
+    assert len(calls) == 1
+
+
+def test_retry_after_is_obeyed_and_slows_the_host(monkeypatch):
     waits = []
-    monkeypatch.setattr("tenacity.nap.time.sleep", waits.append)
+    monkeypatch.setattr("time.sleep", waits.append)
     answers = iter([httpx.Response(429, headers={"Retry-After": "7"}), httpx.Response(200)])
-    f = Fetcher(delay=0, transport=httpx.MockTransport(lambda r: next(answers)))
-    assert f.fetch(Request("https://h/x", "p")).status == 200
-    assert waits == [7.0]
+    f = Fetcher(QUICK, transport=httpx.MockTransport(lambda r: next(answers)))
+    assert get(f).status == 200
+    assert waits[0] == 7.0  # tenacity's wait; the pacer may top it up by the time it took
+    assert f.pacer.delay_for("www.rottentomatoes.com") == 7.0
+
+
+def test_retry_after_past_the_ceiling_stops_at_once_saying_when():
+    calls = []
+    settings = FetchSettings(delay=0, robots=False, retry_after_max=60)
+    with pytest.raises(FetchError, match="asked us to wait 3600s; try again after"):
+        get(
+            fetcher(
+                lambda r: calls.append(r) or httpx.Response(503, headers={"Retry-After": "3600"}),
+                settings,
+            )
+        )
+    assert len(calls) == 1
 
 
 @pytest.mark.parametrize(
@@ -47,15 +87,25 @@ def test_retry_after_is_obeyed(monkeypatch):
     [
         (httpx.Response(404), NotFound, "does not exist"),
         (httpx.Response(403), Blocked, "--cookies"),
-        (httpx.Response(401), Blocked, "logged-in"),
+        (httpx.Response(401), Blocked, "logged-in session"),
         (httpx.Response(200, html="<title>Just a moment...</title>"), Blocked, "Cloudflare"),
-        (httpx.Response(202, content=b""), Blocked, "202"),
+        (httpx.Response(403, html="<div class='cf-chl-widget'></div>"), Blocked, "Cloudflare"),
+        (httpx.Response(503, headers={"cf-mitigated": "challenge"}), Blocked, "Cloudflare"),
+        (httpx.Response(202, content=b""), Blocked, "empty 202"),
+        (httpx.Response(202, headers={"x-amzn-waf-action": "challenge"}), Blocked, "AWS WAF"),
+        (httpx.Response(200, html="<a href='https://errors.edgesuite.net/x'>"), Blocked, "Akamai"),
         (httpx.Response(400), FetchError, "HTTP 400"),
     ],
 )
 def test_refusals_become_clear_errors(response, error, text):
     with pytest.raises(error, match=text):
-        fetcher(lambda r: response).fetch(Request("https://h/x", "p"))
+        get(fetcher(lambda r: response))
+
+
+def test_block_advice_names_every_way_out():
+    with pytest.raises(Blocked) as caught:
+        get(fetcher(lambda r: httpx.Response(403)))
+    assert all(word in str(caught.value) for word in ("--cookies", "--delay", "--impersonate"))
 
 
 def test_redirects_stay_on_the_same_host():
@@ -67,16 +117,126 @@ def test_redirects_stay_on_the_same_host():
         return httpx.Response(200)
 
     with pytest.raises(Blocked, match="another host"):
-        fetcher(handler).fetch(Request("https://h/a", "p"))
+        get(fetcher(handler), "https://h/a")
 
 
-def test_post_sends_params_and_user_agent():
+def test_same_host_redirect_is_followed():
+    def handler(request):
+        if request.url.path == "/a":
+            return httpx.Response(301, headers={"Location": "/b"})
+        return httpx.Response(200, text="here")
+
+    response = get(fetcher(handler), "https://h/a")
+    assert response.url == "https://h/b" and response.body == b"here"
+
+
+def test_oversized_and_bomb_bodies_are_refused():
+    small = FetchSettings(delay=0, robots=False, max_body=1024 * 1024)
+    with pytest.raises(FetchError, match="announced"):
+        get(fetcher(lambda r: httpx.Response(200, content=b"x" * (2 * 1024 * 1024)), small))
+    bomb = gzip.compress(b"\0" * (8 * 1024 * 1024))
+    assert len(bomb) < 20_000
+    with pytest.raises(FetchError, match="after decompression"):
+        get(
+            fetcher(
+                lambda r: httpx.Response(200, content=bomb, headers={"Content-Encoding": "gzip"}),
+                small,
+            )
+        )
+
+
+def test_robots_disallow_refuses_without_requesting(monkeypatch):
+    monkeypatch.setattr("time.sleep", lambda s: None)
     seen = []
 
     def handler(request):
-        seen.append(request)
+        seen.append(request.url.path)
+        if request.url.path == "/robots.txt":
+            return httpx.Response(200, text="User-agent: *\nDisallow: /napi/\nCrawl-delay: 3\n")
         return httpx.Response(200, json={})
 
-    fetcher(handler).fetch(Request("https://h/napi", "p", "POST", (("pagecount", "50"),)))
-    assert seen[0].method == "POST" and seen[0].url.params["pagecount"] == "50"
-    assert seen[0].headers["user-agent"].startswith("scrape/")
+    f = fetcher(handler, FetchSettings(delay=0))
+    with pytest.raises(Blocked, match="robots.txt.*--ignore-robots"):
+        get(f, "https://h/napi/x")
+    assert get(f, "https://h/critics/x").status == 200
+    assert seen == ["/robots.txt", "/critics/x"]  # robots.txt read once per host
+    assert f.pacer.delay_for("h") == 3.0
+
+
+def test_robots_missing_allows_and_robots_down_stops():
+    ok = fetcher(
+        lambda r: httpx.Response(404 if r.url.path == "/robots.txt" else 200),
+        FetchSettings(delay=0),
+    )
+    assert get(ok).status == 200
+    down = fetcher(lambda r: httpx.Response(503), FetchSettings(delay=0, tries=2))
+    with pytest.raises(FetchError, match="robots.txt could not be read"):
+        get(down)
+
+
+def test_verbose_log_redacts_secrets(caplog):
+    caplog.set_level(logging.DEBUG, logger="scraper.fetch")
+    get(fetcher(lambda r: httpx.Response(200)), "https://h/x?after=abc&access_token=SECRET&k=1")
+    assert "SECRET" not in caplog.text and "access_token=REDACTED" in caplog.text
+    assert "after=abc" in caplog.text and "-> 200" in caplog.text
+
+
+def test_redact_keeps_cursors_and_hides_keys():
+    assert redact("https://h/p?after=MQ%3D%3D&apikey=1&sessionId=2") == (
+        "https://h/p?after=MQ%3D%3D&apikey=REDACTED&sessionId=REDACTED"
+    )
+
+
+def test_cookies_go_only_to_their_own_domain(tmp_path):
+    from scraper.config import load_cookies
+
+    jar_file = tmp_path / "cookies.txt"
+    jar_file.write_text(
+        "# Netscape HTTP Cookie File\n.rottentomatoes.com\tTRUE\t/\tTRUE\t0\tsid\tabc\n"
+    )
+    jar_file.chmod(0o600)
+    sent = {}
+
+    def handler(request):
+        sent[request.url.host] = request.headers.get("cookie")
+        return httpx.Response(200)
+
+    f = Fetcher(QUICK, cookies=load_cookies(jar_file), transport=httpx.MockTransport(handler))
+    get(f, "https://www.rottentomatoes.com/a")
+    get(f, "https://elsewhere.example/a")
+    assert sent == {"www.rottentomatoes.com": "sid=abc", "elsewhere.example": None}
+
+
+def test_readable_cookies_file_gets_a_warning(tmp_path, capsys):
+    from scraper.config import load_cookies
+
+    jar_file = tmp_path / "cookies.txt"
+    jar_file.write_text("# Netscape HTTP Cookie File\n")
+    jar_file.chmod(0o644)
+    load_cookies(jar_file)
+    assert "readable by other users" in capsys.readouterr().err
+
+
+def test_pacer_spaces_requests_per_host():
+    now = [0.0]
+    slept = []
+    pacer = Pacer(1.0, clock=lambda: now[0], sleep=lambda s: slept.append(s))
+    pacer.wait("a")
+    pacer.sent("a")
+    now[0] = 0.25
+    pacer.wait("a")
+    pacer.wait("b")
+    assert slept == [0.75]
+    pacer.slow_down("a")
+    assert pacer.delay_for("a") == 2.0 and pacer.delay_for("b") == 1.0
+
+
+def test_impersonation_without_the_extra_says_how_to_install(monkeypatch):
+    import sys
+
+    from scraper.errors import UsageError
+    from scraper.fetch import impersonating_transport
+
+    monkeypatch.setitem(sys.modules, "httpx_curl_cffi", None)
+    with pytest.raises(UsageError, match=r"pip install 'scrape\[impersonate\]'"):
+        impersonating_transport("chrome")

@@ -74,6 +74,17 @@ def test_sniff_refuses_unknown_content():
         ("critic_page", b"<html><body>No reviews here</body></html>"),
         ("movie_page", b"<html><body><section id='audience_reviews'></section></body></html>"),
         ("legacy_ratings", b"\xff\xfe not json"),
+        ("legacy_ratings", b"[" * 100_000),
+        (
+            "profile_ratings",
+            b'{"api": "/napi/profiles/ratings/x/movie", "ratings": '
+            b'[{"createTime": 100000000000000000000, "media": {"pageLink": "/m/x"}}]}',
+        ),
+        (
+            "profile_ratings",
+            b'{"api": "/napi/profiles/ratings/x/movie", "ratings": '
+            b'[{"createTime": 1e300, "media": {"pageLink": "/m/x"}}]}',
+        ),
     ],
 )
 def test_malformed_bodies_are_parse_errors_naming_site_and_url(parser, body):

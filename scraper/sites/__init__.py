@@ -67,7 +67,15 @@ def parse(site: str, parser: str, body: bytes, url: str, fetched_at: datetime) -
     object was, a number where text was) comes out as a ParseError naming site and URL."""
     try:
         return parser_for(site, parser)(body, url, fetched_at)
-    except (KeyError, TypeError, AttributeError, ValueError, IndexError) as exc:
+    except (
+        KeyError,
+        TypeError,
+        AttributeError,
+        ValueError,
+        IndexError,
+        ArithmeticError,
+        RecursionError,
+    ) as exc:
         raise ParseError(
             site, url, f"the expected structure ({type(exc).__name__}: {exc})"
         ) from exc

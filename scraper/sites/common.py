@@ -22,7 +22,7 @@ def load_json(site: str, body: bytes, url: str) -> dict:
         raise ParseError(site, url, "JSON data (the server sent an HTML page instead)")
     try:
         data = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise ParseError(site, url, f"valid JSON ({exc})") from None
     if not isinstance(data, dict):
         raise ParseError(site, url, "a JSON object at the top level")

@@ -1,0 +1,71 @@
+from pathlib import Path
+
+import pytest
+
+from scraper import config
+from scraper.errors import UsageError
+from scraper.fetch import USER_AGENT, Fetcher, FetchSettings
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "config" / "scrape.example.toml"
+
+
+def write(tmp_path, text: str) -> Path:
+    path = tmp_path / "scrape.toml"
+    path.write_text(text)
+    return path
+
+
+def test_the_shipped_example_loads_to_the_defaults():
+    loaded = config.load(EXAMPLE)
+    assert loaded.people == {"rishi": {"rottentomatoes": "rottentomatoes:critic/rishi-ramesh"}}
+    assert loaded.fetch_settings("rottentomatoes") == FetchSettings()
+
+
+def test_precedence_is_command_line_then_site_then_fetch(tmp_path):
+    loaded = config.load(
+        write(
+            tmp_path,
+            """
+[fetch]
+delay = 3
+tries = 2
+max_body_mb = 0.5
+[sites.rottentomatoes]
+delay = 5
+user_agent = "me/1.0"
+""",
+        )
+    )
+    settings = loaded.fetch_settings("rottentomatoes", delay=None, robots=False)
+    assert (settings.delay, settings.tries, settings.robots) == (5, 2, False)
+    assert settings.max_body == 512 * 1024 and settings.user_agent == "me/1.0"
+    assert loaded.fetch_settings("rottentomatoes", delay=0.5).delay == 0.5
+    assert loaded.fetch_settings("letterboxd").delay == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[fetch]\ndelayy = 1\n", "fetch.delayy is not a known setting"),
+        ("[fetch]\ntries = 'four'\n", "fetch.tries has the wrong type"),
+        ("[fetch]\ndelay = true\n", "fetch.delay has the wrong type"),
+        ("[fetch]\ndelay = -1\n", "must not be negative"),
+        ("[sites.rottentomatoes]\ncookie = 'x'\n", "sites.rottentomatoes.cookie is not a known"),
+        ("[people]\nrishi = 'x'\n", "people.rishi must map"),
+        ("fetch = 3\n", "[fetch] must be a table"),
+        ("[fetch\n", "not valid TOML"),
+    ],
+)
+def test_bad_config_names_the_key(tmp_path, text, message):
+    with pytest.raises(UsageError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        config.load(write(tmp_path, text))
+
+
+def test_missing_explicit_config_is_an_error(tmp_path):
+    with pytest.raises(UsageError, match="does not exist"):
+        config.load(tmp_path / "nope.toml")
+
+
+def test_default_user_agent_identifies_scrape():
+    with Fetcher(FetchSettings(robots=False)) as fetcher:
+        assert fetcher._client.headers["User-Agent"] == USER_AGENT

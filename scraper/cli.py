@@ -5,26 +5,39 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import os
+import signal
 import sys
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
-from scraper import __version__, archive, config, crawl, importer, search, sites
+from scraper import __version__, backup, config, importer, reparse, runs, search, sites
+from scraper.crawl import CrawlResult
 from scraper.errors import ScrapeError, UsageError
-from scraper.fetch import Fetcher
+from scraper.schema import open_archive
 
-DB_OPTION = click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    envvar="SCRAPE_DB",
-    default="archive.db",
-    show_default=True,
-    help="The archive file ($SCRAPE_DB).",
-)
 SITE_CHOICE = click.Choice(sorted(sites.SITES))
+
+
+def db_option(command):
+    return click.option(
+        "--db",
+        "db_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="The archive file (default: $SCRAPE_DB, the config's db, or ./archive.db).",
+    )(command)
+
+
+def config_option(command):
+    return click.option(
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Config file (default: $SCRAPE_CONFIG or ./config/scrape.toml).",
+    )(command)
 
 
 class Failed(click.ClickException):
@@ -69,7 +82,7 @@ def cli(verbose: bool) -> None:
 
 @cli.command()
 @click.argument("ident")
-@DB_OPTION
+@db_option
 @click.option("--site", type=SITE_CHOICE, help="The site of a bare handle.")
 @click.option(
     "--cookies",
@@ -77,16 +90,10 @@ def cli(verbose: bool) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="A Netscape cookies.txt with your logged-in session (overrides the config).",
 )
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Config file (default: $SCRAPE_CONFIG or ./config/scrape.toml).",
-)
+@config_option
 @click.option(
     "--delay",
     type=click.FloatRange(min=0),
-    envvar="SCRAPE_DELAY",
     help="Seconds between requests to one host (default 1; $SCRAPE_DELAY).",
 )
 @click.option(
@@ -100,21 +107,24 @@ def cli(verbose: bool) -> None:
     help="Use a browser's TLS fingerprint (chrome, firefox, safari...); needs "
     "pip install 'scrape[impersonate]'.",
 )
+@click.option("--full", is_flag=True, help="Read every page, even on a profile archived before.")
 @reports_errors
 def user(
     ident: str,
-    db_path: Path,
+    db_path: Path | None,
     site: str | None,
     cookies_path: Path | None,
     config_path: Path | None,
     delay: float | None,
     ignore_robots: bool,
     impersonate: str | None,
+    full: bool,
 ) -> None:
     """Archive every review and rating of one person.
 
     IDENT is a profile URL, SITE:HANDLE, a person named in the config, or a bare handle with
-    --site. Reviews already archived are updated in place, never duplicated.
+    --site. The first run reads everything; later runs read only what is new (see `scrape
+    backup`), and --full reads everything again. Reviews are updated in place, never duplicated.
 
     Examples:
 
@@ -128,35 +138,108 @@ def user(
     """
     settings = config.load(config_path)
     targets = sites.resolve(ident, site=site, people=settings.people)
-    # Everything the user named is checked before the archive is opened or a request is sent.
-    plans = []
-    for target in targets:
-        cookie_file = cookies_path or settings.site_setting(target.site, "cookies")
-        jar = config.load_cookies(cookie_file) if cookie_file else None
-        fetching = settings.fetch_settings(
-            target.site,
-            delay=delay,
-            impersonate=impersonate,
-            robots=False if ignore_robots else None,
-        )
-        plans.append((target, fetching, jar))
-    db = archive.open_archive(db_path)
-    show = _progress if sys.stderr.isatty() else None
-    for target, fetching, jar in plans:
-        with Fetcher(fetching, cookies=jar) as fetcher:
-            result = crawl.crawl(db, fetcher, target, progress=show)
-        if show:
-            click.echo(err=True)
-        c = result.counts
-        click.echo(
-            f"{target.profile_id}: {result.reviews} reviews on {result.pages} pages "
-            f"({c.new} new, {c.changed} changed) in {db_path}"
-        )
+    plans = _plans(
+        settings,
+        targets,
+        cookies_path=cookies_path,
+        delay=delay,
+        impersonate=impersonate,
+        robots=False if ignore_robots else None,
+    )
+    summary = _run(settings, plans, db_path, command="user", full=full)
+    for outcome in summary.outcomes:
+        if outcome.error is None:
+            click.echo(_line(outcome, _db(db_path, settings)))
+    failed = [o for o in summary.outcomes if o.error]
+    if failed:
+        raise Failed(failed[0].error)
+
+
+@cli.command("backup")
+@config_option
+@db_option
+@click.option("--full", is_flag=True, help="Read every page of every profile (edits, deletions).")
+@click.option("--quiet", is_flag=True, help="Print nothing on success; one line per failure.")
+@click.option("--json", "as_json", is_flag=True, help="Print the run's summary as JSON.")
+@reports_errors
+def backup_(
+    config_path: Path | None, db_path: Path | None, full: bool, quiet: bool, as_json: bool
+) -> None:
+    """Back up every person and site in the config; made for cron.
+
+    Each profile is read newest first and only until a whole page holds nothing new (one
+    request per listing when nothing changed). A profile whose last crawl did not finish, every
+    Nth run ([backup] full_every, default 7) and --full read everything, which is how edits and
+    deletions deep in the history are found. Exit codes: 0 all done, 1 a profile failed, 75
+    another run holds the archive, 130 interrupted.
+
+    Examples:
+
+        scrape backup --quiet            # crontab: mail only problems
+
+        scrape backup --full --json
+    """
+    settings = config.load(config_path)
+    if not settings.people:
+        where = settings.path or "config/scrape.toml"
+        raise UsageError(f"no [people] in {where}; add who to back up (see scrape.example.toml)")
+    targets = [t for name in settings.people for t in sites.resolve(name, people=settings.people)]
+    plans = _plans(settings, targets)
+    summary = _run(settings, plans, db_path, command="backup", full=full, quiet=quiet)
+    if as_json:
+        click.echo(json.dumps(summary.as_dict(), indent=2))
+    for outcome in summary.outcomes:
+        if outcome.error:
+            click.echo(f"{outcome.profile_id}: {outcome.error}", err=True)
+        elif not quiet and not as_json:
+            click.echo(_line(outcome, _db(db_path, settings)))
+    sys.exit(summary.exit_code)
+
+
+@cli.command("status")
+@db_option
+@config_option
+@click.option("--runs", "limit", type=click.IntRange(1, 1000), default=10, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@reports_errors
+def status_(db_path: Path | None, config_path: Path | None, limit: int, as_json: bool) -> None:
+    """The last runs, and per profile its last run and last success.
+
+    Exits 1 when the last run of any profile did not succeed, so monitoring can alert on it.
+
+    Example:
+
+        scrape status --runs 5
+    """
+    settings = config.load(config_path)
+    report = runs.report(open_archive(_db(db_path, settings), write=False), limit=limit)
+    if as_json:
+        click.echo(json.dumps(report, indent=2))
+    else:
+        click.echo("Last runs:")
+        for r in report["runs"]:
+            click.echo(
+                f"  #{r['id']} {r['command']:<7} {r['started_at']}  {r['status']:<11} "
+                f"{r['profiles'] or 0} profiles, {r['pages'] or 0} pages, "
+                f"{r['requests'] or 0} requests, {r['new'] or 0} new, "
+                f"{r['changed'] or 0} changed, {r['missing'] or 0} missing"
+            )
+        click.echo("Profiles:")
+        for p in report["profiles"]:
+            click.echo(
+                f"  {p['profile_id']}: last run {p['last_status']} ({p['last_mode']}, "
+                f"{p['last_run_at']}), last success {p['last_success_at'] or 'never'}, "
+                f"last full {p['last_full_at'] or 'never'}"
+            )
+            if p["last_error"]:
+                click.echo(f"    {p['last_error']}")
+    if report["failing"]:
+        sys.exit(1)
 
 
 @cli.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@DB_OPTION
+@db_option
 @click.option("--site", type=SITE_CHOICE, help="Only recognise formats of this site.")
 @click.option(
     "--profile",
@@ -166,13 +249,13 @@ def user(
 )
 @click.option(
     "--captured-at",
-    help="When the files were saved (ISO 8601); relative ages such as "
-    "'5 years ago' count back from it.",
+    help="When the files were saved (ISO 8601); relative ages such as '5 years ago' count "
+    "back from it.",
 )
 @reports_errors
 def import_(
     paths: tuple[Path, ...],
-    db_path: Path,
+    db_path: Path | None,
     site: str | None,
     profile_handle: str | None,
     captured_at: str | None,
@@ -188,27 +271,56 @@ def import_(
 
         scrape import shawshank.html --profile rottentomatoes:user/971825204
     """
-    when = _iso_datetime(captured_at) if captured_at else None
-    target = None
-    if profile_handle:
-        (target,) = sites.resolve(profile_handle, site=site)[:1]
-    db = archive.open_archive(db_path)
-    result = importer.import_paths(db, list(paths), site=site, profile=target, captured_at=when)
+    when = _iso_datetime(captured_at, "--captured-at") if captured_at else None
+    target = sites.resolve(profile_handle, site=site)[0] if profile_handle else None
+    path = _db(db_path, config.load())
+    result = importer.import_paths(path, list(paths), site=site, profile=target, captured_at=when)
     c = result.counts
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(result.formats.items()))
     click.echo(
         f"{result.files} files ({kinds}): {result.reviews} reviews "
-        f"({c.new} new, {c.changed} changed) in {db_path}"
+        f"({c.new} new, {c.changed} changed) in {path}"
     )
+
+
+@cli.command("reparse")
+@db_option
+@click.option("--site", type=SITE_CHOICE, help="Only pages of this site.")
+@click.option("--since", help="Only pages fetched at or after this time (ISO 8601).")
+@reports_errors
+def reparse_(db_path: Path | None, site: str | None, since: str | None) -> None:
+    """Rebuild reviews from the raw pages kept in the archive, with no network.
+
+    Run it after upgrading scrape: a parser fix then repairs reviews archived long ago.
+
+    Example:
+
+        scrape reparse --site rottentomatoes --since 2024-01-01
+    """
+    path = _db(db_path, config.load())
+    if not path.exists():
+        raise UsageError(f"{path} does not exist; nothing to reparse")
+    result = reparse.reparse(
+        path, site=site, since=_iso_datetime(since, "--since") if since else None
+    )
+    c = result.counts
+    click.echo(
+        f"{result.pages} pages: {result.reviews} reviews ({c.new} new, {c.changed} "
+        f"changed) in {path}"
+    )
+    for failure in result.failures:
+        click.echo(failure, err=True)
+    if result.failures:
+        sys.exit(1)
 
 
 @cli.command("search")
 @click.argument("query")
-@DB_OPTION
+@db_option
 @click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
 @reports_errors
-def search_(query: str, db_path: Path, limit: int, as_json: bool) -> None:
+def search_(query: str, db_path: Path | None, limit: int, as_json: bool) -> None:
     """Full-text search of review text and film titles, best match first.
 
     FTS syntax works ("exact phrase", OR, NOT, prefix*); anything else is read as plain words.
@@ -219,7 +331,8 @@ def search_(query: str, db_path: Path, limit: int, as_json: bool) -> None:
 
         scrape search 'nolan OR kubrick' --json --limit 5
     """
-    rows = search.search(archive.open_archive(db_path, write=False), query, limit=limit)
+    db = open_archive(_db(db_path, config.load()), write=False)
+    rows = search.search(db, query, limit=limit)
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
@@ -234,7 +347,84 @@ def search_(query: str, db_path: Path, limit: int, as_json: bool) -> None:
         click.echo("no matches", err=True)
 
 
-def _progress(result: crawl.CrawlResult) -> None:
+def _plans(
+    settings: config.Config,
+    targets: list[sites.Target],
+    *,
+    cookies_path: Path | None = None,
+    delay: float | None = None,
+    **overrides: object,
+) -> list[backup.Plan]:
+    """Everything the user named is checked here, before the archive or the network is used."""
+    delay = delay if delay is not None else _env_delay()
+    plans = []
+    for target in targets:
+        cookie_file = cookies_path or settings.site_setting(target.site, "cookies")
+        jar = config.load_cookies(cookie_file) if cookie_file else None
+        fetching = settings.fetch_settings(target.site, delay=delay, **overrides)
+        plans.append(backup.Plan(target, fetching, jar))
+    return plans
+
+
+def _run(
+    settings: config.Config,
+    plans: list[backup.Plan],
+    db_path: Path | None,
+    *,
+    command: str,
+    full: bool,
+    quiet: bool = False,
+) -> backup.Summary:
+    stop = threading.Event()
+
+    def on_interrupt(signum, frame) -> None:
+        stop.set()
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # a second Ctrl-C stops now
+        click.echo("\nstopping after this page (Ctrl-C again to stop at once)", err=True)
+
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    show = _progress if sys.stderr.isatty() and not quiet else None
+    try:
+        return backup.run(
+            _db(db_path, settings),
+            plans,
+            command=command,
+            full=full,
+            full_every=settings.full_every,
+            progress=show,
+            stop=stop,
+        )
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if show:
+            click.echo(err=True)
+
+
+def _db(db_path: Path | None, settings: config.Config) -> Path:
+    return Path(db_path or os.environ.get("SCRAPE_DB") or settings.db or "archive.db")
+
+
+def _env_delay() -> float | None:
+    value = os.environ.get("SCRAPE_DELAY")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        raise UsageError(f"SCRAPE_DELAY={value!r} is not a number of seconds") from None
+
+
+def _line(outcome: backup.Outcome, db_path: Path) -> str:
+    extra = f", {outcome.missing} missing" if outcome.mode == "full" else ""
+    note = f"; {outcome.note}" if outcome.note else ""
+    return (
+        f"{outcome.profile_id}: {outcome.reviews} reviews on {outcome.pages} pages "
+        f"({outcome.new} new, {outcome.changed} changed{extra}) [{outcome.mode}] "
+        f"in {db_path}{note}"
+    )
+
+
+def _progress(result: CrawlResult) -> None:
     c = result.counts
     click.echo(
         f"\r{result.target.profile_id}: page {result.pages}, {result.reviews} reviews "
@@ -244,13 +434,13 @@ def _progress(result: crawl.CrawlResult) -> None:
     )
 
 
-def _iso_datetime(text: str) -> datetime:
+def _iso_datetime(text: str, option: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise UsageError(f"--captured-at {text!r} is not an ISO 8601 date or time") from None
+        raise UsageError(f"{option} {text!r} is not an ISO 8601 date or time") from None
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 def main() -> None:
-    cli(prog_name="scrape", auto_envvar_prefix=None)
+    cli(prog_name="scrape")

@@ -48,11 +48,15 @@ SITE_KEYS: dict[str, type | tuple[type, ...]] = {
     "user_agent": str,
     "impersonate": str,
 }
+BACKUP_KEYS: dict[str, type | tuple[type, ...]] = {"full_every": int}
+TOP_KEYS = {"db", "people", "fetch", "sites", "backup"}
 
 
 @dataclass(slots=True)
 class Config:
     path: Path | None = None
+    db: str | None = None
+    full_every: int = 7
     people: dict[str, dict[str, str]] = field(default_factory=dict)
     fetch: dict[str, object] = field(default_factory=dict)
     sites: dict[str, dict[str, object]] = field(default_factory=dict)
@@ -84,6 +88,18 @@ def load(path: str | Path | None = None) -> Config:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise UsageError(f"{chosen}: not valid TOML ({exc})") from None
     config = Config(path=chosen)
+    unknown = set(data) - TOP_KEYS
+    if unknown:
+        raise UsageError(
+            f"{chosen}: {', '.join(sorted(unknown))} is not a known setting "
+            f"(known: {', '.join(sorted(TOP_KEYS))})"
+        )
+    if "db" in data:
+        if not isinstance(data["db"], str):
+            raise UsageError(f"{chosen}: db must be a path")
+        config.db = str(Path(data["db"]).expanduser())
+    backup = _checked(_table(data, "backup", chosen), BACKUP_KEYS, f"{chosen}: backup")
+    config.full_every = backup.get("full_every", config.full_every)
     for name, idents in _table(data, "people", chosen).items():
         if not isinstance(idents, dict) or not all(isinstance(v, str) for v in idents.values()):
             raise UsageError(f"{chosen}: people.{name} must map site names to identifiers")

@@ -33,3 +33,9 @@ class ParseError(ScrapeError):
     def __init__(self, site: str, url: str, missing: str) -> None:
         self.site, self.url, self.missing = site, url, missing
         super().__init__(f"{site}: cannot parse {url}: {missing}")
+
+
+class Interrupted(ScrapeError):
+    """The user asked the run to stop (Ctrl-C); pages already read are saved."""
+
+    exit_code = 130

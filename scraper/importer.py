@@ -7,11 +7,11 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-import sqlite_utils
-
-from scraper import archive, sites
+from scraper import archive, runs, sites, timeparse
 from scraper.errors import UsageError
-from scraper.models import Page
+from scraper.lock import ArchiveLock
+from scraper.models import Fetched, Page
+from scraper.schema import open_archive
 from scraper.sites import Target
 
 MAX_FILE = 200 * 1024 * 1024
@@ -26,29 +26,46 @@ class ImportResult:
 
 
 def import_paths(
-    db: sqlite_utils.Database,
+    db_path: str | Path,
     paths: list[Path],
     *,
     site: str | None = None,
     profile: Target | None = None,
     captured_at: datetime | None = None,
 ) -> ImportResult:
-    """Parse and archive every file under `paths`. Each file is one transaction.
+    """Parse and archive every file under `paths`, each file (and its raw body) in one
+    transaction. Every file is parsed before anything is written: one bad file leaves the
+    archive untouched.
 
     Relative ages ("5 years ago") are counted back from `captured_at`; without it, from the
     file's modification time, and since a copy may be newer than the capture, only the upper
     bound is kept then (earliest stays unknown).
     """
-    files = list(_files(paths))
-    # Every file is parsed before anything is written: one bad file leaves the archive untouched.
-    parsed = [_parse(path, site, profile, captured_at) for path in files]
+    parsed = [_parse(path, site, profile, captured_at) for path in _files(paths)]
     result = ImportResult()
-    for parser, page in parsed:
-        result.counts.add(archive.save_page(db, page))
-        result.files += 1
-        result.reviews += len(page.reviews)
-        result.formats[parser] = result.formats.get(parser, 0) + 1
+    with ArchiveLock(db_path):
+        db = open_archive(db_path)
+        run_id = runs.start(db, "import")
+        for page, fetched in parsed:
+            saved = archive.save_page(db, page, fetched=replace(fetched, run_id=run_id))
+            result.counts.add(saved.counts)
+            result.files += 1
+            result.reviews += len(page.reviews)
+            result.formats[fetched.parser] = result.formats.get(fetched.parser, 0) + 1
+        runs.finish(db, run_id, "ok", None)
     return result
+
+
+def apply_import_rules(page: Page, *, keep_profile: str | None, exact_capture: bool) -> Page:
+    """What an import does beyond parsing; `scrape reparse` applies it again from the record."""
+    if keep_profile:
+        page.reviews = [r for r in page.reviews if r.profile_id in (keep_profile, None)]
+    if not exact_capture:
+        page.reviews = [
+            replace(r, when=replace(r.when, earliest=None)) if r.when.precision == "relative" else r
+            for r in page.reviews
+        ]
+    return page
 
 
 def _files(paths: list[Path]) -> Iterator[Path]:
@@ -63,7 +80,7 @@ def _files(paths: list[Path]) -> Iterator[Path]:
 
 def _parse(
     path: Path, site: str | None, profile: Target | None, captured_at: datetime | None
-) -> tuple[str, Page]:
+) -> tuple[Page, Fetched]:
     try:
         if path.stat().st_size > MAX_FILE:
             raise UsageError(f"{path}: larger than {MAX_FILE // 2**20} MiB; not a saved page")
@@ -78,18 +95,22 @@ def _parse(
         )
     site_name, parser = found
     fetched_at = captured_at or datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+    module = sites.SITES[site_name]
     # With --profile, parse as if the file came from that profile's own listing URL, so formats
     # that do not name their owner still get one.
-    url = sites.SITES[site_name].first_request(profile.handle).url if profile else path.as_uri()
+    url = module.listings(profile.handle)[0].url if profile else path.resolve().as_uri()
+    keep = profile.profile_id if profile else None
     page = sites.parse(site_name, parser, body, url, fetched_at)
-    if profile:
-        page.reviews = [r for r in page.reviews if r.profile_id in (profile.profile_id, None)]
-    if captured_at is None:
-        page.reviews = [_open_lower_bound(r) for r in page.reviews]
-    return parser, page
-
-
-def _open_lower_bound(review):
-    if review.when.precision != "relative":
-        return review
-    return replace(review, when=replace(review.when, earliest=None))
+    apply_import_rules(page, keep_profile=keep, exact_capture=captured_at is not None)
+    fetched = Fetched(
+        body=body,
+        url=url,
+        site=site_name,
+        parser=parser,
+        parser_version=module.PARSER_VERSION,
+        fetched_at=timeparse.to_iso(fetched_at),
+        profile_id=keep,
+        exact_capture=captured_at is not None,
+        keep_profile=keep,
+    )
+    return page, fetched

@@ -16,6 +16,8 @@ class Request:
     method: str = "GET"
     params: tuple[tuple[str, str], ...] = ()
     json: dict | None = None
+    # On a listing's first request: the `source` its reviews carry (see tombstones.py).
+    source: str | None = None
 
     @property
     def key(self) -> tuple:
@@ -72,3 +74,26 @@ class Page:
     films: list[Film] = field(default_factory=list)
     reviews: list[Review] = field(default_factory=list)
     next: Request | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    """A body that was parsed, with where and when it came from: kept raw in the archive so
+    that `scrape reparse` can rebuild reviews from it without the network."""
+
+    body: bytes
+    url: str
+    site: str
+    parser: str
+    parser_version: int
+    fetched_at: str
+    method: str = "GET"
+    params: str | None = None
+    status: int | None = None
+    content_type: str | None = None
+    profile_id: str | None = None
+    run_id: int | None = None
+    # False for an import without --captured-at: relative ages then keep only their upper bound.
+    exact_capture: bool = True
+    # An import's --profile: only that person's reviews were kept from the page.
+    keep_profile: str | None = None

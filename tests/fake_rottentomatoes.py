@@ -60,6 +60,10 @@ class Site:
     faults: dict[str, list[str]] = field(default_factory=dict)
     # The critic API answers every page with the same cursor: pagination that loops.
     loop_cursor: bool = False
+    # The critic listing claims this many reviews but serves empty pages past what it has.
+    empty_tail: int = 0
+    # Seconds every response waits before it is sent (a slow site, for tests that interrupt).
+    latency: float = 0.0
 
     def requests(self, prefix: str = "") -> list[str]:
         """The requests made, robots.txt left out, optionally only those under `prefix`."""
@@ -111,6 +115,8 @@ class Handler(BaseHTTPRequestHandler):
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
         self.site.log.append(f"{method} {self.path}")
         self.site.agents.add(self.headers.get("User-Agent", ""))
+        if self.site.latency:
+            time.sleep(self.site.latency)
         segments = parts.path.strip("/").split("/")
         if self._inject_fault(parts.path):
             return
@@ -199,7 +205,7 @@ class Handler(BaseHTTPRequestHandler):
         items = self.site.critics[slug]
         step = self.site.page_size
         chunk = items[offset : offset + step]
-        more = offset + self.site.page_size < len(items)
+        more = offset + self.site.page_size < len(items) + self.site.empty_tail
         return {
             "api": f"/napi/critics/{slug}/movies",
             "pageInfo": {

@@ -3,7 +3,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from scraper import archive, timeparse
+from scraper import archive, schema, timeparse
 from scraper.models import Film, Page, Profile, Review
 
 SEEN = datetime(2024, 1, 1, tzinfo=UTC)
@@ -28,13 +28,13 @@ def page(text="Great lighthouse film", rating=8.0, year=2001, age="3 years ago",
 
 @pytest.fixture
 def db(tmp_path):
-    return archive.open_archive(tmp_path / "a.db")
+    return schema.open_archive(tmp_path / "a.db")
 
 
 def test_same_page_twice_changes_nothing(db):
-    assert archive.save_page(db, page()).new == 1
+    assert archive.save_page(db, page()).counts.new == 1
     before = list(db["reviews"].rows)
-    counts = archive.save_page(db, page())
+    counts = archive.save_page(db, page()).counts
     assert (counts.new, counts.changed, counts.unchanged) == (0, 0, 1)
     after = list(db["reviews"].rows)
     for row in before + after:
@@ -45,7 +45,7 @@ def test_same_page_twice_changes_nothing(db):
 
 def test_edit_updates_row_and_search_index(db):
     archive.save_page(db, page())
-    counts = archive.save_page(db, page(text="Now I hate the harbour", rating=2.0))
+    counts = archive.save_page(db, page(text="Now I hate the harbour", rating=2.0)).counts
     assert counts.changed == 1
     row = db["reviews"].get("rottentomatoes:critic/x/f")
     assert (row["text"], row["rating"]) == ("Now I hate the harbour", 2.0)
@@ -87,7 +87,7 @@ def test_a_failing_page_leaves_nothing_half_written(db):
 
 def test_schema_is_safe_to_ensure_again(db, tmp_path):
     archive.save_page(db, page())
-    again = archive.open_archive(tmp_path / "a.db")
+    again = schema.open_archive(tmp_path / "a.db")
     assert again["reviews"].count == 1
     assert again.execute("pragma journal_mode").fetchone()[0] == "wal"
     assert again.execute("pragma integrity_check").fetchone()[0] == "ok"

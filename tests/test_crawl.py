@@ -8,7 +8,7 @@ from datetime import datetime
 import httpx
 import pytest
 
-from scraper import archive, crawl, sites
+from scraper import crawl, schema, sites
 from scraper.errors import Blocked, FetchError
 from scraper.fetch import Fetcher, FetchSettings
 from scraper.models import Page, Request
@@ -24,7 +24,8 @@ def stub_site(next_urls: list[str | None]):
         return page
 
     return types.SimpleNamespace(
-        first_request=lambda handle: Request("https://stub.example/p/1", "page"),
+        listings=lambda handle: [Request("https://stub.example/p/1", "page")],
+        PARSER_VERSION=1,
         PARSERS={"page": parse},
     )
 
@@ -37,8 +38,9 @@ def run(tmp_path, monkeypatch):
             FetchSettings(delay=0, robots=False, **settings),
             transport=httpx.MockTransport(lambda r: httpx.Response(200, json={})),
         )
-        db = archive.open_archive(tmp_path / "a.db")
-        return crawl.crawl(db, fetcher, sites.Target("stub", "someone")), fetcher
+        db = schema.open_archive(tmp_path / "a.db")
+        result = crawl.CrawlResult(sites.Target("stub", "someone"))
+        return crawl.crawl(db, fetcher, result), fetcher
 
     return go
 

@@ -38,7 +38,7 @@ def test_critic_all_pages_then_second_run_adds_nothing(site, run_scrape, tmp_pat
     url = "https://www.rottentomatoes.com/critics/jane-critic/movies"
     first = run_scrape("user", url, "--db", str(db), env=env)
     assert first.returncode == 0, first.stderr
-    assert "120 reviews on 3 pages (120 new, 0 changed)" in first.stdout
+    assert "120 reviews on 3 pages (120 new, 0 changed, 0 missing) [full]" in first.stdout
     assert site.site.log == [
         "GET /robots.txt",
         "GET /critics/jane-critic/movies",
@@ -71,9 +71,12 @@ def test_critic_all_pages_then_second_run_adds_nothing(site, run_scrape, tmp_pat
     hits = query(db, "select count(*) from reviews_fts where reviews_fts match 'lighthouse'")
     assert hits[0][0] == 60
 
+    site.site.log.clear()
     second = run_scrape("user", "rottentomatoes:critic/jane-critic", "--db", str(db), env=env)
     assert second.returncode == 0, second.stderr
-    assert "(0 new, 0 changed)" in second.stdout
+    # Nothing new: the incremental run reads one page and stops.
+    assert "50 reviews on 1 pages (0 new, 0 changed) [incremental]" in second.stdout
+    assert site.site.requests() == ["GET /critics/jane-critic/movies"]
     assert query(db, "select count(*) from reviews")[0][0] == 120
     assert query(db, "select count(*) from films")[0][0] == 120
 
@@ -88,7 +91,13 @@ def test_edited_review_updates_its_row(site, run_scrape, tmp_path):
     edited = site.site.critics["jane-critic"][60]
     edited.text, edited.score = "Changed my mind entirely", 5.0
     again = run_scrape("user", "rottentomatoes:critic/jane-critic", "--db", str(db), env=env)
-    assert "(0 new, 1 changed)" in again.stdout, again.stdout + again.stderr
+    assert "(0 new, 0 changed) [incremental]" in again.stdout  # the edit is deep in the history
+    again = run_scrape(
+        "user", "rottentomatoes:critic/jane-critic", "--full", "--db", str(db), env=env
+    )
+    assert "(0 new, 1 changed, 0 missing) [full]" in again.stdout, again.stdout + again.stderr
+    versions = query(db, "select text, rating from review_versions")
+    assert versions == [("Review number 60 of critic: a lighthouse keeper story", 1.0)]
     text, rating = query(
         db, "select text, rating from reviews where film_id = ?", f"rottentomatoes:m/{edited.slug}"
     )[0]
@@ -131,7 +140,7 @@ def test_audience_profile_movies_and_tv_with_cookies(site, run_scrape, tmp_path)
     again = run_scrape(
         "user", "rottentomatoes:AudienceX9", "--db", str(db), "--cookies", str(cookies), env=env
     )
-    assert "(0 new, 0 changed)" in again.stdout, again.stderr
+    assert "(0 new, 0 changed) [incremental]" in again.stdout, again.stderr
     assert query(db, "select count(*) from reviews")[0][0] == 130
     created = query(
         db,
@@ -164,7 +173,7 @@ def test_legacy_profile_follows_end_cursor(site, run_scrape, tmp_path):
     # The last item of each page gets its exact time from the cursor; the rest say "5 years".
     assert precisions == {"exact": 3, "relative": 44}
     again = run_scrape("user", "rottentomatoes:user/976284330", "--db", str(db), env=env)
-    assert "(0 new, 0 changed)" in again.stdout
+    assert "20 reviews on 1 pages (0 new, 0 changed) [incremental]" in again.stdout
     assert query(db, "select count(*) from reviews")[0][0] == 47
 
 
@@ -221,7 +230,7 @@ def test_killed_mid_crawl_leaves_whole_pages_and_next_run_completes(site, tmp_pa
 
     site.site.stall_from = None
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
-    assert "(20 new, 0 changed)" in done.stdout, done.stderr
+    assert "(20 new, 0 changed" in done.stdout, done.stderr
     assert query(db, "select count(*), count(distinct film_id) from reviews")[0] == (120, 120)
 
 

@@ -2,10 +2,10 @@
 server on 127.0.0.1 serving Rotten Tomatoes' URL scheme.
 
 Each scenario starts from the same archive (a complete earlier run), edits a review on the
-site's third page, injects faults into the second page, and runs again. A run that can recover
-must end with complete data (the edit archived); one that cannot must fail with a clear message
-and leave every archived value as it was. Either way the number of requests is what the policy
-(3 tries, no retry of a refusal) says.
+site's third page, injects faults into the second page, and runs again with --full. A run that
+can recover must end with complete data (the edit archived); one that cannot must fail with a
+clear message and leave every archived value as it was. Either way the number of requests is
+what the policy (3 tries, no retry of a refusal) says.
 """
 
 from __future__ import annotations
@@ -82,6 +82,7 @@ def run_with_faults(baseline, tmp_path, run_scrape, faults, **site_changes):
         done = run_scrape(
             "user",
             CRITIC,
+            "--full",
             "--db",
             str(db),
             "--config",
@@ -110,7 +111,7 @@ def test_transient_faults_are_retried_to_complete_data(
 ):
     done, before, after, requests, elapsed = run_with_faults(baseline, tmp_path, run_scrape, faults)
     assert done.returncode == 0, done.stderr
-    assert "(0 new, 1 changed)" in done.stdout
+    assert "(0 new, 1 changed, 0 missing) [full]" in done.stdout
     assert len(after) == len(before) == 120
     assert "Edited on the site since the last run" in {row[4] for row in after}
     assert requests == page_2_requests

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from scraper import archive, sites, timeparse
+from scraper import archive, schema, sites, timeparse
 
 EXPECTED = Path(__file__).parent / "expected" / "rottentomatoes"
 CASES = sorted(p.stem for p in EXPECTED.glob("*.json"))
@@ -93,11 +93,11 @@ def test_cursor_create_date_lies_inside_the_relative_bounds(corpus):
 
 
 def test_whole_corpus_archives_and_repairs_mojibake(corpus, tmp_path):
-    db = archive.open_archive(tmp_path / "a.db")
+    db = schema.open_archive(tmp_path / "a.db")
     total = 0
     for stem in CASES:
         _, _, page = parse_case(corpus, stem)
-        total += archive.save_page(db, page).new
+        total += archive.save_page(db, page).counts.new
     assert db["reviews"].count == total == 842
     text, original = db.execute(
         "select text, text_original from reviews where film_id = ?",

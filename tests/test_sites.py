@@ -15,7 +15,7 @@ def test_every_example_resolves_to_its_own_site(site, ident, handle):
 def test_every_site_declares_examples_forms_and_parsers():
     for module in sites.SITES.values():
         assert module.EXAMPLES and module.FORMS and module.PARSERS
-        first = {module.first_request(h).parser for _, h in module.EXAMPLES}
+        first = {r.parser for _, h in module.EXAMPLES for r in module.listings(h)}
         assert first <= set(module.PARSERS)
 
 

@@ -33,6 +33,9 @@ FORMS = (
     "https://www.rottentomatoes.com/profiles/<handle>  or  rottentomatoes:<handle>",
     "https://www.rottentomatoes.com/user/id/<digits>  or  rottentomatoes:user/<digits>",
 )
+PARSER_VERSION = (
+    1  # raise when a parser changes what it extracts, so stored pages can be told apart
+)
 # (identifier, the handle it names): the registry test checks each resolves to itself.
 EXAMPLES = (
     ("https://www.rottentomatoes.com/critics/rain-jokinen/movies", "critic/rain-jokinen"),
@@ -91,22 +94,31 @@ def handle_from_text(text: str) -> str | None:
     return _first_match(_HANDLE_PATTERNS, text)
 
 
-def first_request(handle: str) -> Request:
+def listings(handle: str) -> list[Request]:
+    """The first request of each listing a profile has, newest items first in each."""
     base = root()
     if handle.startswith("critic/"):
-        return Request(
-            f"{base}/critics/{quote(handle.removeprefix('critic/'))}/movies", "critic_page"
-        )
+        slug = quote(handle.removeprefix("critic/"))
+        return [Request(f"{base}/critics/{slug}/movies", "critic_page", source="critic-reviews")]
     if handle.startswith("user/"):
-        return Request(
-            f"{base}/napi/userProfile/movieRatings/{handle.removeprefix('user/')}", "legacy_ratings"
+        user_id = handle.removeprefix("user/")
+        return [
+            Request(
+                f"{base}/napi/userProfile/movieRatings/{user_id}",
+                "legacy_ratings",
+                source="napi-userprofile-movieratings",
+            )
+        ]
+    return [
+        Request(
+            f"{base}/napi/profiles/ratings/{quote(handle)}/{kind}",
+            "profile_ratings",
+            "POST",
+            (("pagecount", PAGE_SIZE),),
+            source=f"napi-profiles-ratings-{kind}",
         )
-    return Request(
-        f"{base}/napi/profiles/ratings/{quote(handle)}/movie",
-        "profile_ratings",
-        "POST",
-        (("pagecount", PAGE_SIZE),),
-    )
+        for kind in ("movie", "tv")
+    ]
 
 
 def sniff(body: bytes) -> str | None:

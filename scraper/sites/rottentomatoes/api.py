@@ -62,24 +62,16 @@ def parse_profile_ratings(body: bytes, url: str, fetched_at: datetime) -> Page:
                 stars=review.get("score"),
                 text=review.get("review"),
                 when=timeparse.from_epoch_ms(created) if created else timeparse.UNKNOWN,
-                source="napi-profiles-ratings",
+                source=f"napi-profiles-ratings-{media_kind}",
             )
         )
     info = data.get("pageInfo") or {}
-    root = root_of(url)
     if info.get("hasNextPage") and info.get("endCursor"):
         page.next = Request(
-            f"{root}/napi/profiles/ratings/{handle}/{media_kind}",
+            f"{root_of(url)}/napi/profiles/ratings/{handle}/{media_kind}",
             "profile_ratings",
             "POST",
             (("pagecount", PAGE_SIZE), ("after", info["endCursor"])),
-        )
-    elif media_kind == "movie" and url.startswith("http"):
-        page.next = Request(
-            f"{root}/napi/profiles/ratings/{handle}/tv",
-            "profile_ratings",
-            "POST",
-            (("pagecount", PAGE_SIZE),),
         )
     return page
 

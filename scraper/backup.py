@@ -1,0 +1,160 @@
+"""One run over several profiles: the lock, the run's record, each profile's crawl in the mode
+its history calls for, and tombstones after complete full crawls. Used by `scrape user` and
+`scrape backup` alike.
+
+A profile that fails does not stop the others (a nightly backup should save what it can); the
+run's status says whether every profile succeeded.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+import sqlite_utils
+
+from scraper import runs, tombstones
+from scraper.crawl import CrawlResult, crawl
+from scraper.errors import Interrupted, ScrapeError
+from scraper.fetch import Fetcher, FetchSettings
+from scraper.lock import ArchiveLock
+from scraper.schema import open_archive
+from scraper.sites import Target
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    target: Target
+    settings: FetchSettings
+    cookies: CookieJar | None = None
+
+
+@dataclass(slots=True)
+class Outcome:
+    profile_id: str
+    mode: str
+    status: str = "running"
+    pages: int = 0
+    requests: int = 0
+    reviews: int = 0
+    new: int = 0
+    changed: int = 0
+    missing: int = 0
+    deleted: int = 0
+    note: str | None = None
+    error: ScrapeError | None = None
+
+    def as_dict(self) -> dict:
+        return {name: getattr(self, name) for name in self.__slots__ if name != "error"} | {
+            "error": str(self.error) if self.error else None
+        }
+
+
+@dataclass(slots=True)
+class Summary:
+    run_id: int
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        statuses = {o.status for o in self.outcomes}
+        if "interrupted" in statuses:
+            return "interrupted"
+        return "failed" if statuses - {"ok"} else "ok"
+
+    @property
+    def exit_code(self) -> int:
+        failures = [o.error.exit_code for o in self.outcomes if o.error]
+        if self.status == "interrupted":
+            return Interrupted.exit_code
+        return max(failures, default=0)
+
+    def as_dict(self) -> dict:
+        return {
+            "run_id": self.run_id,
+            "status": self.status,
+            "profiles": [o.as_dict() for o in self.outcomes],
+        }
+
+
+def run(
+    db_path: str | Path,
+    plans: list[Plan],
+    *,
+    command: str,
+    full: bool = False,
+    full_every: int = 7,
+    progress: Callable[[CrawlResult], None] | None = None,
+    stop: threading.Event | None = None,
+) -> Summary:
+    with ArchiveLock(db_path):
+        db = open_archive(db_path)
+        summary = Summary(runs.start(db, command))
+        try:
+            for plan in plans:
+                outcome = _run_profile(db, summary.run_id, plan, full, full_every, progress, stop)
+                summary.outcomes.append(outcome)
+                if outcome.status == "interrupted":
+                    break
+        finally:
+            errors = [f"{o.profile_id}: {o.error}" for o in summary.outcomes if o.error]
+            runs.finish(db, summary.run_id, summary.status, "; ".join(errors) or None)
+        return summary
+
+
+def _run_profile(
+    db: sqlite_utils.Database,
+    run_id: int,
+    plan: Plan,
+    full: bool,
+    full_every: int,
+    progress: Callable[[CrawlResult], None] | None,
+    stop: threading.Event | None,
+) -> Outcome:
+    target = plan.target
+    mode = runs.choose_mode(db, target.profile_id, force_full=full, full_every=full_every)
+    profile_run = runs.start_profile(db, run_id, target, mode)
+    outcome = Outcome(target.profile_id, "full" if mode.full else "incremental")
+    result = CrawlResult(target, incremental=not mode.full)
+    with Fetcher(plan.settings, cookies=plan.cookies) as fetcher:
+        try:
+            crawl(db, fetcher, result, run_id=run_id, progress=progress, stop=stop)
+            outcome.status = "ok"
+        except Interrupted as error:
+            outcome.status, outcome.error = "interrupted", error
+        except ScrapeError as error:
+            outcome.status, outcome.error = "failed", error
+        outcome.requests = fetcher.requests
+    outcome.pages, outcome.reviews = result.pages, result.reviews
+    outcome.new, outcome.changed = result.counts.new, result.counts.changed
+    # The tombstones and the profile's finished row (its watermark) move together.
+    with db.conn:
+        if outcome.status == "ok" and mode.full:
+            if result.suspicious_empty:
+                outcome.note = (
+                    f"{result.suspicious_empty} page(s) had no reviews where some "
+                    "were expected; nothing was marked missing"
+                )
+            else:
+                outcome.missing, outcome.deleted = tombstones.mark_missing(
+                    db.conn, target.profile_id, result.sources, result.seen, runs.now()
+                )
+        runs.finish_profile(
+            db,
+            profile_run,
+            {
+                "status": outcome.status,
+                "pages": outcome.pages,
+                "requests": outcome.requests,
+                "new": outcome.new,
+                "changed": outcome.changed,
+                "missing": outcome.missing,
+                "deleted": outcome.deleted,
+                "note": outcome.note,
+                "error": str(outcome.error) if outcome.error else None,
+            },
+        )
+    return outcome

@@ -1,0 +1,132 @@
+"""The record of runs: one `runs` row per command, one `profile_runs` row per profile in it.
+
+The profile's watermark is derived from these rows, not stored apart: an incremental crawl is
+allowed only when the profile's previous crawl finished ("ok"), since only then is everything
+older than its newest page known to be archived.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import sqlite_utils
+
+from scraper import timeparse
+from scraper.schema import COUNTERS
+from scraper.sites import Target
+
+NOT_OK = ("failed", "killed", "interrupted")
+
+
+def now() -> str:
+    return timeparse.to_iso(datetime.now(UTC))
+
+
+def start(db: sqlite_utils.Database, command: str) -> int:
+    """A new run. Runs still marked running belong to processes that died (we hold the lock)."""
+    with db.conn:
+        for table in ("runs", "profile_runs"):
+            db.execute(
+                f"UPDATE {table} SET status = 'killed', finished_at = coalesce("
+                "finished_at, started_at) WHERE status = 'running'"
+            )
+        cursor = db.execute(
+            "INSERT INTO runs (command, pid, started_at, status) VALUES (?, ?, ?, 'running')",
+            [command, os.getpid(), now()],
+        )
+    return cursor.lastrowid
+
+
+@dataclass(frozen=True, slots=True)
+class Mode:
+    full: bool
+    reason: str
+
+
+def choose_mode(
+    db: sqlite_utils.Database, profile_id: str, *, force_full: bool, full_every: int
+) -> Mode:
+    if force_full:
+        return Mode(True, "--full")
+    rows = db.execute(
+        "SELECT mode, status FROM profile_runs WHERE profile_id = ? AND status != 'running' "
+        "ORDER BY id DESC LIMIT ?",
+        [profile_id, max(full_every, 1)],
+    ).fetchall()
+    if not rows:
+        return Mode(True, "first crawl")
+    if rows[0][1] != "ok":
+        return Mode(True, f"the last crawl {rows[0][1]}")
+    since_full = rows[: full_every - 1] if full_every else rows
+    if full_every and not any(mode == "full" and status == "ok" for mode, status in since_full):
+        return Mode(True, f"every {full_every} runs")
+    return Mode(False, "incremental")
+
+
+def start_profile(db: sqlite_utils.Database, run_id: int, target: Target, mode: Mode) -> int:
+    with db.conn:
+        cursor = db.execute(
+            "INSERT INTO profile_runs (run_id, profile_id, site, handle, mode, status, started_at) "
+            "VALUES (?, ?, ?, ?, ?, 'running', ?)",
+            [
+                run_id,
+                target.profile_id,
+                target.site,
+                target.handle,
+                "full" if mode.full else "incremental",
+                now(),
+            ],
+        )
+    return cursor.lastrowid
+
+
+def finish_profile(db: sqlite_utils.Database, profile_run_id: int, values: dict) -> None:
+    """Close a profile's row. Called inside the caller's transaction (with the tombstones)."""
+    values = values | {"finished_at": now()}
+    assignments = ", ".join(f"{k} = ?" for k in values)
+    db.execute(
+        f"UPDATE profile_runs SET {assignments} WHERE id = ?", [*values.values(), profile_run_id]
+    )
+
+
+def finish(db: sqlite_utils.Database, run_id: int, status: str, error: str | None) -> None:
+    totals = ", ".join(
+        f"{column} = (SELECT total({column}) FROM profile_runs WHERE run_id = :id)"
+        for column in COUNTERS
+    )
+    with db.conn:
+        db.execute(
+            "UPDATE runs SET status = :status, error = :error, finished_at = :now, "
+            f"profiles = (SELECT count(*) FROM profile_runs WHERE run_id = :id), {totals} "
+            "WHERE id = :id",
+            {"status": status, "error": error, "now": now(), "id": run_id},
+        )
+
+
+def report(db: sqlite_utils.Database, *, limit: int = 10) -> dict:
+    """The last runs, and per profile its last run and last success (for `scrape status`)."""
+    recent = list(db.query("SELECT * FROM runs ORDER BY id DESC LIMIT ?", [limit]))
+    profiles = list(
+        db.query("""
+        SELECT p.profile_id, p.mode AS last_mode, p.status AS last_status,
+               p.finished_at AS last_run_at, p.error AS last_error,
+               (SELECT max(finished_at) FROM profile_runs s
+                 WHERE s.profile_id = p.profile_id AND s.status = 'ok') AS last_success_at,
+               (SELECT max(finished_at) FROM profile_runs s WHERE s.profile_id = p.profile_id
+                 AND s.status = 'ok' AND s.mode = 'full') AS last_full_at
+        FROM profile_runs p
+        WHERE p.id = (SELECT max(id) FROM profile_runs q WHERE q.profile_id = p.profile_id)
+        ORDER BY p.profile_id
+    """)
+    )
+    return {
+        "runs": recent,
+        "profiles": profiles,
+        "failing": [
+            p["profile_id"]
+            for p in profiles
+            if p["last_status"] in NOT_OK or p["last_status"] == "running"
+        ],
+    }

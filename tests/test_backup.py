@@ -1,0 +1,229 @@
+"""`scrape backup` as cron runs it: a real process, a real archive, and a local site whose data
+changes between runs. After every run the archive must match the site's truth exactly."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sqlite3
+import subprocess
+import time
+
+import pytest
+
+from tests.conftest import scrape_command, scrape_env
+from tests.fake_rottentomatoes import FakeRottenTomatoes, Rating, Site, make_ratings
+
+PROFILE = "rottentomatoes:critic/jane-critic"
+
+
+def review_id(rating: Rating) -> str:
+    return f"{PROFILE}/{rating.ems_id}"
+
+
+@pytest.fixture
+def site():
+    data = Site(critics={"jane-critic": make_ratings("critic", 120)})
+    with FakeRottenTomatoes(data) as server:
+        yield server
+
+
+@pytest.fixture
+def config(tmp_path, site):
+    path = tmp_path / "scrape.toml"
+    path.write_text(f"""
+db = "{tmp_path / "archive.db"}"
+[people.jane]
+rottentomatoes = "{PROFILE}"
+[fetch]
+tries = 2
+backoff = 0.05
+""")
+    return path
+
+
+@pytest.fixture
+def backup(run_scrape, site, config):
+    def run(*args: str):
+        site.site.log.clear()
+        return run_scrape(
+            "backup", "--config", str(config), *args, env={"SCRAPE_ROTTENTOMATOES_ROOT": site.root}
+        )
+
+    return run
+
+
+def archive_state(db) -> dict:
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute(
+            "SELECT id, text, rating, missing_since IS NOT NULL, "
+            "deleted_at IS NOT NULL FROM reviews"
+        ).fetchall()
+        versions = conn.execute(
+            "SELECT review_id, text FROM review_versions ORDER BY id"
+        ).fetchall()
+    return {
+        "live": {r[0]: (r[1], r[2]) for r in rows if not r[4]},
+        "missing": {r[0] for r in rows if r[3] and not r[4]},
+        "deleted": {r[0] for r in rows if r[4]},
+        "versions": versions,
+    }
+
+
+def truth(site: FakeRottenTomatoes) -> dict:
+    return {
+        review_id(r): (r.text or "(no quote)", r.score * 2)
+        for r in site.site.critics["jane-critic"]
+    }
+
+
+def test_archive_follows_the_site_across_runs(site, backup, tmp_path):
+    db = tmp_path / "archive.db"
+    reviews = site.site.critics["jane-critic"]
+
+    first = backup()
+    assert first.returncode == 0, first.stderr
+    assert "[full]" in first.stdout
+    assert archive_state(db)["live"] == truth(site)
+
+    # Three new reviews on top and an edit on the first page: one incremental run finds them,
+    # reading page 1 (changes) and page 2 (none) and stopping there.
+    reviews[0:0] = make_ratings("fresh", 3)
+    old_text = reviews[10].text or "(no quote)"
+    reviews[10].text = "Rewritten after a second viewing"
+    second = backup()
+    assert "(3 new, 1 changed) [incremental]" in second.stdout, second.stdout + second.stderr
+    assert site.site.requests() == [
+        "GET /critics/jane-critic/movies",
+        "GET /napi/critics/jane-critic/movies?after=NTA%3D&pagecount=50",
+    ]
+    state = archive_state(db)
+    assert state["live"] == truth(site)
+    assert state["versions"] == [(review_id(reviews[10]), old_text)]
+
+    # A review removed deep in the history: the first full crawl marks it missing, the second
+    # marks it deleted; neither removes it from the archive.
+    removed = reviews.pop(100)
+    third = backup("--full")
+    assert "1 missing" in third.stdout
+    state = archive_state(db)
+    assert state["missing"] == {review_id(removed)} and not state["deleted"]
+    assert {k: v for k, v in state["live"].items() if k != review_id(removed)} == truth(site)
+    fourth = backup("--full")
+    assert fourth.returncode == 0
+    state = archive_state(db)
+    assert state["deleted"] == {review_id(removed)} and state["live"] == truth(site)
+
+    # It comes back: the tombstone is lifted.
+    reviews.insert(100, removed)
+    fifth = backup("--full")
+    assert fifth.returncode == 0
+    state = archive_state(db)
+    assert state["live"] == truth(site) and not state["missing"] and not state["deleted"]
+
+    # Nothing changed: one request per listing (robots.txt is read once per run, too).
+    sixth = backup("--json")
+    summary = json.loads(sixth.stdout)
+    assert summary["status"] == "ok"
+    (profile,) = summary["profiles"]
+    assert (profile["mode"], profile["pages"], profile["new"]) == ("incremental", 1, 0)
+    assert site.site.requests() == ["GET /critics/jane-critic/movies"]
+    assert profile["requests"] == 2  # robots.txt and the one listing page
+
+
+def test_quiet_prints_nothing_on_success_and_one_line_per_failure(site, backup):
+    done = backup("--quiet")
+    assert done.returncode == 0 and done.stdout == "" and done.stderr == ""
+    site.site.faults = {"/critics/": ["status:403"]}
+    failed = backup("--quiet")
+    assert failed.returncode == 1 and failed.stdout == ""
+    assert failed.stderr.count("\n") == 1 and failed.stderr.startswith(PROFILE)
+
+
+def test_status_reports_runs_and_fails_when_a_profile_failed(site, backup, run_scrape, config):
+    assert backup().returncode == 0
+    ok = run_scrape("status", "--config", str(config))
+    assert ok.returncode == 0, ok.stderr
+    assert f"{PROFILE}: last run ok (full" in ok.stdout
+    site.site.faults = {"/critics/": ["cloudflare:403"]}
+    assert backup().returncode == 1
+    bad = run_scrape("status", "--config", str(config), "--json")
+    assert bad.returncode == 1
+    report = json.loads(bad.stdout)
+    assert report["failing"] == [PROFILE]
+    assert report["runs"][0]["status"] == "failed" and "Cloudflare" in report["runs"][0]["error"]
+    assert report["profiles"][0]["last_success_at"] is not None
+
+
+@pytest.mark.parametrize(
+    ("change", "expect_code", "note"),
+    [
+        ({"faults": {"/critics/": ["cloudflare:200"]}}, 1, None),
+        ({"faults": {"/napi/critics/": ["login"]}}, 1, None),
+        ({"empty_after": 50}, 0, "page(s) had no reviews where some were expected"),
+    ],
+    ids=["challenge-page", "login-page-midway", "empty-layout"],
+)
+def test_blocks_and_empty_layouts_mark_nothing_missing(
+    site, backup, tmp_path, change, expect_code, note
+):
+    db = tmp_path / "archive.db"
+    assert backup().returncode == 0
+    before = archive_state(db)
+    if "empty_after" in change:
+        # The site now shows an empty list past the first page: a layout change, not deletions.
+        site.site.critics["jane-critic"] = site.site.critics["jane-critic"][:50]
+        site.site.empty_tail = 70
+    else:
+        site.site.faults = change["faults"]
+    done = backup("--full")
+    assert done.returncode == expect_code, done.stdout + done.stderr
+    if note:
+        assert note in done.stdout
+    after = archive_state(db)
+    assert after["missing"] == set() and after["deleted"] == set()
+    assert after["live"] == before["live"]
+
+
+def start_slow_backup(site, config, latency: float) -> tuple[subprocess.Popen, dict]:
+    """A backup in the background against a slow site, returned once it made its first request."""
+    site.site.latency = latency
+    env = scrape_env({"SCRAPE_ROTTENTOMATOES_ROOT": site.root})
+    child = subprocess.Popen(
+        scrape_command("backup", "--config", str(config)),
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 20
+    while not site.site.requests() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return child, env
+
+
+def test_second_run_exits_75_while_the_first_completes(site, config, tmp_path):
+    first, env = start_slow_backup(site, config, 0.5)
+    second = subprocess.run(
+        scrape_command("backup", "--config", str(config)),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    out, err = first.communicate(timeout=60)
+    assert second.returncode == 75
+    assert f"another scrape run (PID {first.pid})" in second.stderr
+    assert first.returncode == 0, err
+    assert "120 reviews on 3 pages" in out
+
+
+def test_ctrl_c_stops_after_the_current_page_with_a_summary(site, config, tmp_path):
+    child, _ = start_slow_backup(site, config, 0.3)
+    child.send_signal(signal.SIGINT)
+    out, err = child.communicate(timeout=30)
+    assert child.returncode == 130, err
+    assert "stopping after this page" in err and "stopped after 1 pages" in err
+    with sqlite3.connect(tmp_path / "archive.db") as conn:
+        assert conn.execute("select count(*) from reviews").fetchone()[0] == 50
+        assert conn.execute("select status from runs").fetchall() == [("interrupted",)]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import stat
 import sys
 import tomllib
@@ -84,31 +85,35 @@ def load(path: str | Path | None = None) -> Config:
             raise UsageError(f"config file {chosen} does not exist")
         return Config()
     try:
-        data = tomllib.loads(chosen.read_text(encoding="utf-8"))
+        text = chosen.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise UsageError(f"{chosen}: not valid TOML ({exc})") from None
+    at = _Locator(chosen, text)
     config = Config(path=chosen)
-    unknown = set(data) - TOP_KEYS
+    unknown = sorted(set(data) - TOP_KEYS)
     if unknown:
         raise UsageError(
-            f"{chosen}: {', '.join(sorted(unknown))} is not a known setting "
+            f"{at(None, unknown[0])}: {unknown[0]} is not a known setting "
             f"(known: {', '.join(sorted(TOP_KEYS))})"
         )
     if "db" in data:
         if not isinstance(data["db"], str):
-            raise UsageError(f"{chosen}: db must be a path")
+            raise UsageError(f"{at(None, 'db')}: db must be a path")
         config.db = str(Path(data["db"]).expanduser())
-    backup = _checked(_table(data, "backup", chosen), BACKUP_KEYS, f"{chosen}: backup")
+    backup = _checked(_table(data, "backup", at), BACKUP_KEYS, "backup", at)
     config.full_every = backup.get("full_every", config.full_every)
-    for name, idents in _table(data, "people", chosen).items():
+    for name, idents in _table(data, "people", at).items():
         if not isinstance(idents, dict) or not all(isinstance(v, str) for v in idents.values()):
-            raise UsageError(f"{chosen}: people.{name} must map site names to identifiers")
+            raise UsageError(
+                f"{at('people', name)}: people.{name} must map site names to identifiers"
+            )
         config.people[name] = idents
-    config.fetch = _checked(_table(data, "fetch", chosen), FETCH_KEYS, f"{chosen}: fetch")
-    for site, settings in _table(data, "sites", chosen).items():
+    config.fetch = _checked(_table(data, "fetch", at), FETCH_KEYS, "fetch", at)
+    for site, settings in _table(data, "sites", at).items():
         if not isinstance(settings, dict):
-            raise UsageError(f"{chosen}: [sites.{site}] must be a table")
-        config.sites[site] = _checked(settings, SITE_KEYS, f"{chosen}: sites.{site}")
+            raise UsageError(f"{at('sites', site)}: [sites.{site}] must be a table")
+        config.sites[site] = _checked(settings, SITE_KEYS, f"sites.{site}", at)
     return config
 
 
@@ -134,20 +139,46 @@ def load_cookies(path: str | Path) -> MozillaCookieJar:
     return jar
 
 
-def _table(data: dict, key: str, path: Path) -> dict:
+class _Locator:
+    """ "path:line" of a key in the config text, for errors a person can act on (tomllib does
+    not keep positions)."""
+
+    _HEADER = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$")
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path, self.lines = path, text.splitlines()
+
+    def __call__(self, section: str | None, key: str) -> str:
+        current: str | None = None
+        wanted = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
+        for number, line in enumerate(self.lines, start=1):
+            header = self._HEADER.match(line)
+            if header:
+                current = re.sub(r"[\s\"']", "", header[1])
+                if section is None and current == key:
+                    return f"{self.path}:{number}"
+                if section is not None and current == f"{section}.{key}":
+                    return f"{self.path}:{number}"
+            elif current == section and wanted.match(line):
+                return f"{self.path}:{number}"
+        return str(self.path)
+
+
+def _table(data: dict, key: str, at: _Locator) -> dict:
     value = data.get(key, {})
     if not isinstance(value, dict):
-        raise UsageError(f"{path}: [{key}] must be a table")
+        raise UsageError(f"{at(None, key)}: [{key}] must be a table")
     return value
 
 
-def _checked(table: dict, known: dict, where: str) -> dict:
+def _checked(table: dict, known: dict, section: str, at: _Locator) -> dict:
     for key, value in table.items():
+        where = f"{at(section, key)}: {section}.{key}"
         expected = known.get(key)
         if expected is None:
-            raise UsageError(f"{where}.{key} is not a known setting (known: {', '.join(known)})")
+            raise UsageError(f"{where} is not a known setting (known: {', '.join(known)})")
         if not isinstance(value, expected) or (expected is _NUMBER and isinstance(value, bool)):
-            raise UsageError(f"{where}.{key} has the wrong type ({type(value).__name__})")
+            raise UsageError(f"{where} has the wrong type ({type(value).__name__})")
         if expected is _NUMBER and value < 0:
-            raise UsageError(f"{where}.{key} must not be negative")
+            raise UsageError(f"{where} must not be negative")
     return dict(table)

@@ -46,7 +46,16 @@ user_agent = "me/1.0"
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("[fetch]\ndelayy = 1\n", "fetch.delayy is not a known setting"),
+        ("[fetch]\ndelayy = 1\n", "scrape.toml:2: fetch.delayy is not a known setting"),
+        (
+            "db = 'a.db'\n\n[fetch]\ntries = 3\n[backup]\nfull_every = 'x'\n",
+            "scrape.toml:6: backup.full_every has the wrong type",
+        ),
+        (
+            "[sites.rottentomatoes]\ndelay = 1\n[sites.letterboxd]\n cookies = 3\n",
+            "scrape.toml:4: sites.letterboxd.cookies has the wrong type",
+        ),
+        ("colour = 'red'\n", "scrape.toml:1: colour is not a known setting"),
         ("[fetch]\ntries = 'four'\n", "fetch.tries has the wrong type"),
         ("[fetch]\ndelay = true\n", "fetch.delay has the wrong type"),
         ("[fetch]\ndelay = -1\n", "must not be negative"),

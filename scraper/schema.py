@@ -184,6 +184,71 @@ END;
 """
 
 
+# Views people query (in Datasette or SQL). Derived data only: dropped and made again by
+# ensure_schema, so a new version of scrape can change them freely.
+VIEWS = {
+    "review_list": """
+        SELECT r.rowid AS review_rowid, r.id, r.site, r.profile_id,
+               coalesce(p.display_name, r.reviewer_name, p.handle) AS reviewer,
+               f.title AS film, f.year, f.kind, r.rating_raw AS rating_shown, r.rating,
+               CASE WHEN r.rating IS NOT NULL THEN printf('%g', round(r.rating / 2, 2)) END
+                   AS stars, r.sentiment, r.text,
+               r.created_at AS date,
+               substr(r.created_at, 1, 4) AS year_reviewed,
+               r.created_at_precision AS date_precision,
+               r.created_at_earliest AS date_earliest, r.created_at_latest AS date_latest,
+               CASE WHEN r.deleted_at IS NOT NULL THEN 'deleted'
+                    WHEN r.missing_since IS NOT NULL THEN 'missing' ELSE 'current' END AS status,
+               r.publication, f.url AS film_url, r.url AS review_url, r.first_seen_at,
+               r.updated_at
+        FROM reviews r JOIN films f ON f.id = r.film_id
+        LEFT JOIN profiles p ON p.id = r.profile_id
+    """,
+    # (stars is text, "3.5": a view's computed column has no type, and Datasette's facet links
+    # and filters pass values as text, which would never equal a number.)
+    "reviews_per_year": """
+        SELECT site, profile_id, substr(created_at, 1, 4) AS year_reviewed,
+               count(*) AS reviews, count(text) AS with_text, round(avg(rating), 2) AS avg_rating
+        FROM reviews WHERE deleted_at IS NULL
+        GROUP BY site, profile_id, year_reviewed
+    """,
+    "reviews_per_rating": """
+        SELECT site, profile_id, rating, round(rating / 2, 1) AS stars, count(*) AS reviews
+        FROM reviews WHERE deleted_at IS NULL
+        GROUP BY site, profile_id, rating
+    """,
+    "changed_reviews": """
+        SELECT r.id, r.site, r.profile_id, f.title AS film, f.year,
+               v.rating_raw AS previous_rating_shown, v.rating AS previous_rating,
+               v.text AS previous_text, v.seen_from AS previous_seen_from, v.replaced_at,
+               r.rating_raw AS rating_shown, r.rating, r.text, r.url AS review_url
+        FROM review_versions v JOIN reviews r ON r.id = v.review_id
+        JOIN films f ON f.id = r.film_id
+    """,
+    "deleted_reviews": """
+        SELECT r.id, r.site, r.profile_id, f.title AS film, f.year, r.rating_raw AS rating_shown,
+               r.rating, r.text, r.created_at AS date, r.missing_since, r.missing_count,
+               r.deleted_at, r.url AS review_url
+        FROM reviews r JOIN films f ON f.id = r.film_id
+        WHERE r.missing_since IS NOT NULL OR r.deleted_at IS NOT NULL
+    """,
+    # The same film on several sites, matched on its title (case and surrounding spaces
+    # ignored) and its release year; films without a year are never matched.
+    "films_across_sites": """
+        WITH keyed AS (
+            SELECT f.*, lower(trim(f.title)) || ' (' || f.year || ')' AS film_key
+            FROM films f WHERE f.year IS NOT NULL
+        ), shared AS (
+            SELECT film_key FROM keyed GROUP BY film_key HAVING count(DISTINCT site) > 1
+        )
+        SELECT k.film_key, k.title AS film, k.year, k.site, r.profile_id,
+               r.rating_raw AS rating_shown, r.rating, r.created_at AS date, k.url AS film_url
+        FROM keyed k JOIN shared USING (film_key)
+        JOIN reviews r ON r.film_id = k.id AND r.deleted_at IS NULL
+    """,
+}
+
+
 def open_archive(path: str | Path, *, write: bool = True) -> sqlite_utils.Database:
     """The archive at `path`, created if needed, in WAL mode so readers never block a backup.
 
@@ -219,6 +284,10 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         for index in spec.get("indexes", []):
             db[name].create_index(index, if_not_exists=True)
     db.executescript(FTS_SQL)
+    with db.conn:
+        for name, sql in VIEWS.items():
+            db.execute(f"DROP VIEW IF EXISTS {name}")
+            db.execute(f"CREATE VIEW {name} AS {sql}")
 
 
 def _open_for_reading(path: Path) -> sqlite_utils.Database:

@@ -14,22 +14,44 @@ FROM reviews_fts
 JOIN reviews r ON r.rowid = reviews_fts.rowid
 JOIN films f ON f.id = r.film_id
 WHERE reviews_fts MATCH :query
+  AND (:site IS NULL OR r.site = :site)
+  AND (:profile IS NULL OR r.profile_id = :profile)
+  AND (:min_rating IS NULL OR r.rating >= :min_rating)
+  AND (:year IS NULL OR substr(r.created_at, 1, 4) = :year)
 ORDER BY bm25(reviews_fts), r.created_at DESC
 LIMIT :limit
 """
 
 
-def search(db: sqlite_utils.Database, query: str, *, limit: int = 20) -> list[dict]:
+def search(
+    db: sqlite_utils.Database,
+    query: str,
+    *,
+    limit: int = 20,
+    site: str | None = None,
+    profile: str | None = None,
+    min_rating: float | None = None,
+    year: int | None = None,
+) -> list[dict]:
     """Best matches first. FTS syntax works ("exact phrase", OR, prefix*); a query that is not
-    valid FTS (an unbalanced quote, a lone "-") is searched as plain words instead."""
+    valid FTS (an unbalanced quote, a lone "-") is searched as plain words instead.
+
+    `min_rating` is on the 0-10 scale; `year` is the year the review was written."""
     if not query.strip():
         return []
+    filters = {
+        "limit": limit,
+        "site": site,
+        "profile": profile,
+        "min_rating": min_rating,
+        "year": str(year) if year is not None else None,
+    }
     try:
-        return _run(db, query, limit)
+        return _run(db, query, filters)
     except sqlite3.OperationalError:
         pass
     try:
-        return _run(db, as_plain_words(query), limit)
+        return _run(db, as_plain_words(query), filters)
     except sqlite3.OperationalError:  # only words no tokenizer keeps, such as a lone quote
         return []
 
@@ -39,5 +61,5 @@ def as_plain_words(query: str) -> str:
     return " ".join('"' + word.replace('"', '""') + '"' for word in query.split())
 
 
-def _run(db: sqlite_utils.Database, query: str, limit: int) -> list[dict]:
-    return list(db.query(_SQL, {"query": query, "limit": limit}))
+def _run(db: sqlite_utils.Database, query: str, filters: dict) -> list[dict]:
+    return list(db.query(_SQL, {"query": query, **filters}))

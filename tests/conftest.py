@@ -21,6 +21,30 @@ def corpus() -> Path:
     return CORPUS
 
 
+@pytest.fixture(scope="session")
+def corpus_db(corpus, tmp_path_factory) -> Path:
+    """An archive of every Rotten Tomatoes corpus file, imported once through the CLI."""
+    from click.testing import CliRunner
+
+    from scraper.cli import cli
+
+    db = tmp_path_factory.mktemp("corpus-archive") / "archive.db"
+    result = CliRunner().invoke(
+        cli,
+        [
+            "import",
+            str(corpus / "rottentomatoes"),
+            "--db",
+            str(db),
+            "--captured-at",
+            "2023-06-01T00:00:00Z",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "7 files" in result.output and "842 reviews (842 new" in result.output
+    return db
+
+
 def scrape_env(extra: dict | None = None) -> dict:
     """The environment a user's shell would give: no SCRAPE_* of ours leaks in; no delays."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SCRAPE_")}

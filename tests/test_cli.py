@@ -28,26 +28,6 @@ HOSTILE = [
 ]
 
 
-@pytest.fixture(scope="module")
-def corpus_db(tmp_path_factory, request):
-    corpus = request.getfixturevalue("corpus")
-    db = tmp_path_factory.mktemp("cli") / "archive.db"
-    result = CliRunner().invoke(
-        cli,
-        [
-            "import",
-            str(corpus / "rottentomatoes"),
-            "--db",
-            str(db),
-            "--captured-at",
-            "2023-06-01T00:00:00Z",
-        ],
-    )
-    assert result.exit_code == 0, result.output
-    assert "7 files" in result.output and "842 reviews (842 new" in result.output
-    return db
-
-
 def test_import_twice_adds_nothing(corpus_db, corpus):
     result = CliRunner().invoke(
         cli,

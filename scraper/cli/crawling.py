@@ -1,83 +1,29 @@
-"""The `scrape` command. Thin: options in, one library call, errors out as exit codes."""
+"""Commands that crawl sites: user, backup, and status (which reports on their runs)."""
 
 from __future__ import annotations
 
-import functools
 import json
-import logging
 import os
 import signal
 import sys
 import threading
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
-from scraper import __version__, backup, config, importer, reparse, runs, search, sites
+from scraper import backup, config, runs, sites
+from scraper.cli.common import (
+    SITE_CHOICE,
+    Failed,
+    cli,
+    config_option,
+    db_option,
+    db_path_for,
+    reports_errors,
+)
 from scraper.crawl import CrawlResult
-from scraper.errors import ScrapeError, UsageError
+from scraper.errors import UsageError
 from scraper.schema import open_archive
-
-SITE_CHOICE = click.Choice(sorted(sites.SITES))
-
-
-def db_option(command):
-    return click.option(
-        "--db",
-        "db_path",
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="The archive file (default: $SCRAPE_DB, the config's db, or ./archive.db).",
-    )(command)
-
-
-def config_option(command):
-    return click.option(
-        "--config",
-        "config_path",
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="Config file (default: $SCRAPE_CONFIG or ./config/scrape.toml).",
-    )(command)
-
-
-class Failed(click.ClickException):
-    """A ScrapeError shown as one line, with the exit code DESIGN.md promises."""
-
-    def __init__(self, error: ScrapeError) -> None:
-        super().__init__(str(error))
-        self.exit_code = error.exit_code
-
-
-def reports_errors(command):
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        try:
-            return command(*args, **kwargs)
-        except ScrapeError as error:
-            raise Failed(error) from None
-        except KeyboardInterrupt:
-            click.echo("interrupted; every page already read is saved", err=True)
-            sys.exit(130)
-
-    return wrapper
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="scrape")
-@click.option("-v", "--verbose", is_flag=True, help="Log each request to stderr.")
-def cli(verbose: bool) -> None:
-    """Back up your film reviews and ratings from review sites into a searchable SQLite archive.
-
-    Example:
-
-        scrape user https://www.rottentomatoes.com/critics/rain-jokinen/movies
-    """
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.WARNING, format="%(message)s", stream=sys.stderr
-    )
-    # httpx logs every request at INFO; our own DEBUG line says the same with timings.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
 
 
 @cli.command()
@@ -149,7 +95,7 @@ def user(
     summary = _run(settings, plans, db_path, command="user", full=full)
     for outcome in summary.outcomes:
         if outcome.error is None:
-            click.echo(_line(outcome, _db(db_path, settings)))
+            click.echo(_line(outcome, db_path_for(db_path, settings)))
     failed = [o for o in summary.outcomes if o.error]
     if failed:
         raise Failed(failed[0].error)
@@ -192,7 +138,7 @@ def backup_(
         if outcome.error:
             click.echo(f"{outcome.profile_id}: {outcome.error}", err=True)
         elif not quiet and not as_json:
-            click.echo(_line(outcome, _db(db_path, settings)))
+            click.echo(_line(outcome, db_path_for(db_path, settings)))
     sys.exit(summary.exit_code)
 
 
@@ -212,7 +158,7 @@ def status_(db_path: Path | None, config_path: Path | None, limit: int, as_json:
         scrape status --runs 5
     """
     settings = config.load(config_path)
-    report = runs.report(open_archive(_db(db_path, settings), write=False), limit=limit)
+    report = runs.report(open_archive(db_path_for(db_path, settings), write=False), limit=limit)
     if as_json:
         click.echo(json.dumps(report, indent=2))
     else:
@@ -235,116 +181,6 @@ def status_(db_path: Path | None, config_path: Path | None, limit: int, as_json:
                 click.echo(f"    {p['last_error']}")
     if report["failing"]:
         sys.exit(1)
-
-
-@cli.command("import")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@db_option
-@click.option("--site", type=SITE_CHOICE, help="Only recognise formats of this site.")
-@click.option(
-    "--profile",
-    "profile_handle",
-    help="Whose reviews these are (SITE:HANDLE, or a handle with --site); keeps only "
-    "that person's reviews from pages listing several people.",
-)
-@click.option(
-    "--captured-at",
-    help="When the files were saved (ISO 8601); relative ages such as '5 years ago' count "
-    "back from it.",
-)
-@reports_errors
-def import_(
-    paths: tuple[Path, ...],
-    db_path: Path | None,
-    site: str | None,
-    profile_handle: str | None,
-    captured_at: str | None,
-) -> None:
-    """Archive saved pages and API responses, with no network.
-
-    The format of each file (critic page, napi JSON, movie page, Flixster export...) is
-    recognised from its content. Folders are read recursively.
-
-    Examples:
-
-        scrape import ~/rt-dump/*.json --captured-at 2019-07-05
-
-        scrape import shawshank.html --profile rottentomatoes:user/971825204
-    """
-    when = _iso_datetime(captured_at, "--captured-at") if captured_at else None
-    target = sites.resolve(profile_handle, site=site)[0] if profile_handle else None
-    path = _db(db_path, config.load())
-    result = importer.import_paths(path, list(paths), site=site, profile=target, captured_at=when)
-    c = result.counts
-    kinds = ", ".join(f"{n} {k}" for k, n in sorted(result.formats.items()))
-    click.echo(
-        f"{result.files} files ({kinds}): {result.reviews} reviews "
-        f"({c.new} new, {c.changed} changed) in {path}"
-    )
-
-
-@cli.command("reparse")
-@db_option
-@click.option("--site", type=SITE_CHOICE, help="Only pages of this site.")
-@click.option("--since", help="Only pages fetched at or after this time (ISO 8601).")
-@reports_errors
-def reparse_(db_path: Path | None, site: str | None, since: str | None) -> None:
-    """Rebuild reviews from the raw pages kept in the archive, with no network.
-
-    Run it after upgrading scrape: a parser fix then repairs reviews archived long ago.
-
-    Example:
-
-        scrape reparse --site rottentomatoes --since 2024-01-01
-    """
-    path = _db(db_path, config.load())
-    if not path.exists():
-        raise UsageError(f"{path} does not exist; nothing to reparse")
-    result = reparse.reparse(
-        path, site=site, since=_iso_datetime(since, "--since") if since else None
-    )
-    c = result.counts
-    click.echo(
-        f"{result.pages} pages: {result.reviews} reviews ({c.new} new, {c.changed} "
-        f"changed) in {path}"
-    )
-    for failure in result.failures:
-        click.echo(failure, err=True)
-    if result.failures:
-        sys.exit(1)
-
-
-@cli.command("search")
-@click.argument("query")
-@db_option
-@click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
-@reports_errors
-def search_(query: str, db_path: Path | None, limit: int, as_json: bool) -> None:
-    """Full-text search of review text and film titles, best match first.
-
-    FTS syntax works ("exact phrase", OR, NOT, prefix*); anything else is read as plain words.
-
-    Examples:
-
-        scrape search "cillian murphy"
-
-        scrape search 'nolan OR kubrick' --json --limit 5
-    """
-    db = open_archive(_db(db_path, config.load()), write=False)
-    rows = search.search(db, query, limit=limit)
-    if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    for row in rows:
-        year = f" ({row['year']})" if row["year"] else ""
-        date = (row["created_at"] or "")[:10]
-        click.echo(f"{row['title']}{year}  {row['rating_raw'] or '-'}  {date}  {row['site']}")
-        click.echo(f"    {row['snippet']}")
-        if row["url"]:
-            click.echo(f"    {row['url']}")
-    if not rows:
-        click.echo("no matches", err=True)
 
 
 def _plans(
@@ -386,7 +222,7 @@ def _run(
     show = _progress if sys.stderr.isatty() and not quiet else None
     try:
         return backup.run(
-            _db(db_path, settings),
+            db_path_for(db_path, settings),
             plans,
             command=command,
             full=full,
@@ -398,10 +234,6 @@ def _run(
         signal.signal(signal.SIGINT, previous)
         if show:
             click.echo(err=True)
-
-
-def _db(db_path: Path | None, settings: config.Config) -> Path:
-    return Path(db_path or os.environ.get("SCRAPE_DB") or settings.db or "archive.db")
 
 
 def _env_delay() -> float | None:
@@ -432,15 +264,3 @@ def _progress(result: CrawlResult) -> None:
         nl=False,
         err=True,
     )
-
-
-def _iso_datetime(text: str, option: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise UsageError(f"{option} {text!r} is not an ISO 8601 date or time") from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
-
-
-def main() -> None:
-    cli(prog_name="scrape")

@@ -1,0 +1,263 @@
+"""Commands that work on the archive itself: import, reparse, search, export, stats, serve."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from scraper import config, datasette_config, export, importer, reparse, search, sites, stats
+from scraper.cli.common import (
+    SITE_CHOICE,
+    cli,
+    db_option,
+    db_path_for,
+    iso_datetime,
+    reports_errors,
+)
+from scraper.errors import UsageError
+from scraper.schema import open_archive
+
+
+@cli.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@db_option
+@click.option("--site", type=SITE_CHOICE, help="Only recognise formats of this site.")
+@click.option(
+    "--profile",
+    "profile_handle",
+    help="Whose reviews these are (SITE:HANDLE, or a handle with --site); keeps only "
+    "that person's reviews from pages listing several people.",
+)
+@click.option(
+    "--captured-at",
+    help="When the files were saved (ISO 8601); relative ages such as '5 years ago' count "
+    "back from it.",
+)
+@reports_errors
+def import_(
+    paths: tuple[Path, ...],
+    db_path: Path | None,
+    site: str | None,
+    profile_handle: str | None,
+    captured_at: str | None,
+) -> None:
+    """Archive saved pages and API responses, with no network.
+
+    The format of each file (critic page, napi JSON, movie page, Flixster export...) is
+    recognised from its content. Folders are read recursively.
+
+    Examples:
+
+        scrape import ~/rt-dump/*.json --captured-at 2019-07-05
+
+        scrape import shawshank.html --profile rottentomatoes:user/971825204
+    """
+    when = iso_datetime(captured_at, "--captured-at") if captured_at else None
+    target = sites.resolve(profile_handle, site=site)[0] if profile_handle else None
+    path = db_path_for(db_path, config.load())
+    result = importer.import_paths(path, list(paths), site=site, profile=target, captured_at=when)
+    c = result.counts
+    kinds = ", ".join(f"{n} {k}" for k, n in sorted(result.formats.items()))
+    click.echo(
+        f"{result.files} files ({kinds}): {result.reviews} reviews "
+        f"({c.new} new, {c.changed} changed) in {path}"
+    )
+
+
+@cli.command("reparse")
+@db_option
+@click.option("--site", type=SITE_CHOICE, help="Only pages of this site.")
+@click.option("--since", help="Only pages fetched at or after this time (ISO 8601).")
+@reports_errors
+def reparse_(db_path: Path | None, site: str | None, since: str | None) -> None:
+    """Rebuild reviews from the raw pages kept in the archive, with no network.
+
+    Run it after upgrading scrape: a parser fix then repairs reviews archived long ago.
+
+    Example:
+
+        scrape reparse --site rottentomatoes --since 2024-01-01
+    """
+    path = db_path_for(db_path, config.load())
+    if not path.exists():
+        raise UsageError(f"{path} does not exist; nothing to reparse")
+    result = reparse.reparse(
+        path, site=site, since=iso_datetime(since, "--since") if since else None
+    )
+    c = result.counts
+    click.echo(
+        f"{result.pages} pages: {result.reviews} reviews ({c.new} new, {c.changed} "
+        f"changed) in {path}"
+    )
+    for failure in result.failures:
+        click.echo(failure, err=True)
+    if result.failures:
+        sys.exit(1)
+
+
+@cli.command("search")
+@click.argument("query")
+@db_option
+@click.option("--site", type=SITE_CHOICE, help="Only reviews from this site.")
+@click.option("--profile", help="Only this person's reviews (SITE:HANDLE, as in the archive).")
+@click.option(
+    "--min-rating",
+    type=click.FloatRange(0, 10),
+    help="Only reviews rated at least this, on the 0-10 scale (7 = 3.5 stars).",
+)
+@click.option("--year", type=click.IntRange(1900, 2200), help="Only reviews written that year.")
+@click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@reports_errors
+def search_(
+    query: str,
+    db_path: Path | None,
+    site: str | None,
+    profile: str | None,
+    min_rating: float | None,
+    year: int | None,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """Full-text search of review text and film titles, best match first.
+
+    FTS syntax works ("exact phrase", OR, NOT, prefix*); anything else is read as plain words.
+
+    Examples:
+
+        scrape search "cillian murphy"
+
+        scrape search 'nolan OR kubrick' --json --limit 5
+
+        scrape search heist --min-rating 8 --year 2019 --site rottentomatoes
+    """
+    db = open_archive(db_path_for(db_path, config.load()), write=False)
+    rows = search.search(
+        db, query, limit=limit, site=site, profile=profile, min_rating=min_rating, year=year
+    )
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        year = f" ({row['year']})" if row["year"] else ""
+        date = (row["created_at"] or "")[:10]
+        click.echo(f"{row['title']}{year}  {row['rating_raw'] or '-'}  {date}  {row['site']}")
+        click.echo(f"    {row['snippet']}")
+        if row["url"]:
+            click.echo(f"    {row['url']}")
+    if not rows:
+        click.echo("no matches", err=True)
+
+
+@cli.command("export")
+@db_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(export.FORMATS),
+    default="jsonl",
+    show_default=True,
+    help="jsonl, csv, or letterboxd (Letterboxd's import CSV).",
+)
+@click.option("--site", type=SITE_CHOICE, help="Only reviews from this site.")
+@click.option("--profile", help="Only this person's reviews (SITE:HANDLE, as in the archive).")
+@click.option("--since", help="Only reviews written at or after this time (ISO 8601).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.File("w", encoding="utf-8", lazy=True),
+    default="-",
+    help="Write here instead of standard output.",
+)
+@reports_errors
+def export_(
+    db_path: Path | None, fmt: str, site: str | None, profile: str | None, since: str | None, output
+) -> None:
+    """Write the archived reviews as JSON lines, CSV or a Letterboxd import file.
+
+    Streams (constant memory) in a fixed column order, oldest review first. jsonl and csv hold
+    every archived review with its status (current, missing, deleted); letterboxd holds the
+    current ones as Title, Year, Rating (0.5-5), WatchedDate, Review, ready for
+    letterboxd.com/import.
+
+    Examples:
+
+        scrape export --format csv -o reviews.csv
+
+        scrape export --format letterboxd --site rottentomatoes -o for-letterboxd.csv
+    """
+    db = open_archive(db_path_for(db_path, config.load()), write=False)
+    records = export.rows(
+        db, site=site, profile=profile, since=iso_datetime(since, "--since") if since else None
+    )
+    count = export.write(records, output, fmt)
+    if output is not sys.stdout and getattr(output, "name", "-") != "-":
+        click.echo(f"{count} reviews written to {output.name}", err=True)
+
+
+@cli.command("stats")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@reports_errors
+def stats_(db_path: Path | None, as_json: bool) -> None:
+    """Reviews per site and profile, a rating histogram, and reviews per year.
+
+    Example:
+
+        scrape stats
+    """
+    figures = stats.summary(open_archive(db_path_for(db_path, config.load()), write=False))
+    click.echo(json.dumps(figures, indent=2) if as_json else stats.render(figures))
+
+
+@cli.command("serve")
+@db_option
+@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Interface to listen on (0.0.0.0 shares the archive with your network).",
+)
+@reports_errors
+def serve(db_path: Path | None, port: int, host: str) -> None:
+    """Browse, facet and search the archive in Datasette, set up for it.
+
+    Needs Datasette: pip install 'scrape[datasette]'. The archive opens with its views,
+    descriptions, facets, the search box and canned queries (config/datasette-metadata.json).
+    A backup can run while it is open.
+
+    Example:
+
+        scrape serve --port 8001
+    """
+    path = db_path_for(db_path, config.load())
+    open_archive(path, write=False)  # a clear error for a missing or foreign file
+    if importlib.util.find_spec("datasette") is None:
+        raise UsageError("scrape serve needs Datasette: pip install 'scrape[datasette]'")
+    with tempfile.TemporaryDirectory() as folder:
+        metadata = Path(folder) / "metadata.json"
+        metadata.write_text(datasette_config.metadata_json(path.stem), encoding="utf-8")
+        command = [
+            sys.executable,
+            "-m",
+            "datasette",
+            "serve",
+            str(path),
+            "--metadata",
+            str(metadata),
+            "--host",
+            host,
+            "--port",
+            str(port),
+            "--setting",
+            "truncate_cells_html",
+            "400",
+        ]
+        sys.exit(subprocess.call(command))

@@ -1,0 +1,87 @@
+"""What every command shares: the group, common options, and errors turned into exit codes."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from scraper import __version__, config, sites
+from scraper.errors import ScrapeError, UsageError
+
+SITE_CHOICE = click.Choice(sorted(sites.SITES))
+
+
+def db_option(command):
+    return click.option(
+        "--db",
+        "db_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="The archive file (default: $SCRAPE_DB, the config's db, or ./archive.db).",
+    )(command)
+
+
+def config_option(command):
+    return click.option(
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Config file (default: $SCRAPE_CONFIG or ./config/scrape.toml).",
+    )(command)
+
+
+class Failed(click.ClickException):
+    """A ScrapeError shown as one line, with the exit code DESIGN.md promises."""
+
+    def __init__(self, error: ScrapeError) -> None:
+        super().__init__(str(error))
+        self.exit_code = error.exit_code
+
+
+def reports_errors(command):
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except ScrapeError as error:
+            raise Failed(error) from None
+        except KeyboardInterrupt:
+            click.echo("interrupted; every page already read is saved", err=True)
+            sys.exit(130)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="scrape")
+@click.option("-v", "--verbose", is_flag=True, help="Log each request to stderr.")
+def cli(verbose: bool) -> None:
+    """Back up your film reviews and ratings from review sites into a searchable SQLite archive.
+
+    Example:
+
+        scrape user https://www.rottentomatoes.com/critics/rain-jokinen/movies
+    """
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING, format="%(message)s", stream=sys.stderr
+    )
+    # httpx logs every request at INFO; our own DEBUG line says the same with timings.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+
+
+def db_path_for(db_path: Path | None, settings: config.Config) -> Path:
+    return Path(db_path or os.environ.get("SCRAPE_DB") or settings.db or "archive.db")
+
+
+def iso_datetime(text: str, option: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(f"{option} {text!r} is not an ISO 8601 date or time") from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment

@@ -1,0 +1,140 @@
+"""How the archive presents itself in Datasette: titles, descriptions with units, facets, sort
+order, the search box and canned queries. Declared once here; `scrape serve` uses it for
+whatever the archive file is called, and config/datasette-metadata.json is this, written out
+for an archive named archive.db (`datasette archive.db -m config/datasette-metadata.json`).
+Made for Datasette 0.65 (where metadata carries queries, facets and sorting)."""
+
+from __future__ import annotations
+
+import json
+
+SEARCH = {"fts_table": "reviews_fts"}
+RATING = "0 to 10 (3.5 stars = 7.0; B+ = 7.5; 3/4 = 7.5); empty when the site showed none"
+DATE = "ISO 8601, UTC; the best estimate (see date_precision and the bounds)"
+
+TABLES = {
+    "review_list": {
+        "title": "Reviews",
+        "description": "One row per review or rating, newest first, with its film. Search "
+        "looks in review text and film titles.",
+        **SEARCH,
+        "fts_pk": "review_rowid",
+        "sort_desc": "date",
+        "facets": ["site", "year_reviewed", "stars", "kind", "status"],
+        "label_column": "film",
+        "columns": {
+            "film": "Film or TV season title",
+            "year": "Release year of the film (empty where the source does not say)",
+            "rating_shown": "The rating as the site shows it: 3.5/5, B+, 3/4, fresh",
+            "rating": f"Rating on a scale of {RATING}",
+            "stars": "The rating on a 0.5 to 5 star scale (rating / 2), as text",
+            "sentiment": "fresh or rotten, for critics",
+            "text": "The review as plain text (HTML removed, mojibake repaired)",
+            "date": f"When the review was written: {DATE}",
+            "year_reviewed": "The year the review was written",
+            "date_precision": "exact (a timestamp), day (a calendar date) or relative "
+            "('5 years ago', narrowed over runs)",
+            "date_earliest": "The earliest the review can have been written (UTC)",
+            "date_latest": "The latest the review can have been written (UTC)",
+            "status": "current; missing (a full crawl did not find it); deleted (missing twice)",
+            "review_rowid": "Internal row number (links the search index)",
+        },
+        "hidden_columns": ["review_rowid"],
+    },
+    "reviews": {
+        "description": "The archived reviews as stored; review_list is the readable view.",
+        **SEARCH,
+        "sort_desc": "created_at",
+        "label_column": "film_title",
+        "facets": ["site", "created_at_precision"],
+        "columns": {
+            "rating": f"Rating on a scale of {RATING}",
+            "rating_raw": "The rating as the site shows it",
+            "text": "Plain text for reading and search",
+            "text_original": "The text exactly as the site gave it",
+            "created_at": DATE,
+            "created_at_earliest": "Lower bound of created_at (UTC)",
+            "created_at_latest": "Upper bound of created_at (UTC)",
+            "missing_since": "When a full crawl first no longer found it",
+            "deleted_at": "When it was missing from two full crawls in a row",
+        },
+    },
+    "films": {
+        "description": "Films and TV seasons, keyed by site and the site's own page path.",
+        "label_column": "title",
+        "facets": ["site", "kind", "year"],
+    },
+    "profiles": {
+        "description": "The people whose reviews are archived.",
+        "label_column": "display_name",
+    },
+    "reviews_per_year": {
+        "description": "How many reviews each person wrote each year, and "
+        f"their average rating ({RATING})."
+    },
+    "reviews_per_rating": {
+        "description": "How often each rating was given (0-10 scale, and stars)."
+    },
+    "changed_reviews": {
+        "description": "Reviews edited on the site: the previous text and "
+        "rating beside the current ones.",
+        "sort_desc": "replaced_at",
+    },
+    "deleted_reviews": {
+        "description": "Reviews a full crawl no longer found. Nothing is "
+        "deleted from the archive; deleted_at is set after two such crawls."
+    },
+    "films_across_sites": {
+        "description": "The same film rated on several sites, matched on "
+        "title (ignoring case and surrounding spaces) and release year."
+    },
+    "raw_pages": {"hidden": True},
+    "fetches": {"description": "Every page fetched and parsed, with its raw body's sha256."},
+    "runs": {"description": "Every run of scrape on this archive.", "sort_desc": "id"},
+    "profile_runs": {
+        "description": "Each profile in each run: full or incremental, and what it found.",
+        "sort_desc": "id",
+    },
+}
+
+QUERIES = {
+    "recent_reviews": {
+        "title": "Recent reviews",
+        "sql": "SELECT film, year, reviewer, rating_shown, stars, text, date, review_url "
+        "FROM review_list WHERE status != 'deleted' ORDER BY date DESC LIMIT 100",
+    },
+    "search_by_rating": {
+        "title": "Search reviews within a rating range",
+        "description": "Full-text search (film titles and review text) limited to ratings "
+        "between min_rating and max_rating on the 0-10 scale.",
+        "sql": "SELECT l.film, l.year, l.reviewer, l.rating_shown, l.rating, l.text, l.date "
+        "FROM reviews_fts JOIN review_list l ON l.review_rowid = reviews_fts.rowid "
+        "WHERE reviews_fts MATCH :q AND l.rating BETWEEN CAST(:min_rating AS REAL) "
+        "AND CAST(:max_rating AS REAL) ORDER BY rank LIMIT 200",
+    },
+    "changed": {
+        "title": "Reviews that changed",
+        "sql": "SELECT * FROM changed_reviews ORDER BY replaced_at DESC",
+    },
+    "year_in_review": {
+        "title": "What a year looked like",
+        "description": "Every review written in a year (e.g. 2019), best rated first.",
+        "sql": "SELECT film, year, reviewer, rating_shown, stars, text, date FROM review_list "
+        "WHERE year_reviewed = :year AND status != 'deleted' "
+        "ORDER BY rating DESC, date",
+    },
+}
+
+
+def metadata(database: str = "archive") -> dict:
+    """Datasette metadata for an archive that Datasette calls `database`."""
+    return {
+        "title": "Film reviews archive",
+        "description": "Reviews and ratings backed up from review sites by scrape. Start with "
+        "Reviews (review_list): search it, or facet by site, year and stars.",
+        "databases": {database: {"tables": TABLES, "queries": QUERIES}},
+    }
+
+
+def metadata_json(database: str = "archive") -> str:
+    return json.dumps(metadata(database), indent=2, ensure_ascii=False) + "\n"

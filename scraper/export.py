@@ -1,0 +1,94 @@
+"""Reviews out of the archive as JSON lines, CSV, or the CSV Letterboxd's importer reads.
+
+Rows are streamed from one query, so memory stays flat however long the history is, and the
+columns come in a fixed order so exports diff cleanly from one night to the next.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from datetime import datetime
+from typing import TextIO
+
+import sqlite_utils
+
+from scraper import timeparse
+
+COLUMNS = (
+    "id",
+    "site",
+    "profile_id",
+    "reviewer",
+    "film",
+    "year",
+    "kind",
+    "rating_shown",
+    "rating",
+    "stars",
+    "sentiment",
+    "text",
+    "date",
+    "date_precision",
+    "date_earliest",
+    "date_latest",
+    "status",
+    "publication",
+    "film_url",
+    "review_url",
+)
+# Letterboxd's import format: https://letterboxd.com/about/importing-data/ (Rating on its
+# 0.5-5 scale in half stars; WatchedDate as YYYY-MM-DD).
+LETTERBOXD = ("Title", "Year", "Rating", "WatchedDate", "Review")
+FORMATS = ("jsonl", "csv", "letterboxd")
+
+
+def rows(
+    db: sqlite_utils.Database,
+    *,
+    site: str | None = None,
+    profile: str | None = None,
+    since: datetime | None = None,
+) -> Iterator[dict]:
+    """Every archived review (deleted ones too: see `status`), oldest first, filtered as asked."""
+    sql = (
+        f"SELECT {', '.join(COLUMNS)} FROM review_list WHERE "
+        "(:site IS NULL OR site = :site) AND (:profile IS NULL OR profile_id = :profile) "
+        "AND (:since IS NULL OR date >= :since) ORDER BY date, id"
+    )
+    yield from db.query(
+        sql, {"site": site, "profile": profile, "since": timeparse.to_iso(since) if since else None}
+    )
+
+
+def write(records: Iterator[dict], out: TextIO, fmt: str) -> int:
+    """Write `records` in `fmt` to `out`; returns how many were written."""
+    if fmt == "jsonl":
+        return _count(out.write(json.dumps(r, ensure_ascii=False) + "\n") for r in records)
+    if fmt == "csv":
+        writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        return _count(writer.writerow(r) for r in records)
+    writer = csv.DictWriter(out, fieldnames=LETTERBOXD, lineterminator="\n")
+    writer.writeheader()
+    # Letterboxd gets what is on the reviewer's profile today: not reviews deleted since.
+    current = (letterboxd_row(r) for r in records if r["status"] != "deleted")
+    return _count(writer.writerow(r) for r in current)
+
+
+def letterboxd_row(record: dict) -> dict:
+    rating = record["rating"]
+    return {
+        "Title": record["film"],
+        "Year": record["year"] or "",
+        # 0-10 to Letterboxd's half stars: 7.0 -> 3.5; anything below half a star becomes 0.5.
+        "Rating": f"{max(0.5, round(rating) / 2):g}" if rating is not None else "",
+        "WatchedDate": (record["date"] or "")[:10],
+        "Review": record["text"] or "",
+    }
+
+
+def _count(writes: Iterator) -> int:
+    """Run the writes one by one (never all in memory) and say how many there were."""
+    return sum(1 for _ in writes)

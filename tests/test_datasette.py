@@ -1,0 +1,136 @@
+"""`scrape serve` starts a real Datasette on 127.0.0.1 over an archive built from the corpus;
+everything is checked through Datasette's JSON API, as a browser or script would see it."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from click.testing import CliRunner
+
+from scraper import datasette_config
+from scraper.cli import cli
+from tests.conftest import scrape_command, scrape_env
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def datasette(corpus_db):
+    db = corpus_db
+    port = free_port()
+    server = subprocess.Popen(
+        scrape_command("serve", "--db", str(db), "--port", str(port)),
+        env=scrape_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"{base}/-/versions.json", timeout=1)
+            break
+        except httpx.TransportError:
+            time.sleep(0.2)
+    else:
+        server.kill()
+        pytest.fail(f"Datasette did not start: {server.stdout.read().decode()}")
+    with httpx.Client(base_url=base, timeout=10) as client:
+        yield client
+    server.terminate()
+    server.wait(timeout=10)
+
+
+def rows(client, path: str, **params) -> list[dict]:
+    response = client.get(path, params={"_shape": "objects", **params})
+    assert response.status_code == 200, response.text
+    return response.json()["rows"]
+
+
+def test_views_exist_and_metadata_is_applied(datasette):
+    database = datasette.get("/archive.json").json()
+    views = {view["name"] for view in database["views"]}
+    assert {
+        "review_list",
+        "reviews_per_year",
+        "reviews_per_rating",
+        "changed_reviews",
+        "deleted_reviews",
+        "films_across_sites",
+    } <= views
+    metadata = datasette.get("/-/metadata.json").json()
+    assert metadata["title"] == "Film reviews archive"
+    page = datasette.get("/archive/review_list").text
+    assert "One row per review or rating" in page and "Rating on a scale of 0 to 10" in page
+
+
+def test_search_box_finds_a_phrase_in_text_and_titles(datasette):
+    found = rows(datasette, "/archive/review_list.json", _search="clichés")
+    assert "The Cabin in the Woods" in {r["film"] for r in found}
+    assert all("clich" in (r["text"] or "").lower() for r in found)
+    titles = rows(datasette, "/archive/review_list.json", _search="shawshank")
+    assert {r["film"] for r in titles} == {"The Shawshank Redemption"} and len(titles) == 4
+
+
+def test_facets_and_newest_first(datasette):
+    data = datasette.get("/archive/review_list.json", params={"_shape": "objects"}).json()
+    assert set(data["facet_results"]) == {"site", "year_reviewed", "stars", "kind", "status"}
+    stars = {item["value"]: item["count"] for item in data["facet_results"]["stars"]["results"]}
+    assert stars["5"] == 99 and stars["3.5"] == 167
+    dates = [r["date"] for r in data["rows"] if r["date"]]
+    assert dates == sorted(dates, reverse=True)
+    five_in_2014 = rows(
+        datasette, "/archive/review_list.json", stars=5, year_reviewed="2014", _size="max"
+    )
+    assert len(five_in_2014) == 8 and all(
+        r["stars"] == "5" and r["date"].startswith("2014") for r in five_in_2014
+    )
+
+
+def test_canned_queries(datasette):
+    recent = rows(datasette, "/archive/recent_reviews.json")
+    assert len(recent) == 100 and recent[0]["date"] >= recent[-1]["date"]
+    matching = rows(
+        datasette, "/archive/search_by_rating.json", q="cliches", min_rating="8", max_rating="10"
+    )
+    assert {r["film"] for r in matching} == {"The Cabin in the Woods", "10 Cloverfield Lane"}
+    assert all(8 <= r["rating"] <= 10 for r in matching)
+    year = rows(datasette, "/archive/year_in_review.json", year="2012")
+    assert len(year) == 80 and all(r["date"].startswith("2012") for r in year)
+    assert rows(datasette, "/archive/changed.json") == []
+
+
+def test_shipped_metadata_is_the_declared_one():
+    shipped = (ROOT / "config" / "datasette-metadata.json").read_text(encoding="utf-8")
+    assert json.loads(shipped) == datasette_config.metadata("archive")
+
+
+def test_serve_without_datasette_says_how_to_install(tmp_path, monkeypatch, corpus):
+    db = tmp_path / "a.db"
+    CliRunner().invoke(
+        cli,
+        [
+            "import",
+            str(corpus / "rottentomatoes" / "napi-userprofile-movieratings-2020-last.json"),
+            "--db",
+            str(db),
+        ],
+    )
+    real = __import__("importlib").util.find_spec
+    monkeypatch.setattr(
+        "importlib.util.find_spec", lambda name, *a: None if name == "datasette" else real(name, *a)
+    )
+    result = CliRunner().invoke(cli, ["serve", "--db", str(db)])
+    assert result.exit_code == 2 and "pip install 'scrape[datasette]'" in result.output

@@ -1,0 +1,131 @@
+"""Export round trips, Letterboxd's import format, stats and search filters, on an archive built
+from the corpus."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from scraper.cli import cli
+from scraper.export import COLUMNS, LETTERBOXD, letterboxd_row
+
+
+@pytest.fixture
+def db(corpus_db):
+    return corpus_db
+
+
+def run(*args: str) -> str:
+    result = CliRunner().invoke(cli, list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_jsonl_and_csv_hold_every_review_once_in_a_fixed_order(db):
+    lines = run("export", "--db", str(db), "--format", "jsonl").splitlines()
+    records = [json.loads(line) for line in lines]
+    assert len(records) == 842 and len({r["id"] for r in records}) == 842
+    assert all(list(r) == list(COLUMNS) for r in records)
+    table = list(csv.DictReader(io.StringIO(run("export", "--db", str(db), "--format", "csv"))))
+    assert [r["id"] for r in table] == [r["id"] for r in records]
+    cabin = next(r for r in records if r["film"] == "The Cabin in the Woods")
+    assert cabin["text"].endswith("awesome clichés.") and cabin["rating"] == 8.0
+
+
+def test_export_filters(db, tmp_path):
+    out = tmp_path / "critic.jsonl"
+    run(
+        "export",
+        "--db",
+        str(db),
+        "--profile",
+        "rottentomatoes:critic/rain-jokinen",
+        "--since",
+        "2023-01-01",
+        "-o",
+        str(out),
+    )
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(records) == 13 and all(r["date"] >= "2023-01-01" for r in records)
+
+
+def test_letterboxd_csv_matches_the_import_format(db):
+    text = run(
+        "export",
+        "--db",
+        str(db),
+        "--format",
+        "letterboxd",
+        "--profile",
+        "rottentomatoes:GeDt0zCK1fenF8NTwehrduK0seeCXJTL4H28fjquRRCzRi1zIknSwBFllCxgFepI"
+        "jgSZRuYYCdOcNGtk2Fv2HmWu9zSxLTZQfJjIB1FVKuYj",
+    )
+    reader = csv.DictReader(io.StringIO(text))
+    assert tuple(reader.fieldnames) == LETTERBOXD
+    entries = list(reader)
+    assert len(entries) == 415
+    allowed = {f"{n / 2:g}" for n in range(1, 11)} | {""}
+    assert {e["Rating"] for e in entries} <= allowed
+    suzume = next(e for e in entries if e["Title"] == "Suzume")
+    assert suzume["Rating"] == "5" and suzume["WatchedDate"] == "2023-05-04"
+    assert all(len(e["WatchedDate"]) == 10 for e in entries)
+
+
+@pytest.mark.parametrize(
+    ("rating", "shown"),
+    [(7.0, "3.5"), (10.0, "5"), (1.0, "0.5"), (0.0, "0.5"), (7.5, "4"), (None, "")],
+)
+def test_letterboxd_scale(rating, shown):
+    row = letterboxd_row(
+        {"film": "X", "year": 2000, "rating": rating, "date": "2020-01-02T00:00:00Z", "text": None}
+    )
+    assert row["Rating"] == shown and row["WatchedDate"] == "2020-01-02" and row["Review"] == ""
+
+
+def test_stats_counts_add_up(db):
+    figures = json.loads(run("stats", "--db", str(db), "--json"))
+    assert sum(p["reviews"] for p in figures["profiles"]) == 842
+    assert sum(r["reviews"] for r in figures["ratings"]) == 842
+    assert sum(y["reviews"] for y in figures["years"]) == 842
+    table = run("stats", "--db", str(db))
+    assert "Reviews per profile" in table and "Ratings (stars out of 5)" in table
+
+
+def test_search_filters(db):
+    def titles(*extra: str) -> set[str]:
+        found = json.loads(run("search", "cliches", "--db", str(db), "--json", *extra))
+        return {r["title"] for r in found}
+
+    everything = titles()
+    assert "The Cabin in the Woods" in everything and len(everything) > 3
+    # Both rated 4/5 = 8.0 on the 0-10 scale; the other matches are rated lower.
+    assert titles("--min-rating", "8") == {"The Cabin in the Woods", "10 Cloverfield Lane"}
+    assert titles("--year", "2012") == {"The Cabin in the Woods"}
+    assert (
+        titles("--site", "rottentomatoes", "--profile", "rottentomatoes:critic/rain-jokinen")
+        == set()
+    )
+
+
+@pytest.mark.parametrize("query", ['"', "NEAR(", "*", "a OR", "'; DROP TABLE reviews; --"])
+def test_hostile_search_with_filters_never_errors(db, query):
+    result = CliRunner().invoke(
+        cli,
+        [
+            "search",
+            query,
+            "--db",
+            str(db),
+            "--min-rating",
+            "5",
+            "--year",
+            "2014",
+            "--site",
+            "rottentomatoes",
+        ],
+    )
+    assert result.exit_code == 0 and "Traceback" not in result.output

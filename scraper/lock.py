@@ -44,3 +44,18 @@ class ArchiveLock:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None
+
+
+def is_held(db_path: str | Path) -> bool:
+    """Whether some process is writing to the archive right now (for `scrape status`)."""
+    path = Path(f"{db_path}.lock")
+    if not path.exists():
+        return False
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False

@@ -105,8 +105,11 @@ def finish(db: sqlite_utils.Database, run_id: int, status: str, error: str | Non
         )
 
 
-def report(db: sqlite_utils.Database, *, limit: int = 10) -> dict:
-    """The last runs, and per profile its last run and last success (for `scrape status`)."""
+def report(db: sqlite_utils.Database, *, limit: int = 10, writing: bool = False) -> dict:
+    """The last runs, and per profile its last run and last success (for `scrape status`).
+
+    A run still marked running counts as failing unless `writing` (the archive's lock is held
+    right now): then it is simply in progress; otherwise its process died."""
     recent = list(db.query("SELECT * FROM runs ORDER BY id DESC LIMIT ?", [limit]))
     profiles = list(
         db.query("""
@@ -127,6 +130,6 @@ def report(db: sqlite_utils.Database, *, limit: int = 10) -> dict:
         "failing": [
             p["profile_id"]
             for p in profiles
-            if p["last_status"] in NOT_OK or p["last_status"] == "running"
+            if p["last_status"] in NOT_OK or (p["last_status"] == "running" and not writing)
         ],
     }

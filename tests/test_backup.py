@@ -227,3 +227,14 @@ def test_ctrl_c_stops_after_the_current_page_with_a_summary(site, config, tmp_pa
     with sqlite3.connect(tmp_path / "archive.db") as conn:
         assert conn.execute("select count(*) from reviews").fetchone()[0] == 50
         assert conn.execute("select status from runs").fetchall() == [("interrupted",)]
+
+
+def test_status_tells_a_run_in_progress_from_a_killed_one(site, config, run_scrape):
+    child, _ = start_slow_backup(site, config, 0.4)
+    during = run_scrape("status", "--config", str(config))
+    assert during.returncode == 0, during.stdout + during.stderr
+    assert "running" in during.stdout
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=10)
+    after = run_scrape("status", "--config", str(config))
+    assert after.returncode == 1 and "last run running" in after.stdout

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from scraper import backup, config, runs, sites
+from scraper import backup, config, lock, runs, sites
 from scraper.cli.common import (
     SITE_CHOICE,
     Failed,
@@ -158,7 +158,8 @@ def status_(db_path: Path | None, config_path: Path | None, limit: int, as_json:
         scrape status --runs 5
     """
     settings = config.load(config_path)
-    report = runs.report(open_archive(db_path_for(db_path, settings), write=False), limit=limit)
+    path = db_path_for(db_path, settings)
+    report = runs.report(open_archive(path, write=False), limit=limit, writing=lock.is_held(path))
     if as_json:
         click.echo(json.dumps(report, indent=2))
     else:

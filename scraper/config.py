@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from http.cookiejar import LoadError, MozillaCookieJar
 from pathlib import Path
 
+from scraper import sites
 from scraper.errors import UsageError
 from scraper.fetch import FetchSettings
 
@@ -108,11 +109,18 @@ def load(path: str | Path | None = None) -> Config:
             raise UsageError(
                 f"{at('people', name)}: people.{name} must map site names to identifiers"
             )
+        for site, ident in idents.items():
+            _check_identifier(site, ident, f"{at(f'people.{name}', site)}: people.{name}.{site}")
         config.people[name] = idents
     config.fetch = _checked(_table(data, "fetch", at), FETCH_KEYS, "fetch", at)
     for site, settings in _table(data, "sites", at).items():
         if not isinstance(settings, dict):
             raise UsageError(f"{at('sites', site)}: [sites.{site}] must be a table")
+        if site not in sites.SITES:
+            raise UsageError(
+                f"{at('sites', site)}: [sites.{site}] is not a site scrape knows "
+                f"(known: {', '.join(sites.SITES)})"
+            )
         config.sites[site] = _checked(settings, SITE_KEYS, f"sites.{site}", at)
     return config
 
@@ -162,6 +170,18 @@ class _Locator:
             elif current == section and wanted.match(line):
                 return f"{self.path}:{number}"
         return str(self.path)
+
+
+def _check_identifier(site: str, ident: str, where: str) -> None:
+    """A person's identifier must name a profile on that very site (checked before any run)."""
+    if site not in sites.SITES:
+        raise UsageError(f"{where}: not a site scrape knows (known: {', '.join(sites.SITES)})")
+    try:
+        targets = sites.resolve(ident, site=site)
+    except UsageError as error:
+        raise UsageError(f"{where}: {error}") from None
+    if any(t.site != site for t in targets):
+        raise UsageError(f"{where}: {ident!r} is a profile on another site")
 
 
 def _table(data: dict, key: str, at: _Locator) -> dict:

@@ -52,10 +52,21 @@ user_agent = "me/1.0"
             "scrape.toml:6: backup.full_every has the wrong type",
         ),
         (
-            "[sites.rottentomatoes]\ndelay = 1\n[sites.letterboxd]\n cookies = 3\n",
-            "scrape.toml:4: sites.letterboxd.cookies has the wrong type",
+            "[people.r]\nrottentomatoes = 'rottentomatoes:x'\n"
+            "[sites.rottentomatoes]\n cookies = 3\n",
+            "scrape.toml:4: sites.rottentomatoes.cookies has the wrong type",
         ),
         ("colour = 'red'\n", "scrape.toml:1: colour is not a known setting"),
+        (
+            "[people.rishi]\nrotentomatoes = 'rottentomatoes:critic/x'\n",
+            "scrape.toml:2: people.rishi.rotentomatoes: not a site scrape knows",
+        ),
+        (
+            "[people.rishi]\nrottentomatoes = 'https://example.com/critics/x'\n",
+            "scrape.toml:2: people.rishi.rottentomatoes: no supported site",
+        ),
+        ("[people.rishi]\nrottentomatoes = 'rottentomatoes:a b'\n", "holds characters"),
+        ("[sites.rotten]\ndelay = 2\n", "scrape.toml:1: [sites.rotten] is not a site"),
         ("[fetch]\ntries = 'four'\n", "fetch.tries has the wrong type"),
         ("[fetch]\ndelay = true\n", "fetch.delay has the wrong type"),
         ("[fetch]\ndelay = -1\n", "must not be negative"),

@@ -1,8 +1,13 @@
 """How the archive presents itself in Datasette: titles, descriptions with units, facets, sort
-order, the search box and canned queries. Declared once here; `scrape serve` uses it for
-whatever the archive file is called, and config/datasette-metadata.json is this, written out
-for an archive named archive.db (`datasette archive.db -m config/datasette-metadata.json`).
-Made for Datasette 0.65 (where metadata carries queries, facets and sorting)."""
+order, the search box and canned queries. Declared once here, and written out two ways:
+
+- Datasette 0.65 reads all of it from one metadata file (config/datasette-metadata.json);
+- Datasette 1.x keeps titles and descriptions in metadata (config/datasette-1-metadata.json)
+  and facets, sorting, search and canned queries in a config file (config/datasette.yaml,
+  written as JSON, which YAML reads).
+
+`scrape serve` writes the pair its installed Datasette wants, for whatever the archive file is
+called; the shipped files are for an archive named archive.db."""
 
 from __future__ import annotations
 
@@ -39,7 +44,6 @@ TABLES = {
             "status": "current; missing (a full crawl did not find it); deleted (missing twice)",
             "review_rowid": "Internal row number (links the search index)",
         },
-        "hidden_columns": ["review_rowid"],
     },
     "reviews": {
         "description": "The archived reviews as stored; review_list is the readable view.",
@@ -126,15 +130,68 @@ QUERIES = {
 }
 
 
+# Table settings that Datasette 1.x reads from its config file rather than from metadata.
+CONFIG_KEYS = {
+    "sort",
+    "sort_desc",
+    "facets",
+    "label_column",
+    "fts_table",
+    "fts_pk",
+    "hidden",
+    "size",
+    "searchmode",
+}
+TITLE = {
+    "title": "Film reviews archive",
+    "description": "Reviews and ratings backed up from review sites by scrape. Start with "
+    "Reviews (review_list): search it, or facet by site, year and stars.",
+}
+SETTINGS = {"truncate_cells_html": 400}
+
+
 def metadata(database: str = "archive") -> dict:
-    """Datasette metadata for an archive that Datasette calls `database`."""
+    """Datasette 0.65 metadata (everything) for an archive Datasette calls `database`."""
+    return TITLE | {"databases": {database: {"tables": TABLES, "queries": QUERIES}}}
+
+
+def metadata_1x(database: str = "archive") -> dict:
+    """Datasette 1.x metadata: only what describes the tables."""
+    tables = {
+        name: {k: v for k, v in spec.items() if k not in CONFIG_KEYS}
+        for name, spec in TABLES.items()
+    }
+    return TITLE | {"databases": {database: {"tables": {k: v for k, v in tables.items() if v}}}}
+
+
+def config_1x(database: str = "archive") -> dict:
+    """Datasette 1.x configuration: how tables behave, canned queries, settings."""
+    tables = {
+        name: {k: v for k, v in spec.items() if k in CONFIG_KEYS} for name, spec in TABLES.items()
+    }
     return {
-        "title": "Film reviews archive",
-        "description": "Reviews and ratings backed up from review sites by scrape. Start with "
-        "Reviews (review_list): search it, or facet by site, year and stars.",
-        "databases": {database: {"tables": TABLES, "queries": QUERIES}},
+        "settings": SETTINGS,
+        "databases": {
+            database: {"tables": {k: v for k, v in tables.items() if v}, "queries": QUERIES}
+        },
     }
 
 
-def metadata_json(database: str = "archive") -> str:
-    return json.dumps(metadata(database), indent=2, ensure_ascii=False) + "\n"
+def as_json(document: dict) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def files_for(major: int, database: str) -> dict[str, str]:
+    """{"metadata": text, and for 1.x "config": text} for a Datasette `major` version."""
+    if major >= 1:
+        return {"metadata": as_json(metadata_1x(database)), "config": as_json(config_1x(database))}
+    return {"metadata": as_json(metadata(database))}
+
+
+def shipped() -> dict[str, str]:
+    """The files in config/, by their names there, for an archive called archive.db."""
+    return {
+        "datasette-metadata.json": as_json(metadata()),
+        "datasette-1-metadata.json": as_json(metadata_1x()),
+        "datasette.yaml": as_json(config_1x()),
+    }

@@ -112,9 +112,14 @@ def test_canned_queries(datasette):
     assert rows(datasette, "/archive/changed.json") == []
 
 
-def test_shipped_metadata_is_the_declared_one():
-    shipped = (ROOT / "config" / "datasette-metadata.json").read_text(encoding="utf-8")
-    assert json.loads(shipped) == datasette_config.metadata("archive")
+def test_shipped_files_are_the_declared_ones():
+    for name, text in datasette_config.shipped().items():
+        assert (ROOT / "config" / name).read_text(encoding="utf-8") == text, name
+    config = json.loads((ROOT / "config" / "datasette.yaml").read_text())
+    tables = config["databases"]["archive"]["tables"]
+    assert tables["review_list"]["fts_table"] == "reviews_fts"
+    meta = json.loads((ROOT / "config" / "datasette-1-metadata.json").read_text())
+    assert "facets" not in meta["databases"]["archive"]["tables"]["review_list"]
 
 
 def test_serve_without_datasette_says_how_to_install(tmp_path, monkeypatch, corpus):

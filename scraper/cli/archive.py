@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import importlib.util
 import json
 import subprocess
@@ -241,23 +242,23 @@ def serve(db_path: Path | None, port: int, host: str) -> None:
     open_archive(path, write=False)  # a clear error for a missing or foreign file
     if importlib.util.find_spec("datasette") is None:
         raise UsageError("scrape serve needs Datasette: pip install 'scrape[datasette]'")
+    major = int(importlib.metadata.version("datasette").split(".")[0])
     with tempfile.TemporaryDirectory() as folder:
-        metadata = Path(folder) / "metadata.json"
-        metadata.write_text(datasette_config.metadata_json(path.stem), encoding="utf-8")
         command = [
             sys.executable,
             "-m",
             "datasette",
             "serve",
             str(path),
-            "--metadata",
-            str(metadata),
             "--host",
             host,
             "--port",
             str(port),
-            "--setting",
-            "truncate_cells_html",
-            "400",
         ]
+        for kind, text in datasette_config.files_for(major, path.stem).items():
+            written = Path(folder) / f"{kind}.json"
+            written.write_text(text, encoding="utf-8")
+            command += ["--metadata" if kind == "metadata" else "--config", str(written)]
+        if major < 1:
+            command += ["--setting", "truncate_cells_html", "400"]
         sys.exit(subprocess.call(command))

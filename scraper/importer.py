@@ -98,7 +98,7 @@ def _parse(
     module = sites.SITES[site_name]
     # With --profile, parse as if the file came from that profile's own listing URL, so formats
     # that do not name their owner still get one.
-    url = module.listings(profile.handle)[0].url if profile else path.resolve().as_uri()
+    url = module.import_url(profile.handle) if profile else path.resolve().as_uri()
     keep = profile.profile_id if profile else None
     page = sites.parse(site_name, parser, body, url, fetched_at)
     apply_import_rules(page, keep_profile=keep, exact_capture=captured_at is not None)

@@ -11,9 +11,9 @@ from urllib.parse import urlsplit
 
 from scraper.errors import ParseError, UsageError
 from scraper.models import Page
-from scraper.sites import rottentomatoes
+from scraper.sites import imdb, rottentomatoes
 
-SITES: dict[str, ModuleType] = {rottentomatoes.NAME: rottentomatoes}
+SITES: dict[str, ModuleType] = {rottentomatoes.NAME: rottentomatoes, imdb.NAME: imdb}
 MAX_IDENT = 300
 _UNSAFE = re.compile(r"[\s\x00-\x1f\x7f]|\.\.|%2f|%5c|\\", re.IGNORECASE)
 

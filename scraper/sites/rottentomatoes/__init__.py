@@ -94,6 +94,11 @@ def handle_from_text(text: str) -> str | None:
     return _first_match(_HANDLE_PATTERNS, text)
 
 
+def import_url(handle: str) -> str:
+    """The URL an import for this profile is parsed as: its first listing, which names it."""
+    return listings(handle)[0].url
+
+
 def listings(handle: str) -> list[Request]:
     """The first request of each listing a profile has, newest items first in each."""
     base = root()

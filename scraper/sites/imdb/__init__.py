@@ -1,0 +1,65 @@
+"""IMDb. For now: the official "Your Ratings" CSV export, through `scrape import`.
+
+Live crawling of user pages (AWS WAF-protected since 2026) is not built yet; a profile can be
+named (imdb:ur<digits>), and `scrape user` says plainly that its ratings come in by export.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from urllib.parse import urlsplit
+
+from scraper.errors import ScrapeError
+from scraper.models import Request
+from scraper.sites.imdb.exports import SITE, SITE_URL, parse_ratings_export
+
+NAME = SITE
+HOSTS = ("www.imdb.com", "imdb.com", "m.imdb.com")
+PARSER_VERSION = 1
+FORMS = ("https://www.imdb.com/user/ur<digits>/  or  imdb:ur<digits>",)
+EXAMPLES = (
+    ("https://www.imdb.com/user/ur12345678/", "ur12345678"),
+    ("https://www.imdb.com/user/ur12345678/ratings", "ur12345678"),
+    ("https://m.imdb.com/user/ur12345678/reviews/", "ur12345678"),
+    ("imdb:ur12345678", "ur12345678"),
+)
+PARSERS = {"ratings_export": parse_ratings_export}
+_USER_PATH = re.compile(r"^/user/(?P<user>ur\d{1,12})(?:/[a-z]*)?/?$")
+_HANDLE = re.compile(r"^(?P<user>ur\d{1,12})$")
+
+
+def root() -> str:
+    return os.environ.get("SCRAPE_IMDB_ROOT", SITE_URL).rstrip("/")
+
+
+def owns_host(host: str) -> bool:
+    return host.lower() in HOSTS or host.lower() == urlsplit(root()).netloc.lower()
+
+
+def handle_from_url(url: str) -> str | None:
+    match = _USER_PATH.match(urlsplit(url).path)
+    return match["user"] if match else None
+
+
+def handle_from_text(text: str) -> str | None:
+    match = _HANDLE.match(text)
+    return match["user"] if match else None
+
+
+def import_url(handle: str) -> str:
+    """The URL an import of this person's export is parsed as (it names the owner)."""
+    return f"{SITE_URL}/user/{handle}/ratings"
+
+
+def listings(handle: str) -> list[Request]:
+    raise ScrapeError(
+        f"imdb:{handle}: crawling IMDb profiles is not supported yet; export your ratings "
+        "(imdb.com, Your Ratings, Export) and run: scrape import ratings.csv --profile "
+        f"imdb:{handle}"
+    )
+
+
+def sniff(body: bytes) -> str | None:
+    head = body[:200].lstrip(b"\xef\xbb\xbf")
+    return "ratings_export" if head.startswith(b"Const,Your Rating,Date Rated,") else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 
 import ftfy
@@ -20,6 +21,27 @@ def decode(body: bytes, content_type: str | None = None) -> str:
     """Bytes of a page as text, with the encoding chosen the way a browser would."""
     _, text = html_to_unicode(content_type, body)
     return text
+
+
+def _legacy_bytes(error: UnicodeDecodeError) -> tuple[str, int]:
+    """Invalid UTF-8 inside otherwise UTF-8 files: a two-byte GBK character (files that went
+    through a Chinese editor: A1 AA is an em dash) or else a single Windows-1252 byte."""
+    pair = error.object[error.start : error.start + 2]
+    try:
+        char = pair.decode("gb18030")
+    except UnicodeDecodeError:
+        char = ""
+    if len(pair) == 2 and len(char) == 1 and not char.isalnum():
+        return char, error.start + 2
+    return error.object[error.start : error.start + 1].decode("cp1252", "replace"), error.start + 1
+
+
+codecs.register_error("scrape-legacy", _legacy_bytes)
+
+
+def decode_lenient(body: bytes) -> str:
+    """UTF-8, with the odd invalid byte read as what it most likely was instead of failing."""
+    return body.decode("utf-8", errors="scrape-legacy")
 
 
 def repair(text: str) -> str:

@@ -11,9 +11,11 @@ from urllib.parse import urlsplit
 
 from scraper.errors import ParseError, UsageError
 from scraper.models import Page
-from scraper.sites import imdb, rottentomatoes
+from scraper.sites import imdb, metacritic, rottentomatoes
 
-SITES: dict[str, ModuleType] = {rottentomatoes.NAME: rottentomatoes, imdb.NAME: imdb}
+SITES: dict[str, ModuleType] = {
+    module.NAME: module for module in (rottentomatoes, imdb, metacritic)
+}
 MAX_IDENT = 300
 _UNSAFE = re.compile(r"[\s\x00-\x1f\x7f]|\.\.|%2f|%5c|\\", re.IGNORECASE)
 

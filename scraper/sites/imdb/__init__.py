@@ -6,12 +6,11 @@ named (imdb:ur<digits>), and `scrape user` says plainly that its ratings come in
 
 from __future__ import annotations
 
-import os
 import re
-from urllib.parse import urlsplit
 
 from scraper.errors import ScrapeError
 from scraper.models import Request
+from scraper.sites.identity import Identity
 from scraper.sites.imdb.exports import SITE, SITE_URL, parse_ratings_export
 
 NAME = SITE
@@ -25,26 +24,15 @@ EXAMPLES = (
     ("imdb:ur12345678", "ur12345678"),
 )
 PARSERS = {"ratings_export": parse_ratings_export}
-_USER_PATH = re.compile(r"^/user/(?P<user>ur\d{1,12})(?:/[a-z]*)?/?$")
-_HANDLE = re.compile(r"^(?P<user>ur\d{1,12})$")
-
-
-def root() -> str:
-    return os.environ.get("SCRAPE_IMDB_ROOT", SITE_URL).rstrip("/")
-
-
-def owns_host(host: str) -> bool:
-    return host.lower() in HOSTS or host.lower() == urlsplit(root()).netloc.lower()
-
-
-def handle_from_url(url: str) -> str | None:
-    match = _USER_PATH.match(urlsplit(url).path)
-    return match["user"] if match else None
-
-
-def handle_from_text(text: str) -> str | None:
-    match = _HANDLE.match(text)
-    return match["user"] if match else None
+IDENTITY = Identity(
+    name=SITE,
+    default_root=SITE_URL,
+    hosts=HOSTS,
+    url_patterns=(re.compile(r"^/user/(?P<user>ur\d{1,12})(?:/[a-z]*)?/?$"),),
+    handle_patterns=(re.compile(r"^(?P<user>ur\d{1,12})$"),),
+)
+root, owns_host = IDENTITY.root, IDENTITY.owns_host
+handle_from_url, handle_from_text = IDENTITY.handle_from_url, IDENTITY.handle_from_text
 
 
 def import_url(handle: str) -> str:

@@ -10,11 +10,11 @@ Three kinds of people have reviews here, each with its own identifier and listin
 
 from __future__ import annotations
 
-import os
 import re
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from scraper.models import Request
+from scraper.sites.identity import Identity
 from scraper.sites.rottentomatoes.api import (
     PAGE_SIZE,
     parse_critic_api,
@@ -52,17 +52,25 @@ EXAMPLES = (
 )
 
 _SLUG = r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}"
-_URL_PATTERNS = (
-    re.compile(rf"^/critics?/(?P<critic>{_SLUG})(?:/(?:movies|tv|reviews)?)?/?$"),
-    re.compile(rf"^/profiles/(?P<profile>{_SLUG})(?:/[A-Za-z-]*)?/?$"),
-    re.compile(r"^/user/id/(?P<user>\d{1,20})(?:/[A-Za-z-]*)?/?$"),
+IDENTITY = Identity(
+    name=SITE,
+    default_root=SITE_URL,
+    hosts=HOSTS,
+    url_patterns=(
+        re.compile(rf"^/critics?/(?P<critic>{_SLUG})(?:/(?:movies|tv|reviews)?)?/?$"),
+        re.compile(rf"^/profiles/(?P<profile>{_SLUG})(?:/[A-Za-z-]*)?/?$"),
+        re.compile(r"^/user/id/(?P<user>\d{1,20})(?:/[A-Za-z-]*)?/?$"),
+    ),
+    handle_patterns=(
+        re.compile(rf"^critics?/(?P<critic>{_SLUG})$"),
+        # Legacy ids are all digits; 2023 handles never are, so bare digits mean a legacy id.
+        re.compile(r"^(?:user/(?:id/)?)?(?P<user>\d{1,20})$"),
+        re.compile(rf"^(?P<profile>{_SLUG})$"),
+    ),
+    prefixes={"critic": "critic/", "user": "user/"},
 )
-_HANDLE_PATTERNS = (
-    re.compile(rf"^critics?/(?P<critic>{_SLUG})$"),
-    # Legacy ids are all digits; 2023 handles never are, so bare digits mean a legacy id.
-    re.compile(r"^(?:user/(?:id/)?)?(?P<user>\d{1,20})$"),
-    re.compile(rf"^(?P<profile>{_SLUG})$"),
-)
+root, owns_host = IDENTITY.root, IDENTITY.owns_host
+handle_from_url, handle_from_text = IDENTITY.handle_from_url, IDENTITY.handle_from_text
 
 PARSERS = {
     "critic_page": parse_critic_page,
@@ -73,25 +81,6 @@ PARSERS = {
     "flixster_ratings": parse_flixster_ratings,
     "flixster_movie_page": parse_flixster_movie_page,
 }
-
-
-def root() -> str:
-    """Where requests go: the real site, or a mirror/test server named by the environment."""
-    return os.environ.get("SCRAPE_ROTTENTOMATOES_ROOT", SITE_URL).rstrip("/")
-
-
-def owns_host(host: str) -> bool:
-    return host.lower() in HOSTS or host.lower() == urlsplit(root()).netloc.lower()
-
-
-def handle_from_url(url: str) -> str | None:
-    """The canonical handle a profile URL names, or None when the path is not a profile."""
-    return _first_match(_URL_PATTERNS, urlsplit(url).path)
-
-
-def handle_from_text(text: str) -> str | None:
-    """The canonical handle for "critic/<slug>", "user/<digits>" or "<handle>"."""
-    return _first_match(_HANDLE_PATTERNS, text)
 
 
 def import_url(handle: str) -> str:
@@ -145,13 +134,4 @@ def sniff(body: bytes) -> str | None:
         return "flixster_ratings"
     if b'"mediaTitle"' in head and b'"reviews"' in head:
         return "critic_api"
-    return None
-
-
-def _first_match(patterns: tuple[re.Pattern, ...], text: str) -> str | None:
-    for pattern in patterns:
-        match = pattern.match(text)
-        if match:
-            kind, value = next((k, v) for k, v in match.groupdict().items() if v)
-            return {"critic": f"critic/{value}", "user": f"user/{value}"}.get(kind, value)
     return None

@@ -1,0 +1,62 @@
+"""Metacritic. For now: saved pages through `scrape import` (a film or show page's Nuxt payload
+with its user and critic reviews, and the pre-2023 user profile page).
+
+Live crawling is not built yet; a profile can be named (metacritic:<name>), and `scrape user`
+says plainly that it cannot be crawled.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+from scraper.errors import ScrapeError
+from scraper.models import Request
+from scraper.sites.identity import Identity
+from scraper.sites.metacritic.parsers import (
+    SITE,
+    SITE_URL,
+    parse_legacy_profile,
+    parse_nuxt_payload,
+)
+
+NAME = SITE
+HOSTS = ("www.metacritic.com", "metacritic.com")
+PARSER_VERSION = 1
+FORMS = ("https://www.metacritic.com/user/<name>/  or  metacritic:<name>",)
+EXAMPLES = (
+    ("https://www.metacritic.com/user/Gnomishninja/", "Gnomishninja"),
+    ("https://www.metacritic.com/user/oysteims", "oysteims"),
+    ("metacritic:oysteims", "oysteims"),
+)
+PARSERS = {"nuxt_payload": parse_nuxt_payload, "legacy_profile": parse_legacy_profile}
+_NAME = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}"
+IDENTITY = Identity(
+    name=SITE,
+    default_root=SITE_URL,
+    hosts=HOSTS,
+    url_patterns=(re.compile(rf"^/user/(?P<user>{_NAME})(?:/[a-z-]*)?/?$"),),
+    handle_patterns=(re.compile(rf"^(?P<user>{_NAME})$"),),
+)
+root, owns_host = IDENTITY.root, IDENTITY.owns_host
+handle_from_url, handle_from_text = IDENTITY.handle_from_url, IDENTITY.handle_from_text
+
+
+def import_url(handle: str) -> str:
+    return f"{SITE_URL}/user/{quote(handle)}/"
+
+
+def listings(handle: str) -> list[Request]:
+    raise ScrapeError(
+        f"metacritic:{handle}: crawling Metacritic profiles is not supported yet; save the "
+        "pages in your browser and run: scrape import PAGE..."
+    )
+
+
+def sniff(body: bytes) -> str | None:
+    head = body[:300_000]
+    if head.lstrip()[:2] == b"[[" and b'"ShallowReactive"' in head[:200] and b"metacritic" in head:
+        return "nuxt_payload"
+    if b"user_review" in head and b"metacritic" in head.lower():
+        return "legacy_profile"
+    return None

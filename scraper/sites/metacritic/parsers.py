@@ -1,0 +1,187 @@
+"""Metacritic pages: the current site's Nuxt payload of a film or show page (its user and
+critic reviews) and the pre-2023 user profile page."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from scraper import ratings, text, timeparse
+from scraper.errors import ParseError
+from scraper.models import Film, Page, Profile, Review
+from scraper.sites import common
+from scraper.sites.metacritic.devalue import unflatten
+
+SITE = "metacritic"
+SITE_URL = "https://www.metacritic.com"
+_PRODUCT_PATH = re.compile(r"^/?(?P<path>(?:movie|tv|game)/[^?#]+?)/?$")
+_USER_PATH = re.compile(r"/user/(?P<user>[^/?#]+)")
+
+
+def film_for(link: str, title: str, year: int | None = None, product_id: object = None) -> Film:
+    path = _PRODUCT_PATH.match(urlsplit(link).path)
+    if not path:
+        raise ValueError(f"{link!r} is not a Metacritic product path")
+    key = path["path"].rstrip("/")
+    kind = {"movie": "movie", "tv": "tv", "game": "game"}[key.split("/")[0]]
+    return Film(
+        f"{SITE}:{key}",
+        SITE,
+        title,
+        year,
+        kind,
+        f"{SITE_URL}/{key}/",
+        str(product_id) if product_id is not None else None,
+    )
+
+
+def parse_nuxt_payload(body: bytes, url: str, fetched_at: datetime) -> Page:
+    """A film or show page's `__NUXT_DATA__`: the reviews in its user-reviews and
+    critic-reviews components (each review is listed under several tabs; kept once)."""
+    try:
+        tree = unflatten(json.loads(text.decode_lenient(body)))
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise ParseError(SITE, url, f"a Nuxt devalue payload ({exc})") from None
+    components = [c for c in _walk_components(tree)]
+    if not components:
+        raise ParseError(SITE, url, "the page components of a Nuxt payload")
+    page = Page(url=url, fetched_at=timeparse.to_iso(fetched_at))
+    # The page's own product gives the year; a review of another product (a TV season) does not.
+    years = {
+        str(c["data"]["item"].get("id")): c["data"]["item"].get("premiereYear")
+        for c in components
+        if _name(c) == "product" and isinstance(c.get("data", {}).get("item"), dict)
+    }
+    films: dict[str, Film] = {}
+    profiles: dict[str, Profile] = {}
+    reviews: dict[str, Review] = {}
+    for component in components:
+        kind = _name(component)
+        if kind not in ("user-reviews", "critic-reviews"):
+            continue
+        for item in _review_items(component):
+            product = item.get("reviewedProduct") or {}
+            film = film_for(
+                product["url"],
+                product.get("title") or "",
+                years.get(str(product.get("id"))),
+                product.get("id"),
+            )
+            profile, review = _payload_review(item, film, fetched_at, kind == "critic-reviews")
+            films.setdefault(film.id, film)
+            profiles.setdefault(profile.id, profile)
+            reviews.setdefault(review.id, review)
+    page.films, page.profiles = list(films.values()), list(profiles.values())
+    page.reviews = list(reviews.values())
+    return page
+
+
+def parse_legacy_profile(body: bytes, url: str, fetched_at: datetime) -> Page:
+    """/user/<name> before 2023: `li.review.user_review` items, the user's own reviews."""
+    tree = common.html_tree(body)
+    owner = _USER_PATH.search(common.meta(tree, "og:url") or "") or _USER_PATH.search(url)
+    title = common.node_text(tree.css_first("title")) or ""
+    name = owner["user"] if owner else title.split("'s Profile")[0].strip() or None
+    if not name:
+        raise ParseError(SITE, url, "whose profile this is (og:url or the page title)")
+    profile = Profile(f"{SITE}:{name}", SITE, name, "user", name, f"{SITE_URL}/user/{name}/")
+    page = Page(url=url, fetched_at=timeparse.to_iso(fetched_at), profiles=[profile])
+    items = tree.css("li.review.user_review")
+    if not items and tree.css_first("ol.user_reviews") is None:
+        raise ParseError(SITE, url, "the list of reviews (ol.user_reviews)")
+    for item in items:
+        link = item.css_first(".product_title a")
+        if link is None:
+            raise ParseError(SITE, url, "the film link of a review (.product_title a)")
+        film = film_for(link.attributes.get("href", ""), common.node_text(link) or "")
+        score = common.node_text(item.css_first(".review_score .metascore_w"))
+        body_node = item.css_first(".blurb_expanded") or item.css_first(".review_body")
+        page.films.append(film)
+        page.reviews.append(
+            common.review(
+                id=f"{profile.id}/{film.id.removeprefix(SITE + ':')}",
+                site=SITE,
+                profile_id=profile.id,
+                film_id=film.id,
+                text=body_node.html if body_node is not None else None,
+                when=timeparse.parse(common.node_text(item.css_first(".date")), fetched_at),
+                rating=ratings.to_ten(score, out_of=10),
+                rating_raw=score,
+                url=film.url,
+                source="metacritic-legacy-profile",
+            )
+        )
+    return page
+
+
+def _reviewer(item: dict, critic: bool) -> Profile:
+    author = str(item["author"])
+    if not critic:
+        return Profile(
+            f"{SITE}:{author}", SITE, author, "user", author, f"{SITE_URL}/user/{author}/"
+        )
+    slug = item.get("authorSlug") or re.sub(r"\W+", "-", author.lower())
+    return Profile(
+        f"{SITE}:critic/{slug}",
+        SITE,
+        f"critic/{slug}",
+        "critic",
+        author,
+        f"{SITE_URL}/critic/{slug}/",
+    )
+
+
+def _payload_review(
+    item: dict, film: Film, fetched_at: datetime, critic: bool
+) -> tuple[Profile, Review]:
+    """A user review (scored 0-10) or a critic review (0-100, linking to the article)."""
+    profile = _reviewer(item, critic)
+    score = item.get("score")
+    shown = None if score is None else (f"{score}/100" if critic else str(score))
+    return profile, common.review(
+        id=f"{profile.id}/{film.id.removeprefix(SITE + ':')}",
+        site=SITE,
+        profile_id=profile.id,
+        film_id=film.id,
+        text=item.get("quote"),
+        when=timeparse.parse(item.get("date"), fetched_at),
+        rating=ratings.to_ten(score, out_of=100 if critic else 10),
+        rating_raw=shown,
+        url=(item.get("url") if critic else None) or film.url,
+        publication=item.get("publicationName"),
+        reviewer_name=item.get("author"),
+        source="metacritic-critic-reviews" if critic else "metacritic-user-reviews",
+    )
+
+
+def _walk_components(tree: object) -> Iterator[dict]:
+    """Every page component (a dict with data and meta.componentName), wherever it sits."""
+    stack = [tree]
+    visited: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
+        if isinstance(node, dict):
+            if isinstance(node.get("meta"), dict) and "componentName" in node["meta"]:
+                yield node
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
+def _name(component: dict) -> str:
+    return str(component["meta"].get("componentName"))
+
+
+def _review_items(component: dict) -> Iterator[dict]:
+    item = (component.get("data") or {}).get("item") or {}
+    lists = item.values() if isinstance(item, dict) else [item]
+    for entries in lists:
+        for entry in entries if isinstance(entries, list) else []:
+            if isinstance(entry, dict) and "quote" in entry and "reviewedProduct" in entry:
+                yield entry

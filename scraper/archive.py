@@ -108,7 +108,7 @@ def _save_film(conn: sqlite3.Connection, film: Film, now: str) -> None:
         f"INSERT INTO films ({_cols(row)}) VALUES ({_marks(row)}) ON CONFLICT(id) DO UPDATE SET "
         "title = coalesce(nullif(excluded.title, ''), title), "
         "year = coalesce(excluded.year, year), "
-        "kind = excluded.kind, url = coalesce(excluded.url, url), "
+        "kind = coalesce(excluded.kind, kind), url = coalesce(excluded.url, url), "
         "site_film_id = coalesce(excluded.site_film_id, site_film_id), "
         "last_seen_at = max(last_seen_at, excluded.last_seen_at)",
         tuple(row.values()),

@@ -32,6 +32,7 @@ def import_paths(
     site: str | None = None,
     profile: Target | None = None,
     captured_at: datetime | None = None,
+    source_url: str | None = None,
 ) -> ImportResult:
     """Parse and archive every file under `paths`, each file (and its raw body) in one
     transaction. Every file is parsed before anything is written: one bad file leaves the
@@ -41,7 +42,7 @@ def import_paths(
     file's modification time, and since a copy may be newer than the capture, only the upper
     bound is kept then (earliest stays unknown).
     """
-    parsed = [_parse(path, site, profile, captured_at) for path in _files(paths)]
+    parsed = [_parse(path, site, profile, captured_at, source_url) for path in _files(paths)]
     result = ImportResult()
     with ArchiveLock(db_path):
         db = open_archive(db_path)
@@ -79,7 +80,11 @@ def _files(paths: list[Path]) -> Iterator[Path]:
 
 
 def _parse(
-    path: Path, site: str | None, profile: Target | None, captured_at: datetime | None
+    path: Path,
+    site: str | None,
+    profile: Target | None,
+    captured_at: datetime | None,
+    source_url: str | None,
 ) -> tuple[Page, Fetched]:
     try:
         if path.stat().st_size > MAX_FILE:
@@ -98,7 +103,8 @@ def _parse(
     module = sites.SITES[site_name]
     # With --profile, parse as if the file came from that profile's own listing URL, so formats
     # that do not name their owner still get one.
-    url = module.import_url(profile.handle) if profile else path.resolve().as_uri()
+    # The page's own address when the user gives it (a saved fragment may name nothing else).
+    url = source_url or (module.import_url(profile.handle) if profile else path.resolve().as_uri())
     keep = profile.profile_id if profile else None
     page = sites.parse(site_name, parser, body, url, fetched_at)
     apply_import_rules(page, keep_profile=keep, exact_capture=captured_at is not None)

@@ -41,7 +41,7 @@ class Film:
     site: str
     title: str
     year: int | None
-    kind: str
+    kind: str | None
     url: str | None = None
     site_film_id: str | None = None
 

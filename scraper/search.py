@@ -7,7 +7,7 @@ import sqlite3
 import sqlite_utils
 
 _SQL = """
-SELECT r.id, r.site, r.profile_id, f.title, f.year, f.kind, r.rating, r.rating_raw,
+SELECT r.id, r.site, r.profile_id, r.film_id, f.title, f.year, f.kind, r.rating, r.rating_raw,
        r.created_at, r.created_at_precision, r.url,
        snippet(reviews_fts, -1, '[', ']', '…', 16) AS snippet
 FROM reviews_fts

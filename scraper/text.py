@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import html
 import re
 
 import ftfy
@@ -14,7 +15,11 @@ from w3lib.encoding import html_to_unicode
 _TRANSLITERATED = re.compile(r"([ÃÂ]) ?\((C|R)\)")
 _SYMBOL = {"C": "©", "R": "®"}
 _TAG = re.compile(r"<(?:br|p|div|/?[a-z][a-z0-9]*(?:\s[^<>]*)?/?)>", re.I)
-_BLOCK_BREAK = re.compile(r"<\s*(?:br\s*/?|/p|/div)\s*>", re.I)
+_BLOCK_BREAK = re.compile(r"<\s*(?:br\s*/?|/p|/div|/h\d)\s*>", re.I)
+
+
+def escape(value: str) -> str:
+    return html.escape(value, quote=False)
 
 
 def decode(body: bytes, content_type: str | None = None) -> str:

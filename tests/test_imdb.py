@@ -117,3 +117,54 @@ def test_user_command_points_to_the_export(tmp_path):
         result.output
     )
     assert not (tmp_path / "a.db").exists()
+
+
+TITLE_PAGE = "https://www.imdb.com/title/tt1213663/reviews/"
+
+
+def test_review_cards_of_a_title_page(corpus):
+    body = (corpus / "imdb" / "title-reviews-fragment-2025.html").read_bytes()
+    assert sites.sniff(body) == ("imdb", "review_cards")
+    with pytest.raises(ParseError, match="scrape import --url"):
+        sites.parse("imdb", "review_cards", body, "file:///fragment.html", SEEN)
+    page = sites.parse("imdb", "review_cards", body, TITLE_PAGE, SEEN)
+    assert len(page.reviews) == 35 and len({r.profile_id for r in page.reviews}) == 35
+    assert Counter(r.rating for r in page.reviews) == {8.0: 17, 10.0: 9, 9.0: 5, None: 4}
+    first, last = page.reviews[0], page.reviews[-1]
+    assert (first.id, first.film_id, first.rating_raw, first.reviewer_name) == (
+        "imdb:ur29346022/review/rw2858099",
+        "imdb:tt1213663",
+        "8/10",
+        "ikiru71-220-566499",
+    )
+    assert first.when.at.date().isoformat() == "2013-08-24"
+    assert first.text.startswith("Another funny, clever, and wild one from Simon Pegg")
+    assert 'Cornetto Trilogy ("Shaun of the Dead" & "Hot Fuzz")' in first.text
+    assert first.text_original.startswith("<h3>Another funny")
+    assert (last.reviewer_name, last.when.at.date().isoformat()) == ("vengeance20", "2023-12-13")
+
+
+def test_review_cards_never_overwrite_a_rating(corpus, tmp_path):
+    db = tmp_path / "a.db"
+    header = "Const,Your Rating,Date Rated,Title,URL,Title Type,IMDb Rating,Runtime (mins),Year\n"
+    export = tmp_path / "ratings.csv"
+    export.write_text(header + "tt1213663,8,2013-08-24,The World's End,,movie,7,109,2013\n")
+    # (the cards are imported second, so they are the ones that could overwrite)
+    for args in (
+        [str(export), "--profile", "imdb:ur29346022"],
+        [str(corpus / "imdb" / "title-reviews-fragment-2025.html"), "--url", TITLE_PAGE],
+    ):
+        result = CliRunner().invoke(cli, ["import", *args, "--db", str(db)])
+        assert result.exit_code == 0, result.output
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute(
+            "select id, rating, text is not null from reviews "
+            "where profile_id = 'imdb:ur29346022' order by id"
+        ).fetchall()
+        title = conn.execute("select title, year, kind from films where id = 'imdb:tt1213663'")
+        # The card page named neither title nor year nor kind: the export's stay.
+        assert title.fetchone() == ("The World's End", 2013, "movie")
+    assert rows == [
+        ("imdb:ur29346022/review/rw2858099", 8.0, 1),
+        ("imdb:ur29346022/tt1213663", 8.0, 0),
+    ]

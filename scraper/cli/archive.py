@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.metadata
 import importlib.util
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -40,6 +41,12 @@ from scraper.schema import open_archive
     help="When the files were saved (ISO 8601); relative ages such as '5 years ago' count "
     "back from it.",
 )
+@click.option(
+    "--url",
+    "source_url",
+    help="The address the page was saved from, for saved pages that do not say it themselves "
+    "(an IMDb title's reviews, for the title).",
+)
 @reports_errors
 def import_(
     paths: tuple[Path, ...],
@@ -47,6 +54,7 @@ def import_(
     site: str | None,
     profile_handle: str | None,
     captured_at: str | None,
+    source_url: str | None,
 ) -> None:
     """Archive saved pages and API responses, with no network.
 
@@ -58,11 +66,17 @@ def import_(
         scrape import ~/rt-dump/*.json --captured-at 2019-07-05
 
         scrape import shawshank.html --profile rottentomatoes:user/971825204
+
+        scrape import reviews.html --url https://www.imdb.com/title/tt1213663/reviews/
     """
+    if source_url and not re.match(r"^https?://[^\s/]+/\S*$", source_url):
+        raise UsageError(f"--url {source_url!r} is not an http(s) address")
     when = iso_datetime(captured_at, "--captured-at") if captured_at else None
     target = sites.resolve(profile_handle, site=site)[0] if profile_handle else None
     path = db_path_for(db_path, config.load())
-    result = importer.import_paths(path, list(paths), site=site, profile=target, captured_at=when)
+    result = importer.import_paths(
+        path, list(paths), site=site, profile=target, captured_at=when, source_url=source_url
+    )
     c = result.counts
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(result.formats.items()))
     click.echo(
@@ -148,7 +162,8 @@ def search_(
     for row in rows:
         year = f" ({row['year']})" if row["year"] else ""
         date = (row["created_at"] or "")[:10]
-        click.echo(f"{row['title']}{year}  {row['rating_raw'] or '-'}  {date}  {row['site']}")
+        title = row["title"] or row["film_id"]  # a saved page may not have named its film
+        click.echo(f"{title}{year}  {row['rating_raw'] or '-'}  {date}  {row['site']}")
         click.echo(f"    {row['snippet']}")
         if row["url"]:
             click.echo(f"    {row['url']}")

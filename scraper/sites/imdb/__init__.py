@@ -1,4 +1,5 @@
-"""IMDb. For now: the official "Your Ratings" CSV export, through `scrape import`.
+"""IMDb. For now through `scrape import`: the official "Your Ratings" CSV export, and saved
+user review pages (the 2024+ review cards).
 
 Live crawling of user pages (AWS WAF-protected since 2026) is not built yet; a profile can be
 named (imdb:ur<digits>), and `scrape user` says plainly that its ratings come in by export.
@@ -12,6 +13,7 @@ from scraper.errors import ScrapeError
 from scraper.models import Request
 from scraper.sites.identity import Identity
 from scraper.sites.imdb.exports import SITE, SITE_URL, parse_ratings_export
+from scraper.sites.imdb.reviews import parse_review_cards
 
 NAME = SITE
 HOSTS = ("www.imdb.com", "imdb.com", "m.imdb.com")
@@ -23,7 +25,7 @@ EXAMPLES = (
     ("https://m.imdb.com/user/ur12345678/reviews/", "ur12345678"),
     ("imdb:ur12345678", "ur12345678"),
 )
-PARSERS = {"ratings_export": parse_ratings_export}
+PARSERS = {"ratings_export": parse_ratings_export, "review_cards": parse_review_cards}
 IDENTITY = Identity(
     name=SITE,
     default_root=SITE_URL,
@@ -49,5 +51,8 @@ def listings(handle: str) -> list[Request]:
 
 
 def sniff(body: bytes) -> str | None:
-    head = body[:200].lstrip(b"\xef\xbb\xbf")
-    return "ratings_export" if head.startswith(b"Const,Your Rating,Date Rated,") else None
+    if body[:200].lstrip(b"\xef\xbb\xbf").startswith(b"Const,Your Rating,Date Rated,"):
+        return "ratings_export"
+    if b'data-testid="review-card-parent"' in body[:2_000_000]:
+        return "review_cards"
+    return None

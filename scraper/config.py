@@ -68,7 +68,8 @@ class Config:
 
     def fetch_settings(self, site: str, **overrides: object) -> FetchSettings:
         """Defaults, then [fetch], then [sites.SITE], then `overrides` (the command line)."""
-        values: dict[str, object] = {}
+        advice = getattr(sites.SITES.get(site), "BLOCK_ADVICE", None)
+        values: dict[str, object] = {"advice": advice} if advice else {}
         for layer in (self.fetch, self.sites.get(site, {}), overrides):
             values |= {k: v for k, v in layer.items() if v is not None}
         if "max_body_mb" in values:

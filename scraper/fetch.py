@@ -59,6 +59,8 @@ class FetchSettings:
     max_pages: int = 10_000
     robots: bool = True
     impersonate: str | None = None
+    # What to tell the user when the site refuses us; each site module says what works there.
+    advice: str = ADVICE
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,7 +260,7 @@ class Fetcher:
         if status == 401 or (status == 403 and kind is None):
             raise Blocked(
                 f"{url} refused access ({status}): it needs your logged-in session "
-                f"or blocks this client; {ADVICE}"
+                f"or blocks this client; {self.settings.advice}"
             )
         if status == 429 or (status >= 500 and kind is None):
             wait = _retry_after_seconds(headers.get("retry-after"))
@@ -272,7 +274,10 @@ class Fetcher:
                 )
             raise _Retryable(f"HTTP {status}", wait)
         if kind:
-            raise Blocked(f"{url} answered with {kind} (HTTP {status}) instead of data; {ADVICE}")
+            raise Blocked(
+                f"{url} answered with {kind} (HTTP {status}) instead of data; "
+                f"{self.settings.advice}"
+            )
         if response.location:
             return
         if status >= 400:

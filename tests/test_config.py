@@ -18,7 +18,8 @@ def write(tmp_path, text: str) -> Path:
 def test_the_shipped_example_loads_to_the_defaults():
     loaded = config.load(EXAMPLE)
     assert loaded.people == {"rishi": {"rottentomatoes": "rottentomatoes:critic/rishi-ramesh"}}
-    assert loaded.fetch_settings("rottentomatoes") == FetchSettings()
+    defaults = FetchSettings(advice=loaded.fetch_settings("rottentomatoes").advice)
+    assert loaded.fetch_settings("rottentomatoes") == defaults
 
 
 def test_precedence_is_command_line_then_site_then_fetch(tmp_path):
@@ -93,3 +94,9 @@ def test_missing_explicit_config_is_an_error(tmp_path):
 def test_default_user_agent_identifies_scrape():
     with Fetcher(FetchSettings(robots=False)) as fetcher:
         assert fetcher._client.headers["User-Agent"] == USER_AGENT
+
+
+def test_each_site_brings_its_own_block_advice():
+    settings = config.Config().fetch_settings("rottentomatoes")
+    assert settings.advice.startswith("Rotten Tomatoes (Akamai)")
+    assert "export your ratings" in config.Config().fetch_settings("imdb").advice

@@ -240,3 +240,9 @@ def test_impersonation_without_the_extra_says_how_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "httpx_curl_cffi", None)
     with pytest.raises(UsageError, match=r"pip install 'scrape\[impersonate\]'"):
         impersonating_transport("chrome")
+
+
+def test_refusal_carries_the_sites_advice():
+    advised = FetchSettings(delay=0, robots=False, advice="Rotten Tomatoes (Akamai) says no")
+    with pytest.raises(Blocked, match=r"HTTP 200\) instead of data; Rotten Tomatoes \(Akamai\)"):
+        get(fetcher(lambda r: httpx.Response(200, html="<title>Just a moment...</title>"), advised))

@@ -18,6 +18,11 @@ from scraper.sites.imdb.reviews import parse_review_cards
 NAME = SITE
 HOSTS = ("www.imdb.com", "imdb.com", "m.imdb.com")
 PARSER_VERSION = 1
+# IMDb sits behind AWS WAF (since 2026), which challenges anything that is not a browser.
+BLOCK_ADVICE = (
+    "IMDb (AWS WAF) challenges scripts: export your ratings instead (Your Ratings, Export; then "
+    "scrape import), or use your browser's cookies with --impersonate chrome"
+)
 FORMS = ("https://www.imdb.com/user/ur<digits>/  or  imdb:ur<digits>",)
 EXAMPLES = (
     ("https://www.imdb.com/user/ur12345678/", "ur12345678"),

@@ -23,6 +23,10 @@ from scraper.sites.metacritic.parsers import (
 NAME = SITE
 HOSTS = ("www.metacritic.com", "metacritic.com")
 PARSER_VERSION = 1
+BLOCK_ADVICE = (
+    "Metacritic refused us: save the pages in your browser and run scrape import, or slow down "
+    "(--delay 5) and use your browser's cookies (--cookies FILE)"
+)
 FORMS = ("https://www.metacritic.com/user/<name>/  or  metacritic:<name>",)
 EXAMPLES = (
     ("https://www.metacritic.com/user/Gnomishninja/", "Gnomishninja"),

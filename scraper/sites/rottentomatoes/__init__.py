@@ -33,8 +33,13 @@ FORMS = (
     "https://www.rottentomatoes.com/profiles/<handle>  or  rottentomatoes:<handle>",
     "https://www.rottentomatoes.com/user/id/<digits>  or  rottentomatoes:user/<digits>",
 )
-PARSER_VERSION = (
-    1  # raise when a parser changes what it extracts, so stored pages can be told apart
+# Raised when a parser changes what it extracts, so stored pages say which parser read them.
+PARSER_VERSION = 1
+# Rotten Tomatoes sits behind Akamai, which refuses by IP reputation, rate and fingerprint.
+BLOCK_ADVICE = (
+    "Rotten Tomatoes (Akamai) refuses clients it distrusts: wait and slow down (--delay 5), use "
+    "your browser's cookies (--cookies FILE), or the browser-fingerprint transport (pip install "
+    "'scrape[impersonate]', then --impersonate chrome)"
 )
 # (identifier, the handle it names): the registry test checks each resolves to itself.
 EXAMPLES = (

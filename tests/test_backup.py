@@ -203,7 +203,7 @@ def start_slow_backup(site, config, latency: float) -> tuple[subprocess.Popen, d
 
 
 def test_second_run_exits_75_while_the_first_completes(site, config, tmp_path):
-    first, env = start_slow_backup(site, config, 0.5)
+    first, env = start_slow_backup(site, config, 1.0)
     second = subprocess.run(
         scrape_command("backup", "--config", str(config)),
         env=env,
@@ -230,7 +230,7 @@ def test_ctrl_c_stops_after_the_current_page_with_a_summary(site, config, tmp_pa
 
 
 def test_status_tells_a_run_in_progress_from_a_killed_one(site, config, run_scrape):
-    child, _ = start_slow_backup(site, config, 0.4)
+    child, _ = start_slow_backup(site, config, 1.0)
     during = run_scrape("status", "--config", str(config))
     assert during.returncode == 0, during.stdout + during.stderr
     assert "running" in during.stdout

@@ -45,3 +45,10 @@ def test_every_env_var_is_documented():
         used |= set(re.findall(r"SCRAPE_[A-Z_]+", path.read_text()))
     for name in used:
         assert name in README, name
+
+
+def test_every_sites_root_variable_is_documented():
+    from scraper import sites
+
+    for name in sites.SITES:
+        assert f"SCRAPE_{name.upper()}_ROOT" in README, name

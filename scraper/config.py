@@ -185,7 +185,7 @@ def _check_identifier(site: str, ident: str, where: str) -> None:
         raise UsageError(f"{where}: {ident!r} is a profile on another site")
     for target in targets:
         try:
-            sites.SITES[site].listings(target.handle)  # import-only sites cannot be backed up
+            sites.check_crawlable(target)  # import-only sites cannot be backed up
         except ScrapeError as error:
             raise UsageError(f"{where}: {error}") from None
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from types import ModuleType
@@ -68,7 +67,7 @@ def parse(site: str, parser: str, body: bytes, url: str, fetched_at: datetime) -
     """Run one parser. Whatever way the body breaks the parser's expectations (a list where an
     object was, a number where text was) comes out as a ParseError naming site and URL."""
     try:
-        return parser_for(site, parser)(body, url, fetched_at)
+        return SITES[site].PARSERS[parser](body, url, fetched_at)
     except (
         KeyError,
         TypeError,
@@ -83,8 +82,11 @@ def parse(site: str, parser: str, body: bytes, url: str, fetched_at: datetime) -
         ) from exc
 
 
-def parser_for(site: str, parser: str) -> Callable[[bytes, str, datetime], Page]:
-    return SITES[site].PARSERS[parser]
+def check_crawlable(target: Target) -> None:
+    """Raise the site's own ScrapeError when its profiles can only be imported, not crawled.
+
+    Listing requests are computed without I/O, so asking for them is the check."""
+    SITES[target.site].listings(target.handle)
 
 
 def sniff(body: bytes, site: str | None = None) -> tuple[str, str] | None:

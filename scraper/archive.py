@@ -8,7 +8,7 @@ half-written. An edited review keeps its previous text and rating in `review_ver
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 
 import sqlite_utils
@@ -19,7 +19,6 @@ from scraper.models import Fetched, Film, Page, Profile, Review
 # What a review says. A change in any of these is an edit on the site.
 CONTENT = (
     "profile_id",
-    "film_id",
     "rating",
     "rating_raw",
     "sentiment",
@@ -31,6 +30,9 @@ CONTENT = (
 )
 TIME = ("created_at", "created_at_earliest", "created_at_latest", "created_at_precision")
 VERSIONED = ("rating", "rating_raw", "sentiment", "text", "text_original", "url")
+# Facts that are updated in place, not versioned: the film a review is attached to (two sources
+# may name one film differently until their keys meet) and diary flags. None never erases.
+QUIET = ("film_id", "watched_on", "liked", "rewatch", "spoiler", "likes")
 
 
 @dataclass(slots=True)
@@ -65,19 +67,20 @@ def save_page(
     now = timeparse.to_iso(seen_at or datetime.now(UTC))
     saved = Saved()
     conn = db.conn
-    titles = {film.id: film.title for film in page.films}
     with conn:
         if fetched is not None:
             _save_fetch(conn, fetched)
         for profile in page.profiles:
             _save_profile(conn, profile, now)
-        for film in page.films:
-            _save_film(conn, film, now)
+        film_ids = {film.id: _save_film(conn, film, now) for film in page.films}
+        titles = {film_ids[film.id]: film.title for film in page.films}
         for review in page.reviews:
-            outcome, returned = _save_review(conn, review, titles.get(review.film_id), now)
+            film_id = film_ids.get(review.film_id, review.film_id)
+            review = replace(review, film_id=film_id)
+            outcome, returned, review_id = _save_review(conn, review, titles.get(film_id), now)
             setattr(saved.counts, outcome, getattr(saved.counts, outcome) + 1)
             saved.counts.returned += returned
-            saved.review_ids.add(review.id)
+            saved.review_ids.add(review_id)
             if review.source:
                 saved.sources.add(review.source)
     return saved
@@ -101,9 +104,30 @@ def _save_profile(conn: sqlite3.Connection, profile: Profile, now: str) -> None:
     )
 
 
-def _save_film(conn: sqlite3.Connection, film: Film, now: str) -> None:
+def film_key_kind(key: str, site: str) -> str:
+    """'site' keys name a film within one site; 'id' (IMDb, TMDB) and 'title' keys join sites."""
+    if key.startswith(f"{site}:"):
+        return "site"
+    return "title" if key.startswith("title:") else "id"
+
+
+def title_key(title: str | None, year: int | None) -> str | None:
+    """The cross-site key of last resort: lower-cased title and release year."""
+    if not title or not year:
+        return None
+    return f"title:{' '.join(title.lower().split())}|{year}"
+
+
+def _save_film(conn: sqlite3.Connection, film: Film, now: str) -> str:
+    """Store the film and its keys; returns the id it is stored under, which is an older row's
+    when one of the film's site keys already names that row."""
+    keys = [film.id, *film.keys]
+    if title := title_key(film.title, film.year):
+        keys.append(title)
+    film = replace(film, id=_existing_film(conn, film) or film.id)
     # Sources differ in what they know (the 2023 API has no years): never forget a known value.
     row = asdict(film) | {"first_seen_at": now, "last_seen_at": now}
+    del row["keys"]
     conn.execute(
         f"INSERT INTO films ({_cols(row)}) VALUES ({_marks(row)}) ON CONFLICT(id) DO UPDATE SET "
         "title = coalesce(nullif(excluded.title, ''), title), "
@@ -113,15 +137,58 @@ def _save_film(conn: sqlite3.Connection, film: Film, now: str) -> None:
         "last_seen_at = max(last_seen_at, excluded.last_seen_at)",
         tuple(row.values()),
     )
+    conn.executemany(
+        "INSERT OR IGNORE INTO film_links (film_id, key, kind) VALUES (?, ?, ?)",
+        [(film.id, key, film_key_kind(key, film.site)) for key in dict.fromkeys(keys)],
+    )
+    return film.id
+
+
+def _existing_film(conn: sqlite3.Connection, film: Film) -> str | None:
+    for key in (film.id, *film.keys):
+        if key == film.id or key.startswith(f"{film.site}:"):
+            found = conn.execute(
+                "SELECT film_id FROM film_links WHERE key = ? AND film_id LIKE ? LIMIT 1",
+                (key, f"{film.site}:%"),
+            ).fetchone()
+            if found:
+                return found[0]
+    return None
+
+
+def _existing_review(conn: sqlite3.Connection, review: Review) -> dict | None:
+    """The stored row this review is, found by its id or any of its keys."""
+    for key in (review.id, *review.keys):
+        found = conn.execute("SELECT review_id FROM review_keys WHERE key = ?", (key,)).fetchone()
+        # Archives from before review_keys have rows under their own id only.
+        review_id = found[0] if found else (key if key == review.id else None)
+        if review_id is None:
+            continue
+        cursor = conn.execute("SELECT * FROM reviews WHERE id = ?", (review_id,))
+        row = cursor.fetchone()
+        if row:
+            return dict(zip([d[0] for d in cursor.description], row, strict=True))
+    return None
+
+
+def _kept_text(review: Review, old: dict) -> bool:
+    """Whether the stored text stays: the source shows none, or only an excerpt of it."""
+    if not review.text_known:
+        return True
+    if review.truncated and old["text_original"] and review.text_original:
+        excerpt = review.text_original.rstrip(" .…")
+        return old["text_original"].startswith(excerpt[: max(len(excerpt) - 1, 1)])
+    return False
 
 
 def _save_review(
     conn: sqlite3.Connection, review: Review, title: str | None, now: str
-) -> tuple[str, bool]:
-    cursor = conn.execute("SELECT * FROM reviews WHERE id = ?", (review.id,))
-    found = cursor.fetchone()
-    old = dict(zip([d[0] for d in cursor.description], found, strict=True)) if found else None
+) -> tuple[str, bool, str]:
+    old = _existing_review(conn, review)
+    if old is not None:
+        review = replace(review, id=old["id"])
     row = {c: getattr(review, c) for c in ("id", "site", *CONTENT, "source")}
+    row |= {c: _flag(getattr(review, c)) for c in QUIET}
     row |= _time_columns(review.when)
     if old is None:
         row |= {
@@ -131,19 +198,27 @@ def _save_review(
             "updated_at": now,
             "missing_count": 0,
         }
+        if review.deleted:
+            row |= {"missing_since": now, "deleted_at": now}
         conn.execute(
             f"INSERT INTO reviews ({_cols(row)}) VALUES ({_marks(row)})", tuple(row.values())
         )
-        return "new", False
+        _save_review_keys(conn, review)
+        return "new", False, review.id
+    if _kept_text(review, old):
+        row |= {"text": old["text"], "text_original": old["text_original"]}
     row |= _time_columns(
         timeparse.intersect(timeparse.from_row(*(old[c] for c in TIME)), review.when)
     )
     changed = any(old[c] != row[c] for c in CONTENT)
     updates = {c: row[c] for c in (*CONTENT, *TIME) if old[c] != row[c]}
+    updates |= {c: row[c] for c in QUIET if row[c] is not None and old[c] != row[c]}
     if title and old["film_title"] != title:
         updates["film_title"] = title
     updates["last_seen_at"] = max(now, old["last_seen_at"] or now)
-    returned = old["missing_since"] is not None
+    returned = old["missing_since"] is not None and not review.deleted
+    if review.deleted and old["deleted_at"] is None:
+        updates |= {"missing_since": old["missing_since"] or now, "deleted_at": now}
     if returned:
         updates |= {"missing_since": None, "missing_count": 0, "deleted_at": None}
     if changed:
@@ -156,7 +231,19 @@ def _save_review(
         )
     assignments = ", ".join(f"{c} = ?" for c in updates)
     conn.execute(f"UPDATE reviews SET {assignments} WHERE id = ?", (*updates.values(), review.id))
-    return ("changed" if changed else "unchanged"), returned
+    _save_review_keys(conn, review)
+    return ("changed" if changed else "unchanged"), returned, review.id
+
+
+def _save_review_keys(conn: sqlite3.Connection, review: Review) -> None:
+    conn.executemany(
+        "INSERT OR IGNORE INTO review_keys (key, review_id) VALUES (?, ?)",
+        [(key, review.id) for key in dict.fromkeys((review.id, *review.keys))],
+    )
+
+
+def _flag(value: object) -> object:
+    return int(value) if isinstance(value, bool) else value
 
 
 def _time_columns(when: timeparse.When) -> dict:

@@ -89,9 +89,13 @@ TABLES = {
         "deleted from the archive; deleted_at is set after two such crawls."
     },
     "films_across_sites": {
-        "description": "The same film rated on several sites, matched on "
-        "title (ignoring case and surrounding spaces) and release year."
+        "description": "The same film rated on several sites. match_kind id: "
+        "joined by an IMDb or TMDB id; title: by title (ignoring case) and release year."
     },
+    "film_links": {
+        "description": "Every name a film goes by: site keys, IMDb/TMDB ids, title + year."
+    },
+    "review_keys": {"hidden": True},
     "raw_pages": {"hidden": True},
     "fetches": {"description": "Every page fetched and parsed, with its raw body's sha256."},
     "runs": {"description": "Every run of scrape on this archive.", "sort_desc": "id"},

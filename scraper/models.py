@@ -44,6 +44,9 @@ class Film:
     kind: str | None
     url: str | None = None
     site_film_id: str | None = None
+    # Other names of this film (see archive.FILM_KEYS): "<site>:lid:vHza" ones make two sources
+    # of one site land on one film row; "tmdb:603", "imdb:tt0133093" ones join films across sites.
+    keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +65,20 @@ class Review:
     publication: str | None = None
     sentiment: str | None = None
     source: str | None = None
+    # Other ids under which another source of the same site knows this entry (an export's entry
+    # LID, a diary's viewing id, "<user>:<film>:<watched date>"): the archive stores it once.
+    keys: tuple[str, ...] = ()
+    # False when the source never shows review text (a diary row): a stored text is kept.
+    text_known: bool = True
+    # The text is a listing's excerpt: it never replaces a stored text it is the start of.
+    truncated: bool = False
+    watched_on: str | None = None
+    liked: bool | None = None
+    rewatch: bool | None = None
+    spoiler: bool | None = None
+    likes: int | None = None
+    # The site's own export says the user deleted it.
+    deleted: bool = False
 
 
 @dataclass(slots=True)
@@ -74,6 +91,8 @@ class Page:
     films: list[Film] = field(default_factory=list)
     reviews: list[Review] = field(default_factory=list)
     next: Request | None = None
+    # Requests for the full text of truncated reviews, by review id (see crawl.complete_texts).
+    full_text: dict[str, Request] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

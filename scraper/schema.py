@@ -77,10 +77,31 @@ TABLES: dict[str, dict] = {
             "missing_since": str,
             "missing_count": int,
             "deleted_at": str,
+            # Letterboxd-style diary facts; NULL where a site has no such thing.
+            "watched_on": str,
+            "liked": int,
+            "rewatch": int,
+            "spoiler": int,
+            "likes": int,
         },
         "not_null": {"site", "film_id"},
         "foreign_keys": [("profile_id", "profiles", "id"), ("film_id", "films", "id")],
         "indexes": [["profile_id"], ["film_id"], ["created_at"]],
+    },
+    # Every name a film goes by (see archive.FILM_KEYS): "<site>:..." keys unite one site's
+    # sources on one film row; "tmdb:", "imdb:" and "title:" keys join films across sites.
+    "film_links": {
+        "columns": {"film_id": str, "key": str, "kind": str},
+        "pk": ("film_id", "key"),
+        "foreign_keys": [("film_id", "films", "id")],
+        "indexes": [["key"]],
+    },
+    # Every id under which a source knows a review; save_page finds the one row through them.
+    "review_keys": {
+        "columns": {"key": str, "review_id": str},
+        "pk": "key",
+        "foreign_keys": [("review_id", "reviews", "id")],
+        "indexes": [["review_id"]],
     },
     # The text and rating a review had before an edit; `reviews` holds the current one.
     "review_versions": {
@@ -232,19 +253,24 @@ VIEWS = {
         FROM reviews r JOIN films f ON f.id = r.film_id
         WHERE r.missing_since IS NOT NULL OR r.deleted_at IS NOT NULL
     """,
-    # The same film on several sites, matched on its title (case and surrounding spaces
-    # ignored) and its release year; films without a year are never matched.
+    # The same film on several sites: films that share a film_links key with a film of another
+    # site. match_kind is 'id' when an identifier joined them (an IMDb id in an export, a TMDB id
+    # in a Letterboxd feed), else 'title' (lower-cased title + release year; no year, no match).
     "films_across_sites": """
-        WITH keyed AS (
-            SELECT f.*, lower(trim(f.title)) || ' (' || f.year || ')' AS film_key
-            FROM films f WHERE f.year IS NOT NULL
-        ), shared AS (
-            SELECT film_key FROM keyed GROUP BY film_key HAVING count(DISTINCT site) > 1
+        WITH shared AS (
+            SELECT a.film_id, a.key, a.kind
+            FROM film_links a JOIN film_links b ON b.key = a.key AND b.film_id != a.film_id
+            JOIN films fa ON fa.id = a.film_id JOIN films fb ON fb.id = b.film_id
+            WHERE a.kind IN ('id', 'title') AND fa.site != fb.site
+        ), matched AS (
+            SELECT film_id, min(kind) AS match_kind,
+                   coalesce(min(CASE WHEN kind = 'title' THEN key END), min(key)) AS film_key
+            FROM shared GROUP BY film_id
         )
-        SELECT k.film_key, k.title AS film, k.year, k.site, r.profile_id,
-               r.rating_raw AS rating_shown, r.rating, r.created_at AS date, k.url AS film_url
-        FROM keyed k JOIN shared USING (film_key)
-        JOIN reviews r ON r.film_id = k.id AND r.deleted_at IS NULL
+        SELECT m.film_key, m.match_kind, f.title AS film, f.year, f.site, r.profile_id,
+               r.rating_raw AS rating_shown, r.rating, r.created_at AS date, f.url AS film_url
+        FROM matched m JOIN films f ON f.id = m.film_id
+        JOIN reviews r ON r.film_id = f.id AND r.deleted_at IS NULL
     """,
 }
 

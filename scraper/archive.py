@@ -41,18 +41,22 @@ class SaveCounts:
     changed: int = 0
     unchanged: int = 0
     returned: int = 0  # seen again after a full crawl had marked them missing
+    # Gained what an earlier source could not show (text, a link) without being edited.
+    completed: int = 0
 
     def add(self, other: SaveCounts) -> None:
         self.new += other.new
         self.changed += other.changed
         self.unchanged += other.unchanged
         self.returned += other.returned
+        self.completed += other.completed
 
 
 @dataclass(slots=True)
 class Saved:
     counts: SaveCounts = field(default_factory=SaveCounts)
     review_ids: set[str] = field(default_factory=set)
+    new_ids: set[str] = field(default_factory=set)
     sources: set[str] = field(default_factory=set)
 
 
@@ -81,6 +85,8 @@ def save_page(
             setattr(saved.counts, outcome, getattr(saved.counts, outcome) + 1)
             saved.counts.returned += returned
             saved.review_ids.add(review_id)
+            if outcome == "new":
+                saved.new_ids.add(review_id)
             if review.source:
                 saved.sources.add(review.source)
     return saved
@@ -171,13 +177,21 @@ def _existing_review(conn: sqlite3.Connection, review: Review) -> dict | None:
     return None
 
 
+def holds_full_text(conn: sqlite3.Connection, review: Review) -> bool:
+    """Whether the archive already has the whole text of which `review` shows an excerpt."""
+    old = _existing_review(conn, review)
+    return old is not None and _kept_text(review, old)
+
+
 def _kept_text(review: Review, old: dict) -> bool:
     """Whether the stored text stays: the source shows none, or only an excerpt of it."""
     if not review.text_known:
         return True
-    if review.truncated and old["text_original"] and review.text_original:
-        excerpt = review.text_original.rstrip(" .…")
-        return old["text_original"].startswith(excerpt[: max(len(excerpt) - 1, 1)])
+    if review.truncated and old["text"] and review.text:
+        # Compared as plain text: the excerpt's "…" sits inside its markup. The last character
+        # may be cut mid-word, so it is left out.
+        excerpt = review.text.rstrip(" .…")
+        return old["text"].startswith(excerpt[: max(len(excerpt) - 1, 1)])
     return False
 
 
@@ -185,8 +199,9 @@ def _save_review(
     conn: sqlite3.Connection, review: Review, title: str | None, now: str
 ) -> tuple[str, bool, str]:
     old = _existing_review(conn, review)
-    if old is not None:
-        review = replace(review, id=old["id"])
+    if old is not None and old["id"] != review.id:
+        # Stored under another source's id: this source's id becomes one of its keys.
+        review = replace(review, id=old["id"], keys=(review.id, *review.keys))
     row = {c: getattr(review, c) for c in ("id", "site", *CONTENT, "source")}
     row |= {c: _flag(getattr(review, c)) for c in QUIET}
     row |= _time_columns(review.when)
@@ -207,10 +222,24 @@ def _save_review(
         return "new", False, review.id
     if _kept_text(review, old):
         row |= {"text": old["text"], "text_original": old["text_original"]}
+    if review.only_text:
+        row |= {c: old[c] for c in CONTENT if c not in ("text", "text_original")}
+    if row["url"] is None:
+        row["url"] = old["url"]  # a source that shows no link does not unlink the review
+    if row["text"] == old["text"]:
+        # The same words marked up differently (an export's plain paragraphs, a page's <p>s)
+        # are not an edit: the stored original stays.
+        row["text_original"] = old["text_original"]
     row |= _time_columns(
         timeparse.intersect(timeparse.from_row(*(old[c] for c in TIME)), review.when)
     )
-    changed = any(old[c] != row[c] for c in CONTENT)
+    # Text or a link arriving where none was stored (a diary row, then its review from another
+    # listing) completes the row; it is not an edit, and there is nothing earlier to keep.
+    filled = {"text", "text_original"} if old["text"] is None else set()
+    if old["url"] is None:
+        filled.add("url")
+    edited = any(old[c] != row[c] for c in CONTENT if c not in filled)
+    changed = edited or any(old[c] != row[c] for c in CONTENT)
     updates = {c: row[c] for c in (*CONTENT, *TIME) if old[c] != row[c]}
     updates |= {c: row[c] for c in QUIET if row[c] is not None and old[c] != row[c]}
     if title and old["film_title"] != title:
@@ -223,6 +252,7 @@ def _save_review(
         updates |= {"missing_since": None, "missing_count": 0, "deleted_at": None}
     if changed:
         updates["updated_at"] = now
+    if edited:
         version = {c: old[c] for c in VERSIONED}
         version |= {"review_id": review.id, "seen_from": old["updated_at"], "replaced_at": now}
         conn.execute(
@@ -232,7 +262,8 @@ def _save_review(
     assignments = ", ".join(f"{c} = ?" for c in updates)
     conn.execute(f"UPDATE reviews SET {assignments} WHERE id = ?", (*updates.values(), review.id))
     _save_review_keys(conn, review)
-    return ("changed" if changed else "unchanged"), returned, review.id
+    outcome = "changed" if edited else "completed" if changed else "unchanged"
+    return outcome, returned, review.id
 
 
 def _save_review_keys(conn: sqlite3.Connection, review: Review) -> None:

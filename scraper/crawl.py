@@ -20,7 +20,7 @@ from scraper import archive, sites, timeparse
 from scraper.blocks import is_login_page
 from scraper.errors import Blocked, FetchError, Interrupted, NotFound, ParseError
 from scraper.fetch import Fetcher, redact
-from scraper.models import Fetched, Request
+from scraper.models import Fetched, Page, Request
 from scraper.sites import Target
 
 
@@ -34,6 +34,8 @@ class CrawlResult:
     reviews: int = 0
     counts: archive.SaveCounts = field(default_factory=archive.SaveCounts)
     seen: set[str] = field(default_factory=set)
+    # Reviews this crawl archived first: a later listing showing them has not reached old ground.
+    fresh: set[str] = field(default_factory=set)
     sources: set[str] = field(default_factory=set)
     # Pages that parsed to no reviews where reviews were expected (see tombstones.py).
     suspicious_empty: int = 0
@@ -54,59 +56,109 @@ def crawl(
     Stops with an error, keeping the pages already saved, when the pagination loops, leaves the
     site, or runs past the page ceiling; with Interrupted when `stop` is set between pages.
     """
-    target = result.target
-    module = sites.SITES[target.site]
-    seen_requests: set[tuple] = set()
-    for listing in module.listings(target.handle):
+    crawler = _Crawler(db, fetcher, result, run_id, progress, stop)
+    module = sites.SITES[result.target.site]
+    listings = module.listings(result.target.handle)
+    quick = getattr(module, "incremental_listings", None)
+    # A site with a cheap feed of recent entries (Letterboxd's RSS) is read through it first;
+    # when the feed reaches back to entries already archived, it held all that is new.
+    if result.incremental and quick is not None:
+        archived_before = result.counts.unchanged
+        for listing in quick(result.target.handle):
+            crawler.read(listing)
+        if result.counts.unchanged > archived_before:
+            listings = []
+    for listing in listings:
+        crawler.read(listing)
+    result.complete = True
+    return result
+
+
+@dataclass(slots=True)
+class _Crawler:
+    db: sqlite_utils.Database
+    fetcher: Fetcher
+    result: CrawlResult
+    run_id: int | None
+    progress: Callable[[CrawlResult], None] | None
+    stop: threading.Event | None
+    seen_requests: set[tuple] = field(default_factory=set)
+
+    def read(self, listing: Request) -> None:
+        """Read one listing page by page, to its last page or (incremental) to the first page
+        that holds nothing new."""
+        result, target = self.result, self.result.target
         request: Request | None = listing
         first = True
         while request is not None:
-            if stop is not None and stop.is_set():
+            if self.stop is not None and self.stop.is_set():
                 raise Interrupted(f"{target.profile_id}: stopped after {result.pages} pages")
-            _check_next(request, listing, seen_requests, result, fetcher.settings.max_pages)
-            seen_requests.add(request.key)
-            response = _fetch(fetcher, request, target, result.pages)
-            try:
-                page = sites.parse(
-                    target.site, request.parser, response.body, response.url, response.fetched_at
-                )
-            except ParseError:
-                if is_login_page(response.body):
-                    raise Blocked(
-                        f"{redact(response.url)} answered with a login page: this "
-                        "listing needs your logged-in session; export your browser's "
-                        "cookies to a cookies.txt file and pass --cookies FILE"
-                    ) from None
-                raise
-            fetched = Fetched(
-                body=response.body,
-                url=response.url,
-                site=target.site,
-                parser=request.parser,
-                parser_version=module.PARSER_VERSION,
-                fetched_at=timeparse.to_iso(response.fetched_at),
-                method=request.method,
-                params=json.dumps(request.params) if request.params else None,
-                status=response.status,
-                content_type=response.content_type,
-                profile_id=target.profile_id,
-                run_id=run_id,
-            )
-            saved = archive.save_page(db, page, seen_at=response.fetched_at, fetched=fetched)
+            page, fetched = self.fetch_page(request, listing)
+            self.complete_texts(page)
+            saved = archive.save_page(self.db, page, seen_at=page_time(fetched), fetched=fetched)
             result.pages += 1
             result.reviews += len(page.reviews)
             result.counts.add(saved.counts)
             result.seen |= saved.review_ids
             result.sources |= saved.sources
-            if not page.reviews and (not first or _has_reviews(db, target, listing.source)):
+            reached_old = not (saved.review_ids & result.fresh)
+            result.fresh |= saved.new_ids
+            if not page.reviews and (not first or _has_reviews(self.db, target, listing.source)):
                 result.suspicious_empty += 1
-            if progress:
-                progress(result)
-            if result.incremental and page.reviews and _nothing_new(saved.counts):
+            if self.progress:
+                self.progress(result)
+            if result.incremental and page.reviews and _nothing_new(saved.counts) and reached_old:
                 break
             request, first = page.next, False
-    result.complete = True
-    return result
+
+    def fetch_page(self, request: Request, listing: Request) -> tuple[Page, Fetched]:
+        result, target = self.result, self.result.target
+        _check_next(request, listing, self.seen_requests, result, self.fetcher.settings.max_pages)
+        self.seen_requests.add(request.key)
+        response = _fetch(self.fetcher, request, target, result.pages)
+        try:
+            page = sites.parse(
+                target.site, request.parser, response.body, response.url, response.fetched_at
+            )
+        except ParseError:
+            if is_login_page(response.body):
+                raise Blocked(
+                    f"{redact(response.url)} answered with a login page: this "
+                    "listing needs your logged-in session; export your browser's "
+                    "cookies to a cookies.txt file and pass --cookies FILE"
+                ) from None
+            raise
+        fetched = Fetched(
+            body=response.body,
+            url=response.url,
+            site=target.site,
+            parser=request.parser,
+            parser_version=sites.SITES[target.site].PARSER_VERSION,
+            fetched_at=timeparse.to_iso(response.fetched_at),
+            method=request.method,
+            params=json.dumps(request.params) if request.params else None,
+            status=response.status,
+            content_type=response.content_type,
+            profile_id=target.profile_id,
+            run_id=self.run_id,
+        )
+        return page, fetched
+
+    def complete_texts(self, page: Page) -> None:
+        """Fetch the own page of each review the listing cut short, unless the archive already
+        holds the whole text it starts with; saved before the listing, so reparse sees the
+        same order."""
+        for review in page.reviews:
+            request = page.full_text.get(review.id)
+            if request is None or archive.holds_full_text(self.db.conn, review):
+                continue
+            full, fetched = self.fetch_page(request, request)
+            archive.save_page(self.db, full, seen_at=page_time(fetched), fetched=fetched)
+            self.result.pages += 1
+
+
+def page_time(fetched: Fetched):
+    return timeparse.from_iso(fetched.fetched_at).at
 
 
 def _check_next(
@@ -142,7 +194,7 @@ def _fetch(fetcher: Fetcher, request: Request, target: Target, pages_read: int):
 
 
 def _nothing_new(counts: archive.SaveCounts) -> bool:
-    return counts.new == counts.changed == counts.returned == 0
+    return counts.new == counts.changed == counts.returned == counts.completed == 0
 
 
 def _has_reviews(db: sqlite_utils.Database, target: Target, source: str | None) -> bool:

@@ -70,13 +70,31 @@ def apply_import_rules(page: Page, *, keep_profile: str | None, exact_capture: b
 
 
 def _files(paths: list[Path]) -> Iterator[Path]:
+    """Each file to import; an unzipped site export (a folder) counts as one file."""
     for path in paths:
-        if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file())
+        if path.is_dir() and _packed(path) is not None:
+            yield path
+        elif path.is_dir():
+            exports = sorted(p for p in path.rglob("*") if p.is_dir() and _packed(p) is not None)
+            yield from exports
+            yield from sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file() and not any(e in p.parents for e in exports)
+            )
         elif path.is_file():
             yield path
         else:
             raise UsageError(f"{path}: no such file or folder")
+
+
+def _packed(folder: Path) -> bytes | None:
+    """A folder that is a site's unzipped export, as the zip it came in (see pack_export)."""
+    for module in sites.SITES.values():
+        pack = getattr(module, "pack_export", None)
+        if pack is not None and (body := pack(folder)) is not None:
+            return body
+    return None
 
 
 def _parse(
@@ -87,9 +105,12 @@ def _parse(
     source_url: str | None,
 ) -> tuple[Page, Fetched]:
     try:
-        if path.stat().st_size > MAX_FILE:
+        if path.is_dir():
+            body = _packed(path) or b""
+        elif path.stat().st_size > MAX_FILE:
             raise UsageError(f"{path}: larger than {MAX_FILE // 2**20} MiB; not a saved page")
-        body = path.read_bytes()
+        else:
+            body = path.read_bytes()
     except OSError as exc:
         raise UsageError(f"{path}: cannot read it ({exc.strerror})") from None
     found = sites.sniff(body, site)

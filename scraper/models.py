@@ -72,6 +72,8 @@ class Review:
     text_known: bool = True
     # The text is a listing's excerpt: it never replaces a stored text it is the start of.
     truncated: bool = False
+    # Only the text is this source's to say (a review's own page, read to complete an excerpt).
+    only_text: bool = False
     watched_on: str | None = None
     liked: bool | None = None
     rewatch: bool | None = None

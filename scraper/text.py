@@ -15,7 +15,9 @@ from w3lib.encoding import html_to_unicode
 _TRANSLITERATED = re.compile(r"([ÃÂ]) ?\((C|R)\)")
 _SYMBOL = {"C": "©", "R": "®"}
 _TAG = re.compile(r"<(?:br|p|div|/?[a-z][a-z0-9]*(?:\s[^<>]*)?/?)>", re.I)
-_BLOCK_BREAK = re.compile(r"<\s*(?:br\s*/?|/p|/div|/h\d)\s*>", re.I)
+_BLOCK_BREAK = re.compile(r"<\s*(?:br\s*/?|/div|/h\d)\s*>", re.I)
+# A paragraph ends in a blank line, as exports write paragraphs in plain text.
+_PARAGRAPH_END = re.compile(r"<\s*/p\s*>", re.I)
 
 
 def escape(value: str) -> str:
@@ -61,7 +63,7 @@ def plain(raw: str | None) -> str | None:
         return None
     text = raw
     if _TAG.search(text):
-        text = _BLOCK_BREAK.sub("\n", text)
+        text = _PARAGRAPH_END.sub("\n\n", _BLOCK_BREAK.sub("\n", text))
         text = LexborHTMLParser(f"<body>{text}</body>").body.text(separator="")
     text = repair(text).replace("\xa0", " ")
     text = "\n".join(line.strip() for line in text.strip().splitlines())

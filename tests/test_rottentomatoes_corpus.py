@@ -36,6 +36,7 @@ LATER_DEFAULTS = {
     "keys": (),
     "text_known": True,
     "truncated": False,
+    "only_text": False,
     "watched_on": None,
     "liked": None,
     "rewatch": None,

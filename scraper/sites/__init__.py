@@ -10,10 +10,10 @@ from urllib.parse import urlsplit
 
 from scraper.errors import ParseError, UsageError
 from scraper.models import Page
-from scraper.sites import imdb, metacritic, rottentomatoes
+from scraper.sites import imdb, letterboxd, metacritic, rottentomatoes
 
 SITES: dict[str, ModuleType] = {
-    module.NAME: module for module in (rottentomatoes, imdb, metacritic)
+    module.NAME: module for module in (rottentomatoes, letterboxd, imdb, metacritic)
 }
 MAX_IDENT = 300
 _UNSAFE = re.compile(r"[\s\x00-\x1f\x7f]|\.\.|%2f|%5c|\\", re.IGNORECASE)

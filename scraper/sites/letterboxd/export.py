@@ -1,0 +1,239 @@
+"""Letterboxd's official data export (Settings, Data, Export your data): a zip of CSV files.
+
+What each file is, and what the archive makes of it:
+- diary.csv + reviews.csv: diary entries, one row per viewing, keyed by the entry's LID
+  (boxd.it/<LID>); reviews.csv repeats the entries that have text (HTML inside, multi-line).
+  One review row each; the film is found through its name and year in the film-level files.
+- ratings.csv: the current rating of each rated film (film LIDs): one rating row per film.
+- likes/films.csv: liked films (sets `liked` on the film's rating row, which is made if the
+  film is liked but unrated). watched.csv: every film marked watched: film records only.
+- deleted/: entries the member deleted on Letterboxd: archived, with deleted_at set.
+- orphaned/: entries whose film Letterboxd no longer has (no URI at all): archived under their
+  name, year and watched date.
+- watchlist.csv, lists/, comments.csv: not reviews; left alone (the zip is kept whole).
+
+The export does not name its owner unless it has profile.csv; otherwise import it with
+`--profile letterboxd:<user>`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from datetime import datetime
+
+from scraper import timeparse
+from scraper.errors import ParseError
+from scraper.models import Film, Page
+from scraper.sites.imdb.exports import decode_csv
+from scraper.sites.letterboxd import records
+from scraper.sites.letterboxd.records import SITE
+
+MAX_UNPACKED = 500 * 1024 * 1024
+_LID = re.compile(r"^https?://boxd\.it/(?P<lid>[A-Za-z0-9]+)/?$")
+ENTRY_FILES = ("diary.csv", "reviews.csv")
+FILM_FILES = ("watched.csv", "ratings.csv", "likes/films.csv")
+_ENTRY_COLUMNS = ("Date", "Name", "Year", "Letterboxd URI", "Rating")
+
+
+def is_export(names: list[str]) -> bool:
+    files = set(_relative(names).values())
+    return "watched.csv" in files and ("diary.csv" in files or "ratings.csv" in files)
+
+
+def parse_export(body: bytes, url: str, fetched_at: datetime) -> Page:
+    files = _read_zip(body, url)
+    owner = _owner(files, url)
+    page = Page(url=url, fetched_at=timeparse.to_iso(fetched_at), profiles=[records.profile(owner)])
+    owner_id = page.profiles[0].id
+    lids = _film_lids(files, url)
+    films: dict[str, Film] = {}
+
+    def film_for(row: dict, lid: str | None = None) -> Film:
+        name, year = (row.get("Name") or "").strip(), _year(row.get("Year"))
+        if not name:
+            raise ParseError(SITE, url, "a Name in every row")
+        lid = lid or lids.get(records.title_part(name, year))
+        found = records.film(title=name, year=year, lid=lid)
+        return films.setdefault(found.id, found)
+
+    for folder, deleted in (("", False), ("deleted/", True), ("orphaned/", False)):
+        _entries(files, folder, deleted, owner_id, film_for, page, url, fetched_at)
+    liked = {_lid(row, url) for row in _rows(files, "likes/films.csv", url)}
+    for row in _rows(files, "ratings.csv", url):
+        lid = _lid(row, url)
+        page.reviews.append(
+            records.film_rating(
+                owner_id,
+                film_for(row, lid),
+                _stars(row.get("Rating"), url),
+                records.day(row.get("Date"), fetched_at),
+                "letterboxd-export",
+                liked=lid in liked,
+            )
+        )
+        liked.discard(lid)
+    for row in _rows(files, "likes/films.csv", url):
+        if (lid := _lid(row, url)) in liked:
+            page.reviews.append(
+                records.film_rating(
+                    owner_id,
+                    film_for(row, lid),
+                    None,
+                    timeparse.UNKNOWN,
+                    "letterboxd-export",
+                    liked=True,
+                )
+            )
+    for row in _rows(files, "watched.csv", url):
+        film_for(row, _lid(row, url))
+    page.films = list(films.values())
+    return page
+
+
+def _entries(files, folder, deleted, owner_id, film_for, page, url, fetched_at) -> None:
+    """Diary entries of one folder: diary.csv and reviews.csv rows joined on their URI (or, in
+    orphaned/, which has no URIs, on name + year + watched date + occurrence)."""
+    merged: dict[str, dict] = {}
+    for name in ENTRY_FILES:
+        occurrences: dict[tuple, int] = {}
+        for row in _rows(files, folder + name, url, required=_ENTRY_COLUMNS):
+            uri = (row.get("Letterboxd URI") or "").strip()
+            if uri:
+                key = uri
+            else:
+                spot = (row.get("Name"), row.get("Year"), row.get("Watched Date"))
+                occurrences[spot] = occurrences.get(spot, 0) + 1
+                key = (*spot, occurrences[spot])
+            entry = merged.setdefault(key, {})
+            entry.update({k: v for k, v in row.items() if v not in (None, "")})
+            entry["_has_text"] = entry.get("_has_text", False) or name == "reviews.csv"
+    counter = records.Occurrences()
+    for key, row in merged.items():
+        film = film_for(row)
+        watched = (row.get("Watched Date") or "").strip() or None
+        occurrence = counter.next(film, watched)
+        if isinstance(key, str):
+            lid = _LID.match(key)
+            if not lid:
+                raise ParseError(SITE, url, f"a boxd.it URI (got {key!r}) in {folder}diary.csv")
+            ident = f"{owner_id}/entry/{lid['lid']}"
+        else:
+            suffix = f"#{occurrence}" if occurrence > 1 else ""
+            ident = f"{owner_id}/orphaned/{film.id.split('/', 1)[1]}/{watched}{suffix}"
+        text = row.get("Review") if row["_has_text"] else None
+        page.reviews.append(
+            records.entry(
+                id=ident,
+                owner_id=owner_id,
+                film=film,
+                star_value=_stars(row.get("Rating"), url),
+                text=text,
+                when=records.day(row.get("Date"), fetched_at),
+                source="letterboxd-export",
+                keys=records.watch_keys(owner_id, film, watched, occurrence),
+                text_known=row["_has_text"],
+                # boxd.it/<LID> is kept as a key; the entry's page URL comes from the site.
+                url=None,
+                watched_on=watched,
+                rewatch=_yes(row.get("Rewatch")),
+                spoiler=(row.get("Spoilers") or "").strip().lower() == "yes"
+                if "Spoilers" in row
+                else None,
+                deleted=deleted,
+            )
+        )
+
+
+def _read_zip(body: bytes, url: str) -> dict[str, bytes]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(body))
+        infos = [i for i in archive.infolist() if not i.is_dir()]
+        if sum(i.file_size for i in infos) > MAX_UNPACKED:
+            raise ParseError(SITE, url, f"an export under {MAX_UNPACKED // 2**20} MiB unpacked")
+        names = _relative([i.filename for i in infos])
+        return {names[i.filename]: archive.read(i) for i in infos if i.filename in names}
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
+        raise ParseError(SITE, url, f"a readable zip ({exc})") from None
+
+
+def _relative(names: list[str]) -> dict[str, str]:
+    """Each CSV's path inside the export, whether or not the zip wraps it in one top folder."""
+    csvs = [n for n in names if n.lower().endswith(".csv") and not n.startswith("__MACOSX/")]
+    tops = {n.split("/", 1)[0] for n in csvs if "/" in n}
+    strip = (
+        len(tops) == 1
+        and all("/" in n for n in csvs)
+        and not {"deleted", "orphaned", "likes"} & tops
+    )
+    return {n: n.split("/", 1)[1] if strip else n for n in csvs}
+
+
+def _owner(files: dict[str, bytes], url: str) -> str:
+    for row in _rows(files, "profile.csv", url):
+        if username := (row.get("Username") or "").strip():
+            return username.lower()
+    owner = records.owner_in(url)
+    if owner is None:
+        raise ParseError(
+            SITE,
+            url,
+            "the owner (this export has no profile.csv): import with --profile letterboxd:<user>",
+        )
+    return owner
+
+
+def _film_lids(files: dict[str, bytes], url: str) -> dict[str, str]:
+    """Name + year -> film LID, from the files whose URIs are films (diary URIs are entries)."""
+    lids: dict[str, str] = {}
+    for name in FILM_FILES:
+        for row in _rows(files, name, url):
+            if lid := _lid(row, url):
+                lids.setdefault(
+                    records.title_part(row.get("Name") or "", _year(row.get("Year"))), lid
+                )
+    return lids
+
+
+def _rows(files: dict[str, bytes], name: str, url: str, required=("Name",)) -> list[dict]:
+    if name not in files:
+        return []
+    reader = csv.DictReader(io.StringIO(decode_csv(files[name]), newline=""))
+    missing = [c for c in required if c not in (reader.fieldnames or [])]
+    if missing:
+        raise ParseError(SITE, url, f"the columns {', '.join(missing)} in {name}")
+    return list(reader)
+
+
+def _lid(row: dict, url: str) -> str | None:
+    uri = (row.get("Letterboxd URI") or "").strip()
+    if not uri:
+        return None
+    match = _LID.match(uri)
+    if not match:
+        raise ParseError(SITE, url, f"a boxd.it URI (got {uri!r})")
+    return match["lid"]
+
+
+def _stars(value: str | None, url: str) -> float | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        stars = float(value)
+    except ValueError:
+        raise ParseError(SITE, url, f"a star rating (got {value!r})") from None
+    if not 0 < stars <= 5:
+        raise ParseError(SITE, url, f"a star rating from 0.5 to 5 (got {value!r})")
+    return stars
+
+
+def _yes(value: str | None) -> bool:
+    return (value or "").strip().lower() == "yes"
+
+
+def _year(value: str | None) -> int | None:
+    value = (value or "").strip()
+    return int(value) if value.isdigit() else None

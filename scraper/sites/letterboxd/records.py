@@ -1,0 +1,222 @@
+"""How Letterboxd's things become archive records, whichever source they came from.
+
+Letterboxd names a film by its slug on pages and feeds and by its LID (boxd.it/<LID>) in
+exports and poster data; the export names diary entries by their own LIDs, pages and feeds by
+viewing ids. No source has all of these, so every record carries the keys it can form and the
+archive joins them (archive.save_page, film_links and review_keys):
+
+- film: id `letterboxd:film/<slug>` (else `letterboxd:lid/<LID>`, else title and year), keys
+  `letterboxd:lid:<LID>`, `letterboxd:slug:<slug>`, `letterboxd:title:<title>|<year>`, `tmdb:<id>`;
+- diary entry (a viewing, with or without review text): id `<profile>/viewing/<id>` live,
+  `<profile>/entry/<LID>` from an export; both also keyed by film + watched date
+  (`<profile>/watch/lid:<LID>/<date>`, `<profile>/watch/title:<title>|<year>/<date>`);
+- a film's rating (films grid, ratings.csv): id `<profile>/rating/<film>`, one per film.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from datetime import datetime
+
+from scraper import ratings, timeparse
+from scraper.models import Film, Profile, Review
+from scraper.sites import common
+from scraper.timeparse import When
+
+SITE = "letterboxd"
+SITE_URL = "https://letterboxd.com"
+PROFILE_KIND = "member"
+_RATED = re.compile(r"\brated-(\d{1,2})\b")
+_OWNER = re.compile(r"^/(?P<user>[A-Za-z0-9_]{1,64})(?:/|$)")
+_VIEWING_LINK = re.compile(r"/film/(?P<slug>[a-z0-9-]+)/(?:(?P<n>\d+)/)?$")
+
+
+def owner_in(site_url: str) -> str | None:
+    """The member a Letterboxd URL belongs to ("/jos/films/diary/" -> "jos"), lower-cased."""
+    path = re.sub(r"^[a-z]+://[^/]+", "", site_url)
+    match = _OWNER.match(path)
+    if not match or match["user"].lower() in ("film", "films", "list", "s", "ajax"):
+        return None
+    return match["user"].lower()
+
+
+def profile(handle: str) -> Profile:
+    return Profile(f"{SITE}:{handle}", SITE, handle, PROFILE_KIND, url=f"{SITE_URL}/{handle}/")
+
+
+def title_part(title: str, year: int | None) -> str:
+    return f"{' '.join(title.lower().split())}|{year or ''}"
+
+
+def film(
+    *,
+    title: str,
+    year: int | None,
+    slug: str | None = None,
+    lid: str | None = None,
+    tmdb: str | None = None,
+    film_id: str | None = None,
+) -> Film:
+    keys = []
+    if lid:
+        keys.append(f"{SITE}:lid:{lid}")
+    if slug:
+        keys.append(f"{SITE}:slug:{slug}")
+    if year or not (slug or lid):
+        keys.append(f"{SITE}:title:{title_part(title, year)}")
+    if tmdb:
+        keys.append(f"tmdb:{tmdb}")
+    if slug:
+        ident, url = f"{SITE}:film/{slug}", f"{SITE_URL}/film/{slug}/"
+    elif lid:
+        ident, url = f"{SITE}:lid/{lid}", f"https://boxd.it/{lid}"
+    else:
+        ident, url = f"{SITE}:title/{title_part(title, year)}", None
+    return Film(ident, SITE, title, year, "film", url, film_id, tuple(keys))
+
+
+def film_from_poster(node) -> Film | None:
+    """A film from the LazyPoster component (2025+) or the older film-poster div."""
+    poster = node.css_first("[data-item-slug], [data-film-slug]")
+    if poster is None:
+        return None
+    attrs = poster.attributes
+    slug = (attrs.get("data-item-slug") or attrs.get("data-film-slug") or "").strip("/")
+    slug = slug.removeprefix("film/")
+    name = attrs.get("data-item-name") or ""
+    if not name:
+        image = poster.css_first("img")
+        name = (image.attributes.get("alt") or "") if image else ""
+        name = name.removeprefix("Poster for ")
+    title, year = split_display_name(name)
+    lid = None
+    if identifier := attrs.get("data-postered-identifier"):
+        try:
+            lid = json.loads(identifier).get("lid")
+        except (ValueError, AttributeError):
+            lid = None
+    if not slug or not title:
+        return None
+    return film(title=title, year=year, slug=slug, lid=lid, film_id=attrs.get("data-film-id"))
+
+
+def split_display_name(name: str) -> tuple[str, int | None]:
+    """ "The Holdovers (2023)" -> ("The Holdovers", 2023); a name without a year stays whole."""
+    match = re.match(r"^(?P<title>.*\S)\s+\((?P<year>\d{4})\)$", name.strip())
+    if match:
+        return match["title"], int(match["year"])
+    return name.strip(), None
+
+
+def rated(class_attr: str | None) -> float | None:
+    """Half-stars from a `rated-N` class (N of 10, "rated-7" is 3.5 stars), as stars."""
+    match = _RATED.search(class_attr or "")
+    return int(match[1]) / 2 if match and 0 < int(match[1]) <= 10 else None
+
+
+def viewing_link(href: str | None) -> tuple[str | None, int]:
+    """(slug, viewing number) of /<user>/film/<slug>/ (0) or /<user>/film/<slug>/2/ (2)."""
+    match = _VIEWING_LINK.search(href or "")
+    if not match:
+        return None, 0
+    return match["slug"], int(match["n"] or 0)
+
+
+def watch_keys(owner_id: str, film: Film, watched_on: str | None, occurrence: int) -> list[str]:
+    """The keys under which every source can find one diary entry: film + watched date (+ the
+    entry's number when one film was logged twice on one day)."""
+    if not watched_on:
+        return []
+    suffix = f"#{occurrence}" if occurrence > 1 else ""
+    keys = [
+        f"{owner_id}/watch/{key.removeprefix(f'{SITE}:')}/{watched_on}{suffix}"
+        for key in film.keys
+        if key.startswith((f"{SITE}:lid:", f"{SITE}:title:"))
+    ]
+    return keys
+
+
+class Occurrences:
+    """Numbers repeated (film, day) pairs in the order a source lists them, oldest first."""
+
+    def __init__(self) -> None:
+        self._seen: Counter = Counter()
+
+    def next(self, film: Film, day: str | None) -> int:
+        self._seen[(film.id, day)] += 1
+        return self._seen[(film.id, day)]
+
+
+def stars(value: float | None) -> tuple[float | None, str | None]:
+    """(rating on 0-10, raw "3.5/5") from a star count."""
+    if value is None:
+        return None, None
+    return ratings.to_ten(value, out_of=5), ratings.stars_raw(value)
+
+
+def entry(
+    *,
+    id: str,
+    owner_id: str,
+    film: Film,
+    star_value: float | None,
+    text: str | None,
+    when: When,
+    source: str,
+    keys: list[str],
+    **extra: object,
+) -> Review:
+    rating, raw = stars(star_value)
+    return common.review(
+        id=id,
+        site=SITE,
+        profile_id=owner_id,
+        film_id=film.id,
+        text=text,
+        when=when,
+        rating=rating,
+        rating_raw=raw,
+        source=source,
+        keys=tuple(dict.fromkeys(keys)),
+        **extra,
+    )
+
+
+def film_rating(
+    owner_id: str, film: Film, star_value: float | None, when: When, source: str, **extra
+) -> Review:
+    """The member's current rating of a film (films grid, ratings.csv): one row per film."""
+    keys = [
+        f"{owner_id}/rating/{key.removeprefix(f'{SITE}:')}"
+        for key in film.keys
+        if key.startswith(f"{SITE}:")
+    ]
+    return entry(
+        id=keys[0],
+        owner_id=owner_id,
+        film=film,
+        star_value=star_value,
+        text=None,
+        when=when,
+        source=source,
+        keys=keys,
+        text_known=False,
+        url=film.url if film.url and "boxd.it" not in film.url else None,
+        **extra,
+    )
+
+
+def logged_after(watched: str | None, fetched_at: datetime) -> When:
+    """When an entry with this watched day was logged: on or after that day, before the fetch.
+    (Pages show only the watched day; the export's log date and the feed's time narrow it.)"""
+    seen = timeparse.from_day(watched) if watched else None
+    if seen is None:
+        return timeparse.UNKNOWN
+    latest = max(fetched_at, seen.latest)
+    return When(seen.at, seen.earliest, latest, "day")
+
+
+def day(value: str | None, fetched_at: datetime) -> When:
+    return timeparse.parse(value, fetched_at) if value else timeparse.UNKNOWN

@@ -1,0 +1,213 @@
+"""Letterboxd end to end: a real `scrape` process against a local server in the site's URL
+scheme (SCRAPE_LETTERBOXD_ROOT), a real SQLite file; then the export of the same history."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from tests.fake_letterboxd import (
+    DIARY_PAGE,
+    EXCERPT,
+    FILMS_PAGE,
+    REVIEWS_PAGE,
+    FakeLetterboxd,
+    add_entries,
+    export_zip,
+    make_member,
+)
+
+ENTRIES = 120
+
+
+@pytest.fixture
+def site():
+    with FakeLetterboxd(make_member("alice", ENTRIES)) as server:
+        yield server
+
+
+def query(db, sql, *args):
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql, args).fetchall()
+
+
+def entry_rows(db):
+    return query(
+        db, "select count(*) from reviews where id like '%/viewing/%' or id like '%/entry/%'"
+    )[0][0]
+
+
+def test_full_crawl_reads_every_listing_then_nightly_costs_one_request(site, run_scrape, tmp_path):
+    env = {"SCRAPE_LETTERBOXD_ROOT": site.root}
+    db = tmp_path / "archive.db"
+    member = site.members["alice"]
+    reviewed = [e for e in member.entries if e.text]
+    long_ones = [e for e in reviewed if len(e.html) > EXCERPT]
+    first = run_scrape("user", "https://letterboxd.com/alice/", "--db", str(db), env=env)
+    assert first.returncode == 0, first.stderr
+    diary_pages = -(-ENTRIES // DIARY_PAGE)
+    review_pages = -(-len(reviewed) // REVIEWS_PAGE)
+    film_pages = -(-len(member.films) // FILMS_PAGE)
+    requests = site.requests()
+    assert requests[:diary_pages] == ["GET /alice/films/diary/"] + [
+        f"GET /alice/films/diary/page/{n}/" for n in range(2, diary_pages + 1)
+    ]
+    assert sum("/films/reviews/" in r for r in requests) == review_pages
+    assert (
+        sum(
+            r.startswith("GET /alice/films/") and "diary" not in r and "reviews" not in r
+            for r in requests
+        )
+        == film_pages
+    )
+    # Each cut-short review was completed from its own page, once.
+    own_pages = [r for r in requests if "/alice/film/" in r]
+    assert sorted(own_pages) == sorted(f"GET /alice/{e.path}" for e in long_ones)
+    assert len(long_ones) == 4
+    assert not any("/rss/" in r for r in requests)  # a first run is a full one
+
+    assert entry_rows(db) == ENTRIES
+    rated_films = [f for f in member.films if f.stars or f.liked]
+    assert query(db, "select count(*) from reviews where id like '%/rating/%'")[0][0] == len(
+        rated_films
+    )
+    long_one = long_ones[0]
+    text, original, spoiler, likes, watched, liked = query(
+        db,
+        "select text, text_original, spoiler, likes, watched_on, liked from reviews where id = ?",
+        f"letterboxd:alice/viewing/{long_one.viewing_id}",
+    )[0]
+    assert text == "\n\n".join(long_one.text)  # the whole text, not the excerpt
+    assert "…" not in original and original == long_one.html
+    assert (spoiler, likes, watched, liked) == (
+        int(long_one.spoiler),
+        long_one.likes,
+        long_one.watched,
+        int(long_one.liked),
+    )
+    # The repeat viewing (/film/<slug>/1/) is an entry of its own, on the same film.
+    repeat = next(e for e in member.entries if e.number == 1)
+    rows = query(
+        db,
+        "select id, rewatch, url from reviews "
+        "where film_id = ? and id like '%/viewing/%' order by id",
+        f"letterboxd:film/{repeat.film.slug}",
+    )
+    assert len(rows) == 2 and {r[1] for r in rows} == {0, 1}
+    assert any(r[2].endswith(f"/alice/film/{repeat.film.slug}/1/") for r in rows)
+    stars = query(
+        db,
+        "select rating, rating_raw from reviews where id = ?",
+        f"letterboxd:alice/viewing/{member.entries[0].viewing_id}",
+    )[0]
+    assert stars == (member.entries[0].stars * 2, f"{member.entries[0].stars:g}/5")
+
+    site.log.clear()
+    second = run_scrape("user", "letterboxd:alice", "--db", str(db), env=env)
+    assert second.returncode == 0, second.stderr
+    assert "50 reviews on 1 pages (0 new, 0 changed) [incremental]" in second.stdout, second.stdout
+    assert site.requests() == ["GET /alice/rss/"]
+
+    site.log.clear()
+    new = add_entries(member, 5, "fresh")
+    third = run_scrape("user", "letterboxd:alice", "--db", str(db), env=env)
+    assert third.returncode == 0, third.stderr
+    assert "(5 new, 0 changed" in third.stdout, third.stdout
+    assert site.requests() == ["GET /alice/rss/"]
+    assert (
+        query(
+            db,
+            "select text from reviews where id = ?",
+            f"letterboxd:alice/viewing/{new[0].viewing_id}",
+        )[0][0]
+        == new[0].text[0]
+    )
+    assert entry_rows(db) == ENTRIES + 5
+
+
+def test_feed_with_no_overlap_falls_back_to_the_listings(site, run_scrape, tmp_path):
+    env = {"SCRAPE_LETTERBOXD_ROOT": site.root}
+    db = tmp_path / "archive.db"
+    assert run_scrape("user", "letterboxd:alice", "--db", str(db), env=env).returncode == 0
+    member = site.members["alice"]
+    add_entries(member, 60, "binge")  # more than the feed holds: it no longer reaches the archive
+    site.log.clear()
+    done = run_scrape("user", "letterboxd:alice", "--db", str(db), env=env)
+    assert done.returncode == 0, done.stderr
+    # 60 entries and the 60 films' grid ratings; the feed's 50 did not hide the diary's other 10.
+    assert "(120 new, 0 changed)" in done.stdout, done.stdout
+    assert site.requests()[0] == "GET /alice/rss/"
+    assert "GET /alice/films/diary/" in site.requests()
+    assert entry_rows(db) == ENTRIES + 60
+
+
+def test_export_then_live_scrape_gives_no_duplicates(site, run_scrape, tmp_path):
+    env = {"SCRAPE_LETTERBOXD_ROOT": site.root}
+    db = tmp_path / "archive.db"
+    member = site.members["alice"]
+    export = tmp_path / "letterboxd-alice-2026-11-28.zip"
+    export.write_bytes(export_zip(member))
+    imported = run_scrape("import", str(export), "--profile", "letterboxd:alice", "--db", str(db))
+    assert imported.returncode == 0, imported.stderr
+    assert entry_rows(db) == ENTRIES
+    before = query(db, "select id, rating, text from reviews order by id")
+
+    live = run_scrape("user", "letterboxd:alice", "--db", str(db), env=env)
+    assert live.returncode == 0, live.stderr
+    assert "(0 new, 0 changed" in live.stdout, live.stdout
+    assert entry_rows(db) == ENTRIES
+    assert query(db, "select id, rating, text from reviews order by id") == before
+    assert query(db, "select count(*) from review_versions")[0][0] == 0
+    # Every entry now carries the live facts the export lacks.
+    assert (
+        query(
+            db,
+            "select count(*) from reviews "
+            "where id like '%/entry/%' and likes is null and text is not null",
+        )[0][0]
+        == 0
+    )
+    assert (
+        query(db, "select count(*) from films where site = 'letterboxd'")[0][0]
+        == len(member.films)  # the watchlist adds none
+    )
+    # The same history imported again, after the crawl: still nothing new.
+    again = run_scrape("import", str(export), "--profile", "letterboxd:alice", "--db", str(db))
+    assert "(0 new, 0 changed)" in again.stdout, again.stdout
+
+
+def test_live_scrape_then_export_gives_no_duplicates(site, run_scrape, tmp_path):
+    env = {"SCRAPE_LETTERBOXD_ROOT": site.root}
+    db = tmp_path / "archive.db"
+    assert run_scrape("user", "letterboxd:alice", "--db", str(db), env=env).returncode == 0
+    export = tmp_path / "export.zip"
+    export.write_bytes(export_zip(site.members["alice"]))
+    imported = run_scrape("import", str(export), "--profile", "letterboxd:alice", "--db", str(db))
+    assert imported.returncode == 0, imported.stderr
+    assert "0 new, 0 changed" in imported.stdout, imported.stdout
+    assert entry_rows(db) == ENTRIES
+
+
+def test_cloudflare_challenge_is_a_loud_failure_with_letterboxd_advice(site, run_scrape, tmp_path):
+    site.challenge.add("/alice/films/diary/")
+    db = tmp_path / "archive.db"
+    done = run_scrape(
+        "user", "letterboxd:alice", "--db", str(db), env={"SCRAPE_LETTERBOXD_ROOT": site.root}
+    )
+    assert done.returncode != 0
+    assert "Letterboxd (Cloudflare)" in done.stderr, done.stderr
+    assert "Export your data" in done.stderr
+    assert query(db, "select count(*) from reviews")[0][0] == 0
+
+
+def test_unknown_member_is_named(site, run_scrape, tmp_path):
+    done = run_scrape(
+        "user",
+        "letterboxd:nobody",
+        "--db",
+        str(tmp_path / "a.db"),
+        env={"SCRAPE_LETTERBOXD_ROOT": site.root},
+    )
+    assert done.returncode != 0
+    assert "letterboxd:nobody does not exist on letterboxd" in done.stderr, done.stderr

@@ -112,6 +112,8 @@ def _save_profile(conn: sqlite3.Connection, profile: Profile, now: str) -> None:
 
 def film_key_kind(key: str, site: str) -> str:
     """'site' keys name a film within one site; 'id' (IMDb, TMDB) and 'title' keys join sites."""
+    if key.startswith(("imdb:tt", "tmdb:")):
+        return "id"  # an IMDb film's own id is also what other sites' sources may cite
     if key.startswith(f"{site}:"):
         return "site"
     return "title" if key.startswith("title:") else "id"
@@ -151,14 +153,17 @@ def _save_film(conn: sqlite3.Connection, film: Film, now: str) -> str:
 
 
 def _existing_film(conn: sqlite3.Connection, film: Film) -> str | None:
-    for key in (film.id, *film.keys):
-        if key == film.id or key.startswith(f"{film.site}:"):
-            found = conn.execute(
-                "SELECT film_id FROM film_links WHERE key = ? AND film_id LIKE ? LIMIT 1",
-                (key, f"{film.site}:%"),
-            ).fetchone()
-            if found:
-                return found[0]
+    site_keys = [k for k in film.keys if k.startswith(f"{film.site}:")]
+    # Two films may share a title and year; the title names a film only for a source that
+    # knows nothing better (an export row whose film has no link).
+    sure = [k for k in site_keys if not k.startswith(f"{film.site}:title:")]
+    for key in (film.id, *(sure or site_keys)):
+        found = conn.execute(
+            "SELECT film_id FROM film_links WHERE key = ? AND film_id LIKE ? LIMIT 1",
+            (key, f"{film.site}:%"),
+        ).fetchone()
+        if found:
+            return found[0]
     return None
 
 

@@ -69,8 +69,8 @@ user_agent = "me/1.0"
         ("[people.rishi]\nrottentomatoes = 'rottentomatoes:a b'\n", "holds characters"),
         ("[sites.rotten]\ndelay = 2\n", "scrape.toml:1: [sites.rotten] is not a site"),
         (
-            "[people.rishi]\nimdb = 'imdb:ur123'\n",
-            "scrape.toml:2: people.rishi.imdb: imdb:ur123: crawling IMDb profiles is not supported",
+            "[people.rishi]\nimdb = 'imdb:123'\n",
+            "scrape.toml:2: people.rishi.imdb: 'imdb:123' is not a imdb identifier",
         ),
         ("[fetch]\ntries = 'four'\n", "fetch.tries has the wrong type"),
         ("[fetch]\ndelay = true\n", "fetch.delay has the wrong type"),

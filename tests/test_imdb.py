@@ -111,14 +111,6 @@ def test_import_command(corpus, tmp_path):
         ).fetchone() == (963, 963)
 
 
-def test_user_command_points_to_the_export(tmp_path):
-    result = CliRunner().invoke(cli, ["user", "imdb:ur1234567", "--db", str(tmp_path / "a.db")])
-    assert result.exit_code == 1 and "scrape import ratings.csv --profile imdb:ur1234567" in (
-        result.output
-    )
-    assert not (tmp_path / "a.db").exists()
-
-
 TITLE_PAGE = "https://www.imdb.com/title/tt1213663/reviews/"
 
 

@@ -155,5 +155,3 @@ def test_import_and_user_command(corpus, tmp_path):
             conn.execute("select count(*) from reviews where site = 'metacritic'").fetchone()[0]
             == 41
         )
-    refused = CliRunner().invoke(cli, ["user", "metacritic:oysteims", "--db", str(db)])
-    assert refused.exit_code == 1 and "scrape import" in refused.output

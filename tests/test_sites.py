@@ -13,17 +13,13 @@ def test_every_example_resolves_to_its_own_site(site, ident, handle):
 
 
 def test_every_site_declares_examples_forms_and_parsers():
-    from scraper.errors import ScrapeError
-
     for module in sites.SITES.values():
         assert module.EXAMPLES and module.FORMS and module.PARSERS
         for _, handle in module.EXAMPLES:
-            try:
-                requests = module.listings(handle)
-            except ScrapeError as error:  # a site imported by export only says so
-                assert "not supported yet" in str(error) and "scrape import" in str(error)
-                continue
+            requests = module.listings(handle)
             assert requests and {r.parser for r in requests} <= set(module.PARSERS)
+            quick = getattr(module, "incremental_listings", lambda _: [])(handle)
+            assert {r.parser for r in quick} <= set(module.PARSERS)
 
 
 def test_bare_handle_needs_site():

@@ -1,15 +1,14 @@
-"""IMDb. For now through `scrape import`: the official "Your Ratings" CSV export, and saved
-user review pages (the 2024+ review cards).
+"""IMDb (https://www.imdb.com/user/ur<digits>/, imdb:ur<digits>).
 
-Live crawling of user pages (AWS WAF-protected since 2026) is not built yet; a profile can be
-named (imdb:ur<digits>), and `scrape user` says plainly that its ratings come in by export.
+Live: a member's reviews (/user/ur<digits>/reviews/, the 2024+ review cards, paged by
+`paginationKey`). Ratings come in through the official "Your Ratings" CSV export (`scrape
+import`): the ratings pages are not crawled (see the README). AWS WAF guards the site since 2026.
 """
 
 from __future__ import annotations
 
 import re
 
-from scraper.errors import ScrapeError
 from scraper.models import Request
 from scraper.sites.identity import Identity
 from scraper.sites.imdb.exports import SITE, SITE_URL, parse_ratings_export
@@ -48,11 +47,7 @@ def import_url(handle: str) -> str:
 
 
 def listings(handle: str) -> list[Request]:
-    raise ScrapeError(
-        f"imdb:{handle}: crawling IMDb profiles is not supported yet; export your ratings "
-        "(imdb.com, Your Ratings, Export) and run: scrape import ratings.csv --profile "
-        f"imdb:{handle}"
-    )
+    return [Request(f"{root()}/user/{handle}/reviews/", "review_cards", source="imdb-review-cards")]
 
 
 def sniff(body: bytes) -> str | None:

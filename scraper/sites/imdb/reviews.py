@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from urllib.parse import quote, urljoin, urlsplit
 
 from selectolax.lexbor import LexborNode
 
 from scraper import ratings, text, timeparse
 from scraper.errors import ParseError
-from scraper.models import Film, Page, Profile
+from scraper.models import Film, Page, Profile, Request
 from scraper.sites import common
 from scraper.sites.imdb.exports import SITE, SITE_URL
 
@@ -27,12 +28,14 @@ def parse_review_cards(body: bytes, url: str, fetched_at: datetime) -> Page:
     if not cards and tree.css_first('[data-testid="tturv-total-reviews"]') is None:
         raise ParseError(SITE, url, 'review cards ([data-testid="review-card-parent"])')
     page_title = _TITLE.search(url)
-    page = Page(url=url, fetched_at=timeparse.to_iso(fetched_at))
+    # On a member's own reviews page the cards may leave the author out: the page names them.
+    page_user = _USER.search(urlsplit(url).path)
+    page = Page(url=url, fetched_at=timeparse.to_iso(fetched_at), next=_next(tree, url))
     for card in cards:
         # The author line sits after the card in the same <article>.
         article = card.parent if card.parent is not None else card
         author = article.css_first('[data-testid="author-link"]')
-        user = _USER.search(author.attributes.get("href", "")) if author else None
+        user = _USER.search(author.attributes.get("href", "")) if author else page_user
         permalink = article.css_first('[data-testid="permalink-link"]')
         review_id = _REVIEW.search(permalink.attributes.get("href", "")) if permalink else None
         title_link = card.css_first('a[href*="/title/tt"]')
@@ -49,7 +52,7 @@ def parse_review_cards(body: bytes, url: str, fetched_at: datetime) -> Page:
             SITE,
             user["ur"],
             "member",
-            common.node_text(author),
+            common.node_text(author) if author else None,
             f"{SITE_URL}/user/{user['ur']}/",
         )
         film = Film(
@@ -78,11 +81,26 @@ def parse_review_cards(body: bytes, url: str, fetched_at: datetime) -> Page:
                 rating=ratings.to_ten(stars, out_of=10),
                 rating_raw=f"{stars}/10" if stars else None,
                 url=f"{SITE_URL}/review/{review_id['rw']}/",
-                reviewer_name=common.node_text(author),
+                reviewer_name=common.node_text(author) if author else None,
                 source="imdb-review-cards",
             )
         )
     return page
+
+
+def _next(tree, url: str) -> Request | None:
+    """The next page of a member's reviews: IMDb pages them with a `paginationKey` (a "next"
+    link, or the key of the "Load more" block); a title's page is read as saved, one page."""
+    if _TITLE.search(url):
+        return None
+    link = tree.css_first('a[href*="paginationKey="]')
+    if link is not None:
+        return Request(urljoin(url, link.attributes["href"]), "review_cards")
+    more = tree.css_first(".load-more-data[data-key]")
+    if more is not None and more.attributes.get("data-key"):
+        base = urlsplit(url)._replace(query="").geturl()
+        return Request(f"{base}?paginationKey={quote(more.attributes['data-key'])}", "review_cards")
+    return None
 
 
 def _body(card: LexborNode) -> str | None:

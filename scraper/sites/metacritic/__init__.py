@@ -1,8 +1,8 @@
-"""Metacritic. For now: saved pages through `scrape import` (a film or show page's Nuxt payload
-with its user and critic reviews, and the pre-2023 user profile page).
+"""Metacritic (https://www.metacritic.com/user/<name>/, metacritic:<name>).
 
-Live crawling is not built yet; a profile can be named (metacritic:<name>), and `scrape user`
-says plainly that it cannot be crawled.
+Live: the user's page, whose reviews are embedded as a Nuxt payload (current site) or rendered
+as `li.review.user_review` items with a "next" pager (before 2023). Saved film and show pages
+(their Nuxt payload: user and critic reviews) come in through `scrape import`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from scraper.errors import ScrapeError
 from scraper.models import Request
 from scraper.sites.identity import Identity
 from scraper.sites.metacritic.parsers import (
@@ -18,6 +17,7 @@ from scraper.sites.metacritic.parsers import (
     SITE_URL,
     parse_legacy_profile,
     parse_nuxt_payload,
+    parse_profile_page,
 )
 
 NAME = SITE
@@ -33,7 +33,11 @@ EXAMPLES = (
     ("https://www.metacritic.com/user/oysteims", "oysteims"),
     ("metacritic:oysteims", "oysteims"),
 )
-PARSERS = {"nuxt_payload": parse_nuxt_payload, "legacy_profile": parse_legacy_profile}
+PARSERS = {
+    "nuxt_payload": parse_nuxt_payload,
+    "legacy_profile": parse_legacy_profile,
+    "profile_page": parse_profile_page,
+}
 _NAME = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}"
 IDENTITY = Identity(
     name=SITE,
@@ -51,10 +55,9 @@ def import_url(handle: str) -> str:
 
 
 def listings(handle: str) -> list[Request]:
-    raise ScrapeError(
-        f"metacritic:{handle}: crawling Metacritic profiles is not supported yet; save the "
-        "pages in your browser and run: scrape import PAGE..."
-    )
+    return [
+        Request(f"{root()}/user/{quote(handle)}/", "profile_page", source="metacritic-user-profile")
+    ]
 
 
 def sniff(body: bytes) -> str | None:

@@ -7,11 +7,11 @@ import json
 import re
 from collections.abc import Iterator
 from datetime import datetime
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from scraper import ratings, text, timeparse
 from scraper.errors import ParseError
-from scraper.models import Film, Page, Profile, Review
+from scraper.models import Film, Page, Profile, Request, Review
 from scraper.sites import common
 from scraper.sites.metacritic.devalue import unflatten
 
@@ -79,6 +79,20 @@ def parse_nuxt_payload(body: bytes, url: str, fetched_at: datetime) -> Page:
     return page
 
 
+_NUXT_SCRIPT = re.compile(
+    rb'<script[^>]*\bid="__NUXT_DATA__"[^>]*>(?P<payload>.*?)</script>', re.DOTALL | re.IGNORECASE
+)
+
+
+def parse_profile_page(body: bytes, url: str, fetched_at: datetime) -> Page:
+    """A user's page as served at /user/<name>/: the current site embeds its reviews in a
+    `__NUXT_DATA__` script (read as the payload it is), the old one renders them as HTML."""
+    embedded = _NUXT_SCRIPT.search(body[:5_000_000])
+    if embedded:
+        return parse_nuxt_payload(embedded["payload"], url, fetched_at)
+    return parse_legacy_profile(body, url, fetched_at)
+
+
 def parse_legacy_profile(body: bytes, url: str, fetched_at: datetime) -> Page:
     """/user/<name> before 2023: `li.review.user_review` items, the user's own reviews."""
     tree = common.html_tree(body)
@@ -89,6 +103,10 @@ def parse_legacy_profile(body: bytes, url: str, fetched_at: datetime) -> Page:
         raise ParseError(SITE, url, "whose profile this is (og:url or the page title)")
     profile = Profile(f"{SITE}:{name}", SITE, name, "user", name, f"{SITE_URL}/user/{name}/")
     page = Page(url=url, fetched_at=timeparse.to_iso(fetched_at), profiles=[profile])
+    # The old site's pager: "next" in a flipper span (absent on the last page).
+    more = tree.css_first(".flipper.next a[href], a[rel=next][href]")
+    if more is not None:
+        page.next = Request(urljoin(url, more.attributes["href"]), "profile_page")
     items = tree.css("li.review.user_review")
     if not items and tree.css_first("ol.user_reviews") is None:
         raise ParseError(SITE, url, "the list of reviews (ol.user_reviews)")

@@ -1,0 +1,194 @@
+"""Every Letterboxd capture in the shared corpus, parsed or imported, with counts and samples
+checked by hand against the raw files (row by row in the HTML, line by line in the CSVs)."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from scraper import sites
+from scraper.sites import letterboxd
+
+CAPTURED = datetime(2026, 7, 1, tzinfo=UTC)
+
+
+def parse(corpus: Path, name: str, url: str | None = None):
+    path = corpus / "letterboxd" / name
+    body = letterboxd.pack_export(path) if path.is_dir() else path.read_bytes()
+    found = sites.sniff(body)
+    assert found is not None and found[0] == "letterboxd", name
+    return found[1], sites.parse("letterboxd", found[1], body, url or path.as_uri(), CAPTURED)
+
+
+# name: (parser, films, rows, rated rows, rows with text, has a next page)
+CASES = {
+    # 47 films: Past Lives, Sharp Stick and The Fabelmans each have a second viewing (/1/).
+    "diary-2026.html": ("diary", 47, 50, 48, 0, True),
+    "films-2026.html": ("films", 72, 64, 64, 0, True),
+    "films-2022-page1.html": ("films", 72, 72, 72, 0, True),
+    "films-2022-page5-last.html": ("films", 33, 31, 31, 0, False),
+    "films-2022-single-page.html": ("films", 34, 34, 34, 0, False),
+    "likes-2026.html": ("films", 72, 72, 72, 0, True),
+    "profile-2022.html": ("profile", 0, 0, 0, 0, False),
+    "profile-2026.html": ("profile", 0, 0, 0, 0, False),
+    "rss-2020.xml": ("rss", 50, 50, 50, 0, False),
+    "rss-2022.xml": ("rss", 49, 50, 49, 26, False),  # Pandemic twice
+    "rss-2026.xml": ("rss", 50, 50, 50, 0, False),
+}
+
+
+def test_every_corpus_file_is_covered(corpus):
+    names = {p.name for p in (corpus / "letterboxd").iterdir()}
+    assert names == set(CASES) | {"export-2026"}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_corpus_file_parses_to_expected_counts(corpus, name):
+    parser, page = parse(corpus, name)
+    expected = CASES[name]
+    rows = page.reviews
+    got = (
+        parser,
+        len({f.id for f in page.films}),
+        len(rows),
+        sum(r.rating is not None for r in rows),
+        sum(r.text is not None for r in rows),
+        page.next is not None,
+    )
+    assert got == expected
+    assert len({r.id for r in rows}) == len(rows), "ids are unique within a page"
+    for review in rows:
+        assert review.rating is None or 1 <= review.rating <= 10
+        assert review.rating_raw is None or review.rating_raw.endswith("/5")
+
+
+def test_diary_rows_hand_checked(corpus):
+    _, page = parse(corpus, "diary-2026.html", "https://letterboxd.com/spazznolo/films/diary/")
+    first, second = page.reviews[0], page.reviews[1]
+    # <tr data-viewing-id="1104692589">: The Holdovers (2023), rated-10, liked, rewatch, Dec 14.
+    assert first.id == "letterboxd:spazznolo/viewing/1104692589"
+    assert first.film_id == "letterboxd:film/the-holdovers"
+    assert (first.rating, first.rating_raw, first.liked, first.rewatch) == (10.0, "5/5", True, True)
+    assert first.watched_on == "2025-12-14"
+    assert first.url == "https://letterboxd.com/spazznolo/film/the-holdovers/2/"
+    assert not first.text_known
+    assert "letterboxd:spazznolo/watch/lid:vHza/2025-12-14" in first.keys
+    # Jay Kelly (2025), rated-2 (one star), not liked, with a review link.
+    assert (second.rating, second.liked, second.rewatch, second.watched_on) == (
+        2.0,
+        False,
+        False,
+        "2025-12-08",
+    )
+    assert second.url == "https://letterboxd.com/spazznolo/film/jay-kelly/"
+    holdovers = next(f for f in page.films if f.id == first.film_id)
+    assert (holdovers.title, holdovers.year, holdovers.site_film_id) == (
+        "The Holdovers",
+        2023,
+        "755564",
+    )
+    assert page.next.url == "https://letterboxd.com/spazznolo/diary/films/page/2/"
+    assert sum(r.liked for r in page.reviews) == 21  # 21 col-like cells hold icon-liked
+    assert sum(r.rewatch for r in page.reviews) == 8  # 8 col-rewatch cells lack status-off
+
+
+def test_rss_items_hand_checked(corpus):
+    _, page = parse(corpus, "rss-2022.xml")
+    first = page.reviews[0]
+    assert first.id == "letterboxd:joshuasalazar/viewing/236144409"
+    assert first.text == "ganda ni seohyun pero yung pelikula hindi masyado"
+    assert (first.rating, first.watched_on, first.rewatch) == (5.0, "2022-02-12", False)
+    # pubDate "Mon, 14 Feb 2022 01:05:19 +1300"
+    assert first.when.exact and first.when.at == datetime(2022, 2, 13, 12, 5, 19, tzinfo=UTC)
+    assert page.profiles[0].display_name == "jos"
+    watch = next(r for r in page.reviews if r.id.endswith("/227470825"))
+    assert watch.text is None and not watch.text_known  # "Watched on Saturday ..." is not text
+
+    _, old = parse(corpus, "rss-2020.xml")  # 22 list items skipped, not turned into reviews
+    assert sum(r.rewatch for r in old.reviews) == 7
+    assert sum(r.url.rstrip("/").split("/")[-1].isdigit() for r in old.reviews) == 4
+
+    _, new = parse(corpus, "rss-2026.xml")
+    kill_list = next(f for f in new.films if f.title == "Kill List")
+    assert "tmdb:74725" in kill_list.keys and kill_list.year == 2011
+
+
+def test_films_grid_and_profiles_hand_checked(corpus):
+    _, grid = parse(corpus, "films-2026.html", "https://letterboxd.com/spazznolo/films/")
+    first = grid.reviews[0]
+    assert first.id == "letterboxd:spazznolo/rating/lid:NfTM"
+    assert (first.rating, first.rating_raw) == (3.0, "1.5/5")
+    _, old = parse(corpus, "films-2022-page1.html")
+    assert old.reviews[0].id == "letterboxd:erick99/rating/slug:senior-year-2022"
+    assert old.reviews[0].rating == 4.0
+    _, likes = parse(corpus, "likes-2026.html", "https://letterboxd.com/spazznolo/likes/films/")
+    assert all(r.liked for r in likes.reviews)
+    _, profile = parse(corpus, "profile-2022.html")
+    assert profile.profiles[0].display_name == "Dan McCoy"
+    assert profile.profiles[0].id == "letterboxd:dankmccoy"
+
+
+@pytest.fixture(scope="module")
+def export_db(corpus, tmp_path_factory):
+    from click.testing import CliRunner
+
+    from scraper.cli import cli
+
+    db = tmp_path_factory.mktemp("letterboxd-export") / "archive.db"
+    args = ["import", str(corpus / "letterboxd" / "export-2026"), "--db", str(db)]
+    result = CliRunner().invoke(cli, [*args, "--profile", "letterboxd:aguitov"])
+    assert result.exit_code == 0, result.output
+    assert "1 files (1 export): 1857 reviews (1857 new, 0 changed)" in result.output
+    again = CliRunner().invoke(cli, [*args, "--profile", "letterboxd:aguitov"])
+    assert "1857 reviews (0 new, 0 changed)" in again.output, again.output
+    return sqlite3.connect(db)
+
+
+def test_export_entries_all_imported(export_db):
+    count = export_db.execute(
+        "select count(*), count(text), count(deleted_at) from reviews where id like '%/entry/%'"
+    ).fetchone()
+    # 913 diary entries (each with its review in reviews.csv) + 13 in deleted/
+    assert count == (926, 926, 13)
+    orphaned = export_db.execute(
+        "select id, rating, watched_on, rewatch from reviews "
+        "where id like '%/orphaned/%' order by id"
+    ).fetchall()
+    assert len(orphaned) == 18
+    somedays = [row for row in orphaned if "/someday|2025/" in row[0]]
+    assert [row[0].rsplit("/", 1)[1] for row in somedays] == ["2025-03-21", "2025-03-21#2"]
+
+
+def test_export_text_has_no_html_and_ratings_are_on_ten(export_db):
+    assert (
+        export_db.execute("select count(*) from reviews where text like '%<%>%'").fetchone()[0] == 0
+    )
+    html_originals = export_db.execute(
+        "select count(*) from reviews where text_original like '%<%'"
+    ).fetchone()[0]
+    assert html_originals >= 810  # 810 reviews in reviews.csv carry markup
+    low, high = export_db.execute("select min(rating), max(rating) from reviews").fetchone()
+    assert (low, high) == (1.0, 10.0)
+    # reviews.csv line for Past Lives: Rating 5, Watched Date 2026-01-08, logged 2023-09-03.
+    text, rating, raw, watched, created = export_db.execute(
+        "select text, rating, rating_raw, watched_on, created_at from reviews "
+        "where id = 'letterboxd:aguitov/entry/4N42O9'"
+    ).fetchone()
+    assert (rating, raw, watched, created[:10]) == (10.0, "5/5", "2026-01-08", "2023-09-03")
+    assert "In-Yun" in text and "<i>" not in text and "5-Star ⭐ Movies" in text
+    assert "\n\nHay una palabra en coreano." in text  # the paragraph break survives
+
+
+def test_export_film_level_files(export_db):
+    ratings = export_db.execute(
+        "select count(*), sum(liked) from reviews where id like '%/rating/%'"
+    ).fetchone()
+    assert ratings == (913, 830)  # ratings.csv rows; likes/films.csv marks 830 of them
+    # Every diary entry found its film's LID through watched.csv and ratings.csv.
+    unresolved = export_db.execute(
+        "select count(*) from reviews where id like '%/entry/%' and film_id not like '%:lid/%'"
+    ).fetchone()[0]
+    assert unresolved == 0

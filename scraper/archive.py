@@ -188,6 +188,14 @@ def holds_full_text(conn: sqlite3.Connection, review: Review) -> bool:
     return old is not None and _kept_text(review, old)
 
 
+def _excerpt_of(short: str | None, whole: str | None) -> bool:
+    """Whether `short` is a listing's excerpt ("…" at its end) of `whole`."""
+    if not short or not whole or not short.endswith("…") or len(whole) <= len(short):
+        return False
+    start = short.rstrip(" .…")
+    return whole.startswith(start[: max(len(start) - 1, 1)])
+
+
 def _kept_text(review: Review, old: dict) -> bool:
     """Whether the stored text stays: the source shows none, or only an excerpt of it."""
     if not review.text_known:
@@ -243,6 +251,8 @@ def _save_review(
     filled = {"text", "text_original"} if old["text"] is None else set()
     if old["url"] is None:
         filled.add("url")
+    if _excerpt_of(old["text"], row["text"]):
+        filled |= {"text", "text_original"}
     edited = any(old[c] != row[c] for c in CONTENT if c not in filled)
     changed = edited or any(old[c] != row[c] for c in CONTENT)
     updates = {c: row[c] for c in (*CONTENT, *TIME) if old[c] != row[c]}

@@ -211,3 +211,19 @@ def test_unknown_member_is_named(site, run_scrape, tmp_path):
     )
     assert done.returncode != 0
     assert "letterboxd:nobody does not exist on letterboxd" in done.stderr, done.stderr
+
+
+def test_reparse_rebuilds_the_crawl_from_raw_pages(site, run_scrape, tmp_path):
+    """Excerpts and the own pages that complete them replay in order: same rows, no versions."""
+    env = {"SCRAPE_LETTERBOXD_ROOT": site.root}
+    db = tmp_path / "archive.db"
+    assert run_scrape("user", "letterboxd:alice", "--db", str(db), env=env).returncode == 0
+    columns = "id, film_id, rating, text, text_original, url, watched_on, liked, rewatch, likes"
+    before = query(db, f"select {columns} from reviews order by id")
+    with sqlite3.connect(db) as conn:
+        conn.execute("delete from review_keys")
+        conn.execute("delete from reviews")
+    done = run_scrape("reparse", "--db", str(db))
+    assert done.returncode == 0, done.stderr
+    assert query(db, f"select {columns} from reviews order by id") == before
+    assert query(db, "select count(*) from review_versions")[0][0] == 0

@@ -56,10 +56,11 @@ def import_(
     captured_at: str | None,
     source_url: str | None,
 ) -> None:
-    """Archive saved pages and API responses, with no network.
+    """Archive official exports, saved pages and API responses, with no network.
 
-    The format of each file (critic page, napi JSON, movie page, Flixster export...) is
-    recognised from its content. Folders are read recursively.
+    The format of each file (Letterboxd export zip or folder, IMDb ratings CSV, critic page,
+    napi JSON, Flixster export...) is recognised from its content. Folders are read
+    recursively.
 
     Examples:
 
@@ -68,6 +69,8 @@ def import_(
         scrape import shawshank.html --profile rottentomatoes:user/971825204
 
         scrape import reviews.html --url https://www.imdb.com/title/tt1213663/reviews/
+
+        scrape import letterboxd-export.zip --profile letterboxd:spazznolo
     """
     if source_url and not re.match(r"^https?://[^\s/]+/\S*$", source_url):
         raise UsageError(f"--url {source_url!r} is not an http(s) address")

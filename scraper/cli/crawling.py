@@ -81,6 +81,12 @@ def user(
         scrape user https://www.rottentomatoes.com/profiles/AbC123 --cookies cookies.txt
 
         scrape user 976284330 --site rottentomatoes   # same as rottentomatoes:user/976284330
+
+        scrape user https://letterboxd.com/spazznolo/
+
+        scrape user imdb:ur7654321
+
+        scrape user metacritic:oysteims
     """
     settings = config.load(config_path)
     targets = sites.resolve(ident, site=site, people=settings.people)

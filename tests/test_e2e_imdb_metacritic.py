@@ -8,6 +8,7 @@ page, then a second run that adds nothing. The markup is that of the corpus capt
 from __future__ import annotations
 
 import html
+import json
 import re
 import sqlite3
 
@@ -53,12 +54,73 @@ def imdb_card(user: str, r: dict) -> str:
     )
 
 
+RATINGS_PAGE = 250
+
+
+def imdb_ratings(count: int) -> list[dict]:
+    return [
+        {
+            "tt": f"tt{2_000_000 + i}",
+            "title": f"Rated {i}",
+            "year": 1980 + i % 40,
+            "type": "tvSeries" if i % 7 == 0 else "movie",
+            "value": i % 10 + 1,
+            "date": f"2025-{i % 12 + 1:02d}-0{i % 9 + 1}T10:00:00Z",
+        }
+        for i in range(count)
+    ]
+
+
+def next_data(ratings: list[dict], more: bool, with_values: bool) -> str:
+    edges = [
+        {
+            "node": {
+                "title": {
+                    "id": r["tt"],
+                    "titleText": {"text": r["title"]},
+                    "originalTitleText": {"text": r["title"]},
+                    "releaseYear": {"year": r["year"]},
+                    "titleType": {"id": r["type"]},
+                },
+                **({"userRating": {"value": r["value"], "date": r["date"]}} if with_values else {}),
+            }
+        }
+        for r in ratings
+    ]
+    data = {
+        "props": {
+            "pageProps": {
+                "mainColumnData": {
+                    "advancedTitleSearch": {
+                        "total": len(edges),
+                        "edges": edges,
+                        "pageInfo": {"hasNextPage": more},
+                    }
+                }
+            }
+        }
+    }
+    return f'<script id="__NEXT_DATA__" type="application/json">{json.dumps(data)}</script>'
+
+
 class FakeImdb(LocalSite):
-    def __init__(self, users: dict[str, list[dict]]) -> None:
-        self.users = users
+    def __init__(self, users: dict[str, list[dict]], rated: dict[str, list[dict]]) -> None:
+        self.users, self.rated = users, rated
+        self.rating_values = True  # False: the payload lists titles only, as IMDb often does
+        self.challenge: set[str] = set()
         super().__init__(self.route)
 
     def route(self, path: str, query: dict) -> tuple[int, bytes, str]:
+        if path in self.challenge:  # what AWS WAF answers a script with since 2026
+            return 202, b"", "text/html"
+        rated = re.match(r"^/user/(ur\d+)/ratings/$", path)
+        if rated and rated[1] in self.rated:
+            number = int((query.get("page") or ["1"])[0])
+            items = self.rated[rated[1]]
+            chunk = items[(number - 1) * RATINGS_PAGE : number * RATINGS_PAGE]
+            script = next_data(chunk, number * RATINGS_PAGE < len(items), self.rating_values)
+            body = f"<html><head><title>Your ratings</title></head><body>{script}</body></html>"
+            return 200, body.encode(), "text/html; charset=utf-8"
         match = re.match(r"^/user/(ur\d+)/reviews/$", path)
         if not match or match[1] not in self.users:
             return NOT_FOUND
@@ -74,7 +136,7 @@ class FakeImdb(LocalSite):
 
 @pytest.fixture
 def imdb():
-    with FakeImdb({"ur7654321": imdb_reviews(60)}) as server:
+    with FakeImdb({"ur7654321": imdb_reviews(60)}, {"ur7654321": imdb_ratings(260)}) as server:
         yield server
 
 
@@ -83,12 +145,20 @@ def test_imdb_user_reviews_all_pages_then_second_run_adds_nothing(imdb, run_scra
     db = tmp_path / "archive.db"
     first = run_scrape("user", "https://www.imdb.com/user/ur7654321/", "--db", str(db), env=env)
     assert first.returncode == 0, first.stderr
-    assert "60 reviews on 3 pages (60 new, 0 changed, 0 missing) [full]" in first.stdout
+    assert "320 reviews on 5 pages (320 new, 0 changed, 0 missing) [full]" in first.stdout
     assert imdb.requests() == [
         "GET /user/ur7654321/reviews/",
         "GET /user/ur7654321/reviews/?paginationKey=k25",
         "GET /user/ur7654321/reviews/?paginationKey=k50",
+        "GET /user/ur7654321/ratings/?sort=date_added%2Cdesc",
+        "GET /user/ur7654321/ratings/?sort=date_added%2Cdesc&page=2",
     ]
+    rated = query(
+        db,
+        "select r.rating, r.rating_raw, r.created_at, f.title, f.year, f.kind from reviews r "
+        "join films f on f.id = r.film_id where r.id = 'imdb:ur7654321/tt2000007'",
+    )[0]
+    assert rated == (8.0, "8/10", "2025-08-08T10:00:00Z", "Rated 7", 1987, "tv")
     row = query(
         db,
         "select r.id, r.profile_id, r.film_id, f.title, r.rating, r.rating_raw, r.text, "
@@ -110,7 +180,43 @@ def test_imdb_user_reviews_all_pages_then_second_run_adds_nothing(imdb, run_scra
     second = run_scrape("user", "imdb:ur7654321", "--db", str(db), env=env)
     assert second.returncode == 0, second.stderr
     assert "(0 new, 0 changed) [incremental]" in second.stdout, second.stdout
-    assert imdb.requests() == ["GET /user/ur7654321/reviews/"]
+    assert imdb.requests() == [
+        "GET /user/ur7654321/reviews/",
+        "GET /user/ur7654321/ratings/?sort=date_added%2Cdesc",
+    ]
+    assert query(db, "select count(*) from reviews")[0][0] == 320
+
+
+def test_imdb_export_then_ratings_pages_give_no_duplicates(imdb, run_scrape, tmp_path):
+    export = tmp_path / "ratings.csv"
+    rows = ["Const,Your Rating,Date Rated,Title,URL,Title Type,IMDb Rating,Runtime (mins),Year"]
+    rows += [
+        f"{r['tt']},{r['value']},{r['date'][:10]},{r['title']},https://www.imdb.com/title/{r['tt']}/,"
+        f"{'tvSeries' if r['type'] == 'tvSeries' else 'movie'},7.0,100,{r['year']}"
+        for r in imdb_ratings(260)
+    ]
+    export.write_text("\n".join(rows) + "\n")
+    db = tmp_path / "archive.db"
+    done = run_scrape("import", str(export), "--profile", "imdb:ur7654321", "--db", str(db))
+    assert "260 reviews (260 new" in done.stdout, done.stdout + done.stderr
+    live = run_scrape(
+        "user", "imdb:ur7654321", "--db", str(db), env={"SCRAPE_IMDB_ROOT": imdb.root}
+    )
+    assert live.returncode == 0, live.stderr
+    assert "(60 new, 0 changed" in live.stdout, live.stdout  # the 60 written reviews only
+    assert query(db, "select count(*) from reviews where id not like '%/review/%'")[0][0] == 260
+    assert query(db, "select count(*) from review_versions")[0][0] == 0
+
+
+def test_imdb_ratings_page_without_values_fails_loudly(imdb, run_scrape, tmp_path):
+    imdb.rating_values = False
+    db = tmp_path / "archive.db"
+    done = run_scrape(
+        "user", "imdb:ur7654321", "--db", str(db), env={"SCRAPE_IMDB_ROOT": imdb.root}
+    )
+    assert done.returncode == 1
+    assert "rating values" in done.stderr and "scrape import" in done.stderr, done.stderr
+    # The reviews read before it stay; no unrated rows were made up.
     assert query(db, "select count(*) from reviews")[0][0] == 60
 
 
@@ -198,3 +304,14 @@ def test_metacritic_unknown_user_is_named(metacritic, run_scrape, tmp_path):
     done = run_scrape("user", "metacritic:nobody", "--db", str(tmp_path / "a.db"), env=env)
     assert done.returncode != 0
     assert "metacritic:nobody does not exist on metacritic" in done.stderr, done.stderr
+
+
+def test_imdb_waf_challenge_is_blocked_with_imdb_advice(imdb, run_scrape, tmp_path):
+    imdb.challenge.add("/user/ur7654321/reviews/")
+    db = tmp_path / "archive.db"
+    done = run_scrape(
+        "user", "imdb:ur7654321", "--db", str(db), env={"SCRAPE_IMDB_ROOT": imdb.root}
+    )
+    assert done.returncode == 1
+    assert "IMDb (AWS WAF)" in done.stderr and "export your ratings" in done.stderr, done.stderr
+    assert query(db, "select count(*) from reviews")[0][0] == 0

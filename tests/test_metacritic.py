@@ -155,3 +155,19 @@ def test_import_and_user_command(corpus, tmp_path):
             conn.execute("select count(*) from reviews where site = 'metacritic'").fetchone()[0]
             == 41
         )
+
+
+def test_a_user_page_with_an_embedded_payload_reads_it(corpus):
+    """The current site serves /user/<name>/ with its data in a __NUXT_DATA__ script."""
+    payload = (corpus / "metacritic" / "nuxt-data-movie-page-2026.json").read_bytes()
+    page_html = (
+        b'<!DOCTYPE html><html><head><title>Metacritic</title></head><body><div id="__nuxt">'
+        b'</div><script type="application/json" data-nuxt-data="nuxt-app" data-ssr="true" '
+        b'id="__NUXT_DATA__">' + payload + b"</script></body></html>"
+    )
+    url = "https://www.metacritic.com/user/oysteims/"
+    fetched = datetime(2026, 6, 1, tzinfo=UTC)
+    embedded = sites.parse("metacritic", "profile_page", page_html, url, fetched)
+    direct = sites.parse("metacritic", "nuxt_payload", payload, url, fetched)
+    assert [r.id for r in embedded.reviews] == [r.id for r in direct.reviews]
+    assert len(embedded.reviews) > 10

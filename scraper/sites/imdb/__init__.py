@@ -1,8 +1,9 @@
 """IMDb (https://www.imdb.com/user/ur<digits>/, imdb:ur<digits>).
 
 Live: a member's reviews (/user/ur<digits>/reviews/, the 2024+ review cards, paged by
-`paginationKey`). Ratings come in through the official "Your Ratings" CSV export (`scrape
-import`): the ratings pages are not crawled (see the README). AWS WAF guards the site since 2026.
+`paginationKey`) and ratings (/user/ur<digits>/ratings/, the `__NEXT_DATA__` payload, paged by
+`?page=N`; see ratings_page.py for when it holds no rating values). The official "Your Ratings"
+CSV export comes in through `scrape import`. AWS WAF guards the site since 2026.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import re
 from scraper.models import Request
 from scraper.sites.identity import Identity
 from scraper.sites.imdb.exports import SITE, SITE_URL, parse_ratings_export
+from scraper.sites.imdb.ratings_page import parse_ratings_page
 from scraper.sites.imdb.reviews import parse_review_cards
 
 NAME = SITE
@@ -29,7 +31,11 @@ EXAMPLES = (
     ("https://m.imdb.com/user/ur12345678/reviews/", "ur12345678"),
     ("imdb:ur12345678", "ur12345678"),
 )
-PARSERS = {"ratings_export": parse_ratings_export, "review_cards": parse_review_cards}
+PARSERS = {
+    "ratings_export": parse_ratings_export,
+    "review_cards": parse_review_cards,
+    "ratings_page": parse_ratings_page,
+}
 IDENTITY = Identity(
     name=SITE,
     default_root=SITE_URL,
@@ -47,12 +53,21 @@ def import_url(handle: str) -> str:
 
 
 def listings(handle: str) -> list[Request]:
-    return [Request(f"{root()}/user/{handle}/reviews/", "review_cards", source="imdb-review-cards")]
+    """Written reviews, then ratings, each newest first."""
+    base = f"{root()}/user/{handle}"
+    return [
+        Request(f"{base}/reviews/", "review_cards", source="imdb-review-cards"),
+        Request(
+            f"{base}/ratings/?sort=date_added%2Cdesc", "ratings_page", source="imdb-ratings-page"
+        ),
+    ]
 
 
 def sniff(body: bytes) -> str | None:
     if body[:200].lstrip(b"\xef\xbb\xbf").startswith(b"Const,Your Rating,Date Rated,"):
         return "ratings_export"
+    if b"__NEXT_DATA__" in body[:2_000_000] and b"advancedTitleSearch" in body[:5_000_000]:
+        return "ratings_page"
     if b'data-testid="review-card-parent"' in body[:2_000_000]:
         return "review_cards"
     return None

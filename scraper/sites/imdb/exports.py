@@ -24,7 +24,7 @@ _OWNER = re.compile(r"/user/(?P<user>ur\d+)")
 _CONST = re.compile(r"^tt\d{5,12}$")
 _REQUIRED = ("Const", "Your Rating", "Date Rated", "Title")
 # IMDb's title types, old and new spellings, as the archive's kinds.
-_KINDS = {
+KINDS = {
     "movie": "movie",
     "tvmovie": "movie",
     "video": "movie",
@@ -73,7 +73,7 @@ def parse_ratings_export(body: bytes, url: str, fetched_at: datetime) -> Page:
             site=SITE,
             title=(row.get("Title") or "").strip(),
             year=common.year_in(row.get("Year")),
-            kind=_KINDS.get(re.sub(r"[^a-z]", "", (row.get("Title Type") or "").lower()), "movie"),
+            kind=KINDS.get(re.sub(r"[^a-z]", "", (row.get("Title Type") or "").lower()), "movie"),
             url=f"{SITE_URL}/title/{const}/",
             site_film_id=const,
         )

@@ -233,26 +233,7 @@ def _save_review(
         )
         _save_review_keys(conn, review)
         return "new", False, review.id
-    if _kept_text(review, old):
-        row |= {"text": old["text"], "text_original": old["text_original"]}
-    if review.only_text:
-        row |= {c: old[c] for c in CONTENT if c not in ("text", "text_original")}
-    if row["url"] is None:
-        row["url"] = old["url"]  # a source that shows no link does not unlink the review
-    if row["text"] == old["text"]:
-        # The same words marked up differently (an export's plain paragraphs, a page's <p>s)
-        # are not an edit: the stored original stays.
-        row["text_original"] = old["text_original"]
-    row |= _time_columns(
-        timeparse.intersect(timeparse.from_row(*(old[c] for c in TIME)), review.when)
-    )
-    # Text or a link arriving where none was stored (a diary row, then its review from another
-    # listing) completes the row; it is not an edit, and there is nothing earlier to keep.
-    filled = {"text", "text_original"} if old["text"] is None else set()
-    if old["url"] is None:
-        filled.add("url")
-    if _excerpt_of(old["text"], row["text"]):
-        filled |= {"text", "text_original"}
+    filled = _merge(review, old, row)
     edited = any(old[c] != row[c] for c in CONTENT if c not in filled)
     changed = edited or any(old[c] != row[c] for c in CONTENT)
     updates = {c: row[c] for c in (*CONTENT, *TIME) if old[c] != row[c]}
@@ -279,6 +260,34 @@ def _save_review(
     _save_review_keys(conn, review)
     outcome = "changed" if edited else "completed" if changed else "unchanged"
     return outcome, returned, review.id
+
+
+def _merge(review: Review, old: dict, row: dict) -> set[str]:
+    """Which source wins (see the README's Letterboxd notes): adjust `row` in place so that
+    what a source cannot show never erases what another one stored; return the columns whose
+    change only fills a gap (completion, not an edit)."""
+    if _kept_text(review, old):
+        row |= {"text": old["text"], "text_original": old["text_original"]}
+    if review.only_text:
+        row |= {c: old[c] for c in CONTENT if c not in ("text", "text_original")}
+    if row["url"] is None:
+        row["url"] = old["url"]  # a source that shows no link does not unlink the review
+    if row["text"] == old["text"]:
+        # The same words marked up differently (an export's plain paragraphs, a page's <p>s)
+        # are not an edit: the stored original stays.
+        row["text_original"] = old["text_original"]
+    row |= _time_columns(
+        timeparse.intersect(timeparse.from_row(*(old[c] for c in TIME)), review.when)
+    )
+    # Text or a link arriving where none was stored (a diary row, then its review from another
+    # listing), or the whole text of a stored excerpt, completes the row: not an edit, and
+    # there is nothing earlier worth keeping.
+    filled = set()
+    if old["text"] is None or _excerpt_of(old["text"], row["text"]):
+        filled |= {"text", "text_original"}
+    if old["url"] is None:
+        filled.add("url")
+    return filled
 
 
 def _save_review_keys(conn: sqlite3.Connection, review: Review) -> None:

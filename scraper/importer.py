@@ -42,12 +42,17 @@ def import_paths(
     file's modification time, and since a copy may be newer than the capture, only the upper
     bound is kept then (earliest stays unknown).
     """
-    parsed = [_parse(path, site, profile, captured_at, source_url) for path in _files(paths)]
+    files = list(_files(paths))
+    # Two passes, so that memory stays flat however long the history: every file is parsed
+    # once to be sure all are readable, then again, one at a time, to be written.
+    for path in files:
+        _parse(path, site, profile, captured_at, source_url)
     result = ImportResult()
     with ArchiveLock(db_path):
         db = open_archive(db_path)
         run_id = runs.start(db, "import")
-        for page, fetched in parsed:
+        for path in files:
+            page, fetched = _parse(path, site, profile, captured_at, source_url)
             saved = archive.save_page(db, page, fetched=replace(fetched, run_id=run_id))
             result.counts.add(saved.counts)
             result.files += 1

@@ -5,8 +5,10 @@ from __future__ import annotations
 import codecs
 import html
 import re
+import unicodedata
 
 import ftfy
+from ftfy.badness import is_bad
 from selectolax.lexbor import LexborHTMLParser
 from w3lib.encoding import html_to_unicode
 
@@ -51,9 +53,21 @@ def decode_lenient(body: bytes) -> str:
     return body.decode("utf-8", errors="scrape-legacy")
 
 
+# What ftfy would remove or mend beyond mojibake (controls other than tab and newlines, C1).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\r]")
+
+
 def repair(text: str) -> str:
     """Undo mojibake, including the transliterated kind ftfy cannot see on its own."""
     text = _TRANSLITERATED.sub(lambda m: m[1] + _SYMBOL[m[2]], text)
+    # ftfy is most of a parser's time; text it would leave alone skips it: plain ASCII without
+    # control characters, or text its own quick test finds free of mojibake (then only
+    # normalised, as ftfy would).
+    if not _CONTROL.search(text):
+        if text.isascii():
+            return text
+        if not is_bad(text):
+            return unicodedata.normalize("NFC", text)
     return ftfy.fix_text(text, normalization="NFC", uncurl_quotes=False)
 
 

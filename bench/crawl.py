@@ -1,0 +1,68 @@
+"""Crawl: a critic's whole history served by a local Rotten Tomatoes stand-in with added
+latency per response and no politeness delay, through the real `scrape user` process; then an
+incremental run with nothing new, and one with 5 new reviews."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from tests.fake_rottentomatoes import FakeRottenTomatoes, Site, make_ratings
+
+PAGE = 50
+
+
+def _run(root: str, db: Path) -> float:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SCRAPE_")}
+    env |= {"SCRAPE_ROTTENTOMATOES_ROOT": root, "SCRAPE_DELAY": "0"}
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "scraper", "user", "rottentomatoes:critic/bench", "--db", str(db)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr)
+    return time.perf_counter() - started
+
+
+def _startup() -> float:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "scraper", "--version"], capture_output=True)
+    return time.perf_counter() - started
+
+
+def run(count: int, latency: float = 0.02) -> dict:
+    site = Site(critics={"bench": make_ratings("bench", count)}, latency=latency, robots=None)
+    with FakeRottenTomatoes(site) as server, tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "archive.db"
+        startup = _startup()
+        full = _run(server.root, db)
+        pages = len(server.site.requests())
+        bound = pages * latency
+        server.site.log.clear()
+        quiet = _run(server.root, db)
+        quiet_requests = len(server.site.requests())
+        server.site.critics["bench"][0:0] = make_ratings("fresh", 5)
+        server.site.log.clear()
+        five = _run(server.root, db)
+        five_requests = len(server.site.requests())
+    return {
+        "reviews": count,
+        "pages": pages,
+        "latency_ms": latency * 1000,
+        "full_wall_s": round(full, 2),
+        "process_startup_s": round(startup, 2),
+        "latency_bound_s": round(bound, 2),
+        "full_over_bound": round(full / bound, 2),
+        "full_minus_startup_over_bound": round((full - startup) / bound, 2),
+        "incremental_nothing_new_requests": quiet_requests,
+        "incremental_nothing_new_wall_s": round(quiet, 2),
+        "incremental_5_new_requests": five_requests,
+        "incremental_5_new_wall_s": round(five, 2),
+    }

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from scraper import ratings, timeparse
 from scraper.errors import ParseError
-from scraper.models import Film, Page, Profile
+from scraper.models import Film, Page, Profile, Review
 from scraper.sites import common
 
 SITE = "imdb"
@@ -68,29 +68,40 @@ def parse_ratings_export(body: bytes, url: str, fetched_at: datetime) -> Page:
         const = (row.get("Const") or "").strip()
         if not _CONST.match(const):
             raise ParseError(SITE, url, f"a title id (ttNNNNNNN) in Const on line {line}")
-        film = Film(
-            id=f"{SITE}:{const}",
-            site=SITE,
-            title=(row.get("Title") or "").strip(),
-            year=common.year_in(row.get("Year")),
-            kind=KINDS.get(re.sub(r"[^a-z]", "", (row.get("Title Type") or "").lower()), "movie"),
-            url=f"{SITE_URL}/title/{const}/",
-            site_film_id=const,
-        )
+        kind = re.sub(r"[^a-z]", "", (row.get("Title Type") or "").lower())
+        film = title_film(const, row.get("Title") or "", row.get("Year"), kind)
         page.films.append(film)
         score = (row.get("Your Rating") or "").strip()
-        page.reviews.append(
-            common.review(
-                id=f"{profile.id}/{const}",
-                site=SITE,
-                profile_id=profile.id,
-                film_id=film.id,
-                text=None,
-                when=timeparse.parse(row.get("Date Rated"), fetched_at),
-                rating=ratings.to_ten(score, out_of=10),
-                rating_raw=f"{score}/10" if score else None,
-                url=film.url,
-                source="imdb-ratings-export",
-            )
-        )
+        when = timeparse.parse(row.get("Date Rated"), fetched_at)
+        page.reviews.append(rating_row(profile, film, score, when, "imdb-ratings-export"))
     return page
+
+
+def title_film(const: str, title: str, year: object, kind: str) -> Film:
+    """An IMDb title, keyed by its tt id; `kind` is IMDb's title type, lower-cased."""
+    return Film(
+        id=f"{SITE}:{const}",
+        site=SITE,
+        title=title.strip(),
+        year=common.year_in(year),
+        kind=KINDS.get(kind, "movie"),
+        url=f"{SITE_URL}/title/{const}/",
+        site_film_id=const,
+    )
+
+
+def rating_row(profile: Profile, film: Film, score: object, when, source: str) -> Review:
+    """A member's rating of a title (1-10): one row per title, whichever source shows it."""
+    shown = f"{score:g}" if isinstance(score, int | float) else str(score or "").strip()
+    return common.review(
+        id=f"{profile.id}/{film.site_film_id}",
+        site=SITE,
+        profile_id=profile.id,
+        film_id=film.id,
+        text=None,
+        when=when,
+        rating=ratings.to_ten(shown or None, out_of=10),
+        rating_raw=f"{shown}/10" if shown else None,
+        url=film.url,
+        source=source,
+    )

@@ -17,11 +17,11 @@ import re
 from datetime import datetime
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from scraper import ratings, timeparse
+from scraper import timeparse
 from scraper.errors import ParseError
-from scraper.models import Film, Page, Profile, Request
+from scraper.models import Page, Profile, Request
 from scraper.sites import common
-from scraper.sites.imdb.exports import KINDS, SITE, SITE_URL
+from scraper.sites.imdb.exports import SITE, SITE_URL, rating_row, title_film
 
 _NEXT_DATA = re.compile(
     rb'<script[^>]*\bid="__NEXT_DATA__"[^>]*>(?P<json>.*?)</script>', re.DOTALL | re.IGNORECASE
@@ -57,30 +57,12 @@ def parse_ratings_page(body: bytes, url: str, fetched_at: datetime) -> Page:
         value = score.get("value") if isinstance(score, dict) else None
         if value is None:
             continue
-        film = Film(
-            id=f"{SITE}:{const}",
-            site=SITE,
-            title=str((title.get("titleText") or {}).get("text") or ""),
-            year=common.year_in((title.get("releaseYear") or {}).get("year")),
-            kind=KINDS.get(str((title.get("titleType") or {}).get("id") or "").lower(), "movie"),
-            url=f"{SITE_URL}/title/{const}/",
-            site_film_id=const,
-        )
+        kind = str((title.get("titleType") or {}).get("id") or "").lower()
+        name = str((title.get("titleText") or {}).get("text") or "")
+        film = title_film(const, name, (title.get("releaseYear") or {}).get("year"), kind)
         page.films.append(film)
-        page.reviews.append(
-            common.review(
-                id=f"{profile.id}/{const}",
-                site=SITE,
-                profile_id=profile.id,
-                film_id=film.id,
-                text=None,
-                when=timeparse.parse(score.get("date"), fetched_at),
-                rating=ratings.to_ten(value, out_of=10),
-                rating_raw=f"{value:g}/10" if isinstance(value, int | float) else f"{value}/10",
-                url=film.url,
-                source="imdb-ratings-page",
-            )
-        )
+        when = timeparse.parse(score.get("date"), fetched_at)
+        page.reviews.append(rating_row(profile, film, value, when, "imdb-ratings-page"))
     if edges and not page.reviews:
         raise ParseError(SITE, url, NO_VALUES)
     if (search.get("pageInfo") or {}).get("hasNextPage"):

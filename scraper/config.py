@@ -25,7 +25,7 @@ from http.cookiejar import LoadError, MozillaCookieJar
 from pathlib import Path
 
 from scraper import sites
-from scraper.errors import ScrapeError, UsageError
+from scraper.errors import UsageError
 from scraper.fetch import FetchSettings
 
 DEFAULT_PATH = Path("config/scrape.toml")
@@ -183,11 +183,6 @@ def _check_identifier(site: str, ident: str, where: str) -> None:
         raise UsageError(f"{where}: {error}") from None
     if any(t.site != site for t in targets):
         raise UsageError(f"{where}: {ident!r} is a profile on another site")
-    for target in targets:
-        try:
-            sites.check_crawlable(target)  # import-only sites cannot be backed up
-        except ScrapeError as error:
-            raise UsageError(f"{where}: {error}") from None
 
 
 def _table(data: dict, key: str, at: _Locator) -> dict:

@@ -202,7 +202,6 @@ def _plans(
     delay = delay if delay is not None else _env_delay()
     plans = []
     for target in targets:
-        sites.check_crawlable(target)
         cookie_file = cookies_path or settings.site_setting(target.site, "cookies")
         jar = config.load_cookies(cookie_file) if cookie_file else None
         fetching = settings.fetch_settings(target.site, delay=delay, **overrides)

@@ -82,13 +82,6 @@ def parse(site: str, parser: str, body: bytes, url: str, fetched_at: datetime) -
         ) from exc
 
 
-def check_crawlable(target: Target) -> None:
-    """Raise the site's own ScrapeError when its profiles can only be imported, not crawled.
-
-    Listing requests are computed without I/O, so asking for them is the check."""
-    SITES[target.site].listings(target.handle)
-
-
 def sniff(body: bytes, site: str | None = None) -> tuple[str, str] | None:
     """(site, parser) that reads a saved page, recognised from its content; None if none does."""
     for name, module in SITES.items():

@@ -30,7 +30,7 @@ from scraper.sites.letterboxd.pages import (
     parse_review_page,
     parse_reviews,
 )
-from scraper.sites.letterboxd.records import SITE, SITE_URL
+from scraper.sites.letterboxd.records import RESERVED, SITE, SITE_URL
 
 NAME = SITE
 HOSTS = ("letterboxd.com", "www.letterboxd.com")
@@ -48,17 +48,12 @@ EXAMPLES = (
     ("https://letterboxd.com/joshuasalazar/rss/", "joshuasalazar"),
     ("letterboxd:dankmccoy", "dankmccoy"),
 )
-# First path segments that are site sections, not members.
-_RESERVED = (
-    "film|films|list|lists|members|people|search|settings|sign-in|create-account|activity|"
-    "journal|pro|patron|about|welcome|tag|director|actor|studio|s|ajax|api|csi|year|crew"
-)
 _USER = r"[A-Za-z0-9_]{1,40}"
 IDENTITY = Identity(
     name=SITE,
     default_root=SITE_URL,
     hosts=HOSTS,
-    url_patterns=(re.compile(rf"^/(?!(?:{_RESERVED})/)(?P<user>{_USER})(?:/[a-z0-9/_-]*)?$"),),
+    url_patterns=(re.compile(rf"^/(?!(?:{RESERVED})/)(?P<user>{_USER})(?:/[a-z0-9/_-]*)?$"),),
     handle_patterns=(re.compile(rf"^(?P<user>{_USER})$"),),
 )
 root, owns_host = IDENTITY.root, IDENTITY.owns_host

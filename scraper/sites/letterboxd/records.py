@@ -30,6 +30,11 @@ SITE_URL = "https://letterboxd.com"
 PROFILE_KIND = "member"
 _RATED = re.compile(r"\brated-(\d{1,2})\b")
 _OWNER = re.compile(r"^/(?P<user>[A-Za-z0-9_]{1,64})(?:/|$)")
+# First path segments that are site sections, not members.
+RESERVED = (
+    "film|films|list|lists|members|people|search|settings|sign-in|create-account|activity|"
+    "journal|pro|patron|about|welcome|tag|director|actor|studio|s|ajax|api|csi|year|crew"
+)
 _VIEWING_LINK = re.compile(r"/film/(?P<slug>[a-z0-9-]+)/(?:(?P<n>\d+)/)?$")
 
 
@@ -37,7 +42,7 @@ def owner_in(site_url: str) -> str | None:
     """The member a Letterboxd URL belongs to ("/jos/films/diary/" -> "jos"), lower-cased."""
     path = re.sub(r"^[a-z]+://[^/]+", "", site_url)
     match = _OWNER.match(path)
-    if not match or match["user"].lower() in ("film", "films", "list", "s", "ajax"):
+    if not match or match["user"].lower() in RESERVED.split("|"):
         return None
     return match["user"].lower()
 

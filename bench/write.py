@@ -1,6 +1,7 @@
 """Write: reviews per second through archive.save_page (upserts, versions check, FTS triggers,
 raw body and fetch record per page of 50) against plain sqlite3 executemany of the same rows
-into the same tables of a fresh archive, one transaction per page for both."""
+into the same tables of a fresh archive (reviews, films, the keys they are found by, raw
+pages, fetches), one transaction per page for both."""
 
 from __future__ import annotations
 
@@ -76,6 +77,10 @@ def raw_executemany(db_path: Path, count: int) -> float:
                 [(f.id, f.site, f.title, f.year, f.kind) for f in page.films],
             )
             conn.executemany(
+                "INSERT OR IGNORE INTO film_links (film_id, key, kind) VALUES (?,?,?)",
+                [(f.id, key, kind) for f in page.films for key, kind in _film_keys(f)],
+            )
+            conn.executemany(
                 "INSERT INTO reviews (id, site, film_id, film_title, rating, rating_raw, text, "
                 "created_at, source) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
                 "text = excluded.text",
@@ -94,7 +99,15 @@ def raw_executemany(db_path: Path, count: int) -> float:
                     for i, r in enumerate(page.reviews)
                 ],
             )
+            conn.executemany(
+                "INSERT OR IGNORE INTO review_keys (key, review_id) VALUES (?,?)",
+                [(r.id, r.id) for r in page.reviews],
+            )
     return count / (time.perf_counter() - started)
+
+
+def _film_keys(film: Film) -> list[tuple[str, str]]:
+    return [(film.id, "site"), (archive.title_key(film.title, film.year), "title")]
 
 
 def run(count: int) -> dict:

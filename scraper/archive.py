@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 import sqlite_utils
 
 from scraper import rawpages, timeparse
+from scraper.lookup import Known
 from scraper.models import Fetched, Film, Page, Profile, Review
 
 # What a review says. A change in any of these is an edit on the site.
@@ -33,6 +34,7 @@ VERSIONED = ("rating", "rating_raw", "sentiment", "text", "text_original", "url"
 # Facts that are updated in place, not versioned: the film a review is attached to (two sources
 # may name one film differently until their keys meet) and diary flags. None never erases.
 QUIET = ("film_id", "watched_on", "liked", "rewatch", "spoiler", "likes")
+FILM_COLUMNS = ("site", "title", "year", "kind", "url", "site_film_id")
 
 
 @dataclass(slots=True)
@@ -76,12 +78,16 @@ def save_page(
             _save_fetch(conn, fetched)
         for profile in page.profiles:
             _save_profile(conn, profile, now)
-        film_ids = {film.id: _save_film(conn, film, now) for film in page.films}
+        known = Known(conn, page.films, page.reviews)
+        film_ids = {film.id: _save_film(conn, known, film, now) for film in page.films}
         titles = {film_ids[film.id]: film.title for film in page.films}
         for review in page.reviews:
             film_id = film_ids.get(review.film_id, review.film_id)
-            review = replace(review, film_id=film_id)
-            outcome, returned, review_id = _save_review(conn, review, titles.get(film_id), now)
+            if film_id != review.film_id:
+                review = replace(review, film_id=film_id)
+            outcome, returned, review_id = _save_review(
+                conn, known, review, titles.get(film_id), now
+            )
             setattr(saved.counts, outcome, getattr(saved.counts, outcome) + 1)
             saved.counts.returned += returned
             saved.review_ids.add(review_id)
@@ -89,6 +95,7 @@ def save_page(
                 saved.new_ids.add(review_id)
             if review.source:
                 saved.sources.add(review.source)
+        known.save_keys()
     return saved
 
 
@@ -126,16 +133,19 @@ def title_key(title: str | None, year: int | None) -> str | None:
     return f"title:{' '.join(title.lower().split())}|{year}"
 
 
-def _save_film(conn: sqlite3.Connection, film: Film, now: str) -> str:
+def _save_film(conn: sqlite3.Connection, known: Known, film: Film, now: str) -> str:
     """Store the film and its keys; returns the id it is stored under, which is an older row's
     when one of the film's site keys already names that row."""
     keys = [film.id, *film.keys]
     if title := title_key(film.title, film.year):
         keys.append(title)
-    film = replace(film, id=_existing_film(conn, film) or film.id)
+    film_id = known.film(film) or film.id
     # Sources differ in what they know (the 2023 API has no years): never forget a known value.
-    row = asdict(film) | {"first_seen_at": now, "last_seen_at": now}
-    del row["keys"]
+    row = {c: getattr(film, c) for c in FILM_COLUMNS} | {
+        "id": film_id,
+        "first_seen_at": now,
+        "last_seen_at": now,
+    }
     conn.execute(
         f"INSERT INTO films ({_cols(row)}) VALUES ({_marks(row)}) ON CONFLICT(id) DO UPDATE SET "
         "title = coalesce(nullif(excluded.title, ''), title), "
@@ -145,46 +155,13 @@ def _save_film(conn: sqlite3.Connection, film: Film, now: str) -> str:
         "last_seen_at = max(last_seen_at, excluded.last_seen_at)",
         tuple(row.values()),
     )
-    conn.executemany(
-        "INSERT OR IGNORE INTO film_links (film_id, key, kind) VALUES (?, ?, ?)",
-        [(film.id, key, film_key_kind(key, film.site)) for key in dict.fromkeys(keys)],
-    )
-    return film.id
-
-
-def _existing_film(conn: sqlite3.Connection, film: Film) -> str | None:
-    site_keys = [k for k in film.keys if k.startswith(f"{film.site}:")]
-    # Two films may share a title and year; the title names a film only for a source that
-    # knows nothing better (an export row whose film has no link).
-    sure = [k for k in site_keys if not k.startswith(f"{film.site}:title:")]
-    for key in (film.id, *(sure or site_keys)):
-        found = conn.execute(
-            "SELECT film_id FROM film_links WHERE key = ? AND film_id LIKE ? LIMIT 1",
-            (key, f"{film.site}:%"),
-        ).fetchone()
-        if found:
-            return found[0]
-    return None
-
-
-def _existing_review(conn: sqlite3.Connection, review: Review) -> dict | None:
-    """The stored row this review is, found by its id or any of its keys."""
-    for key in (review.id, *review.keys):
-        found = conn.execute("SELECT review_id FROM review_keys WHERE key = ?", (key,)).fetchone()
-        # Archives from before review_keys have rows under their own id only.
-        review_id = found[0] if found else (key if key == review.id else None)
-        if review_id is None:
-            continue
-        cursor = conn.execute("SELECT * FROM reviews WHERE id = ?", (review_id,))
-        row = cursor.fetchone()
-        if row:
-            return dict(zip([d[0] for d in cursor.description], row, strict=True))
-    return None
+    known.film_saved(film_id, {key: film_key_kind(key, film.site) for key in keys})
+    return film_id
 
 
 def holds_full_text(conn: sqlite3.Connection, review: Review) -> bool:
     """Whether the archive already has the whole text of which `review` shows an excerpt."""
-    old = _existing_review(conn, review)
+    old = Known(conn, [], [review]).review(review)
     return old is not None and _kept_text(review, old)
 
 
@@ -209,9 +186,9 @@ def _kept_text(review: Review, old: dict) -> bool:
 
 
 def _save_review(
-    conn: sqlite3.Connection, review: Review, title: str | None, now: str
+    conn: sqlite3.Connection, known: Known, review: Review, title: str | None, now: str
 ) -> tuple[str, bool, str]:
-    old = _existing_review(conn, review)
+    old = known.review(review)
     if old is not None and old["id"] != review.id:
         # Stored under another source's id: this source's id becomes one of its keys.
         review = replace(review, id=old["id"], keys=(review.id, *review.keys))
@@ -231,7 +208,7 @@ def _save_review(
         conn.execute(
             f"INSERT INTO reviews ({_cols(row)}) VALUES ({_marks(row)})", tuple(row.values())
         )
-        _save_review_keys(conn, review)
+        known.review_saved(review.id, (review.id, *review.keys))
         return "new", False, review.id
     filled = _merge(review, old, row)
     edited = any(old[c] != row[c] for c in CONTENT if c not in filled)
@@ -257,7 +234,7 @@ def _save_review(
         )
     assignments = ", ".join(f"{c} = ?" for c in updates)
     conn.execute(f"UPDATE reviews SET {assignments} WHERE id = ?", (*updates.values(), review.id))
-    _save_review_keys(conn, review)
+    known.review_saved(review.id, (review.id, *review.keys))
     outcome = "changed" if edited else "completed" if changed else "unchanged"
     return outcome, returned, review.id
 
@@ -288,13 +265,6 @@ def _merge(review: Review, old: dict, row: dict) -> set[str]:
     if old["url"] is None:
         filled.add("url")
     return filled
-
-
-def _save_review_keys(conn: sqlite3.Connection, review: Review) -> None:
-    conn.executemany(
-        "INSERT OR IGNORE INTO review_keys (key, review_id) VALUES (?, ?)",
-        [(key, review.id) for key in dict.fromkeys((review.id, *review.keys))],
-    )
 
 
 def _flag(value: object) -> object:

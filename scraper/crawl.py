@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -21,6 +21,7 @@ from scraper.blocks import is_login_page
 from scraper.errors import Blocked, FetchError, Interrupted, NotFound, ParseError
 from scraper.fetch import Fetcher, redact
 from scraper.models import Fetched, Page, Request
+from scraper.readahead import read_ahead
 from scraper.sites import Target
 
 
@@ -83,17 +84,23 @@ class _Crawler:
     progress: Callable[[CrawlResult], None] | None
     stop: threading.Event | None
     seen_requests: set[tuple] = field(default_factory=set)
+    fetched_pages: int = 0
+    stopped: bool = False
+    # Listing pages are fetched in a thread of their own during full crawls (see read).
+    fetching: threading.Lock = field(default_factory=threading.Lock)
 
     def read(self, listing: Request) -> None:
         """Read one listing page by page, to its last page or (incremental) to the first page
         that holds nothing new."""
         result, target = self.result, self.result.target
-        request: Request | None = listing
+        pages = self.pages(listing)
+        # A full crawl reads every page: fetching the next while this one is written hides
+        # the write behind the network. An incremental one stops at old ground, and fetching
+        # ahead would spend a request past it.
+        if not result.incremental:
+            pages = read_ahead(pages)
         first = True
-        while request is not None:
-            if self.stop is not None and self.stop.is_set():
-                raise Interrupted(f"{target.profile_id}: stopped after {result.pages} pages")
-            page, fetched = self.fetch_page(request, listing)
+        for page, fetched in pages:
             self.complete_texts(page)
             saved = archive.save_page(self.db, page, seen_at=page_time(fetched), fetched=fetched)
             result.pages += 1
@@ -109,13 +116,29 @@ class _Crawler:
                 self.progress(result)
             if result.incremental and page.reviews and _nothing_new(saved.counts) and reached_old:
                 break
-            request, first = page.next, False
+            first = False
+        if self.stopped:
+            raise Interrupted(f"{target.profile_id}: stopped after {result.pages} pages")
+
+    def pages(self, listing: Request) -> Iterator[tuple[Page, Fetched]]:
+        """The listing's pages, parsed, each fetched once the one before it named it."""
+        request: Request | None = listing
+        while request is not None:
+            if self.stop is not None and self.stop.is_set():
+                self.stopped = True  # raised by read, once the pages before are saved
+                return
+            page, fetched = self.fetch_page(request, listing)
+            yield page, fetched
+            request = page.next
 
     def fetch_page(self, request: Request, listing: Request) -> tuple[Page, Fetched]:
         result, target = self.result, self.result.target
-        _check_next(request, listing, self.seen_requests, result, self.fetcher.settings.max_pages)
-        self.seen_requests.add(request.key)
-        response = _fetch(self.fetcher, request, target, result.pages)
+        with self.fetching:
+            ceiling = self.fetcher.settings.max_pages
+            _check_next(request, listing, self.seen_requests, result, self.fetched_pages, ceiling)
+            self.seen_requests.add(request.key)
+            self.fetched_pages += 1
+            response = _fetch(self.fetcher, request, target, self.fetched_pages - 1)
         try:
             page = sites.parse(
                 target.site, request.parser, response.body, response.url, response.fetched_at
@@ -162,7 +185,12 @@ def page_time(fetched: Fetched):
 
 
 def _check_next(
-    request: Request, listing: Request, seen: set[tuple], result: CrawlResult, ceiling: int
+    request: Request,
+    listing: Request,
+    seen: set[tuple],
+    result: CrawlResult,
+    fetched: int,
+    ceiling: int,
 ) -> None:
     if urlsplit(request.url).netloc != urlsplit(listing.url).netloc:
         raise Blocked(
@@ -174,7 +202,7 @@ def _check_next(
             f"{redact(request.url)} sent us back to a page already read; "
             "stopping (the site's pagination is looping)"
         )
-    if result.pages >= ceiling:
+    if fetched >= ceiling:
         raise FetchError(
             f"{result.target.profile_id}: more than {ceiling} pages; stopping "
             "(raise max_pages in the config's [fetch] table if that is real)"

@@ -57,6 +57,26 @@ def decode_lenient(body: bytes) -> str:
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\r]")
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+# Every sequence ftfy's badness test looks for holds a non-ASCII character and reaches at most
+# two characters beyond the nearest one, so these windows (one more for margin) hold every
+# sequence it could find.
+_REACH = 3
+
+
+def mojibake_suspects(text: str) -> str:
+    """The parts of `text` around its non-ASCII characters, one per line: what is_bad needs
+    to see, a small fraction of a long review (the test costs time in proportion)."""
+    windows: list[list[int]] = []
+    for run in _NON_ASCII.finditer(text):
+        start, end = max(run.start() - _REACH, 0), run.end() + _REACH
+        if windows and start <= windows[-1][1]:
+            windows[-1][1] = end
+        else:
+            windows.append([start, end])
+    return "\n".join(text[start:end] for start, end in windows)
+
+
 def repair(text: str) -> str:
     """Undo mojibake, including the transliterated kind ftfy cannot see on its own."""
     text = _TRANSLITERATED.sub(lambda m: m[1] + _SYMBOL[m[2]], text)
@@ -66,7 +86,7 @@ def repair(text: str) -> str:
     if not _CONTROL.search(text):
         if text.isascii():
             return text
-        if not is_bad(text):
+        if not is_bad(mojibake_suspects(text)):
             return unicodedata.normalize("NFC", text)
     return ftfy.fix_text(text, normalization="NFC", uncurl_quotes=False)
 

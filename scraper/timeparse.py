@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
@@ -44,7 +45,8 @@ _RELATIVE = re.compile(
     r"^\s*(?P<n>\d+|an?|one)\s+(?P<unit>second|minute|hour|day|week|month|year)s?(?:\s+ago)?\s*$",
     re.IGNORECASE,
 )
-_DAY_FORMATS = ("%b %d, %Y", "%B %d, %Y", "%Y-%m-%d", "%m/%d/%Y", "%d %b %Y")
+_DAY_FORMATS = ("%b %d, %Y", "%B %d, %Y", "%m/%d/%Y", "%d %b %Y", "%Y-%m-%d")
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}$")
 # A calendar date written by a site in its own zone covers these UTC instants: zones run from
 # UTC-12 to UTC+14, so the local day D spans [D 00:00 - 14h, D+1 00:00 + 12h] in UTC.
 _ZONE_EAST, _ZONE_WEST = timedelta(hours=14), timedelta(hours=12)
@@ -93,24 +95,45 @@ def from_relative(text: str, fetched_at: datetime) -> When | None:
 
 def from_day(text: str) -> When | None:
     """A calendar date without a time ("Jul 24, 2023"); None when it is not one."""
+    return _from_day(text.strip())
+
+
+# A listing repeats few dates, and strptime is slow enough to show in a page's parse time.
+@lru_cache(maxsize=4096)
+def _from_day(text: str) -> When | None:
+    if _ISO_DAY.match(text):  # most common, and without strptime's failed tries first
+        try:
+            return _day(datetime.fromisoformat(text))
+        except ValueError:
+            return None
     for fmt in _DAY_FORMATS:
         try:
-            day = datetime.strptime(text.strip(), fmt).replace(tzinfo=UTC)
+            return _day(datetime.strptime(text, fmt))
         except ValueError:
             continue
-        return When(
-            day + timedelta(hours=12),
-            day - _ZONE_EAST,
-            day + timedelta(days=1) + _ZONE_WEST,
-            "day",
-        )
     return None
+
+
+def _day(day: datetime) -> When:
+    day = day.replace(tzinfo=UTC)
+    return When(
+        day + timedelta(hours=12), day - _ZONE_EAST, day + timedelta(days=1) + _ZONE_WEST, "day"
+    )
+
+
+def clear_caches() -> None:
+    _from_day.cache_clear()
 
 
 def parse(text: str | None, fetched_at: datetime) -> When:
     """Whatever form `text` has; UNKNOWN when it is empty or unrecognised."""
     if not text or not text.strip():
         return UNKNOWN
+    if ":" in text:  # a time of day: an instant, never an age or a calendar date
+        try:
+            return from_iso(text)
+        except ValueError:
+            pass
     relative = from_relative(text, fetched_at)
     if relative:
         return relative

@@ -1,4 +1,7 @@
 import pytest
+from ftfy.badness import is_bad
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from scraper import ratings, text
 
@@ -50,3 +53,36 @@ def test_plain_text_repairs_and_strips():
 def test_decode_honours_latin1_declaration():
     body = '<meta charset="ISO-8859-1"><p>Magalhães</p>'.encode("latin-1")
     assert "Magalhães" in text.decode(body)
+
+
+# Characters ftfy's badness test reacts to, mixed with the ASCII around them in real text.
+_MOJIBAKE_ALPHABET = "ab Z.,?!\n'\"ÃÂÎÐØÙàâ€œŠš¢£Ÿž\xa0\xad®©°·»–—´’“”…√±∂≈‚ÄìîВГРСўЂβΆā×²³Œœ"
+
+
+@settings(max_examples=3000, deadline=None)
+# The sequences that reach furthest from their non-ASCII characters: two letters before, two
+# after.
+@example("a Ã ", "xyz")
+@example("ГўВЂВ.ab", "z")
+@given(st.text(alphabet=_MOJIBAKE_ALPHABET, max_size=40), st.text(alphabet="ab .", max_size=30))
+def test_mojibake_suspects_miss_nothing_ftfy_would_see(core, padding):
+    """repair() asks ftfy's is_bad about the windows around non-ASCII characters only; every
+    text it calls bad whole must still be bad in its windows."""
+    whole = padding + core + padding
+    if is_bad(whole):
+        assert is_bad(text.mojibake_suspects(whole))
+
+
+def test_mojibake_suspects_on_the_corpus_texts(corpus):
+    """The same over every corpus file's decoded text, cut into review-sized pieces."""
+    seen = 0
+    for path in sorted(corpus.rglob("*")):
+        if not path.is_file() or path.suffix not in {".html", ".json", ".xml", ".csv"}:
+            continue
+        body = text.decode_lenient(path.read_bytes())
+        for start in range(0, len(body), 2000):
+            piece = body[start : start + 2000]
+            seen += 1
+            if is_bad(piece):
+                assert is_bad(text.mojibake_suspects(piece)), (path.name, start)
+    assert seen > 1000

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -35,7 +36,7 @@ def html_tree(body: bytes) -> LexborHTMLParser:
 
 def meta(tree: LexborHTMLParser, prop: str) -> str | None:
     node = tree.css_first(f'meta[property="{prop}"]') or tree.css_first(f'meta[name="{prop}"]')
-    return node.attributes.get("content") if node else None
+    return node.attrs.get("content") if node else None
 
 
 def node_text(node: LexborNode | None) -> str | None:
@@ -101,3 +102,14 @@ def review(
         when=when,
         **extra,
     )
+
+
+def absolute(base: str, href: str | None) -> str | None:
+    """`href` as an absolute URL; a root-relative path (what listings link with) is joined
+    without urljoin's full parse, which showed in the time of a page with many rows."""
+    if not href:
+        return None
+    if href.startswith("/") and not href.startswith("//"):
+        parts = urlsplit(base)
+        return f"{parts.scheme}://{parts.netloc}{href}"
+    return urljoin(base, href)

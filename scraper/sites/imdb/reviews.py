@@ -35,11 +35,11 @@ def parse_review_cards(body: bytes, url: str, fetched_at: datetime) -> Page:
         # The author line sits after the card in the same <article>.
         article = card.parent if card.parent is not None else card
         author = article.css_first('[data-testid="author-link"]')
-        user = _USER.search(author.attributes.get("href", "")) if author else page_user
+        user = _USER.search(author.attrs.get("href", "")) if author else page_user
         permalink = article.css_first('[data-testid="permalink-link"]')
-        review_id = _REVIEW.search(permalink.attributes.get("href", "")) if permalink else None
+        review_id = _REVIEW.search(permalink.attrs.get("href", "")) if permalink else None
         title_link = card.css_first('a[href*="/title/tt"]')
-        title = _TITLE.search(title_link.attributes.get("href", "")) if title_link else page_title
+        title = _TITLE.search(title_link.attrs.get("href", "")) if title_link else page_title
         if not (user and review_id and title):
             raise ParseError(
                 SITE,
@@ -97,7 +97,7 @@ def _next(tree, url: str) -> Request | None:
     if link is not None:
         return Request(urljoin(url, link.attributes["href"]), "review_cards")
     more = tree.css_first(".load-more-data[data-key]")
-    if more is not None and more.attributes.get("data-key"):
+    if more is not None and more.attrs.get("data-key"):
         base = urlsplit(url)._replace(query="").geturl()
         return Request(f"{base}?paginationKey={quote(more.attributes['data-key'])}", "review_cards")
     return None

@@ -37,7 +37,7 @@ def parse_diary(body: bytes, url: str, fetched_at: datetime) -> Page:
     # Oldest first, so that a film logged twice on one day is numbered as the export numbers it.
     for row in reversed(rows):
         film = records.film_from_poster(row)
-        viewing = row.attributes.get("data-viewing-id")
+        viewing = row.attrs.get("data-viewing-id")
         if film is None or not viewing:
             raise ParseError(SITE, url, "a film and viewing id in every diary row")
         watched = _diary_day(row)
@@ -45,8 +45,8 @@ def parse_diary(body: bytes, url: str, fetched_at: datetime) -> Page:
         # The entry's own page (/<user>/film/<slug>/2/ for a later viewing of the same film).
         link = row.css_first("td.col-review a[href], td.td-review a[href]")
         poster = row.css_first("[data-target-link]")
-        href = (link.attributes.get("href") if link else None) or (
-            poster.attributes.get("data-target-link") if poster else None
+        href = (link.attrs.get("href") if link else None) or (
+            poster.attrs.get("data-target-link") if poster else None
         )
         rating = row.css_first("td.col-rating .rating, td.td-rating .rating")
         page.films.append(film)
@@ -61,7 +61,7 @@ def parse_diary(body: bytes, url: str, fetched_at: datetime) -> Page:
                 source="letterboxd-diary",
                 keys=records.watch_keys(owner_id, film, watched, occurrences.next(film, watched)),
                 text_known=False,
-                url=urljoin(url, href) if href else None,
+                url=common.absolute(url, href),
                 watched_on=watched,
                 liked=row.css_first("td.col-like .icon-liked, td.td-like .icon-liked") is not None,
                 rewatch=_rewatch(row),
@@ -115,7 +115,7 @@ def parse_reviews(body: bytes, url: str, fetched_at: datetime) -> Page:
     items = [
         n
         for n in tree.css("[data-object-id]")
-        if _VIEWING.search(n.attributes.get("data-object-id") or "")
+        if _VIEWING.search(n.attrs.get("data-object-id") or "")
     ]
     items = [n for n in items if n.css_first(".js-review-body, .body-text")]
     if not items and not _empty(tree):
@@ -139,7 +139,7 @@ def parse_review_page(body: bytes, url: str, fetched_at: datetime) -> Page:
         (
             n
             for n in tree.css("[data-object-id]")
-            if _VIEWING.search(n.attributes.get("data-object-id") or "")
+            if _VIEWING.search(n.attrs.get("data-object-id") or "")
         ),
         None,
     )
@@ -166,7 +166,7 @@ def parse_profile(body: bytes, url: str, fetched_at: datetime) -> Page:
 
 def _review_item(item: LexborNode, page: Page, url: str, fetched_at: datetime, poster_scope=None):
     owner_id = page.profiles[0].id
-    viewing = _VIEWING.search(item.attributes.get("data-object-id") or "")[1]
+    viewing = _VIEWING.search(item.attrs.get("data-object-id") or "")[1]
     film = records.film_from_poster(item) or records.film_from_poster(poster_scope or item)
     if film is None:
         raise ParseError(SITE, url, f"the film of review viewing:{viewing}")
@@ -178,18 +178,14 @@ def _review_item(item: LexborNode, page: Page, url: str, fetched_at: datetime, p
     for note in body.css(".contains-spoilers"):
         note.decompose()
     html = body.inner_html.strip()
-    full_url = body.attributes.get("data-full-text-url")
+    full_url = body.attrs.get("data-full-text-url")
     link = item.css_first("h2 a[href*='/film/'], .headline-2 a[href*='/film/'], .film-title a")
-    own_page = (
-        urljoin(url, link.attributes["href"]) if link and link.attributes.get("href") else None
-    )
+    own_page = common.absolute(url, link.attrs.get("href")) if link else None
     truncated = bool(full_url) or item.css_first(".collapsed-text, .reveal") is not None
     rating_node = item.css_first(".rating[class*=rated-]")
     likes = item.css_first("[data-count]")
     when_node = item.css_first("time[datetime]")
-    when = records.logged_after(
-        when_node.attributes.get("datetime") if when_node else None, fetched_at
-    )
+    when = records.logged_after(when_node.attrs.get("datetime") if when_node else None, fetched_at)
     review = records.entry(
         id=f"{owner_id}/viewing/{viewing}",
         owner_id=owner_id,
@@ -202,7 +198,7 @@ def _review_item(item: LexborNode, page: Page, url: str, fetched_at: datetime, p
         url=own_page,
         truncated=truncated,
         spoiler=spoiler,
-        likes=_int(likes.attributes.get("data-count")) if likes else None,
+        likes=_int(likes.attrs.get("data-count")) if likes else None,
     )
     full_text = Request(own_page, "review_page") if truncated and own_page else None
     return review, full_text
@@ -213,7 +209,7 @@ def _viewings(tree: LexborHTMLParser) -> list[LexborNode]:
     return [
         node
         for node in tree.css("[data-object-id]")
-        if _VIEWING.search(node.attributes.get("data-object-id") or "")
+        if _VIEWING.search(node.attrs.get("data-object-id") or "")
     ]
 
 
@@ -228,7 +224,7 @@ def _owner(tree: LexborHTMLParser, url: str) -> str:
         owner = records.owner_in(og)
     if owner is None:
         body = tree.css_first("body[data-owner], [data-owner]")
-        owner = (body.attributes.get("data-owner") or "").lower() if body else None
+        owner = (body.attrs.get("data-owner") or "").lower() if body else None
     if not owner:
         raise ParseError(SITE, url, "the member the page belongs to (its URL or og:url)")
     return owner
@@ -236,7 +232,7 @@ def _owner(tree: LexborHTMLParser, url: str) -> str:
 
 def _diary_day(row: LexborNode) -> str | None:
     for link in row.css("a[href*='/diary/films/for/']"):
-        match = _DIARY_DAY.search(link.attributes.get("href") or "")
+        match = _DIARY_DAY.search(link.attrs.get("href") or "")
         if match:
             return "-".join(match.groups())
     return None
@@ -244,12 +240,12 @@ def _diary_day(row: LexborNode) -> str | None:
 
 def _rewatch(row: LexborNode) -> bool:
     cell = row.css_first("td.col-rewatch, td.td-rewatch")
-    return cell is not None and "icon-status-off" not in (cell.attributes.get("class") or "")
+    return cell is not None and "icon-status-off" not in (cell.attrs.get("class") or "")
 
 
 def _next(tree: LexborHTMLParser, url: str, parser: str) -> Request | None:
     link = tree.css_first(".pagination a.next, .paginate-nextprev a.next")
-    href = link.attributes.get("href") if link else None
+    href = link.attrs.get("href") if link else None
     return Request(urljoin(url, href), parser) if href else None
 
 
@@ -261,7 +257,7 @@ def _empty(tree: LexborHTMLParser) -> bool:
 
 
 def _class_of(node: LexborNode | None) -> str | None:
-    return node.attributes.get("class") if node else None
+    return node.attrs.get("class") if node else None
 
 
 def _int(value: str | None) -> int | None:

@@ -87,13 +87,13 @@ def film_from_poster(node) -> Film | None:
     poster = node.css_first("[data-item-slug], [data-film-slug]")
     if poster is None:
         return None
-    attrs = poster.attributes
+    attrs = poster.attrs
     slug = (attrs.get("data-item-slug") or attrs.get("data-film-slug") or "").strip("/")
     slug = slug.removeprefix("film/")
     name = attrs.get("data-item-name") or ""
     if not name:
         image = poster.css_first("img")
-        name = (image.attributes.get("alt") or "") if image else ""
+        name = (image.attrs.get("alt") or "") if image else ""
         name = name.removeprefix("Poster for ")
     title, year = split_display_name(name)
     lid = None

@@ -114,7 +114,7 @@ def parse_legacy_profile(body: bytes, url: str, fetched_at: datetime) -> Page:
         link = item.css_first(".product_title a")
         if link is None:
             raise ParseError(SITE, url, "the film link of a review (.product_title a)")
-        film = film_for(link.attributes.get("href", ""), common.node_text(link) or "")
+        film = film_for(link.attrs.get("href", ""), common.node_text(link) or "")
         score = common.node_text(item.css_first(".review_score .metascore_w"))
         body_node = item.css_first(".blurb_expanded") or item.css_first(".review_body")
         page.films.append(film)

@@ -20,6 +20,7 @@ _TAG = re.compile(r"<(?:br|p|div|/?[a-z][a-z0-9]*(?:\s[^<>]*)?/?)>", re.I)
 _BLOCK_BREAK = re.compile(r"<\s*(?:br\s*/?|/div|/h\d)\s*>", re.I)
 # A paragraph ends in a blank line, as exports write paragraphs in plain text.
 _PARAGRAPH_END = re.compile(r"<\s*/p\s*>", re.I)
+_BLANK_LINES = re.compile(r"\n{3,}")
 
 
 def escape(value: str) -> str:
@@ -79,7 +80,8 @@ def mojibake_suspects(text: str) -> str:
 
 def repair(text: str) -> str:
     """Undo mojibake, including the transliterated kind ftfy cannot see on its own."""
-    text = _TRANSLITERATED.sub(lambda m: m[1] + _SYMBOL[m[2]], text)
+    if "Ã" in text or "Â" in text:
+        text = _TRANSLITERATED.sub(lambda m: m[1] + _SYMBOL[m[2]], text)
     # ftfy is most of a parser's time; text it would leave alone skips it: plain ASCII without
     # control characters, or text its own quick test finds free of mojibake (then only
     # normalised, as ftfy would).
@@ -101,5 +103,6 @@ def plain(raw: str | None) -> str | None:
         text = LexborHTMLParser(f"<body>{text}</body>").body.text(separator="")
     text = repair(text).replace("\xa0", " ")
     text = "\n".join(line.strip() for line in text.strip().splitlines())
-    text = re.sub(r"\n{3,}", "\n\n", text)
+    if "\n\n\n" in text:
+        text = _BLANK_LINES.sub("\n\n", text)
     return text or None

@@ -101,3 +101,28 @@ def test_review_keys_find_a_row_stored_under_another_sources_id(db):
     assert db.execute("select review_id from review_keys where key = ?", [later.id]).fetchone() == (
         first.id,
     )
+
+
+def test_sources_meeting_within_one_page_land_on_one_row(db):
+    """The page's lookups are read before it is written: a film and a review that an earlier
+    item of the same page wrote must still be found (not written twice)."""
+    from_export = records.film(title="The Holdovers", year=2023, lid="vHza")
+    from_diary = records.film(title="The Holdovers", year=2023, slug="the-holdovers", lid="vHza")
+    first = rating("letterboxd", from_export, "a", keys=("letterboxd:a:entry-1",))
+    again = common.review(
+        id="letterboxd:a/viewing/99",
+        site="letterboxd",
+        profile_id=None,
+        film_id=from_diary.id,
+        text="Kind and funny.",
+        when=timeparse.UNKNOWN,
+        rating=8.0,
+        rating_raw="4/5",
+        keys=("letterboxd:a:entry-1",),
+    )
+    saved = save(db, (from_export, first), (from_diary, again))
+    assert db.execute("select id from films").fetchall() == [("letterboxd:lid/vHza",)]
+    assert db.execute("select id, text from reviews").fetchall() == [(first.id, "Kind and funny.")]
+    assert saved.counts.new == 1 and saved.counts.completed == 1
+    keys = dict(db.execute("select key, review_id from review_keys").fetchall())
+    assert keys == {first.id: first.id, "letterboxd:a:entry-1": first.id, again.id: first.id}

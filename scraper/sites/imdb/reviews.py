@@ -47,12 +47,13 @@ def parse_review_cards(body: bytes, url: str, fetched_at: datetime) -> Page:
                 "a review card's author, permalink and title (a saved "
                 "title page needs its address: scrape import --url)",
             )
+        author_name = common.node_text(author) if author else None
         profile = Profile(
             f"{SITE}:{user['ur']}",
             SITE,
             user["ur"],
             "member",
-            common.node_text(author) if author else None,
+            author_name,
             f"{SITE_URL}/user/{user['ur']}/",
         )
         film = Film(
@@ -81,7 +82,7 @@ def parse_review_cards(body: bytes, url: str, fetched_at: datetime) -> Page:
                 rating=ratings.to_ten(stars, out_of=10),
                 rating_raw=f"{stars}/10" if stars else None,
                 url=f"{SITE_URL}/review/{review_id['rw']}/",
-                reviewer_name=common.node_text(author) if author else None,
+                reviewer_name=author_name,
                 source="imdb-review-cards",
             )
         )

@@ -4,6 +4,7 @@ everything is checked through Datasette's JSON API, as a browser or script would
 from __future__ import annotations
 
 import json
+import signal
 import socket
 import subprocess
 import time
@@ -26,9 +27,8 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def datasette(corpus_db):
-    db = corpus_db
+def start_serve(db: Path) -> tuple[subprocess.Popen, str]:
+    """`scrape serve` on a free port, returned once Datasette answers."""
     port = free_port()
     server = subprocess.Popen(
         scrape_command("serve", "--db", str(db), "--port", str(port)),
@@ -41,12 +41,16 @@ def datasette(corpus_db):
     while time.monotonic() < deadline:
         try:
             httpx.get(f"{base}/-/versions.json", timeout=1)
-            break
+            return server, base
         except httpx.TransportError:
             time.sleep(0.2)
-    else:
-        server.kill()
-        pytest.fail(f"Datasette did not start: {server.stdout.read().decode()}")
+    server.kill()
+    pytest.fail(f"Datasette did not start: {server.stdout.read().decode()}")
+
+
+@pytest.fixture(scope="module")
+def datasette(corpus_db):
+    server, base = start_serve(corpus_db)
     with httpx.Client(base_url=base, timeout=10) as client:
         yield client
     server.terminate()
@@ -139,3 +143,18 @@ def test_serve_without_datasette_says_how_to_install(tmp_path, monkeypatch, corp
     )
     result = CliRunner().invoke(cli, ["serve", "--db", str(db)])
     assert result.exit_code == 2 and "pip install 'scrape[datasette]'" in result.output
+
+
+def test_stopping_serve_stops_datasette(corpus_db):
+    """SIGTERM to `scrape serve` (a service manager stopping it) ends Datasette too: nothing
+    is left holding the port."""
+    server, base = start_serve(corpus_db)
+    try:
+        server.terminate()
+        assert server.wait(timeout=15) in (0, 128 + signal.SIGTERM)
+        time.sleep(0.5)
+        with pytest.raises(httpx.TransportError):
+            httpx.get(f"{base}/-/versions.json", timeout=2)
+    finally:
+        if server.poll() is None:
+            server.kill()

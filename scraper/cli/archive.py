@@ -6,6 +6,7 @@ import importlib.metadata
 import importlib.util
 import json
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -279,4 +280,23 @@ def serve(db_path: Path | None, port: int, host: str) -> None:
             command += ["--metadata" if kind == "metadata" else "--config", str(written)]
         if major < 1:
             command += ["--setting", "truncate_cells_html", "400"]
-        sys.exit(subprocess.call(command))
+        sys.exit(_run_forwarding_signals(command))
+
+
+def _run_forwarding_signals(command: list[str]) -> int:
+    """Run Datasette in the foreground; a SIGTERM or SIGHUP sent to scrape (a service manager,
+    `kill`) is passed on to it, so stopping scrape never leaves Datasette holding the port."""
+    child = subprocess.Popen(command)
+    forward = lambda signum, _frame: child.send_signal(signum)  # noqa: E731
+    previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        while True:
+            try:
+                code = child.wait()
+                break
+            except KeyboardInterrupt:  # a terminal's Ctrl-C reaches both; `kill -INT` only us
+                child.send_signal(signal.SIGINT)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return 128 - code if code < 0 else code

@@ -20,7 +20,9 @@ CHUNK = 500
 
 
 class Known:
-    def __init__(self, conn: sqlite3.Connection, films: list[Film], reviews: list[Review]):
+    """The stored rows behind one page's films and reviews, and the keys the page adds."""
+
+    def __init__(self, conn: sqlite3.Connection, films: list[Film], reviews: list[Review]) -> None:
         self.conn = conn
         self._film_ids: dict[str, list[str]] = {}
         for key, film_id in _rows(

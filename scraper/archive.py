@@ -159,12 +159,6 @@ def _save_film(conn: sqlite3.Connection, known: Known, film: Film, now: str) -> 
     return film_id
 
 
-def holds_full_text(conn: sqlite3.Connection, review: Review) -> bool:
-    """Whether the archive already has the whole text of which `review` shows an excerpt."""
-    old = Known(conn, [], [review]).review(review)
-    return old is not None and _kept_text(review, old)
-
-
 def _excerpt_of(short: str | None, whole: str | None) -> bool:
     """Whether `short` is a listing's excerpt ("…" at its end) of `whole`."""
     if not short or not whole or not short.endswith("…") or len(whole) <= len(short):
@@ -189,6 +183,9 @@ def _save_review(
     conn: sqlite3.Connection, known: Known, review: Review, title: str | None, now: str
 ) -> tuple[str, bool, str]:
     old = known.review(review)
+    if old is None and review.only_text:
+        # The whole text of a review the archive does not hold: nothing to complete.
+        return "unchanged", False, review.id
     if old is not None and old["id"] != review.id:
         # Stored under another source's id: this source's id becomes one of its keys.
         review = replace(review, id=old["id"], keys=(review.id, *review.keys))
@@ -196,6 +193,7 @@ def _save_review(
     row |= {c: _flag(getattr(review, c)) for c in QUIET}
     row |= _time_columns(review.when)
     if old is None:
+        row["text_incomplete"] = 1 if review.truncated and review.text else None
         row |= {
             "film_title": title,
             "first_seen_at": now,
@@ -211,10 +209,13 @@ def _save_review(
         known.review_saved(review.id, (review.id, *review.keys))
         return "new", False, review.id
     filled = _merge(review, old, row)
+    row["text_incomplete"] = _incomplete(review, old, row)
     edited = any(old[c] != row[c] for c in CONTENT if c not in filled)
     changed = edited or any(old[c] != row[c] for c in CONTENT)
     updates = {c: row[c] for c in (*CONTENT, *TIME) if old[c] != row[c]}
     updates |= {c: row[c] for c in QUIET if row[c] is not None and old[c] != row[c]}
+    if old["text_incomplete"] != row["text_incomplete"]:
+        updates["text_incomplete"] = row["text_incomplete"]
     if title and old["film_title"] != title:
         updates["film_title"] = title
     updates["last_seen_at"] = max(now, old["last_seen_at"] or now)
@@ -247,6 +248,7 @@ def _merge(review: Review, old: dict, row: dict) -> set[str]:
         row |= {"text": old["text"], "text_original": old["text_original"]}
     if review.only_text:
         row |= {c: old[c] for c in CONTENT if c not in ("text", "text_original")}
+        row["film_id"] = old["film_id"]
     if row["url"] is None:
         row["url"] = old["url"]  # a source that shows no link does not unlink the review
     if row["text"] == old["text"]:
@@ -265,6 +267,17 @@ def _merge(review: Review, old: dict, row: dict) -> set[str]:
     if old["url"] is None:
         filled.add("url")
     return filled
+
+
+def _incomplete(review: Review, old: dict, row: dict) -> int | None:
+    """Whether the stored text stays an excerpt awaiting its whole text: a source that shows
+    the whole text (a feed, an export, the full-text fragment) settles it; one that shows no
+    text, or only the excerpt of a text already kept, leaves it as it was."""
+    if not review.text_known or row["text"] == old["text"] and not review.only_text:
+        return old["text_incomplete"] if row["text"] is not None else None
+    if review.truncated:
+        return 1 if row["text"] else None
+    return None
 
 
 def _flag(value: object) -> object:

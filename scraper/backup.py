@@ -130,11 +130,12 @@ def _run_profile(
         outcome.requests = fetcher.requests
     outcome.pages, outcome.reviews = result.pages, result.reviews
     outcome.new, outcome.changed = result.counts.new, result.counts.changed
+    notes = list(result.notes)
     # The tombstones and the profile's finished row (its watermark) move together.
     with db.conn:
         if outcome.status == "ok" and mode.full:
             if result.suspicious_empty:
-                outcome.note = (
+                notes.append(
                     f"{result.suspicious_empty} page(s) had no reviews where some "
                     "were expected; nothing was marked missing"
                 )
@@ -142,6 +143,7 @@ def _run_profile(
                 outcome.missing, outcome.deleted = tombstones.mark_missing(
                     db.conn, target.profile_id, result.sources, result.seen, runs.now()
                 )
+        outcome.note = "; ".join(notes) or None
         runs.finish_profile(
             db,
             profile_run,

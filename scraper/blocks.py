@@ -28,8 +28,8 @@ _LOGIN_MARKERS = (b'type="password"', b"type='password'", b"type=password")
 _SCAN = 200_000
 
 ADVICE = (
-    "use your browser's cookies (--cookies FILE), slow down (--delay 5), or try the "
-    "browser-fingerprint transport (pip install 'scrape[impersonate]', then --impersonate chrome)"
+    "use your browser's cookies (--cookies FILE), slow down (--delay 5), or present a "
+    "browser's fingerprint (--impersonate chrome)"
 )
 
 

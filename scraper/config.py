@@ -50,6 +50,9 @@ SITE_KEYS: dict[str, type | tuple[type, ...]] = {
     "user_agent": str,
     "impersonate": str,
 }
+# `impersonate = "none"` (or --impersonate none): plain httpx, even for a site that defaults
+# to a browser's fingerprint.
+NO_IMPERSONATION = {"none", "off", "no", "false", ""}
 BACKUP_KEYS: dict[str, type | tuple[type, ...]] = {"full_every": int}
 TOP_KEYS = {"db", "people", "fetch", "sites", "backup"}
 
@@ -68,10 +71,15 @@ class Config:
 
     def fetch_settings(self, site: str, **overrides: object) -> FetchSettings:
         """Defaults, then [fetch], then [sites.SITE], then `overrides` (the command line)."""
-        advice = getattr(sites.SITES.get(site), "BLOCK_ADVICE", None)
+        module = sites.SITES.get(site)
+        advice = getattr(module, "BLOCK_ADVICE", None)
         values: dict[str, object] = {"advice": advice} if advice else {}
+        # A site that refuses plain clients is fetched as a browser unless told otherwise.
+        values["impersonate"] = getattr(module, "IMPERSONATE", None)
         for layer in (self.fetch, self.sites.get(site, {}), overrides):
             values |= {k: v for k, v in layer.items() if v is not None}
+        if str(values["impersonate"]).lower() in NO_IMPERSONATION:
+            values["impersonate"] = None
         if "max_body_mb" in values:
             values["max_body"] = int(float(values.pop("max_body_mb")) * 1024 * 1024)
         known = {f.name for f in dataclasses.fields(FetchSettings)}

@@ -9,6 +9,7 @@ archived by the earlier complete crawls.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -23,6 +24,8 @@ from scraper.fetch import Fetcher, redact
 from scraper.models import Fetched, Page, Request
 from scraper.readahead import read_ahead
 from scraper.sites import Target
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -41,6 +44,8 @@ class CrawlResult:
     # Pages that parsed to no reviews where reviews were expected (see tombstones.py).
     suspicious_empty: int = 0
     complete: bool = False
+    # What went wrong without failing the crawl (a review's whole text that could not be read).
+    notes: list[str] = field(default_factory=list)
 
 
 def crawl(
@@ -72,6 +77,7 @@ def crawl(
     for listing in listings:
         crawler.read(listing)
     result.complete = True
+    crawler.complete_texts()
     return result
 
 
@@ -101,7 +107,6 @@ class _Crawler:
             pages = read_ahead(pages)
         first = True
         for page, fetched in pages:
-            self.complete_texts(page)
             saved = archive.save_page(self.db, page, seen_at=page_time(fetched), fetched=fetched)
             result.pages += 1
             result.reviews += len(page.reviews)
@@ -110,7 +115,8 @@ class _Crawler:
             result.sources |= saved.sources
             reached_old = not (saved.review_ids & result.fresh)
             result.fresh |= saved.new_ids
-            if not page.reviews and (not first or _has_reviews(self.db, target, listing.source)):
+            expected = not first or _has_reviews(self.db, target, listing.source)
+            if not page.reviews and not page.past_end and expected:
                 result.suspicious_empty += 1
             if self.progress:
                 self.progress(result)
@@ -167,17 +173,57 @@ class _Crawler:
         )
         return page, fetched
 
-    def complete_texts(self, page: Page) -> None:
-        """Fetch the own page of each review the listing cut short, unless the archive already
-        holds the whole text it starts with; saved before the listing, so reparse sees the
-        same order."""
-        for review in page.reviews:
-            request = page.full_text.get(review.id)
-            if request is None or archive.holds_full_text(self.db.conn, review):
+    def complete_texts(self) -> None:
+        """Fetch the whole text of every review of the profile whose stored text is still a
+        listing's excerpt: those this crawl saved, and those an earlier run could not complete.
+        A text that cannot be had stays an excerpt, marked, for the next run; it is noted, and
+        never fails the crawl. Three failures in a row (the site refusing us) stop the attempt.
+        """
+        request_for = getattr(sites.SITES[self.result.target.site], "full_text_request", None)
+        if request_for is None:
+            return
+        pending = [
+            row[0]
+            for row in self.db.execute(
+                "SELECT id FROM reviews WHERE profile_id = ? AND text_incomplete = 1 "
+                "AND deleted_at IS NULL ORDER BY created_at DESC, id",
+                [self.result.target.profile_id],
+            )
+        ]
+        failed: list[str] = []
+        last_error: Exception | None = None
+        in_a_row = 0
+        for review_id in pending:
+            request = request_for(review_id)
+            if request is None or in_a_row >= FULL_TEXT_FAILURES_IN_A_ROW:
+                failed.append(review_id)
                 continue
-            full, fetched = self.fetch_page(request, request)
-            archive.save_page(self.db, full, seen_at=page_time(fetched), fetched=fetched)
+            if self.stop is not None and self.stop.is_set():
+                failed.append(review_id)
+                continue
+            try:
+                page, fetched = self.fetch_page(request, request)
+            except (NotFound, ParseError, Blocked, FetchError) as error:
+                log.info("%s: whole text not read: %s", review_id, error)
+                failed.append(review_id)
+                in_a_row += 1
+                last_error = error
+                continue
+            in_a_row = 0
+            saved = archive.save_page(self.db, page, seen_at=page_time(fetched), fetched=fetched)
             self.result.pages += 1
+            self.result.counts.completed += saved.counts.completed
+            if self.progress:
+                self.progress(self.result)
+        if failed:
+            why = f" (last error: {last_error})" if last_error else ""
+            self.result.notes.append(
+                f"{len(failed)} review(s) kept as excerpts; their whole text is fetched "
+                f"again next run{why}"
+            )
+
+
+FULL_TEXT_FAILURES_IN_A_ROW = 3
 
 
 def page_time(fetched: Fetched):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from http.cookiejar import CookieJar
+from typing import get_args
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -110,7 +111,8 @@ class Fetcher:
         if transport is None and settings.impersonate:
             transport = impersonating_transport(settings.impersonate)
         self._client = httpx.Client(
-            headers={"Accept-Language": "en-US,en;q=0.8"},
+            # Chrome's own value, so that an impersonated request matches the browser's.
+            headers={"Accept-Language": "en-US,en;q=0.9"},
             cookies=cookies,
             timeout=httpx.Timeout(settings.timeout, connect=settings.connect_timeout),
             follow_redirects=False,
@@ -297,14 +299,29 @@ class Fetcher:
 
 
 def impersonating_transport(browser: str) -> httpx.BaseTransport:
-    """A curl_cffi transport that presents a real browser's TLS and HTTP/2 fingerprint."""
-    try:
-        from httpx_curl_cffi import CurlTransport
-    except ImportError:
+    """A curl_cffi transport that presents a real browser's TLS and HTTP/2 fingerprint, and
+    its headers on a navigation (Accept text/html..., sec-ch-ua, sec-fetch-*, its User-Agent):
+    `default_headers` makes curl send them and drops the ones httpx adds by default
+    (Accept */*, its Accept-Encoding), which no browser sends. Retries, pacing, robots, the
+    size cap and block detection stay ours: this only replaces how bytes go over the wire."""
+    check_browser(browser)
+    from httpx_curl_cffi import CurlTransport
+
+    return CurlTransport(impersonate=browser, default_headers=True)
+
+
+def check_browser(browser: str) -> None:
+    """Refuse, before any request, a browser curl_cffi cannot present."""
+    # Imported here: only runs that impersonate pay for loading curl.
+    from curl_cffi.requests.impersonate import BrowserTypeLiteral
+
+    known = get_args(BrowserTypeLiteral)
+    if browser not in known:
+        families = [name for name in known if not any(c.isdigit() for c in name)]
         raise UsageError(
-            "--impersonate needs the optional extra: pip install 'scrape[impersonate]'"
-        ) from None
-    return CurlTransport(impersonate=browser)
+            f"impersonate: {browser!r} is not a browser curl_cffi can present "
+            f"(try one of: {', '.join(families)}; or none)"
+        )
 
 
 def redact(url: str) -> str:

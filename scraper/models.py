@@ -93,8 +93,9 @@ class Page:
     films: list[Film] = field(default_factory=list)
     reviews: list[Review] = field(default_factory=list)
     next: Request | None = None
-    # Requests for the full text of truncated reviews, by review id (see crawl.complete_texts).
-    full_text: dict[str, Request] = field(default_factory=dict)
+    # The page is the listing's own end signal (a page after the last, answered with no
+    # entries), not an empty page where entries were expected.
+    past_end: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -83,6 +83,9 @@ TABLES: dict[str, dict] = {
             "rewatch": int,
             "spoiler": int,
             "likes": int,
+            # 1 while `text` is a listing's excerpt whose whole text is still to be fetched
+            # (a failed completion is retried by the next run); NULL otherwise.
+            "text_incomplete": int,
         },
         "not_null": {"site", "film_id"},
         "foreign_keys": [("profile_id", "profiles", "id"), ("film_id", "films", "id")],

@@ -1,8 +1,14 @@
 # ruff: noqa: E501  (markup templates read best one element per line)
-"""A local stand-in for letterboxd.com: a member's diary, reviews, films grid, review pages and
-RSS feed in the site's URL scheme and markup (the diary and grid as in the corpus captures of
-2026, the reviews listing in the 2025 layout), plus the official export built from the same
-data, so that imports and crawls of one history can be compared."""
+"""A local stand-in for letterboxd.com: a member's diary, reviews, films grid, review pages,
+full-text fragments and RSS feed in the site's URL scheme and markup (the diary and grid as in
+the corpus captures of 2026, the reviews listing as the 2026 review cards of the corpus's
+film-reviews-2026 pages, or in the 2025 layout), plus the official export built from the same
+data, so that imports and crawls of one history can be compared.
+
+Like Cloudflare in front of the real site, it refuses (403, a challenge page) every HTML request
+that does not come with a browser's navigation headers (sec-ch-ua naming Chromium, a Chrome
+User-Agent, Accept text/html): what curl_cffi's Chrome impersonation sends and httpx alone does
+not. The RSS feed answers anyone, as the real one does."""
 
 from __future__ import annotations
 
@@ -62,9 +68,11 @@ class Member:
     films: list[Film] = field(default_factory=list)  # the grid, newest first
 
 
-def make_member(user: str, count: int, *, extra_films: int = 10, start: int = 5000) -> Member:
-    """`count` diary entries (every third with a review, every tenth review long, one film seen
-    twice), plus `extra_films` films rated without a diary entry."""
+def make_member(
+    user: str, count: int, *, extra_films: int = 10, start: int = 5000, long_every: int = 30
+) -> Member:
+    """`count` diary entries (every third with a review, every `long_every`th entry's review
+    long, one film seen twice), plus `extra_films` films rated without a diary entry."""
     member = Member(user)
     base = datetime(2024, 1, 1, 20, 0, tzinfo=UTC)
     films: list[Film] = []
@@ -83,7 +91,7 @@ def make_member(user: str, count: int, *, extra_films: int = 10, start: int = 50
         text = None
         if i % 3 == 0:
             text = [f"Review {i} of {film.title}: it stays with you & more."]
-            if i % 30 == 0:
+            if i % long_every == 0:
                 text += [
                     " ".join([f"Paragraph {k} of a long review, number {i}."] * 4) for k in range(4)
                 ]
@@ -147,15 +155,22 @@ def add_entries(member: Member, count: int, prefix: str) -> list[Entry]:
 
 
 class FakeLetterboxd(LocalSite):
-    def __init__(self, *members: Member) -> None:
+    def __init__(self, *members: Member, layout: str = "2026") -> None:
         self.members = {m.user: m for m in members}
+        self.layout = layout
         # Paths that answer with Cloudflare's challenge page instead.
         self.challenge: set[str] = set()
-        super().__init__(self.route)
+        # Viewing ids whose full-text fragment answers with a challenge (a failed completion).
+        self.refuse_full_text: set[int] = set()
+        # The reviews listing's last page links to one more, which answers with no cards.
+        self.link_past_the_end = False
+        super().__init__(self.route, guard=browsers_only)
 
     def route(self, path: str, query: dict) -> tuple[int, bytes, str]:
         if path in self.challenge:
             return 403, CHALLENGE, "text/html"
+        if found := re.match(r"^/s/full-text/viewing:(\d+)/$", path):
+            return self.full_text(int(found[1]))
         match = re.match(r"^/([a-z0-9_]+)/(.*)$", path)
         member = self.members.get(match[1]) if match else None
         if member is None:
@@ -163,9 +178,16 @@ class FakeLetterboxd(LocalSite):
         rest = match[2]
         if rest == "rss/":
             return 200, rss(member).encode(), "application/rss+xml; charset=utf-8"
+        if self.layout == "2026":
+            extra = 1 if self.link_past_the_end else 0
+
+            def reviews(member: Member, number: int) -> str | None:
+                return reviews_page(member, number, extra_pages=extra)
+        else:
+            reviews = reviews_page_2025
         for pattern, render in (
             (r"^(?:films/diary|diary/films)/(?:page/(\d+)/)?$", diary_page),
-            (r"^films/reviews/(?:page/(\d+)/)?$", reviews_page),
+            (r"^films/reviews/(?:page/(\d+)/)?$", reviews),
             (r"^films/(?:page/(\d+)/)?$", films_page),
         ):
             if found := re.match(pattern, rest):
@@ -175,6 +197,28 @@ class FakeLetterboxd(LocalSite):
             if rest == entry.path and entry.text:
                 return 200, review_page(member, entry).encode(), "text/html; charset=utf-8"
         return NOT_FOUND
+
+    def full_text(self, viewing_id: int) -> tuple[int, bytes, str]:
+        if viewing_id in self.refuse_full_text:
+            return 403, CHALLENGE, "text/html"
+        for member in self.members.values():
+            for entry in member.entries:
+                if entry.viewing_id == viewing_id and entry.text:
+                    # As the corpus fragments: bare <p> elements, blank lines around them.
+                    return 200, f"\n\n\n\t\t{entry.html}\n\t\n".encode(), "text/html"
+        return NOT_FOUND
+
+
+def browsers_only(path: str, headers) -> tuple[int, bytes, str] | None:
+    """Cloudflare's answer to a client that is not a browser, on every page but the feed."""
+    if path.endswith("/rss/"):
+        return None
+    browser = (
+        "Chromium" in (headers.get("sec-ch-ua") or "")
+        and "Chrome/" in (headers.get("user-agent") or "")
+        and (headers.get("accept") or "").startswith("text/html")
+    )
+    return None if browser else (403, CHALLENGE, "text/html")
 
 
 CHALLENGE = (
@@ -256,7 +300,8 @@ def diary_page(member: Member, number: int) -> str | None:
     return _document(member, "diary", table + _pagination(member, "films/diary", number, last))
 
 
-def reviews_page(member: Member, number: int) -> str | None:
+def reviews_page_2025(member: Member, number: int) -> str | None:
+    """The 2025 layout: a card per review with data-object-id, cut short by length."""
     found = _slice([e for e in member.entries if e.text], REVIEWS_PAGE, number)
     if found is None:
         return None
@@ -264,11 +309,9 @@ def reviews_page(member: Member, number: int) -> str | None:
     items = []
     for e in entries:
         text = e.html
-        cut = ""
+        cut = f' data-full-text-url="/s/full-text/viewing:{e.viewing_id}/"'
         if len(text) > EXCERPT:
-            first = e.text[0]
-            text = f"<p>{html.escape(first)}…</p>"
-            cut = f' data-full-text-url="/s/full-text/viewing:{e.viewing_id}/"'
+            text = f'<div class="collapsed-text"><p>{html.escape(e.text[0])}…</p></div>'
         spoiler = (
             '<p class="contains-spoilers">This review may contain spoilers.</p>'
             if e.spoiler
@@ -291,6 +334,75 @@ def reviews_page(member: Member, number: int) -> str | None:
     return _document(
         member, "reviews", listing + _pagination(member, "films/reviews", number, last)
     )
+
+
+def _stars_glyph(stars: float | None) -> str:
+    if not stars:
+        return ""
+    label = "★" * int(stars) + ("½" if stars % 1 else "")
+    return (
+        '<span class="inline-symbol inline-rating"><svg xmlns="http://www.w3.org/2000/svg" '
+        f'role="graphics-symbol" class="glyph -rating" aria-label="{label}"><title>{label}</title>'
+        '<path d="M6.76.6"></path></svg></span>'
+    )
+
+
+def reviews_page(member: Member, number: int, *, extra_pages: int = 0) -> str | None:
+    """The 2026 review cards (as on the corpus's film-reviews-2026 pages, with the member's
+    poster on each): every body carries data-full-text-url; only a long one is collapsed. A page
+    past the last answers 200 with an empty list, as the real site does."""
+    reviewed = [e for e in member.entries if e.text]
+    last = max(1, -(-len(reviewed) // REVIEWS_PAGE))
+    entries = reviewed[(number - 1) * REVIEWS_PAGE : number * REVIEWS_PAGE]
+    cards = []
+    for e in entries:
+        text = e.html
+        if len(text) > EXCERPT:
+            text = f'<div class="collapsed-text"> <p>{html.escape(e.text[0])}…</p> </div>'
+        spoiler = (
+            '<p class="contains-spoilers">This review may contain spoilers.</p>'
+            if e.spoiler
+            else ""
+        )
+        liked = (
+            '<span class="inline-symbol"><svg class="glyph inline-liked -like" aria-label="Liked">'
+            "<title>Liked</title></svg></span>"
+            if e.liked
+            else ""
+        )
+        verb = "Rewatched" if e.rewatch else "Watched"
+        ident = html.escape(
+            json.dumps(
+                {"lid": f"v{e.viewing_id}", "uid": f"viewing:{e.viewing_id}", "type": "viewing"}
+            )
+        )
+        cards.append(
+            f'<div class="listitem"> <article class="production-viewing -viewing">'
+            f'<a class="avatar -a40" href="/{member.user}/"><img alt="{member.user}"></a>'
+            f'{_poster(e.film, f"/{member.user}/{e.path}")}<div class="body">'
+            f'<div class="content-reactions-strip -viewing">{_stars_glyph(e.stars)}{liked}'
+            f'<span class="attribution-detail"><a href="/{member.user}/{e.path}" class="context">'
+            f' {verb} by <span class="owner"><strong class="displayname">{member.user}</strong>'
+            f'</span></a></span><span class="date"><time class="timestamp" datetime="{e.watched}">'
+            f"{e.watched}</time></span></div>"
+            f'<div class="js-review ">{spoiler}<div class="body-text -prose -reset js-review-body '
+            f'js-collapsible-text" data-full-text-url="/s/full-text/viewing:{e.viewing_id}/">'
+            f'{text}</div><div class="viewing-actions"><div class="review-actions">'
+            f'<p class="like-link-target react-component" data-component-class="LikeComponent" '
+            f'data-likeable-identifier="{ident}" data-count="{e.likes}" data-owner="{member.user}">'
+            f"</p></div></div></div></div></article></div>"
+        )
+    previous = (
+        f'<div class="paginate-nextprev"><a class="previous" '
+        f'href="/{member.user}/films/reviews/page/{number - 1}/">Newer</a></div>'
+        if number > 1
+        else ""
+    )
+    pager = _pagination(member, "films/reviews", number, last + extra_pages).replace(
+        '<div class="pagination">', f'<div class="pagination">{previous}'
+    )
+    listing = f'<div class="viewing-list">{"".join(cards)}</div>'
+    return _document(member, "reviews", listing + pager)
 
 
 def review_page(member: Member, entry: Entry) -> str:

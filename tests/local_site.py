@@ -5,17 +5,27 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 Route = Callable[[str, dict[str, list[str]]], tuple[int, bytes, str]]
+# (path, request headers) -> an answer that replaces the route's (a CDN's refusal), or None.
+Guard = Callable[[str, Message], tuple[int, bytes, str] | None]
 
 
 class LocalSite:
     """Serve `route` on a free loopback port for the duration of a `with` block."""
 
-    def __init__(self, route: Route, robots: str = "User-agent: *\nDisallow: /search\n") -> None:
+    def __init__(
+        self,
+        route: Route,
+        robots: str = "User-agent: *\nDisallow: /search\n",
+        guard: Guard | None = None,
+    ) -> None:
         self.log: list[str] = []
+        # The headers of every request, robots.txt included, as (path, headers).
+        self.headers: list[tuple[str, Message]] = []
         site = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -24,9 +34,13 @@ class LocalSite:
 
             def do_GET(self) -> None:
                 site.log.append(f"GET {self.path}")
+                site.headers.append((self.path, self.headers))
                 parts = urlsplit(self.path)
+                refused = guard(parts.path, self.headers) if guard else None
                 if parts.path == "/robots.txt":
                     status, body, kind = 200, robots.encode(), "text/plain"
+                elif refused is not None:
+                    status, body, kind = refused
                 else:
                     status, body, kind = route(parts.path, parse_qs(parts.query))
                 self.send_response(status)

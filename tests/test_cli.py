@@ -140,3 +140,13 @@ def test_captured_at_must_be_iso(tmp_path, corpus):
 def test_python_dash_m_works(run_scrape):
     done = run_scrape("--help")
     assert done.returncode == 0 and "user" in done.stdout and "import" in done.stdout
+
+
+def test_an_unknown_browser_is_refused_before_the_archive_or_network(tmp_path):
+    db = tmp_path / "a.db"
+    result = CliRunner().invoke(
+        cli, ["user", "letterboxd:someone", "--impersonate", "netscape", "--db", str(db)]
+    )
+    assert result.exit_code == 2
+    assert "'netscape' is not a browser curl_cffi can present" in result.output
+    assert "chrome" in result.output and not db.exists()

@@ -100,3 +100,17 @@ def test_each_site_brings_its_own_block_advice():
     settings = config.Config().fetch_settings("rottentomatoes")
     assert settings.advice.startswith("Rotten Tomatoes (Akamai)")
     assert "export your ratings" in config.Config().fetch_settings("imdb").advice
+
+
+def test_letterboxd_goes_as_chrome_unless_the_config_or_command_line_says_none(tmp_path):
+    empty = config.load(write(tmp_path, ""))
+    assert empty.fetch_settings("letterboxd").impersonate == "chrome"
+    assert empty.fetch_settings("rottentomatoes").impersonate is None
+    assert empty.fetch_settings("letterboxd", impersonate="none").impersonate is None
+    assert empty.fetch_settings("imdb", impersonate="firefox").impersonate == "firefox"
+    off = config.load(write(tmp_path, '[sites.letterboxd]\nimpersonate = "none"\n'))
+    assert off.fetch_settings("letterboxd").impersonate is None
+    everywhere = config.load(write(tmp_path, '[fetch]\nimpersonate = "none"\n'))
+    assert everywhere.fetch_settings("letterboxd").impersonate is None
+    # The command line wins over the config.
+    assert off.fetch_settings("letterboxd", impersonate="chrome").impersonate == "chrome"

@@ -61,10 +61,13 @@ def test_full_crawl_reads_every_listing_then_nightly_costs_one_request(site, run
         )
         == film_pages
     )
-    # Each cut-short review was completed from its own page, once.
-    own_pages = [r for r in requests if "/alice/film/" in r]
-    assert sorted(own_pages) == sorted(f"GET /alice/{e.path}" for e in long_ones)
+    # Each cut-short review was completed from its full-text fragment, once.
+    fragments = [r for r in requests if "/s/full-text/" in r]
+    assert sorted(fragments) == sorted(
+        f"GET /s/full-text/viewing:{e.viewing_id}/" for e in long_ones
+    )
     assert len(long_ones) == 4
+    assert not any("/alice/film/" in r for r in requests)
     assert not any("/rss/" in r for r in requests)  # a first run is a full one
 
     assert entry_rows(db) == ENTRIES
@@ -227,3 +230,101 @@ def test_reparse_rebuilds_the_crawl_from_raw_pages(site, run_scrape, tmp_path):
     assert done.returncode == 0, done.stderr
     assert query(db, f"select {columns} from reviews order by id") == before
     assert query(db, "select count(*) from review_versions")[0][0] == 0
+
+
+def test_todays_cards_full_texts_and_a_failed_completion_retried(run_scrape, tmp_path):
+    """30 reviews on 3 pages of 2026 cards, 5 cut short, one fragment refused: 30 archived, 4
+    completed, 1 kept as an excerpt and noted, then completed by the next (nightly) run."""
+    member = make_member("bea", 90, long_every=18)
+    reviewed = [e for e in member.entries if e.text]
+    long_ones = [e for e in reviewed if len(e.html) > EXCERPT]
+    assert (len(reviewed), len(long_ones)) == (30, 5)
+    # The oldest long one: older than the feed's 50 entries, so only a retry completes it.
+    refused = long_ones[-2]
+    assert refused not in member.entries[:50]
+    db = tmp_path / "archive.db"
+    with FakeLetterboxd(member) as site:
+        site.refuse_full_text.add(refused.viewing_id)
+        env = {"SCRAPE_LETTERBOXD_ROOT": site.root}
+        first = run_scrape("user", "letterboxd:bea", "--db", str(db), env=env)
+        assert first.returncode == 0, first.stderr
+        assert "1 review(s) kept as excerpts" in first.stdout, first.stdout
+        listing = [r for r in site.requests() if "/films/reviews/" in r]
+        assert listing == [
+            "GET /bea/films/reviews/",
+            "GET /bea/films/reviews/page/2/",
+            "GET /bea/films/reviews/page/3/",
+        ]
+        fragments = [r for r in site.requests() if "/s/full-text/" in r]
+        assert sorted(fragments) == sorted(
+            f"GET /s/full-text/viewing:{e.viewing_id}/" for e in long_ones
+        )
+        rows = dict(
+            query(
+                db,
+                "select id, text from reviews where text is not null and id like '%/viewing/%'",
+            )
+        )
+        assert len(rows) == 30
+        whole = {e.viewing_id for e in long_ones if e is not refused}
+        for entry in long_ones:
+            text = rows[f"letterboxd:bea/viewing/{entry.viewing_id}"]
+            if entry.viewing_id in whole:
+                assert text == "\n\n".join(entry.text)
+            else:
+                assert text == entry.text[0] + "…"
+        assert query(db, "select id from reviews where text_incomplete = 1") == [
+            (f"letterboxd:bea/viewing/{refused.viewing_id}",)
+        ]
+        note = query(db, "select note from profile_runs order by id desc limit 1")[0][0]
+        assert "1 review(s) kept as excerpts" in note and "Cloudflare" in note
+
+        site.refuse_full_text.clear()
+        site.log.clear()
+        second = run_scrape("user", "letterboxd:bea", "--db", str(db), env=env)
+        assert second.returncode == 0, second.stderr
+        assert "[incremental]" in second.stdout and "kept as excerpts" not in second.stdout
+        assert site.requests() == [
+            "GET /bea/rss/",
+            f"GET /s/full-text/viewing:{refused.viewing_id}/",
+        ]
+    text, incomplete = query(
+        db,
+        "select text, text_incomplete from reviews where id = ?",
+        f"letterboxd:bea/viewing/{refused.viewing_id}",
+    )[0]
+    assert (text, incomplete) == ("\n\n".join(refused.text), None)
+    assert query(db, "select count(*) from review_versions")[0][0] == 0  # completed, not edited
+
+
+def test_html_pages_go_out_as_chrome_and_without_it_cloudflare_refuses(site, run_scrape, tmp_path):
+    env = {"SCRAPE_LETTERBOXD_ROOT": site.root}
+    db = tmp_path / "archive.db"
+    done = run_scrape("user", "letterboxd:alice", "--db", str(db), env=env)
+    assert done.returncode == 0, done.stderr
+    pages = [(path, h) for path, h in site.headers if path != "/robots.txt"]
+    assert pages and all("Chromium" in (h.get("sec-ch-ua") or "") for _, h in pages)
+    # A browser's navigation: no Accept */* and no library User-Agent from httpx's defaults.
+    assert all(h.get("accept", "").startswith("text/html") for _, h in pages)
+    assert all(h.get("sec-fetch-mode") == "navigate" for _, h in pages)
+    assert not any("python-httpx" in (h.get("user-agent") or "") for _, h in pages)
+
+    plain = run_scrape(
+        "user", "letterboxd:alice", "--full", "--impersonate", "none", "--db", str(db), env=env
+    )
+    assert plain.returncode == 1
+    assert "a Cloudflare challenge (HTTP 403)" in plain.stderr, plain.stderr
+    assert "--impersonate none" in plain.stderr  # the advice names the way back
+
+
+def test_a_listing_that_links_past_its_last_page_ends_there(run_scrape, tmp_path):
+    member = make_member("cyd", 36)  # 12 reviews: exactly one page
+    with FakeLetterboxd(member) as site:
+        site.link_past_the_end = True
+        env = {"SCRAPE_LETTERBOXD_ROOT": site.root}
+        done = run_scrape("user", "letterboxd:cyd", "--db", str(tmp_path / "a.db"), env=env)
+        assert done.returncode == 0, done.stderr
+        assert "GET /cyd/films/reviews/page/2/" in site.requests()
+    # The empty page after the last is the listing's end, not a suspicious empty page.
+    assert "where some were expected" not in done.stdout, done.stdout
+    assert "[full]" in done.stdout

@@ -14,6 +14,7 @@ from scraper.errors import Blocked, FetchError, NotFound
 from scraper.fetch import Fetcher, FetchSettings, redact
 from scraper.models import Request
 from scraper.pacing import Pacer
+from tests.local_site import LocalSite
 
 QUICK = FetchSettings(delay=0, robots=False)
 
@@ -231,15 +232,34 @@ def test_pacer_spaces_requests_per_host():
     assert pacer.delay_for("a") == 2.0 and pacer.delay_for("b") == 1.0
 
 
-def test_impersonation_without_the_extra_says_how_to_install(monkeypatch):
-    import sys
+def _headers_sent(settings: FetchSettings) -> dict[str, str]:
+    """The headers a loopback server received for one fetch made with `settings`."""
+    site = LocalSite(lambda path, query: (200, b"<p>ok</p>", "text/html"))
+    with site, Fetcher(settings) as fetcher:
+        fetcher.fetch(Request(f"{site.root}/page/", "x"))
+    ((_, headers),) = site.headers
+    return {k.lower(): v for k, v in headers.items()}
 
+
+def test_impersonation_sends_what_the_browser_sends_on_a_navigation():
+    sent = _headers_sent(FetchSettings(delay=0, robots=False, impersonate="chrome"))
+    assert "Chromium" in sent["sec-ch-ua"] and "Chrome/" in sent["user-agent"]
+    assert sent["accept"].startswith("text/html,application/xhtml+xml")
+    assert (sent["sec-fetch-mode"], sent["sec-fetch-dest"]) == ("navigate", "document")
+    assert sent["accept-language"] == "en-US,en;q=0.9"
+    # Nothing of httpx's own defaults leaks into the browser's request.
+    assert "python-httpx" not in sent["user-agent"] and sent["accept"] != "*/*"
+
+    plain = _headers_sent(FetchSettings(delay=0, robots=False))
+    assert plain["user-agent"].startswith("scrape/") and "sec-ch-ua" not in plain
+
+
+def test_impersonating_an_unknown_browser_is_a_usage_error():
     from scraper.errors import UsageError
     from scraper.fetch import impersonating_transport
 
-    monkeypatch.setitem(sys.modules, "httpx_curl_cffi", None)
-    with pytest.raises(UsageError, match=r"pip install 'scrape\[impersonate\]'"):
-        impersonating_transport("chrome")
+    with pytest.raises(UsageError, match=r"'netscape' is not a browser.*chrome.*none"):
+        impersonating_transport("netscape")
 
 
 def test_refusal_carries_the_sites_advice():

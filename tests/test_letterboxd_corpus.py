@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from scraper import sites
+from scraper.errors import ParseError
 from scraper.sites import letterboxd
 
 CAPTURED = datetime(2026, 7, 1, tzinfo=UTC)
@@ -37,12 +38,40 @@ CASES = {
     "rss-2020.xml": ("rss", 50, 50, 50, 0, False),
     "rss-2022.xml": ("rss", 49, 50, 49, 26, False),  # Pandemic twice
     "rss-2026.xml": ("rss", 50, 50, 50, 0, False),
+    # 100 items: 50 reviews (all rated, with text), 50 list items that are skipped.
+    "rss-2025-12.xml": ("rss", 50, 50, 50, 50, False),
+    # A film's reviews, July 2026: 12 cards each by its own member, all of one film.
+    "film-reviews-2026/oppenheimer-base.html": ("film_reviews", 1, 12, 12, 12, True),
+    "film-reviews-2026/oppenheimer-rated5-page1.html": ("film_reviews", 1, 12, 12, 12, True),
+    "film-reviews-2026/oppenheimer-rated5-page9999-empty.html": (
+        "film_reviews",
+        0,
+        0,
+        0,
+        0,
+        False,
+    ),
+}
+FILM_REVIEWS = "https://letterboxd.com/film/oppenheimer-2023/reviews/"
+# The full-text fragments name neither member nor film: they are read with their address.
+FRAGMENTS = {
+    # viewing id: (the card's excerpt was cut short, length of the whole text, its end)
+    1401219145: (False, 98, "you’re still standing next to him WAKE UP !"),
+    1401220279: (True, 936, "حرك مشاعري داخليا."),
+    1401220529: (False, 525, "The detonation and aftermath sequences were good"),
+    1401220676: (True, 3241, "I don’t know how this works so well."),
 }
 
 
 def test_every_corpus_file_is_covered(corpus):
     names = {p.name for p in (corpus / "letterboxd").iterdir()}
-    assert names == set(CASES) | {"export-2026"}
+    assert names == {n.split("/")[0] for n in CASES} | {"export-2026"}
+    reviews_dir = corpus / "letterboxd" / "film-reviews-2026"
+    pages = {f"film-reviews-2026/{p.name}" for p in reviews_dir.glob("oppenheimer-*")}
+    fragments = {p.name for p in reviews_dir.glob("s-full-text-*")}
+    assert pages <= set(CASES)
+    assert fragments == {f"s-full-text-viewing-{n}.html" for n in FRAGMENTS}
+    assert len(pages) + len(fragments) == len(list(reviews_dir.iterdir()))
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -63,6 +92,117 @@ def test_corpus_file_parses_to_expected_counts(corpus, name):
     for review in rows:
         assert review.rating is None or 1 <= review.rating <= 10
         assert review.rating_raw is None or review.rating_raw.endswith("/5")
+
+
+def test_film_review_cards_hand_checked(corpus):
+    """The 2026 card, checked card by card against oppenheimer-base.html."""
+    _, page = parse(corpus, "film-reviews-2026/oppenheimer-base.html", FILM_REVIEWS)
+    (film,) = page.films[:1]
+    assert (film.id, film.title, film.year) == (
+        "letterboxd:film/oppenheimer-2023",
+        "Oppenheimer",
+        2023,
+    )
+    assert "letterboxd:lid:wUow" in film.keys
+    by_id = {r.id: r for r in page.reviews}
+    # Card 1: avatar /eugeniobegato/, aria-label "★★★★★", "Rewatched by Eugenio Beggy",
+    # liked, datetime 2026-07-17, a whole (not collapsed) body in Italian, 0 likes.
+    first = by_id["letterboxd:eugeniobegato/viewing/1401135796"]
+    assert (first.rating, first.rating_raw, first.liked, first.rewatch, first.likes) == (
+        10.0,
+        "5/5",
+        True,
+        True,
+        0,
+    )
+    assert not first.truncated and first.text.startswith("L'aspettativa su cosa un blockbuster")
+    assert first.url == "https://letterboxd.com/eugeniobegato/film/oppenheimer-2023/6/"
+    assert first.when.at.date().isoformat() == "2026-07-17"
+    assert "letterboxd:viewing:1401135796" in first.keys
+    # Card 3: "★★★★½", .collapsed-text: the excerpt ends in "…", marked truncated.
+    third = by_id["letterboxd:ithrmal/viewing/1401220676"]
+    assert (third.rating, third.rating_raw, third.truncated) == (9.0, "4.5/5", True)
+    assert third.text.endswith("Nolan knows how to depict this story…")
+    # Card 4: "★★", "Watched by Dizzarbs", not collapsed although it has data-full-text-url.
+    fourth = by_id["letterboxd:dizzarbs/viewing/1401220529"]
+    assert (fourth.rating, fourth.rewatch, fourth.liked, fourth.truncated) == (
+        4.0,
+        False,
+        False,
+        False,
+    )
+    # Card 12: a single "★", collapsed.
+    last = by_id["letterboxd:realcolvynh0001/viewing/1401215965"]
+    assert (last.rating, last.truncated) == (2.0, True)
+    assert sum(r.truncated for r in page.reviews) == 5  # five cards hold .collapsed-text
+    assert sum(bool(r.liked) for r in page.reviews) == 6
+    assert {p.display_name for p in page.profiles} >= {"Eugenio Beggy", "Ahmed Tamer"}
+    assert page.next.url == "https://letterboxd.com/film/oppenheimer-2023/reviews/page/2/"
+
+    _, rated = parse(corpus, "film-reviews-2026/oppenheimer-rated5-page1.html", FILM_REVIEWS)
+    assert {r.rating for r in rated.reviews} == {10.0}  # the page is filtered to five stars
+    top = rated.reviews[0]
+    assert (top.id, top.likes) == ("letterboxd:justinwuah/viewing/412989206", 30636)
+    # "Added by hilyelo" with an exact time instead of a viewing day.
+    added = next(r for r in rated.reviews if r.profile_id == "letterboxd:hilyelo")
+    assert added.when.exact and added.when.at.isoformat().startswith("2023-07-11T23:26:24")
+    assert added.rewatch is None
+
+
+def test_page_past_the_last_ends_the_listing_quietly(corpus):
+    url = FILM_REVIEWS + "rated/5/by/activity/page/9999/"
+    name = "film-reviews-2026/oppenheimer-rated5-page9999-empty.html"
+    _, page = parse(corpus, name, url)
+    assert page.past_end and not page.reviews and page.next is None
+    # The same empty list on a first page is no end signal: a layout change, said loudly.
+    body = (corpus / "letterboxd" / name).read_bytes()
+    body = body.replace(b'class="previous"', b'class="nothing"')
+    with pytest.raises(ParseError, match="review cards"):
+        sites.parse("letterboxd", "film_reviews", body, FILM_REVIEWS, CAPTURED)
+
+
+@pytest.mark.parametrize("viewing", sorted(FRAGMENTS))
+def test_full_text_fragments(corpus, viewing):
+    body = corpus / "letterboxd" / "film-reviews-2026" / f"s-full-text-viewing-{viewing}.html"
+    url = f"https://letterboxd.com/s/full-text/viewing:{viewing}/"
+    page = sites.parse("letterboxd", "full_text", body.read_bytes(), url, CAPTURED)
+    (review,) = page.reviews
+    cut, length, end = FRAGMENTS[viewing]
+    assert review.id == f"letterboxd:viewing:{viewing}" and review.only_text
+    assert (len(review.text), review.text.endswith(end)) == (length, True)
+    assert "<" not in review.text and review.text_original.lstrip().startswith("<")
+    # The card on the film page shows the same review: cut short exactly when collapsed.
+    _, cards = parse(corpus, "film-reviews-2026/oppenheimer-base.html", FILM_REVIEWS)
+    card = next(r for r in cards.reviews if r.id.endswith(f"/viewing/{viewing}"))
+    assert card.truncated == cut
+    if cut:
+        assert review.text.startswith(card.text.rstrip("…")[:-1])
+    else:
+        assert review.text == card.text
+
+
+def test_full_text_of_another_shape_is_a_parse_error():
+    url = "https://letterboxd.com/s/full-text/viewing:5/"
+    for body in (b"", b"  \n ", b"<!DOCTYPE html><html><body><p>Sign in</p></body></html>"):
+        with pytest.raises(ParseError, match="letterboxd"):
+            sites.parse("letterboxd", "full_text", body, url, CAPTURED)
+    with pytest.raises(ParseError, match="viewing id"):
+        sites.parse("letterboxd", "full_text", b"<p>x</p>", "https://letterboxd.com/s/x/", CAPTURED)
+
+
+def test_rss_2025_hand_checked(corpus):
+    _, page = parse(corpus, "rss-2025-12.xml")
+    first = page.reviews[0]
+    # <guid>letterboxd-review-1115733957</guid>, memberRating 2.0,
+    # pubDate "Tue, 23 Dec 2025 10:42:16 +1300", watchedDate 2025-12-22, tmdb 566268.
+    assert first.id == "letterboxd:filipe_furtado/viewing/1115733957"
+    assert (first.rating, first.rating_raw, first.watched_on) == (4.0, "2/5", "2025-12-22")
+    assert first.when.at == datetime(2025, 12, 22, 21, 42, 16, tzinfo=UTC)
+    assert first.text.startswith("Carvalho is working so hard")
+    assert page.profiles[0].display_name == "Filipe Furtado"
+    film = next(f for f in page.films if f.id == first.film_id)
+    assert (film.title, film.year) == ("The Passion According to G.H.", 2023)
+    assert "tmdb:566268" in film.keys
 
 
 def test_diary_rows_hand_checked(corpus):

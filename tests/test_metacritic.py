@@ -149,12 +149,72 @@ def test_import_and_user_command(corpus, tmp_path):
     db = tmp_path / "a.db"
     result = CliRunner().invoke(cli, ["import", str(corpus / "metacritic"), "--db", str(db)])
     assert result.exit_code == 0, result.output
-    assert "3 files (1 legacy_profile, 2 nuxt_payload): 41 reviews (41 new" in result.output
+    assert (
+        "5 files (1 legacy_profile, 2 nuxt_payload, 2 profile_page): 101 reviews (101 new"
+        in result.output
+    )
     with sqlite3.connect(db) as conn:
         assert (
             conn.execute("select count(*) from reviews where site = 'metacritic'").fetchone()[0]
-            == 41
+            == 101
         )
+        # The game pages' critics are publications (no author is named on them).
+        assert conn.execute(
+            "select count(*) from profiles where kind = 'publication'"
+        ).fetchone() == (10,)
+
+
+# The August 2026 review pages of a game, checked against the cards rendered in the same
+# file (author, date, score): the payload and the markup agree.
+@pytest.mark.parametrize(
+    ("name", "source", "count", "samples"),
+    [
+        (
+            "user-reviews-page-2026-08.html",
+            "metacritic-user-reviews",
+            50,
+            {
+                "metacritic:Rickee079/game/elden-ring": (10.0, "10", "2026-03-15", "Para mi es"),
+                "metacritic:ibra208/game/elden-ring": (9.0, "9", "2026-08-12", "In my opinion"),
+                "metacritic:Libi_Aeryn/game/elden-ring": (1.0, "1", "2026-06-08", "-no believ"),
+            },
+        ),
+        (
+            "critic-reviews-page-2026-08.html",
+            "metacritic-critic-reviews",
+            10,
+            {
+                "metacritic:publication/areajugones/game/elden-ring": (
+                    10.0,
+                    "100/100",
+                    "2022-02-23",
+                    "Elden Ring is the real next step",
+                ),
+            },
+        ),
+    ],
+)
+def test_review_pages_2026(corpus, name, source, count, samples):
+    body = (corpus / "metacritic" / name).read_bytes()
+    assert sites.sniff(body) == ("metacritic", "profile_page")
+    url = f"https://www.metacritic.com/game/elden-ring/{name.split('-page')[0]}/"
+    page = sites.parse("metacritic", "profile_page", body, url, SEEN)
+    assert [f.id for f in page.films] == ["metacritic:game/elden-ring"]
+    assert (page.films[0].year, page.films[0].kind) == (2022, "game")  # the product component
+    assert Counter(r.source for r in page.reviews) == {source: count}
+    assert len({r.profile_id for r in page.reviews}) == count
+    for review_id, (rating, raw, day, start) in samples.items():
+        review = next(r for r in page.reviews if r.id == review_id)
+        assert (review.rating, review.rating_raw, review.when.at.date().isoformat()) == (
+            rating,
+            raw,
+            day,
+        )
+        assert review.text.startswith(start)
+    critic = page.reviews[0]
+    if source == "metacritic-critic-reviews":
+        assert critic.publication == "Areajugones" and critic.reviewer_name is None
+        assert critic.url.startswith("https://areajugones.sport.es/")
 
 
 def test_a_user_page_with_an_embedded_payload_reads_it(corpus):

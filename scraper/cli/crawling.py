@@ -23,6 +23,7 @@ from scraper.cli.common import (
 )
 from scraper.crawl import CrawlResult
 from scraper.errors import UsageError
+from scraper.fetch import check_browser
 from scraper.schema import open_archive
 
 
@@ -50,8 +51,8 @@ from scraper.schema import open_archive
 @click.option(
     "--impersonate",
     metavar="BROWSER",
-    help="Use a browser's TLS fingerprint (chrome, firefox, safari...); needs "
-    "pip install 'scrape[impersonate]'.",
+    help="Present a browser's TLS fingerprint and headers (chrome, firefox, safari...), "
+    "or none for a plain client. Default: chrome for Letterboxd, none elsewhere.",
 )
 @click.option("--full", is_flag=True, help="Read every page, even on a profile archived before.")
 @reports_errors
@@ -205,6 +206,8 @@ def _plans(
         cookie_file = cookies_path or settings.site_setting(target.site, "cookies")
         jar = config.load_cookies(cookie_file) if cookie_file else None
         fetching = settings.fetch_settings(target.site, delay=delay, **overrides)
+        if fetching.impersonate:
+            check_browser(fetching.impersonate)
         plans.append(backup.Plan(target, fetching, jar))
     return plans
 

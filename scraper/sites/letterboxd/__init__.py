@@ -2,13 +2,34 @@
 
 A member's history, read without logging in:
 - the diary (/<user>/films/diary/, 50 viewings a page): rating, like, rewatch, watched day;
-- the reviews listing (/<user>/films/reviews/): review text, spoiler flag, likes; an excerpt
-  is completed from the review's own page (/<user>/film/<slug>/, /<user>/film/<slug>/1/ for a
-  repeat viewing);
+- the reviews (/<user>/films/reviews/page/N/, 12 review cards a page, cards.py): text, rating,
+  spoiler flag, likes; a card cut short is completed from /s/full-text/viewing:<id>/ after the
+  listings (see crawl.py), and retried by the next run when that fails;
 - the films grid (/<user>/films/): the current rating of every film, diary or not;
 - the RSS feed (/<user>/rss/): the last ~50 entries with full text and exact times, read first
   by incremental runs (see crawl.py), so a quiet night costs one request.
 And the official export zip (or its folder) through `scrape import` (export.py).
+
+How the site answers today, and the evidence relied on:
+- Cloudflare refuses plain clients on HTML pages by TLS fingerprint since 2026-01-20
+  (nmcassa/letterboxdpy#146 "scrapper return 403 error", #155, 2026-01-21;
+  ryanpag3/lettarrboxd#37, 2026-01-21; screeny05/letterboxd-list-radarr#64, 2026-01-21; #191,
+  2026-09-21, still open). letterboxdpy moved to curl_cffi impersonating "chrome" on 2026-01-21
+  (commit a93916e, PR #147) and needed curl_cffi >= 0.15 from 2026-05-06 (commit 2b103ef,
+  PR #168, fixing #167 "LB now blocking all scrapes?"); it sends no User-Agent of its own and
+  leaves the browser's headers to curl_cffi (commit f678864, 2026-01-21). Hence IMPERSONATE.
+- The member feed still answered a plain client in April 2026 (sdblepas/CinePlete#56,
+  2026-04-15, while a list's feed got a 403): we send it as Chrome all the same.
+- Review cards: `article.production-viewing`, rating in the `span.inline-rating` svg label,
+  `p[data-likeable-identifier]` uid "viewing:<id>", `data-full-text-url` on every card and
+  `.collapsed-text` only on cut-short ones; 12 a page; `page/9999/` answers 200 with no cards.
+  Captured by colletpedro/espectro-24 (fixtures @ 8a1934d, 2026-07-18; its FASE1_INCOGNITAS.md
+  on the /s/full-text/ fragment: bare <p> elements), in the corpus as film-reviews-2026/.
+  letterboxdpy's user_reviews.py (HEAD 36def6b, 2026-06-03) still reads a member's pages as
+  `div.viewing-list > article` with `data-object-id` and `rated-N`, 12 a page (af063d7,
+  2026-05-10): both card forms are read.
+- Diary rows keep `tr.diary-entry-row[data-viewing-id]`; `data-film-id` left the poster markup
+  in April 2026 (letterboxdpy, 2026-05), so films are keyed by slug and LID.
 """
 
 from __future__ import annotations
@@ -21,25 +42,29 @@ from urllib.parse import quote
 
 from scraper.models import Request
 from scraper.sites.identity import Identity
-from scraper.sites.letterboxd.export import is_export, parse_export
-from scraper.sites.letterboxd.feed import parse_rss
-from scraper.sites.letterboxd.pages import (
-    parse_diary,
-    parse_films,
-    parse_profile,
+from scraper.sites.letterboxd import cards
+from scraper.sites.letterboxd.cards import (
+    parse_film_reviews,
+    parse_full_text,
     parse_review_page,
     parse_reviews,
 )
+from scraper.sites.letterboxd.export import is_export, parse_export
+from scraper.sites.letterboxd.feed import parse_rss
+from scraper.sites.letterboxd.pages import parse_diary, parse_films, parse_profile
 from scraper.sites.letterboxd.records import RESERVED, SITE, SITE_URL
 
 NAME = SITE
 HOSTS = ("letterboxd.com", "www.letterboxd.com")
-PARSER_VERSION = 1
-# Letterboxd sits behind Cloudflare, which challenges clients by TLS fingerprint.
+PARSER_VERSION = 2
+# Letterboxd (Cloudflare) refuses plain clients on its HTML pages by TLS fingerprint: every
+# request goes out as Chrome unless the user says --impersonate none.
+IMPERSONATE = "chrome"
 BLOCK_ADVICE = (
-    "Letterboxd (Cloudflare) challenged us: download your data instead (Settings, Data, Export "
-    "your data; then scrape import the zip), or use the browser-fingerprint transport (pip "
-    "install 'scrape[impersonate]', then --impersonate chrome)"
+    "Letterboxd (Cloudflare) challenged us: if you turned the browser fingerprint off "
+    "(--impersonate none, or impersonate in the config), turn it back on; else wait and slow "
+    "down (--delay 5), or download your data instead (Settings, Data, Export your data; then "
+    "scrape import the zip)"
 )
 FORMS = ("https://letterboxd.com/<user>/  or  letterboxd:<user>",)
 EXAMPLES = (
@@ -61,11 +86,19 @@ PARSERS = {
     "diary": parse_diary,
     "reviews": parse_reviews,
     "review_page": parse_review_page,
+    "film_reviews": parse_film_reviews,
+    "full_text": parse_full_text,
     "films": parse_films,
     "rss": parse_rss,
     "profile": parse_profile,
     "export": parse_export,
 }
+
+
+# A film's reviews (any sort, rating filter or page), named by the page's own og:url.
+_FILM_REVIEWS_PAGE = re.compile(
+    rb'<meta property="og:url" content="https?://[^"/]+/film/[a-z0-9-]+/reviews/'
+)
 
 
 def handle_from_url(url: str) -> str | None:
@@ -91,6 +124,11 @@ def listings(handle: str) -> list[Request]:
         Request(f"{base}/films/reviews/", "reviews", source="letterboxd-reviews"),
         Request(f"{base}/films/", "films", source="letterboxd-films"),
     ]
+
+
+def full_text_request(review_id: str) -> Request | None:
+    """Where the whole text of a stored review cut short lies (see crawl.py)."""
+    return cards.full_text_request(root(), review_id)
 
 
 def incremental_listings(handle: str) -> list[Request]:
@@ -129,8 +167,11 @@ def sniff(body: bytes) -> str | None:
         return "diary"
     if b"profile-statistic" in head:
         return "profile"
-    if b"js-review-body" in head:
-        return "reviews" if head.count(b'data-object-id="viewing:') > 1 else "review_page"
+    if _FILM_REVIEWS_PAGE.search(head):
+        return "film_reviews"
+    if b"production-viewing" in head or b"js-review-body" in head:
+        cards = head.count(b'class="production-viewing') + head.count(b'data-object-id="viewing:')
+        return "reviews" if cards > 1 else "review_page"
     if b"poster-viewingdata" in head:
         return "films"
     return None

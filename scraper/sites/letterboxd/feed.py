@@ -89,7 +89,10 @@ def _entry(item: Element, guid, page: Page, url: str, fetched_at: datetime, occu
         text=text if is_review else None,
         when=_published(_child(item, "pubDate"), url),
         source="letterboxd-rss",
-        keys=records.watch_keys(owner_id, film, watched, occurrences.next(film, watched)),
+        keys=[
+            records.viewing_key(guid["id"]),
+            *records.watch_keys(owner_id, film, watched, occurrences.next(film, watched)),
+        ],
         # A watch item's description is "Watched on ...": it says nothing about review text.
         text_known=is_review,
         url=link or None,

@@ -20,7 +20,11 @@ import re
 from collections import Counter
 from datetime import datetime
 
+from selectolax.lexbor import LexborHTMLParser
+
 from scraper import ratings, timeparse
+from scraper import text as textmod
+from scraper.errors import ParseError
 from scraper.models import Film, Profile, Review
 from scraper.sites import common
 from scraper.timeparse import When
@@ -45,6 +49,30 @@ def owner_in(site_url: str) -> str | None:
     if not match or match["user"].lower() in RESERVED.split("|"):
         return None
     return match["user"].lower()
+
+
+def page_owner(tree: LexborHTMLParser, url: str) -> str:
+    """The member a page belongs to: its URL, else its og:url, else its data-owner."""
+    owner = owner_in(url) or owner_in(common.meta(tree, "og:url") or "")
+    if owner is None:
+        node = tree.css_first("body[data-owner], [data-owner]")
+        owner = (node.attrs.get("data-owner") or "").lower() if node else None
+    if not owner:
+        raise ParseError(SITE, url, "the member the page belongs to (its URL or og:url)")
+    return owner
+
+
+def empty_notice(tree: LexborHTMLParser) -> bool:
+    """Letterboxd's own "nothing here yet" notice, as opposed to a page of another shape."""
+    notice = common.node_text(tree.css_first(".empty-state, .ui-block-heading, section.-empty"))
+    text = (textmod.plain(notice) or "").lower()
+    return "no " in text or "yet" in text
+
+
+def viewing_key(viewing_id: str | int) -> str:
+    """The key every live source files a viewing under, whoever's it is: the viewing id is
+    unique on the whole site, so a fragment that knows only it finds its review."""
+    return f"{SITE}:viewing:{viewing_id}"
 
 
 def profile(handle: str) -> Profile:

@@ -22,7 +22,7 @@ from scraper.sites.metacritic.parsers import (
 
 NAME = SITE
 HOSTS = ("www.metacritic.com", "metacritic.com")
-PARSER_VERSION = 1
+PARSER_VERSION = 2
 BLOCK_ADVICE = (
     "Metacritic refused us: save the pages in your browser and run scrape import, or slow down "
     "(--delay 5) and use your browser's cookies (--cookies FILE)"
@@ -64,6 +64,9 @@ def sniff(body: bytes) -> str | None:
     head = body[:300_000]
     if head.lstrip()[:2] == b"[[" and b'"ShallowReactive"' in head[:200] and b"metacritic" in head:
         return "nuxt_payload"
+    # The payload script sits after the page's markup (365 kB into a 2026 review page).
+    if b'id="__NUXT_DATA__"' in body[:5_000_000] and b"metacritic" in head.lower():
+        return "profile_page"  # a saved page with its payload inside (user or product page)
     if b"user_review" in head and b"metacritic" in head.lower():
         return "legacy_profile"
     return None

@@ -39,8 +39,9 @@ def film_for(link: str, title: str, year: int | None = None, product_id: object 
 
 
 def parse_nuxt_payload(body: bytes, url: str, fetched_at: datetime) -> Page:
-    """A film or show page's `__NUXT_DATA__`: the reviews in its user-reviews and
-    critic-reviews components (each review is listed under several tabs; kept once)."""
+    """A product page's `__NUXT_DATA__` (film, show, game; its /user-reviews/ and
+    /critic-reviews/ pages): the reviews in its user-reviews and critic-reviews components
+    (each review is listed under several tabs; kept once)."""
     try:
         tree = unflatten(json.loads(text.decode_lenient(body)))
     except (json.JSONDecodeError, RecursionError) as exc:
@@ -49,12 +50,7 @@ def parse_nuxt_payload(body: bytes, url: str, fetched_at: datetime) -> Page:
     if not components:
         raise ParseError(SITE, url, "the page components of a Nuxt payload")
     page = Page(url=url, fetched_at=timeparse.to_iso(fetched_at))
-    # The page's own product gives the year; a review of another product (a TV season) does not.
-    years = {
-        str(c["data"]["item"].get("id")): c["data"]["item"].get("premiereYear")
-        for c in components
-        if _name(c) == "product" and isinstance(c.get("data", {}).get("item"), dict)
-    }
+    years = _product_years(components)
     films: dict[str, Film] = {}
     profiles: dict[str, Profile] = {}
     reviews: dict[str, Review] = {}
@@ -67,7 +63,7 @@ def parse_nuxt_payload(body: bytes, url: str, fetched_at: datetime) -> Page:
             film = film_for(
                 product["url"],
                 product.get("title") or "",
-                years.get(str(product.get("id"))),
+                years.get(str(product.get("id"))) or years.get(_product_path(product["url"])),
                 product.get("id"),
             )
             profile, review = _payload_review(item, film, fetched_at, kind == "critic-reviews")
@@ -135,13 +131,56 @@ def parse_legacy_profile(body: bytes, url: str, fetched_at: datetime) -> Page:
     return page
 
 
+def _product_years(components: list[dict]) -> dict[str, int | None]:
+    """The page's own product's year, by its id and by its path ("game/elden-ring"). The 2026
+    game pages give the product a title id other than the one its reviews cite, so the path
+    must match too. A review of another product (a TV season) gets no year from it."""
+    years: dict[str, int | None] = {}
+    for component in components:
+        item = (component.get("data") or {}).get("item")
+        if _name(component) != "product" or not isinstance(item, dict):
+            continue
+        years[str(item.get("id"))] = item.get("premiereYear")
+        kind = _KIND_OF_TYPE.get(str(item.get("type")))
+        if kind and item.get("slug"):
+            years[f"{kind}/{item['slug']}"] = item.get("premiereYear")
+    return years
+
+
+# A product component's `type` and the first segment of its pages' paths.
+_KIND_OF_TYPE = {"game-title": "game", "movie": "movie", "show": "tv", "tv-show": "tv"}
+
+
+def _product_path(link: str) -> str | None:
+    """ "game/elden-ring" for /game/elden-ring/; None for deeper paths (a show's season)."""
+    parts = urlsplit(link).path.strip("/").split("/")
+    return "/".join(parts) if len(parts) == 2 else None
+
+
 def _reviewer(item: dict, critic: bool) -> Profile:
-    author = str(item["author"])
+    author = str(item.get("author") or "").strip()
     if not critic:
+        if not author:
+            raise ValueError("a user review without its author")
         return Profile(
             f"{SITE}:{author}", SITE, author, "user", author, f"{SITE_URL}/user/{author}/"
         )
-    slug = item.get("authorSlug") or re.sub(r"\W+", "-", author.lower())
+    slug = item.get("authorSlug") or re.sub(r"\W+", "-", author.lower()).strip("-")
+    if not slug:
+        # Game pages (2026) credit many reviews to a publication only: the publication is who.
+        publication = item.get("publicationSlug") or re.sub(
+            r"\W+", "-", str(item.get("publicationName") or "").lower()
+        ).strip("-")
+        if not publication:
+            raise ValueError("a critic review with neither author nor publication")
+        return Profile(
+            f"{SITE}:publication/{publication}",
+            SITE,
+            f"publication/{publication}",
+            "publication",
+            item.get("publicationName") or publication,
+            f"{SITE_URL}/publication/{publication}/",
+        )
     return Profile(
         f"{SITE}:critic/{slug}",
         SITE,
@@ -170,7 +209,7 @@ def _payload_review(
         rating_raw=shown,
         url=(item.get("url") if critic else None) or film.url,
         publication=item.get("publicationName"),
-        reviewer_name=item.get("author"),
+        reviewer_name=item.get("author") or None,
         source="metacritic-critic-reviews" if critic else "metacritic-user-reviews",
     )
 
@@ -197,8 +236,10 @@ def _name(component: dict) -> str:
 
 
 def _review_items(component: dict) -> Iterator[dict]:
-    item = (component.get("data") or {}).get("item") or {}
-    lists = item.values() if isinstance(item, dict) else [item]
+    """Reviews under data.item (film and show payloads) or data.items (2026 review pages)."""
+    data = component.get("data") or {}
+    item = data.get("item") or {}
+    lists = [*(item.values() if isinstance(item, dict) else [item]), data.get("items")]
     for entries in lists:
         for entry in entries if isinstance(entries, list) else []:
             if isinstance(entry, dict) and "quote" in entry and "reviewedProduct" in entry:

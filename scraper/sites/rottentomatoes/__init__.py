@@ -38,8 +38,8 @@ PARSER_VERSION = 1
 # Rotten Tomatoes sits behind Akamai, which refuses by IP reputation, rate and fingerprint.
 BLOCK_ADVICE = (
     "Rotten Tomatoes (Akamai) refuses clients it distrusts: wait and slow down (--delay 5), use "
-    "your browser's cookies (--cookies FILE), or the browser-fingerprint transport (pip install "
-    "'scrape[impersonate]', then --impersonate chrome)"
+    "your browser's cookies (--cookies FILE), or present a browser's fingerprint "
+    "(--impersonate chrome)"
 )
 # (identifier, the handle it names): the registry test checks each resolves to itself.
 EXAMPLES = (

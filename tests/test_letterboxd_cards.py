@@ -1,0 +1,103 @@
+"""Letterboxd's review cards in the 2025 layout (the 2026 one is read from the corpus in
+test_letterboxd_corpus.py), and what the archive does with a full-text fragment."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+
+import pytest
+
+from scraper import archive, sites
+from scraper.schema import open_archive
+from tests.fake_letterboxd import EXCERPT, FakeLetterboxd, make_member, reviews_page_2025
+
+SEEN = datetime(2026, 11, 1, tzinfo=UTC)
+
+
+def test_2025_cards_still_read():
+    member = make_member("dan", 90)
+    body = reviews_page_2025(member, 1).encode()
+    assert sites.sniff(body) == ("letterboxd", "reviews")
+    url = "https://letterboxd.com/dan/films/reviews/"
+    page = sites.parse("letterboxd", "reviews", body, url, SEEN)
+    shown = [e for e in member.entries if e.text][:12]
+    assert [r.id for r in page.reviews] == [f"letterboxd:dan/viewing/{e.viewing_id}" for e in shown]
+    for review, entry in zip(page.reviews, shown, strict=True):
+        assert review.rating == (entry.stars * 2 if entry.stars else None)
+        assert review.truncated == (len(entry.html) > EXCERPT)
+        assert review.spoiler == entry.spoiler and review.likes == entry.likes
+        assert f"letterboxd:viewing:{entry.viewing_id}" in review.keys
+    assert page.next.url == "https://letterboxd.com/dan/films/reviews/page/2/"
+
+
+def test_a_crawl_of_the_2025_layout_completes_its_excerpts(run_scrape, tmp_path):
+    member = make_member("eve", 90, long_every=18)
+    db = tmp_path / "a.db"
+    with FakeLetterboxd(member, layout="2025") as site:
+        env = {"SCRAPE_LETTERBOXD_ROOT": site.root}
+        done = run_scrape("user", "letterboxd:eve", "--db", str(db), env=env)
+        assert done.returncode == 0, done.stderr
+    with sqlite3.connect(db) as conn:
+        texts = dict(conn.execute("select id, text from reviews where text is not null"))
+        incomplete = conn.execute("select count(*) from reviews where text_incomplete = 1")
+        assert incomplete.fetchone() == (0,)
+    assert len(texts) == 30
+    for entry in (e for e in member.entries if e.text):
+        assert texts[f"letterboxd:eve/viewing/{entry.viewing_id}"] == "\n\n".join(entry.text)
+
+
+def test_a_fragment_completes_only_a_review_the_archive_holds(tmp_path):
+    db = open_archive(tmp_path / "a.db")
+    member = make_member("fay", 3, long_every=1)
+    entry = member.entries[-1]  # entry 0: reviewed, long
+    listing = sites.parse(
+        "letterboxd",
+        "reviews",
+        reviews_page_2025(member, 1).encode(),
+        "https://letterboxd.com/fay/films/reviews/",
+        SEEN,
+    )
+    fragment_url = f"https://letterboxd.com/s/full-text/viewing:{entry.viewing_id}/"
+    fragment = sites.parse("letterboxd", "full_text", entry.html.encode(), fragment_url, SEEN)
+    stray = sites.parse(
+        "letterboxd", "full_text", b"<p>nobody's</p>", "https://x/s/full-text/viewing:1/", SEEN
+    )
+
+    assert archive.save_page(db, stray).counts.new == 0
+    assert db.execute("select count(*) from reviews").fetchone() == (0,)
+    archive.save_page(db, listing)
+    review_id = f"letterboxd:fay/viewing/{entry.viewing_id}"
+    before = db.execute(
+        "select film_id, rating, text, text_incomplete from reviews where id = ?", [review_id]
+    ).fetchone()
+    assert before[2].endswith("…") and before[3] == 1
+    saved = archive.save_page(db, fragment)
+    assert saved.counts.completed == 1 and saved.counts.changed == 0
+    after = db.execute(
+        "select film_id, rating, text, text_incomplete from reviews where id = ?", [review_id]
+    ).fetchone()
+    assert after == (before[0], before[1], "\n\n".join(entry.text), None)
+    # The listing's excerpt, seen again, neither replaces the whole text nor reopens it.
+    archive.save_page(db, listing)
+    again = db.execute("select text, text_incomplete from reviews where id = ?", [review_id])
+    assert again.fetchone() == (after[2], None)
+
+
+def test_a_first_page_without_cards_is_a_layout_change_unless_it_says_none_yet():
+    from scraper.errors import ParseError
+    from tests.fake_letterboxd import reviews_page
+
+    url = "https://letterboxd.com/gil/films/reviews/"
+    empty = reviews_page(make_member("gil", 0), 1)  # no reviews: an empty card list on page 1
+    assert empty is not None and "production-viewing" not in empty
+    with pytest.raises(ParseError, match="review cards"):
+        sites.parse("letterboxd", "reviews", empty.encode(), url, SEEN)
+    notice = empty.replace(
+        '<div class="viewing-list">',
+        '<section class="-empty"><p>No reviews yet</p></section><div class="viewing-list">',
+    )
+    page = sites.parse("letterboxd", "reviews", notice.encode(), url, SEEN)
+    assert (page.reviews, page.past_end) == ([], False)
+    past = sites.parse("letterboxd", "reviews", empty.encode(), url + "page/2/", SEEN)
+    assert (page.reviews, past.past_end) == ([], True)

@@ -348,8 +348,8 @@ def _stars_glyph(stars: float | None) -> str:
 
 
 def reviews_page(member: Member, number: int, *, extra_pages: int = 0) -> str | None:
-    """The 2026 review cards (as on the corpus's film-reviews-2026 pages, with the member's
-    poster on each): every body carries data-full-text-url; only a long one is collapsed. A page
+    """The 2026 review cards (as on the corpus's film-reviews-2026 pages, each with its film's
+    poster beside it): every body carries data-full-text-url; only a long one is collapsed. A page
     past the last answers 200 with an empty list, as the real site does."""
     reviewed = [e for e in member.entries if e.text]
     last = max(1, -(-len(reviewed) // REVIEWS_PAGE))
@@ -377,9 +377,11 @@ def reviews_page(member: Member, number: int, *, extra_pages: int = 0) -> str | 
             )
         )
         cards.append(
-            f'<div class="listitem"> <article class="production-viewing -viewing">'
+            # The poster beside the card in its list item, where letterboxdpy finds it.
+            f'<div class="listitem">{_poster(e.film, f"/{member.user}/{e.path}")}'
+            f'<article class="production-viewing -viewing">'
             f'<a class="avatar -a40" href="/{member.user}/"><img alt="{member.user}"></a>'
-            f'{_poster(e.film, f"/{member.user}/{e.path}")}<div class="body">'
+            f'<div class="body">'
             f'<div class="content-reactions-strip -viewing">{_stars_glyph(e.stars)}{liked}'
             f'<span class="attribution-detail"><a href="/{member.user}/{e.path}" class="context">'
             f' {verb} by <span class="owner"><strong class="displayname">{member.user}</strong>'

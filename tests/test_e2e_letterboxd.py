@@ -288,6 +288,12 @@ def test_todays_cards_full_texts_and_a_failed_completion_retried(run_scrape, tmp
             "GET /bea/rss/",
             f"GET /s/full-text/viewing:{refused.viewing_id}/",
         ]
+        # A full run reads the excerpts again, but fetches no whole text the archive holds.
+        site.log.clear()
+        third = run_scrape("user", "letterboxd:bea", "--full", "--db", str(db), env=env)
+        assert third.returncode == 0, third.stderr
+        assert "(0 new, 0 changed, 0 missing) [full]" in third.stdout, third.stdout
+        assert not any("/s/full-text/" in r for r in site.requests())
     text, incomplete = query(
         db,
         "select text, text_incomplete from reviews where id = ?",

@@ -101,3 +101,21 @@ def test_a_first_page_without_cards_is_a_layout_change_unless_it_says_none_yet()
     assert (page.reviews, page.past_end) == ([], False)
     past = sites.parse("letterboxd", "reviews", empty.encode(), url + "page/2/", SEEN)
     assert (page.reviews, past.past_end) == ([], True)
+
+
+def test_a_card_without_a_poster_takes_its_film_from_its_link_and_headline():
+    card = (
+        '<html><head><meta property="og:url" content="https://letterboxd.com/hal/films/reviews/">'
+        '</head><body><div class="viewing-list"><article class="production-viewing">'
+        '<h2 class="name"><a href="/hal/film/past-lives/1/">Past Lives</a></h2>'
+        '<span class="releasedate"><a href="/films/year/2023/">2023</a></span>'
+        '<div class="body-text js-review-body"><p>Again.</p></div>'
+        '<p data-likeable-identifier=\'{"uid":"viewing:77"}\' data-count="3"></p>'
+        "</article></div></body></html>"
+    )
+    url = "https://letterboxd.com/hal/films/reviews/"
+    page = sites.parse("letterboxd", "reviews", card.encode(), url, SEEN)
+    (review,), (film,) = page.reviews, page.films
+    assert (film.id, film.title, film.year) == ("letterboxd:film/past-lives", "Past Lives", 2023)
+    assert (review.id, review.text, review.likes) == ("letterboxd:hal/viewing/77", "Again.", 3)
+    assert review.url == "https://letterboxd.com/hal/film/past-lives/1/"

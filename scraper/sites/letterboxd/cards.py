@@ -181,7 +181,7 @@ def _card(
     film: Film | None,
 ) -> tuple[Review, Film, Profile]:
     member = _member(card, owner, url, viewing)
-    film = records.film_from_poster(card) or film
+    film = _film(card, film)
     if film is None:
         raise ParseError(SITE, url, f"the film of review viewing:{viewing}")
     body = card.css_first(_BODY)
@@ -216,6 +216,32 @@ def _card(
         rewatch=_rewatch(card),
     )
     return review, film, member
+
+
+def _film(card: LexborNode, page_film: Film | None) -> Film | None:
+    """The card's film: its poster, or the poster beside it in its list item (a member's
+    listing, as letterboxdpy reads it in 2026), or the page's film (a film's reviews), or at
+    the least the slug of the review's own link with the film's name in its headline."""
+    film = records.film_from_poster(card)
+    parent = card.parent
+    if (
+        film is None
+        and parent is not None
+        and (parent.tag == "li" or "listitem" in (parent.attrs.get("class") or ""))
+    ):
+        film = records.film_from_poster(parent)
+    if film is not None or page_film is not None:
+        return film or page_film
+    link = card.css_first("h2 a[href*='/film/'], .headline-2 a[href*='/film/']")
+    slug, _ = records.viewing_link(link.attrs.get("href") if link else None)
+    title = common.node_text(link)
+    if not slug or not title:
+        return None
+    return records.film(title=title, year=common.year_in(_year_text(card)), slug=slug)
+
+
+def _year_text(card: LexborNode) -> str | None:
+    return common.node_text(card.css_first(".releasedate a, .releasedate, .metadata a"))
 
 
 def _member(card: LexborNode, owner: str | None, url: str, viewing: str) -> Profile:

@@ -30,6 +30,8 @@ class Plan:
     target: Target
     settings: FetchSettings
     cookies: CookieJar | None = None
+    # Options of the site's listings (Metacritic's games = true).
+    options: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -121,7 +123,15 @@ def _run_profile(
     result = CrawlResult(target, incremental=not mode.full)
     with Fetcher(plan.settings, cookies=plan.cookies) as fetcher:
         try:
-            crawl(db, fetcher, result, run_id=run_id, progress=progress, stop=stop)
+            crawl(
+                db,
+                fetcher,
+                result,
+                run_id=run_id,
+                progress=progress,
+                stop=stop,
+                options=plan.options,
+            )
             outcome.status = "ok"
         except Interrupted as error:
             outcome.status, outcome.error = "interrupted", error

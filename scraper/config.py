@@ -49,6 +49,8 @@ SITE_KEYS: dict[str, type | tuple[type, ...]] = {
     "delay": _NUMBER,
     "user_agent": str,
     "impersonate": str,
+    # What to archive beyond a site's default listings (Metacritic: games).
+    "games": bool,
 }
 # `impersonate = "none"` (or --impersonate none): plain httpx, even for a site that defaults
 # to a browser's fingerprint.
@@ -72,8 +74,10 @@ class Config:
     def fetch_settings(self, site: str, **overrides: object) -> FetchSettings:
         """Defaults, then [fetch], then [sites.SITE], then `overrides` (the command line)."""
         module = sites.SITES.get(site)
-        advice = getattr(module, "BLOCK_ADVICE", None)
-        values: dict[str, object] = {"advice": advice} if advice else {}
+        values: dict[str, object] = {}
+        for key, name in (("advice", "BLOCK_ADVICE"), ("robots_advice", "ROBOTS_ADVICE")):
+            if text := getattr(module, name, None):
+                values[key] = text
         # A site that refuses plain clients is fetched as a browser unless told otherwise.
         values["impersonate"] = getattr(module, "IMPERSONATE", None)
         for layer in (self.fetch, self.sites.get(site, {}), overrides):
@@ -131,6 +135,8 @@ def load(path: str | Path | None = None) -> Config:
                 f"(known: {', '.join(sites.SITES)})"
             )
         config.sites[site] = _checked(settings, SITE_KEYS, f"sites.{site}", at)
+        if "games" in settings and site != "metacritic":
+            raise UsageError(f"{at(f'sites.{site}', 'games')}: games is a Metacritic setting")
     return config
 
 

@@ -56,6 +56,7 @@ def crawl(
     run_id: int | None = None,
     progress: Callable[[CrawlResult], None] | None = None,
     stop: threading.Event | None = None,
+    options: dict[str, object] | None = None,
 ) -> CrawlResult:
     """Read `result.target`'s listings into the archive, updating `result` as pages arrive.
 
@@ -64,7 +65,7 @@ def crawl(
     """
     crawler = _Crawler(db, fetcher, result, run_id, progress, stop)
     module = sites.SITES[result.target.site]
-    listings = module.listings(result.target.handle)
+    listings = module.listings(result.target.handle, **(options or {}))
     quick = getattr(module, "incremental_listings", None)
     # A site with a cheap feed of recent entries (Letterboxd's RSS) is read through it first;
     # when the feed reaches back to entries already archived, it held all that is new.

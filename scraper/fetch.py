@@ -62,6 +62,8 @@ class FetchSettings:
     impersonate: str | None = None
     # What to tell the user when the site refuses us; each site module says what works there.
     advice: str = ADVICE
+    # What to tell the user when robots.txt forbids a page (a site may say what else works).
+    robots_advice: str = "pass --ignore-robots to fetch it anyway (your responsibility)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,8 +154,7 @@ class Fetcher:
             if not self.robots.allowed(request.url):
                 raise Blocked(
                     f"robots.txt of {urlsplit(request.url).netloc} disallows "
-                    f"{redact(request.url)}; pass --ignore-robots to fetch it anyway "
-                    "(your responsibility)"
+                    f"{redact(request.url)}; {self.settings.robots_advice}"
                 )
             host = urlsplit(request.url).netloc
             self.pacer.at_least(host, self.robots.crawl_delay(request.url))

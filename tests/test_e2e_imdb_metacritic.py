@@ -104,14 +104,27 @@ def next_data(ratings: list[dict], more: bool, with_values: bool) -> str:
 
 
 class FakeImdb(LocalSite):
-    def __init__(self, users: dict[str, list[dict]], rated: dict[str, list[dict]]) -> None:
+    """IMDb as a mirror would serve it; with `as_in_2026`, as imdb.com answers a script today:
+    robots.txt forbids everything and AWS WAF answers 202 with a challenge header."""
+
+    def __init__(
+        self,
+        users: dict[str, list[dict]],
+        rated: dict[str, list[dict]],
+        *,
+        as_in_2026: bool = False,
+    ) -> None:
         self.users, self.rated = users, rated
         self.rating_values = True  # False: the payload lists titles only, as IMDb often does
         self.challenge: set[str] = set()
-        super().__init__(self.route)
+        self.as_in_2026 = as_in_2026
+        robots = (
+            "User-agent: *\nDisallow: /\n" if as_in_2026 else "User-agent: *\nDisallow: /search\n"
+        )
+        super().__init__(self.route, robots=robots)
 
     def route(self, path: str, query: dict) -> tuple[int, bytes, str]:
-        if path in self.challenge:  # what AWS WAF answers a script with since 2026
+        if path in self.challenge or self.as_in_2026:  # AWS WAF's answer to a script, 2026
             return 202, b"", "text/html"
         rated = re.match(r"^/user/(ur\d+)/ratings/$", path)
         if rated and rated[1] in self.rated:
@@ -208,6 +221,36 @@ def test_imdb_export_then_ratings_pages_give_no_duplicates(imdb, run_scrape, tmp
     assert query(db, "select count(*) from review_versions")[0][0] == 0
 
 
+def test_imdb_as_in_2026_gives_the_export_route_in_one_message(run_scrape, tmp_path):
+    db = tmp_path / "archive.db"
+    handle = "p.fza5a7zc6w5ngbgt57mgncjzqa"
+    with FakeImdb({}, {}, as_in_2026=True) as site:
+        env = {"SCRAPE_IMDB_ROOT": site.root}
+        done = run_scrape("user", f"https://www.imdb.com/user/{handle}/", "--db", str(db), env=env)
+        assert site.requests() == []  # robots.txt said no: nothing else was asked
+        forced = run_scrape("user", f"imdb:{handle}", "--ignore-robots", "--db", str(db), env=env)
+        assert site.requests() == [f"GET /user/{handle}/reviews/"]
+    assert done.returncode == 1 and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert "robots.txt forbids every crawler" in done.stderr
+    for step in ("Your Ratings", "Export", "/exports/", "--profile imdb:<your id>"):
+        assert step in done.stderr, step
+    assert forced.returncode == 1, forced.stderr
+    assert "an empty 202" in forced.stderr and "IMDb (AWS WAF)" in forced.stderr
+    assert "https://www.imdb.com/exports/" in forced.stderr
+    assert query(db, "select count(*) from reviews")[0][0] == 0
+
+    # The route it gives works for a 2026 member id.
+    export = tmp_path / "ratings.csv"
+    export.write_text(
+        "Const,Your Rating,Date Rated,Title,URL,Title Type,IMDb Rating,Runtime (mins),Year\n"
+        "tt0088247,8.0,2026-02-01,The Terminator,https://www.imdb.com/title/tt0088247/,movie,"
+        "8.1,107,1984\n"
+    )
+    imported = run_scrape("import", str(export), "--profile", f"imdb:{handle}", "--db", str(db))
+    assert imported.returncode == 0, imported.stderr
+    assert query(db, "select id, rating from reviews") == [(f"imdb:{handle}/tt0088247", 8.0)]
+
+
 def test_imdb_ratings_page_without_values_fails_loudly(imdb, run_scrape, tmp_path):
     imdb.rating_values = False
     db = tmp_path / "archive.db"
@@ -220,83 +263,125 @@ def test_imdb_ratings_page_without_values_fails_loudly(imdb, run_scrape, tmp_pat
     assert query(db, "select count(*) from reviews")[0][0] == 60
 
 
-# --- Metacritic: /user/<name>/, the pre-2023 profile with its "next" flipper ---------------
+# --- Metacritic: the backend's list of a user's reviews, paged by offset (2026) -------------
 
 
-def mc_item(i: int) -> str:
-    return (
-        f'<li id="user_review_{i}" class="review user_review"><div class="review_content"><div class="review_section review_data">'
-        f'<div class="review_stats"><div class="review_product"><div class="product_title"><a href="/movie/feature-{i}">Feature {i}</a></div>'
-        f'<div class="date">Mar {i % 28 + 1}, 2019</div></div>'
-        f'<div class="review_score"><div class="metascore_w user medium movie positive indiv">{i % 11}</div></div></div>'
-        f'<div class="review_body"><span class="blurb blurb_expanded">Thoughts on feature {i}.</span></div></div></div></li>'
-    )
+def mc_item(user: str, kind: str, i: int) -> dict:
+    path = {"movies": "movie", "shows": "tv", "games": "game"}[kind]
+    return {
+        "id": f"{kind}-{i}",
+        "quote": f"Thoughts on {kind} {i}.",
+        "score": i % 11,
+        "thumbsUp": 0,
+        "thumbsDown": 0,
+        "date": f"2025-{i % 12 + 1:02d}-{i % 28 + 1:02d}",
+        "author": user,
+        "version": 1737927878551,
+        "spoiler": i % 13 == 0,
+        "reviewedProduct": {
+            "id": 1000 + i,
+            "type": {"movies": "movie", "shows": "show", "games": "game-title"}[kind],
+            "title": f"{kind.title()} {i}",
+            "url": f"/{path}/{kind}-{i}/",
+        },
+    }
 
 
 class FakeMetacritic(LocalSite):
-    def __init__(self, users: dict[str, int]) -> None:
+    """www.metacritic.com and its backend on one root: robots.txt forbids /user to every
+    crawler (the pages; the API lives under /reviews/), the API pages a user's reviews by
+    offset, per type, and answers 404 for a user it does not know."""
+
+    def __init__(self, users: dict[str, dict[str, int]]) -> None:
         self.users = users
-        super().__init__(self.route)
+        super().__init__(self.route, robots="User-agent: *\nDisallow: /user\nDisallow: /search\n")
 
     def route(self, path: str, query: dict) -> tuple[int, bytes, str]:
-        match = re.match(r"^/user/([A-Za-z0-9_.-]+)/?$", path)
+        match = re.match(r"^/reviews/metacritic/user/users/([A-Za-z0-9_.-]+)/web$", path)
         if not match or match[1] not in self.users:
-            return NOT_FOUND
-        count, number = self.users[match[1]], int((query.get("page") or ["0"])[0])
-        items = "".join(
-            mc_item(i) for i in range(number * PER_PAGE, min(count, (number + 1) * PER_PAGE))
-        )
-        pager = ""
-        if (number + 1) * PER_PAGE < count:
-            pager = f'<div class="page_nav"><span class="flipper next"><a class="action" rel="next" href="/user/{match[1]}?page={number + 1}">next</a></span></div>'
-        body = (
-            f"<html><head><title>{match[1]}'s Profile - Metacritic</title>"
-            f'<meta property="og:url" content="https://www.metacritic.com/user/{match[1]}"></head>'
-            f'<body><ol class="reviews user_reviews">{items}</ol>{pager}</body></html>'
-        )
-        return 200, body.encode(), "text/html; charset=utf-8"
+            return 404, b'{"statusCode":404,"message":"Not Found"}', "application/json"
+        arg = {k: v[0] for k, v in query.items()}
+        if arg.get("componentType") != "ReviewListComponent" or arg.get("sort") != "date":
+            return 400, b'{"statusCode":400}', "application/json"
+        kind, offset, limit = arg["filterByType"], int(arg["offset"]), int(arg["limit"])
+        total = self.users[match[1]].get(kind, 0)
+        items = [mc_item(match[1], kind, i) for i in range(offset, min(total, offset + limit))]
+        body = {"data": {"totalResults": total, "items": items}, "links": {}, "meta": {}}
+        return 200, json.dumps(body).encode(), "application/json"
 
 
 @pytest.fixture
 def metacritic():
-    with FakeMetacritic({"oysteims": 55}) as server:
+    with FakeMetacritic({"oysteims": {"movies": 150, "shows": 30, "games": 7}}) as server:
         yield server
 
 
-def test_metacritic_user_profile_all_pages_then_second_run_adds_nothing(
+def test_metacritic_user_reviews_from_the_backend_then_second_run_adds_nothing(
     metacritic, run_scrape, tmp_path
 ):
     env = {"SCRAPE_METACRITIC_ROOT": metacritic.root}
     db = tmp_path / "archive.db"
     first = run_scrape("user", "metacritic:oysteims", "--db", str(db), env=env)
     assert first.returncode == 0, first.stderr
-    assert "55 reviews on 3 pages (55 new, 0 changed, 0 missing) [full]" in first.stdout
+    assert "180 reviews on 3 pages (180 new, 0 changed, 0 missing) [full]" in first.stdout
+    api = "GET /reviews/metacritic/user/users/oysteims/web?filterByType="
+    common = "componentName=reviews&componentDisplayName=Profile+Reviews"
     assert metacritic.requests() == [
-        "GET /user/oysteims/",
-        "GET /user/oysteims?page=1",
-        "GET /user/oysteims?page=2",
+        f"{api}movies&offset=0&limit=100&{common}&componentType=ReviewListComponent&sort=date",
+        f"{api}movies&offset=100&limit=100&{common}&componentType=ReviewListComponent&sort=date",
+        f"{api}shows&offset=0&limit=100&{common}&componentType=ReviewListComponent&sort=date",
     ]
     row = query(
         db,
-        "select r.id, r.film_id, f.title, r.rating, r.rating_raw, r.text from reviews r "
-        "join films f on f.id = r.film_id where r.film_id = 'metacritic:movie/feature-12'",
+        "select r.id, f.title, f.kind, r.rating, r.rating_raw, r.text, r.created_at, r.source "
+        "from reviews r join films f on f.id = r.film_id where r.film_id = 'metacritic:tv/shows-12'",
     )[0]
     assert row == (
-        "metacritic:oysteims/movie/feature-12",
-        "metacritic:movie/feature-12",
-        "Feature 12",
+        "metacritic:oysteims/tv/shows-12",
+        "Shows 12",
+        "tv",
         1.0,
         "1",
-        "Thoughts on feature 12.",
+        "Thoughts on shows 12.",
+        "2025-01-13T12:00:00Z",
+        "metacritic-user-shows",
     )
+    assert query(db, "select count(*) from reviews where film_id like 'metacritic:game/%'") == [
+        (0,)
+    ]
     metacritic.log.clear()
-    second = run_scrape(
-        "user", "https://www.metacritic.com/user/oysteims/", "--db", str(db), env=env
+    again = run_scrape("user", "metacritic:oysteims", "--db", str(db), env=env)
+    assert "(0 new, 0 changed" in again.stdout, again.stdout
+
+
+def test_metacritic_games_when_the_config_asks(metacritic, run_scrape, tmp_path):
+    env = {"SCRAPE_METACRITIC_ROOT": metacritic.root}
+    config = tmp_path / "scrape.toml"
+    config.write_text("[sites.metacritic]\ngames = true\n")
+    db = tmp_path / "archive.db"
+    done = run_scrape(
+        "user", "metacritic:oysteims", "--config", str(config), "--db", str(db), env=env
     )
-    assert second.returncode == 0, second.stderr
-    assert "(0 new, 0 changed) [incremental]" in second.stdout, second.stdout
-    assert metacritic.requests() == ["GET /user/oysteims/"]
-    assert query(db, "select count(*) from reviews")[0][0] == 55
+    assert done.returncode == 0, done.stderr
+    assert "187 reviews" in done.stdout, done.stdout
+    assert query(db, "select count(*) from reviews where source = 'metacritic-user-games'") == [
+        (7,)
+    ]
+
+
+def test_metacritic_pages_are_forbidden_by_robots_with_what_to_do(metacritic, run_scrape, tmp_path):
+    """robots.txt forbids /user: a saved profile URL typed as such is the user's page, which
+    is never fetched; the backend's own path is what robots.txt of its host allows."""
+    from scraper.fetch import Fetcher, FetchSettings
+    from scraper.models import Request
+    from scraper.sites import metacritic as site
+
+    settings = FetchSettings(delay=0, robots_advice=site.ROBOTS_ADVICE)
+    with Fetcher(settings) as fetcher, pytest.raises(Exception) as caught:
+        fetcher.fetch(Request(f"{metacritic.root}/user/oysteims/", "profile_page"))
+    message = str(caught.value)
+    assert "robots.txt of" in message and "forbids it to every crawler" in message
+    assert "--ignore-robots is your decision" in message and "README" in message
 
 
 def test_metacritic_unknown_user_is_named(metacritic, run_scrape, tmp_path):

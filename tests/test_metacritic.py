@@ -231,3 +231,53 @@ def test_a_user_page_with_an_embedded_payload_reads_it(corpus):
     direct = sites.parse("metacritic", "nuxt_payload", payload, url, fetched)
     assert [r.id for r in embedded.reviews] == [r.id for r in direct.reviews]
     assert len(embedded.reviews) > 10
+
+
+API = (
+    "https://backend.metacritic.com/reviews/metacritic/user/users/oysteims/web"
+    "?filterByType=movies&offset={}&limit=2&componentType=ReviewListComponent&sort=date"
+)
+
+
+def _api_item(n: int) -> dict:
+    return {
+        "id": f"u{n}",
+        "quote": f"Review {n}",
+        "score": 7,
+        "date": "2026-01-02",
+        "spoiler": False,
+        "reviewedProduct": {"id": n, "type": "movie", "title": f"M{n}", "url": f"/movie/m{n}/"},
+    }
+
+
+def test_user_reviews_api_pages_by_offset_to_total():
+    body = json.dumps({"data": {"totalResults": 3, "items": [_api_item(1), _api_item(2)]}})
+    assert sites.sniff(body.encode()) == ("metacritic", "user_reviews_api")
+    page = sites.parse("metacritic", "user_reviews_api", body.encode(), API.format(0), SEEN)
+    assert [r.id for r in page.reviews] == [
+        "metacritic:oysteims/movie/m1",
+        "metacritic:oysteims/movie/m2",
+    ]
+    assert page.reviews[0].rating == 7.0 and page.reviews[0].source == "metacritic-user-movies"
+    assert "offset=2" in page.next.url and "filterByType=movies" in page.next.url
+    last = json.dumps({"data": {"totalResults": 3, "items": [_api_item(3)]}}).encode()
+    assert sites.parse("metacritic", "user_reviews_api", last, API.format(2), SEEN).next is None
+    none = json.dumps({"data": {"totalResults": 0, "items": []}}).encode()
+    assert sites.parse("metacritic", "user_reviews_api", none, API.format(0), SEEN).reviews == []
+
+
+@pytest.mark.parametrize(
+    ("body", "what"),
+    [
+        ({"errors": ["bad"]}, "data.items"),
+        ({"data": {"items": "x"}}, "data.items"),
+        ({"data": {"items": []}}, "totalResults"),
+        ({"data": {"totalResults": 9, "items": []}}, "the page was empty"),
+        ({"data": {"totalResults": 1, "items": [{"quote": "no product"}]}}, "reviewedProduct"),
+    ],
+)
+def test_user_reviews_api_of_another_shape_is_a_parse_error(body, what):
+    with pytest.raises(ParseError, match=what):
+        sites.parse(
+            "metacritic", "user_reviews_api", json.dumps(body).encode(), API.format(0), SEEN
+        )

@@ -208,7 +208,8 @@ def _plans(
         fetching = settings.fetch_settings(target.site, delay=delay, **overrides)
         if fetching.impersonate:
             check_browser(fetching.impersonate)
-        plans.append(backup.Plan(target, fetching, jar))
+        options = {"games": True} if settings.site_setting(target.site, "games") else {}
+        plans.append(backup.Plan(target, fetching, jar, options))
     return plans
 
 

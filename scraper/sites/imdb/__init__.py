@@ -1,9 +1,24 @@
-"""IMDb (https://www.imdb.com/user/ur<digits>/, imdb:ur<digits>).
+"""IMDb (https://www.imdb.com/user/ur<digits>/ or /user/p.<id>/, imdb:ur<digits>, imdb:p.<id>).
 
-Live: a member's reviews (/user/ur<digits>/reviews/, the 2024+ review cards, paged by
-`paginationKey`) and ratings (/user/ur<digits>/ratings/, the `__NEXT_DATA__` payload, paged by
-`?page=N`; see ratings_page.py for when it holds no rating values). The official "Your Ratings"
-CSV export comes in through `scrape import`. AWS WAF guards the site since 2026.
+The official "Your Ratings" CSV export, through `scrape import`, is the way in. Live, for a
+mirror or whoever may fetch the site: a member's reviews (/user/<id>/reviews/, the 2024+ review
+cards, paged by `paginationKey`) and ratings (/user/<id>/ratings/, the `__NEXT_DATA__` payload,
+paged by `?page=N`; see ratings_page.py for when it holds no rating values).
+
+How the site answers today, and the evidence relied on:
+- robots.txt says `Disallow: /` to every crawler (the corpus README's 2026-09 probes), so a live
+  run stops before its first request, with the export route (ROBOTS_ADVICE).
+- AWS WAF answers non-browser clients with `202`, an empty body and `x-amzn-waf-action:
+  challenge` since January 2026 (tboothman/imdbphp#340, 2026-01-17; tveronesi/imdbinfo PR #129,
+  2026-01-22; fracpete/kodi-nfo-generator#10, 2026-03-22; Flexget/Flexget PR #5010,
+  2026-05-10): blocks.py reports it as blocked, with the same route (BLOCK_ADVICE).
+- Profile URLs became /user/p.<id>/ in 2026, `p.` and 26 characters of [a-z2-7] (or a readable
+  name on older accounts): Kometa-Team/Kometa#3091, 2026-05-05; cecobask/imdb-trakt-sync#101,
+  2026-05-03, and PR #104, 2026-06-05. Both forms are accepted; they name different handles.
+- The export: the ratings page's Export button (or Actions, Export), then the file at
+  /exports/ when it is ready (cecobask/imdb-trakt-sync internal/imdb/api.go @ 2da023e,
+  2026-08-02; RileyXX/IMDB-Trakt-Syncer imdbData.py @ d0b0bba, 2025-10-19). Its "Your Rating"
+  became a decimal ("8.0") in January 2026 (corpus README).
 """
 
 from __future__ import annotations
@@ -12,24 +27,35 @@ import re
 
 from scraper.models import Request
 from scraper.sites.identity import Identity
-from scraper.sites.imdb.exports import SITE, SITE_URL, parse_ratings_export
+from scraper.sites.imdb.exports import MEMBER, SITE, SITE_URL, parse_ratings_export
 from scraper.sites.imdb.ratings_page import parse_ratings_page
 from scraper.sites.imdb.reviews import parse_review_cards
 
 NAME = SITE
 HOSTS = ("www.imdb.com", "imdb.com", "m.imdb.com")
 PARSER_VERSION = 1
-# IMDb sits behind AWS WAF (since 2026), which challenges anything that is not a browser.
-BLOCK_ADVICE = (
-    "IMDb (AWS WAF) challenges scripts: export your ratings instead (Your Ratings, Export; then "
-    "scrape import), or use your browser's cookies with --impersonate chrome"
+# The export, step by step: what every refusal from IMDb tells the user to do instead.
+EXPORT_ROUTE = (
+    "export your ratings instead: sign in at imdb.com, open Your Ratings "
+    "(https://www.imdb.com/list/ratings), click Export (or Actions, then Export), open "
+    "https://www.imdb.com/exports/ and download the CSV when it is ready, then run "
+    "scrape import <that file> --profile imdb:<your id>"
 )
-FORMS = ("https://www.imdb.com/user/ur<digits>/  or  imdb:ur<digits>",)
+# IMDb sits behind AWS WAF (since 2026), which challenges anything that is not a browser.
+BLOCK_ADVICE = f"IMDb (AWS WAF) challenges scripts: {EXPORT_ROUTE}"
+ROBOTS_ADVICE = (
+    f"IMDb's robots.txt forbids every crawler the whole site: {EXPORT_ROUTE} "
+    "(--ignore-robots would only meet the AWS WAF challenge)"
+)
+FORMS = ("https://www.imdb.com/user/ur<digits>/ or /user/p.<id>/  or  imdb:ur<digits>",)
 EXAMPLES = (
     ("https://www.imdb.com/user/ur12345678/", "ur12345678"),
     ("https://www.imdb.com/user/ur12345678/ratings", "ur12345678"),
     ("https://m.imdb.com/user/ur12345678/reviews/", "ur12345678"),
     ("imdb:ur12345678", "ur12345678"),
+    ("https://www.imdb.com/user/p.fza5a7zc6w5ngbgt57mgncjzqa/", "p.fza5a7zc6w5ngbgt57mgncjzqa"),
+    ("https://www.imdb.com/user/p.colneedham/ratings/", "p.colneedham"),
+    ("imdb:p.bngbdelewbg5xo6675jsuzfuvi", "p.bngbdelewbg5xo6675jsuzfuvi"),
 )
 PARSERS = {
     "ratings_export": parse_ratings_export,
@@ -40,8 +66,8 @@ IDENTITY = Identity(
     name=SITE,
     default_root=SITE_URL,
     hosts=HOSTS,
-    url_patterns=(re.compile(r"^/user/(?P<user>ur\d{1,12})(?:/[a-z]*)?/?$"),),
-    handle_patterns=(re.compile(r"^(?P<user>ur\d{1,12})$"),),
+    url_patterns=(re.compile(rf"^/user/(?P<user>{MEMBER})(?:/[a-z]*)?/?$"),),
+    handle_patterns=(re.compile(rf"^(?P<user>{MEMBER})$"),),
 )
 root, owns_host = IDENTITY.root, IDENTITY.owns_host
 handle_from_url, handle_from_text = IDENTITY.handle_from_url, IDENTITY.handle_from_text

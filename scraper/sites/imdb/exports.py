@@ -20,7 +20,9 @@ from scraper.sites import common
 
 SITE = "imdb"
 SITE_URL = "https://www.imdb.com"
-_OWNER = re.compile(r"/user/(?P<user>ur\d+)")
+# A member: ur<digits>, or since 2026 p.<26 base32 characters> (a readable name on old accounts).
+MEMBER = r"(?:ur\d{1,12}|p\.[a-z0-9]{1,40})"
+_OWNER = re.compile(rf"/user/(?P<user>{MEMBER})")
 _CONST = re.compile(r"^tt\d{5,12}$")
 _REQUIRED = ("Const", "Your Rating", "Date Rated", "Title")
 # IMDb's title types, old and new spellings, as the archive's kinds.

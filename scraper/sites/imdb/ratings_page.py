@@ -21,12 +21,12 @@ from scraper import timeparse
 from scraper.errors import ParseError
 from scraper.models import Page, Profile, Request
 from scraper.sites import common
-from scraper.sites.imdb.exports import SITE, SITE_URL, rating_row, title_film
+from scraper.sites.imdb.exports import MEMBER, SITE, SITE_URL, rating_row, title_film
 
 _NEXT_DATA = re.compile(
     rb'<script[^>]*\bid="__NEXT_DATA__"[^>]*>(?P<json>.*?)</script>', re.DOTALL | re.IGNORECASE
 )
-_OWNER = re.compile(r"/user/(?P<user>ur\d{1,12})/ratings")
+_OWNER = re.compile(rf"/user/(?P<user>{MEMBER})/ratings")
 NO_VALUES = (
     "the member's rating values (this ratings page lists titles only; IMDb fills the ratings "
     "in the browser): export your ratings (Your Ratings, Export) and run scrape import"

@@ -15,10 +15,10 @@ from scraper import ratings, text, timeparse
 from scraper.errors import ParseError
 from scraper.models import Film, Page, Profile, Request
 from scraper.sites import common
-from scraper.sites.imdb.exports import SITE, SITE_URL
+from scraper.sites.imdb.exports import MEMBER, SITE, SITE_URL
 
 _TITLE = re.compile(r"/title/(?P<tt>tt\d{5,12})")
-_USER = re.compile(r"/user/(?P<ur>ur\d{1,12})")
+_USER = re.compile(rf"/user/(?P<ur>{MEMBER})")
 _REVIEW = re.compile(r"/review/(?P<rw>rw\d{1,12})")
 
 

@@ -1,14 +1,32 @@
 """Metacritic (https://www.metacritic.com/user/<name>/, metacritic:<name>).
 
-Live: the user's page, whose reviews are embedded as a Nuxt payload (current site) or rendered
-as `li.review.user_review` items with a "next" pager (before 2023). Saved film and show pages
-(their Nuxt payload: user and critic reviews) come in through `scrape import`.
+Live: the user's reviews from the site's own backend,
+GET https://backend.metacritic.com/reviews/metacritic/user/users/<name>/web?filterByType=movies
+(then shows; games when the config asks) &offset=N&limit=100&componentName=reviews&
+componentDisplayName=Profile+Reviews&componentType=ReviewListComponent&sort=date, answering
+`data{totalResults, items[]}`, paged by offset. Saved pages come in through `scrape import`:
+the user's page before 2023 (`li.review.user_review`), product pages and their Nuxt payloads.
+
+How the site answers today, and the evidence relied on:
+- The endpoint and its parameters: code calling it with filterByType=games, paging by
+  `offset += limit` to data.totalResults (unattributed files in the code index, 2025-26; an
+  older variant went through fandom-prod.apigee.net with componentType=Profile). No caller of
+  filterByType=movies or shows was found: those values follow the site's own type names
+  (movies, shows, games, as in /reviews/metacritic/user/{games|movies|shows}/<slug>/web,
+  gofurry/metacritic-harvester docs/sample/reviews-api-verification-2026-04-24.md @ bd2893f).
+- The `apiKey` the site's pages embed is not checked by the backend (that verification,
+  2026-04-24, and a settings note "200 with no key and with a wrong key"): none is sent.
+- Items: id, quote, score 0-10, date, spoiler, reviewedProduct{id, type, title, url}
+  (gofurry/metacritic-harvester testdata @ b56b66c, 2026-04-27); no release year.
+- robots.txt of www.metacritic.com disallows /user to every crawler (corpus README; described
+  in late-2025 notes); no copy of the backend host's robots.txt was found. robots.txt is read
+  for each host a request goes to, so the API's own host decides for the API.
 """
 
 from __future__ import annotations
 
 import re
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from scraper.models import Request
 from scraper.sites.identity import Identity
@@ -18,11 +36,18 @@ from scraper.sites.metacritic.parsers import (
     parse_legacy_profile,
     parse_nuxt_payload,
     parse_profile_page,
+    parse_user_reviews_api,
 )
 
 NAME = SITE
 HOSTS = ("www.metacritic.com", "metacritic.com")
 PARSER_VERSION = 2
+BACKEND_URL = "https://backend.metacritic.com"
+PAGE_SIZE = 100
+ROBOTS_ADVICE = (
+    "Metacritic's robots.txt forbids it to every crawler; fetching your own profile anyway "
+    "with --ignore-robots is your decision (see the README, Site access, Metacritic)"
+)
 BLOCK_ADVICE = (
     "Metacritic refused us: save the pages in your browser and run scrape import, or slow down "
     "(--delay 5) and use your browser's cookies (--cookies FILE)"
@@ -37,6 +62,7 @@ PARSERS = {
     "nuxt_payload": parse_nuxt_payload,
     "legacy_profile": parse_legacy_profile,
     "profile_page": parse_profile_page,
+    "user_reviews_api": parse_user_reviews_api,
 }
 _NAME = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}"
 IDENTITY = Identity(
@@ -54,14 +80,42 @@ def import_url(handle: str) -> str:
     return f"{SITE_URL}/user/{quote(handle)}/"
 
 
-def listings(handle: str) -> list[Request]:
+def backend_root() -> str:
+    """The API's host; with SCRAPE_METACRITIC_ROOT set, that root serves the API too."""
+    return root() if root() != SITE_URL else BACKEND_URL
+
+
+def listings(handle: str, *, games: bool = False) -> list[Request]:
+    """The user's film reviews, then show reviews (then game reviews, when asked), newest
+    first, 100 a page."""
+    base = f"{backend_root()}/reviews/metacritic/user/users/{quote(handle)}/web"
+    kinds = ("movies", "shows", "games") if games else ("movies", "shows")
     return [
-        Request(f"{root()}/user/{quote(handle)}/", "profile_page", source="metacritic-user-profile")
+        Request(
+            f"{base}?{urlencode(_query(kind))}",
+            "user_reviews_api",
+            source=f"metacritic-user-{kind}",
+        )
+        for kind in kinds
     ]
+
+
+def _query(kind: str) -> dict[str, str]:
+    return {
+        "filterByType": kind,
+        "offset": "0",
+        "limit": str(PAGE_SIZE),
+        "componentName": "reviews",
+        "componentDisplayName": "Profile Reviews",
+        "componentType": "ReviewListComponent",
+        "sort": "date",
+    }
 
 
 def sniff(body: bytes) -> str | None:
     head = body[:300_000]
+    if head.lstrip()[:1] == b"{" and b'"totalResults"' in head and b'"reviewedProduct"' in head:
+        return "user_reviews_api"
     if head.lstrip()[:2] == b"[[" and b'"ShallowReactive"' in head[:200] and b"metacritic" in head:
         return "nuxt_payload"
     # The payload script sits after the page's markup (365 kB into a 2026 review page).

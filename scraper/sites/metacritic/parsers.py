@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit
 
 from scraper import ratings, text, timeparse
 from scraper.errors import ParseError
@@ -244,3 +245,56 @@ def _review_items(component: dict) -> Iterator[dict]:
         for entry in entries if isinstance(entries, list) else []:
             if isinstance(entry, dict) and "quote" in entry and "reviewedProduct" in entry:
                 yield entry
+
+
+_API_USER = re.compile(r"/reviews/metacritic/user/users/(?P<user>[^/?#]+)/web")
+
+
+def parse_user_reviews_api(body: bytes, url: str, fetched_at: datetime) -> Page:
+    """The backend's list of one user's reviews (/reviews/metacritic/user/users/<name>/web,
+    2025+): `data{totalResults, items[]}`, paged by offset. A page short of totalResults with
+    no items is a broken listing, not its end."""
+    payload = common.load_json(SITE, body, url)
+    data = payload.get("data")
+    if not isinstance(data, dict) or not isinstance(data.get("items"), list):
+        raise ParseError(SITE, url, "data.items (a ReviewListComponent of the user's reviews)")
+    owner = _API_USER.search(urlsplit(url).path)
+    if owner is None:
+        raise ParseError(SITE, url, "the user's name in the address (/user/users/<name>/web)")
+    name = unquote(owner["user"])
+    profile = Profile(f"{SITE}:{name}", SITE, name, "user", name, f"{SITE_URL}/user/{name}/")
+    page = Page(url=url, fetched_at=timeparse.to_iso(fetched_at), profiles=[profile])
+    films: dict[str, Film] = {}
+    for item in data["items"]:
+        if not isinstance(item, dict) or "reviewedProduct" not in item:
+            raise ParseError(SITE, url, "a reviewedProduct in every review item")
+        product = item["reviewedProduct"] or {}
+        film = film_for(product["url"], product.get("title") or "", None, product.get("id"))
+        _, review = _payload_review(item | {"author": name}, film, fetched_at, critic=False)
+        films.setdefault(film.id, film)
+        page.reviews.append(replace(review, source=_api_source(url)))
+    page.films = list(films.values())
+    query = dict(parse_qsl(urlsplit(url).query))
+    offset, total = _int(query.get("offset")) or 0, _int(data.get("totalResults"))
+    if total is None:
+        raise ParseError(SITE, url, "data.totalResults")
+    seen = offset + len(data["items"])
+    if seen < total:
+        if not data["items"]:
+            raise ParseError(SITE, url, f"reviews {offset + 1}-{total} (the page was empty)")
+        query["offset"] = str(seen)
+        base = url.split("?")[0]
+        page.next = Request(f"{base}?{urlencode(query)}", "user_reviews_api")
+    return page
+
+
+def _api_source(url: str) -> str:
+    kind = dict(parse_qsl(urlsplit(url).query)).get("filterByType") or "all"
+    return f"metacritic-user-{kind}"
+
+
+def _int(value: object) -> int | None:
+    try:
+        return int(str(value))
+    except ValueError:
+        return None

@@ -46,6 +46,7 @@ FETCH_KEYS: dict[str, type | tuple[type, ...]] = {
 }
 SITE_KEYS: dict[str, type | tuple[type, ...]] = {
     "cookies": str,
+    "cookies_from_browser": str,
     "delay": _NUMBER,
     "user_agent": str,
     "impersonate": str,

@@ -145,12 +145,19 @@ class _Crawler:
             _check_next(request, listing, self.seen_requests, result, self.fetched_pages, ceiling)
             self.seen_requests.add(request.key)
             self.fetched_pages += 1
-            response = _fetch(self.fetcher, request, target, self.fetched_pages - 1)
+            try:
+                response = _fetch(self.fetcher, request, target, self.fetched_pages - 1)
+            except Blocked as error:
+                if request.refusal and error.refused:
+                    raise Blocked(f"{target.profile_id}: {request.refusal}") from None
+                raise
         try:
             page = sites.parse(
                 target.site, request.parser, response.body, response.url, response.fetched_at
             )
         except ParseError:
+            if is_login_page(response.body) and request.refusal:
+                raise Blocked(f"{target.profile_id}: {request.refusal}") from None
             if is_login_page(response.body):
                 raise Blocked(
                     f"{redact(response.url)} answered with a login page: this "

@@ -22,6 +22,11 @@ class NotFound(ScrapeError):
 class Blocked(ScrapeError):
     """The site refused us: a login wall, a 401/403, or a challenge page instead of data."""
 
+    def __init__(self, message: str, *, refused: bool = False) -> None:
+        super().__init__(message)
+        # A plain 401/403: the site declined this client or session, with no challenge.
+        self.refused = refused
+
 
 class FetchError(ScrapeError):
     """The network or the server failed, even after retries."""

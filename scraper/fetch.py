@@ -185,7 +185,11 @@ class Fetcher:
 
     def _send(self, request: Request, url: str) -> Response:
         status, headers, body, final_url = self._exchange(
-            request.method, url, params=request.params, json=request.json
+            request.method,
+            url,
+            params=request.params,
+            json=self._body(request, url),
+            headers=dict(request.headers),
         )
         response = Response(
             url=final_url,
@@ -198,8 +202,29 @@ class Fetcher:
         self._check(response, headers)
         return response
 
+    def _body(self, request: Request, url: str) -> dict | None:
+        """The request's JSON body with its cookie fields filled in; a cookie the jar does
+        not hold for this host is left out (the site then refuses, and says so)."""
+        if not request.cookie_fields:
+            return request.json
+        host = urlsplit(url).hostname or ""
+        held = {
+            cookie.name: cookie.value
+            for cookie in self._client.cookies.jar
+            if host == cookie.domain.lstrip(".") or host.endswith("." + cookie.domain.lstrip("."))
+        }
+        fields = {key: held[name] for key, name in request.cookie_fields if name in held}
+        return dict(request.json or {}) | fields
+
     def _exchange(
-        self, method: str, url: str, *, params=(), json=None, follow: bool = False
+        self,
+        method: str,
+        url: str,
+        *,
+        params=(),
+        json=None,
+        headers: dict[str, str] | None = None,
+        follow: bool = False,
     ) -> tuple[int, httpx.Headers, bytes, str]:
         host = urlsplit(url).netloc
         self.pacer.wait(host)
@@ -208,7 +233,12 @@ class Fetcher:
         attempt = self._retrying.statistics.get("attempt_number", 1)
         try:
             with self._client.stream(
-                method, url, params=params or None, json=json, follow_redirects=follow
+                method,
+                url,
+                params=params or None,
+                json=json,
+                headers=headers or None,
+                follow_redirects=follow,
             ) as raw:
                 body = self._read_capped(raw)
                 status, headers, final_url = raw.status_code, raw.headers, str(raw.url)
@@ -263,7 +293,8 @@ class Fetcher:
         if status == 401 or (status == 403 and kind is None):
             raise Blocked(
                 f"{url} refused access ({status}): it needs your logged-in session "
-                f"or blocks this client; {self.settings.advice}"
+                f"or blocks this client; {self.settings.advice}",
+                refused=True,
             )
         if status == 429 or (status >= 500 and kind is None):
             wait = _retry_after_seconds(headers.get("retry-after"))

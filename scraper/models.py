@@ -18,6 +18,13 @@ class Request:
     json: dict | None = None
     # On a listing's first request: the `source` its reviews carry (see tombstones.py).
     source: str | None = None
+    # Extra headers, as a browser sends them with this request (Origin, Referer).
+    headers: tuple[tuple[str, str], ...] = ()
+    # JSON body fields the browser copies from its cookies: (field, cookie name), filled in
+    # by fetch from the cookies given for the site (a site module never sees cookies).
+    cookie_fields: tuple[tuple[str, str], ...] = ()
+    # What a refusal of this request (401, 403, a login page) means, in the user's terms.
+    refusal: str | None = None
 
     @property
     def key(self) -> tuple:

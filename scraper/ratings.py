@@ -41,6 +41,51 @@ def to_ten(raw: object, *, out_of: float | None = None) -> float | None:
     return _GRADE_VALUE.get(text.upper().replace(" ", ""))
 
 
+# "4 stars", "3.5 stars", "3 1/2 stars", "3½ stars", "★★★½", "***1/2": a count of stars whose
+# scale the text does not say.
+_STAR_WORDS = re.compile(r"^\s*(\d+(?:\.5)?)\s*(?:(?:and a half|1/2|½))?\s*stars?\s*$", re.I)
+_STAR_GLYPHS = re.compile(r"^\s*([★*]+)\s*(½|1/2)?\s*$")
+
+
+def star_count(raw: object) -> float | None:
+    """The number of stars in a score that names stars but not its scale, else None."""
+    text = str(raw or "").strip()
+    half = "½" in text or "1/2" in text or "and a half" in text.lower()
+    if words := _STAR_WORDS.match(text):
+        count = float(words[1]) + (0.5 if half else 0)
+    elif glyphs := _STAR_GLYPHS.match(text):
+        count = len(glyphs[1]) + (0.5 if half else 0)
+    else:
+        return None
+    return count if 0 < count <= 10 else None
+
+
+def star_scale(raws: list[object]) -> float | None:
+    """The star scale one critic uses, from their scores that state it ("3/4", "2.5/5"):
+    4 or 5 when every such score agrees, else None."""
+    scales = set()
+    for raw in raws:
+        fraction = _FRACTION.match(str(raw or ""))
+        if fraction and float(fraction[2]) in (4.0, 5.0):
+            scales.add(float(fraction[2]))
+    return scales.pop() if len(scales) == 1 else None
+
+
+def critic_to_ten(raw: object, scale: float | None = None) -> float | None:
+    """A critic's original score on 0-10: fractions and letter grades as to_ten reads them;
+    a count of stars on `scale` (the critic's own, see star_scale), or on 5 when the count
+    is over 4 (no four-star scale has it); otherwise None, never a guess between 4 and 5."""
+    value = to_ten(raw)
+    if value is not None:
+        return value
+    count = star_count(raw)
+    if count is None:
+        return None
+    if scale is None and count > 4:
+        scale = 5.0
+    return _scaled(count, scale)
+
+
 def stars_raw(value: object) -> str | None:
     """How a star score reads on the site: 3.5 -> "3.5/5", "4.0" -> "4/5"."""
     if value is None or str(value).strip() == "":

@@ -42,6 +42,9 @@ class Site:
     profiles: dict[str, list[Rating]] = field(default_factory=dict)
     legacy: dict[str, list[Rating]] = field(default_factory=dict)
     session_cookie: str | None = None
+    # As the 2023+ site: the profile API answers 403 unless the JSON body's _expiry and _token
+    # equal the __host_theme_options and __host_color_scheme cookies the request carries.
+    profile_tokens: bool = False
     page_size: int = 50
     # When set, JSON endpoints answer 200 with this HTML (a maintenance or login page).
     html_instead_of_json: bytes | None = None
@@ -50,13 +53,15 @@ class Site:
     stall_seconds: float = 0.0
     log: list[str] = field(default_factory=list)
     agents: set[str] = field(default_factory=set)
+    # The Cookie header of every request (None when there was none).
+    cookies_seen: list[str | None] = field(default_factory=list)
     # What /robots.txt serves (None: 404). By default the rules the live site published in 2026.
     robots: str | None = (
         "User-agent: *\nDisallow: /m/*/pictures\nDisallow: /tv/*/pictures\nDisallow: /search\n"
         "Disallow: /critics/self-submission/\nDisallow: /user/account/\n"
     )
 
-    # Faults to inject, in order, into requests whose path starts with the key (see Handler).
+    # Faults to inject, in order, into requests whose path and query start with the key.
     faults: dict[str, list[str]] = field(default_factory=dict)
     # The critic API answers every page with the same cursor: pagination that loops.
     loop_cursor: bool = False
@@ -90,6 +95,10 @@ def make_ratings(
     ]
 
 
+def _critic_score(r: Rating) -> str:
+    return f"{r.score:g}/5" if r.score else ""
+
+
 def _cursor(offset: int) -> str:
     return base64.b64encode(str(offset).encode()).decode()
 
@@ -115,10 +124,11 @@ class Handler(BaseHTTPRequestHandler):
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
         self.site.log.append(f"{method} {self.path}")
         self.site.agents.add(self.headers.get("User-Agent", ""))
+        self.site.cookies_seen.append(self.headers.get("Cookie"))
         if self.site.latency:
             time.sleep(self.site.latency)
         segments = parts.path.strip("/").split("/")
-        if self._inject_fault(parts.path):
+        if self._inject_fault(self.path):
             return
         if parts.path == "/robots.txt":
             if self.site.robots is None:
@@ -127,7 +137,7 @@ class Handler(BaseHTTPRequestHandler):
         if method == "GET" and segments[0] == "critics" and len(segments) == 3:
             return self._critic_page(segments[1])
         if method == "GET" and parts.path.startswith("/napi/critics/"):
-            return self._critic_api(segments[2], query)
+            return self._critic_api(segments[2], segments[3], query)
         if method == "POST" and parts.path.startswith("/napi/profiles/ratings/"):
             return self._profile_api(segments[3], segments[4], query)
         if method == "GET" and parts.path.startswith("/napi/userProfile/movieRatings/"):
@@ -184,7 +194,7 @@ class Handler(BaseHTTPRequestHandler):
     def _critic_page(self, slug: str) -> None:
         if slug not in self.site.critics:
             return self._send(404, b"<html>404</html>", "text/html")
-        data = self._critic_json(slug, 0)
+        data = self._critic_page_json(slug, 0)
         body = (
             "<!DOCTYPE html><html><head><title>Critic</title></head><body>"
             f'<h1 data-qa="critic-name-title">{html.escape(slug.replace("-", " ").title())}</h1>'
@@ -193,16 +203,47 @@ class Handler(BaseHTTPRequestHandler):
         )
         self._send(200, body.encode(), "text/html; charset=utf-8")
 
-    def _critic_api(self, slug: str, query: dict) -> None:
-        if slug not in self.site.critics:
+    def _critic_api(self, slug: str, kind: str, query: dict) -> None:
+        if slug not in self.site.critics or kind not in ("movies", "tv"):
             return self._send(404, b"{}", "application/json")
         offset = _offset(query.get("after"))
         if self.site.stall_from is not None and offset >= self.site.stall_from:
             time.sleep(self.site.stall_seconds)
-        self._json(self._critic_json(slug, offset))
+        items = [r for r in self.site.critics[slug] if r.tv == (kind == "tv")]
+        size = int(query.get("pageCount", 20))
+        chunk = items[offset : offset + size]
+        more = offset + size < len(items) + (self.site.empty_tail if kind == "movies" else 0)
+        cursor = _cursor(size if self.site.loop_cursor else offset + size)
+        # The 2026 shape (gscheinman/kalshi-rt, 2026-05): what the critic said under `critic`,
+        # the film under `media`.
+        self._json(
+            {
+                "pageInfo": {
+                    "hasNextPage": more,
+                    "hasPreviousPage": offset > 0,
+                    "startCursor": _cursor(offset),
+                    "endCursor": cursor if more else None,
+                },
+                "reviews": [
+                    {
+                        "critic": {
+                            "scoreSentiment": "POSITIVE" if (r.score or 0) >= 3 else "NEGATIVE",
+                            "originalScore": _critic_score(r),
+                            "publicationName": "Local Gazette",
+                            "reviewCreateDate": "2023-07-24T16:00:00.000Z",
+                            "reviewQuote": html.escape(r.text or "(no quote)"),
+                            "reviewUrl": f"https://gazette.example/{r.slug}",
+                        },
+                        "media": {"title": r.title, "emsId": r.ems_id, "url": r.path},
+                    }
+                    for r in chunk
+                ],
+            }
+        )
 
-    def _critic_json(self, slug: str, offset: int) -> dict:
-        items = self.site.critics[slug]
+    def _critic_page_json(self, slug: str, offset: int) -> dict:
+        """The 2023 page's embedded JSON: flat, films only."""
+        items = [r for r in self.site.critics[slug] if not r.tv]
         step = self.site.page_size
         chunk = items[offset : offset + step]
         more = offset + self.site.page_size < len(items) + self.site.empty_tail
@@ -229,7 +270,7 @@ class Handler(BaseHTTPRequestHandler):
                     "mediaInfo": str(r.year),
                     "mediaTitle": r.title,
                     "mediaUrl": r.path,
-                    "originalScore": f"{r.score:g}/5" if r.score else "",
+                    "originalScore": _critic_score(r),
                 }
                 for r in chunk
             ],
@@ -238,6 +279,8 @@ class Handler(BaseHTTPRequestHandler):
     def _profile_api(self, handle: str, kind: str, query: dict) -> None:
         if handle not in self.site.profiles:
             return self._send(404, b'{"error":"not found"}', "application/json")
+        if self.site.profile_tokens and not self._tokens_match():
+            return self._send(403, b'{"error":"Forbidden"}', "application/json")
         if self.site.session_cookie and self.site.session_cookie not in (
             self.headers.get("Cookie") or ""
         ):
@@ -274,6 +317,29 @@ class Handler(BaseHTTPRequestHandler):
                     for r in chunk
                 ],
             }
+        )
+
+    def _tokens_match(self) -> bool:
+        """The body's tokens are the request's own cookies, sent as the profile page sends
+        them (JSON, from the site's own origin)."""
+        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            body = json.loads(self.rfile.read(length) or b"{}")
+        except ValueError:
+            return False
+        jar = dict(
+            part.strip().split("=", 1)
+            for part in (self.headers.get("Cookie") or "").split(";")
+            if "=" in part
+        )
+        origin = f"http://{self.headers.get('Host')}"
+        return (
+            (self.headers.get("Content-Type") or "").startswith("application/json")
+            and self.headers.get("Origin") == origin
+            and (self.headers.get("Referer") or "").startswith(f"{origin}/profiles/")
+            and bool(jar.get("__host_theme_options"))
+            and body.get("_expiry") == jar.get("__host_theme_options")
+            and body.get("_token") == jar.get("__host_color_scheme")
         )
 
     def _legacy_api(self, user_id: str, query: dict) -> None:

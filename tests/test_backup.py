@@ -94,8 +94,9 @@ def test_archive_follows_the_site_across_runs(site, backup, tmp_path):
     second = backup()
     assert "(3 new, 1 changed) [incremental]" in second.stdout, second.stdout + second.stderr
     assert site.site.requests() == [
-        "GET /critics/jane-critic/movies",
-        "GET /napi/critics/jane-critic/movies?after=NTA%3D&pagecount=50",
+        "GET /napi/critics/jane-critic/movies?pageCount=50",
+        "GET /napi/critics/jane-critic/movies?after=NTA%3D&pageCount=50",
+        "GET /napi/critics/jane-critic/tv?pageCount=50",
     ]
     state = archive_state(db)
     assert state["live"] == truth(site)
@@ -126,15 +127,18 @@ def test_archive_follows_the_site_across_runs(site, backup, tmp_path):
     summary = json.loads(sixth.stdout)
     assert summary["status"] == "ok"
     (profile,) = summary["profiles"]
-    assert (profile["mode"], profile["pages"], profile["new"]) == ("incremental", 1, 0)
-    assert site.site.requests() == ["GET /critics/jane-critic/movies"]
-    assert profile["requests"] == 2  # robots.txt and the one listing page
+    assert (profile["mode"], profile["pages"], profile["new"]) == ("incremental", 2, 0)
+    assert site.site.requests() == [
+        "GET /napi/critics/jane-critic/movies?pageCount=50",
+        "GET /napi/critics/jane-critic/tv?pageCount=50",
+    ]
+    assert profile["requests"] == 3  # robots.txt and the first page of each listing
 
 
 def test_quiet_prints_nothing_on_success_and_one_line_per_failure(site, backup):
     done = backup("--quiet")
     assert done.returncode == 0 and done.stdout == "" and done.stderr == ""
-    site.site.faults = {"/critics/": ["status:403"]}
+    site.site.faults = {"/napi/critics/": ["status:403"]}
     failed = backup("--quiet")
     assert failed.returncode == 1 and failed.stdout == ""
     assert failed.stderr.count("\n") == 1 and failed.stderr.startswith(PROFILE)
@@ -145,7 +149,7 @@ def test_status_reports_runs_and_fails_when_a_profile_failed(site, backup, run_s
     ok = run_scrape("status", "--config", str(config))
     assert ok.returncode == 0, ok.stderr
     assert f"{PROFILE}: last run ok (full" in ok.stdout
-    site.site.faults = {"/critics/": ["cloudflare:403"]}
+    site.site.faults = {"/napi/critics/": ["cloudflare:403"]}
     assert backup().returncode == 1
     bad = run_scrape("status", "--config", str(config), "--json")
     assert bad.returncode == 1
@@ -158,8 +162,8 @@ def test_status_reports_runs_and_fails_when_a_profile_failed(site, backup, run_s
 @pytest.mark.parametrize(
     ("change", "expect_code", "note"),
     [
-        ({"faults": {"/critics/": ["cloudflare:200"]}}, 1, None),
-        ({"faults": {"/napi/critics/": ["login"]}}, 1, None),
+        ({"faults": {"/napi/critics/": ["cloudflare:200"]}}, 1, None),
+        ({"faults": {"/napi/critics/jane-critic/movies?after=": ["login"]}}, 1, None),
         ({"empty_after": 50}, 0, "page(s) had no reviews where some were expected"),
     ],
     ids=["challenge-page", "login-page-midway", "empty-layout"],
@@ -215,7 +219,7 @@ def test_second_run_exits_75_while_the_first_completes(site, config, tmp_path):
     assert second.returncode == 75
     assert f"another scrape run (PID {first.pid})" in second.stderr
     assert first.returncode == 0, err
-    assert "120 reviews on 3 pages" in out
+    assert "120 reviews on 4 pages" in out  # 3 of films, 1 (empty) of TV
 
 
 def test_ctrl_c_stops_after_the_current_page_with_a_summary(site, config, tmp_path):

@@ -292,9 +292,13 @@ class FakeMetacritic(LocalSite):
     crawler (the pages; the API lives under /reviews/), the API pages a user's reviews by
     offset, per type, and answers 404 for a user it does not know."""
 
-    def __init__(self, users: dict[str, dict[str, int]]) -> None:
+    def __init__(
+        self,
+        users: dict[str, dict[str, int]],
+        robots: str = "User-agent: *\nDisallow: /user\nDisallow: /search\n",
+    ) -> None:
         self.users = users
-        super().__init__(self.route, robots="User-agent: *\nDisallow: /user\nDisallow: /search\n")
+        super().__init__(self.route, robots=robots)
 
     def route(self, path: str, query: dict) -> tuple[int, bytes, str]:
         match = re.match(r"^/reviews/metacritic/user/users/([A-Za-z0-9_.-]+)/web$", path)
@@ -367,6 +371,22 @@ def test_metacritic_games_when_the_config_asks(metacritic, run_scrape, tmp_path)
     assert query(db, "select count(*) from reviews where source = 'metacritic-user-games'") == [
         (7,)
     ]
+
+
+def test_metacritic_api_forbidden_by_its_robots_stops_with_the_choice_named(run_scrape, tmp_path):
+    users = {"oysteims": {"movies": 3}}
+    db = tmp_path / "archive.db"
+    with FakeMetacritic(users, robots="User-agent: *\nDisallow: /reviews/\n") as server:
+        env = {"SCRAPE_METACRITIC_ROOT": server.root}
+        done = run_scrape("user", "metacritic:oysteims", "--db", str(db), env=env)
+        assert server.requests() == []
+        forced = run_scrape(
+            "user", "metacritic:oysteims", "--ignore-robots", "--db", str(db), env=env
+        )
+    assert done.returncode == 1 and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert "forbids it to every crawler" in done.stderr and "--ignore-robots" in done.stderr
+    assert "README" in done.stderr
+    assert forced.returncode == 0 and "3 reviews" in forced.stdout, forced.stderr
 
 
 def test_metacritic_pages_are_forbidden_by_robots_with_what_to_do(metacritic, run_scrape, tmp_path):

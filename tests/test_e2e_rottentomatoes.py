@@ -18,13 +18,23 @@ from tests.fake_rottentomatoes import FakeRottenTomatoes, Site, make_ratings
 @pytest.fixture
 def site():
     data = Site(
-        critics={"jane-critic": make_ratings("critic", 120)},
+        critics={"jane-critic": make_ratings("critic", 132, tv_every=11)},
         profiles={"AudienceX9": make_ratings("audience", 130, tv_every=5)},
         legacy={"976284330": make_ratings("legacy", 47)},
         session_cookie="rt_session=s3cret",
+        profile_tokens=True,
     )
     with FakeRottenTomatoes(data) as server:
         yield server
+
+
+# A logged-in session: the fake's session cookie and the two the profile page's script copies
+# into the ratings request's JSON body.
+SESSION = {
+    "rt_session": "s3cret",
+    "__host_theme_options": "1716400000000",
+    "__host_color_scheme": "tok-9f8e7d",
+}
 
 
 def query(db, sql, *args):
@@ -38,14 +48,17 @@ def test_critic_all_pages_then_second_run_adds_nothing(site, run_scrape, tmp_pat
     url = "https://www.rottentomatoes.com/critics/jane-critic/movies"
     first = run_scrape("user", url, "--db", str(db), env=env)
     assert first.returncode == 0, first.stderr
-    assert "120 reviews on 3 pages (120 new, 0 changed, 0 missing) [full]" in first.stdout
+    # 120 films on 3 pages of the 2026 API, then 12 TV seasons on one: no HTML page needed.
+    assert "132 reviews on 4 pages (132 new, 0 changed, 0 missing) [full]" in first.stdout
     assert site.site.log == [
         "GET /robots.txt",
-        "GET /critics/jane-critic/movies",
-        "GET /napi/critics/jane-critic/movies?after=NTA%3D&pagecount=50",
-        "GET /napi/critics/jane-critic/movies?after=MTAw&pagecount=50",
+        "GET /napi/critics/jane-critic/movies?pageCount=50",
+        "GET /napi/critics/jane-critic/movies?after=NTA%3D&pageCount=50",
+        "GET /napi/critics/jane-critic/movies?after=MTAw&pageCount=50",
+        "GET /napi/critics/jane-critic/tv?pageCount=50",
     ]
-    assert query(db, "select count(*) from reviews")[0][0] == 120
+    assert query(db, "select count(*) from reviews")[0][0] == 132
+    assert query(db, "select count(*) from reviews where source = 'critic-reviews-tv'") == [(12,)]
     row = query(
         db,
         """select r.id, r.profile_id, f.title, f.year, f.kind, r.rating, r.rating_raw,
@@ -57,28 +70,30 @@ def test_critic_all_pages_then_second_run_adds_nothing(site, run_scrape, tmp_pat
         f"rottentomatoes:critic/jane-critic/{make_ratings('critic', 5)[4].ems_id}",
         "rottentomatoes:critic/jane-critic",
         "Critic Film 4",
-        1994,
+        None,  # the 2026 API gives no year
         "movie",
         5.0,
         "2.5/5",
         "rotten",
         "Review number 4 of critic: a lighthouse keeper story",
-        "day",
+        "exact",
         "Local Gazette",
         "https://gazette.example/critic_film_4",
     )
-    assert query(db, "select display_name from profiles")[0][0] == "Jane Critic"
     hits = query(db, "select count(*) from reviews_fts where reviews_fts match 'lighthouse'")
-    assert hits[0][0] == 60
+    assert hits[0][0] == 66
 
     site.site.log.clear()
     second = run_scrape("user", "rottentomatoes:critic/jane-critic", "--db", str(db), env=env)
     assert second.returncode == 0, second.stderr
-    # Nothing new: the incremental run reads one page and stops.
-    assert "50 reviews on 1 pages (0 new, 0 changed) [incremental]" in second.stdout
-    assert site.site.requests() == ["GET /critics/jane-critic/movies"]
-    assert query(db, "select count(*) from reviews")[0][0] == 120
-    assert query(db, "select count(*) from films")[0][0] == 120
+    # Nothing new: the incremental run reads the first page of each listing and stops.
+    assert "62 reviews on 2 pages (0 new, 0 changed) [incremental]" in second.stdout
+    assert site.site.requests() == [
+        "GET /napi/critics/jane-critic/movies?pageCount=50",
+        "GET /napi/critics/jane-critic/tv?pageCount=50",
+    ]
+    assert query(db, "select count(*) from reviews")[0][0] == 132
+    assert query(db, "select count(*) from films")[0][0] == 132
 
 
 def test_edited_review_updates_its_row(site, run_scrape, tmp_path):
@@ -110,7 +125,8 @@ def test_edited_review_updates_its_row(site, run_scrape, tmp_path):
 def test_audience_profile_movies_and_tv_with_cookies(site, run_scrape, tmp_path):
     cookies = tmp_path / "cookies.txt"
     cookies.write_text(
-        "# Netscape HTTP Cookie File\n127.0.0.1\tFALSE\t/\tFALSE\t0\trt_session\ts3cret\n"
+        "# Netscape HTTP Cookie File\n"
+        + "".join(f"127.0.0.1\tFALSE\t/\tFALSE\t0\t{n}\t{v}\n" for n, v in SESSION.items())
     )
     cookies.chmod(0o600)
     env = {"SCRAPE_ROTTENTOMATOES_ROOT": site.root}
@@ -153,9 +169,11 @@ def test_audience_profile_movies_and_tv_with_cookies(site, run_scrape, tmp_path)
 def test_audience_profile_without_cookies_says_how_to_log_in(site, run_scrape, tmp_path):
     env = {"SCRAPE_ROTTENTOMATOES_ROOT": site.root}
     done = run_scrape("user", "rottentomatoes:AudienceX9", "--db", str(tmp_path / "a.db"), env=env)
-    assert done.returncode == 1
-    assert "403" in done.stderr and "--cookies" in done.stderr
-    assert "Traceback" not in done.stderr
+    assert done.returncode == 1 and len(done.stderr.strip().splitlines()) == 1
+    assert "rottentomatoes:AudienceX9: this profile's ratings need your logged-in session" in (
+        done.stderr
+    )
+    assert "--cookies-from-browser" in done.stderr and "--cookies FILE" in done.stderr
     assert site.site.requests() == ["POST /napi/profiles/ratings/AudienceX9/movie?pagecount=50"]
 
 
@@ -232,8 +250,8 @@ def test_killed_mid_crawl_leaves_whole_pages_and_next_run_completes(site, tmp_pa
 
     site.site.stall_from = None
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
-    assert "(20 new, 0 changed" in done.stdout, done.stderr
-    assert query(db, "select count(*), count(distinct film_id) from reviews")[0] == (120, 120)
+    assert "(32 new, 0 changed" in done.stdout, done.stderr  # 20 films, 12 TV seasons
+    assert query(db, "select count(*), count(distinct film_id) from reviews")[0] == (132, 132)
 
 
 def test_verbose_logs_each_request(site, run_scrape, tmp_path):
@@ -243,9 +261,9 @@ def test_verbose_logs_each_request(site, run_scrape, tmp_path):
     )
     assert done.returncode == 0
     lines = [line for line in done.stderr.splitlines() if " -> 200 " in line]
-    assert len(lines) == 4 and lines[0].startswith(f"GET {site.root}/robots.txt")
+    assert len(lines) == 5 and lines[0].startswith(f"GET {site.root}/robots.txt")
     assert site.site.agents == {f"scrape/{__version__} (personal review backup)"}
-    assert lines[1].startswith(f"GET {site.root}/critics/jane-critic/movies")
+    assert lines[1].startswith(f"GET {site.root}/napi/critics/jane-critic/movies?pageCount=50")
 
 
 def test_impersonating_transport_fetches_the_same_data(site, run_scrape, tmp_path):
@@ -261,4 +279,87 @@ def test_impersonating_transport_fetches_the_same_data(site, run_scrape, tmp_pat
         env=env,
     )
     assert done.returncode == 0, done.stderr
-    assert "120 reviews on 3 pages (120 new" in done.stdout
+    assert "132 reviews on 4 pages (132 new" in done.stdout
+
+
+def firefox_profile(folder, cookies: dict[tuple[str, str], str]):
+    """A Firefox profile folder whose cookies.sqlite holds `cookies` ((host, name): value),
+    in the schema Firefox writes since 2025 (version 17: expiry in milliseconds)."""
+    folder.mkdir()
+    with sqlite3.connect(folder / "cookies.sqlite") as conn:
+        conn.execute(
+            "CREATE TABLE moz_cookies (id INTEGER PRIMARY KEY, originAttributes TEXT NOT NULL "
+            "DEFAULT '', name TEXT, value TEXT, host TEXT, path TEXT, expiry INTEGER, "
+            "lastAccessed INTEGER, creationTime INTEGER, isSecure INTEGER, isHttpOnly INTEGER, "
+            "inBrowserElement INTEGER DEFAULT 0, sameSite INTEGER DEFAULT 0, schemeMap INTEGER "
+            "DEFAULT 0, isPartitionedAttributeSet INTEGER DEFAULT 0, updateTime INTEGER, "
+            "UNIQUE (name, host, path, originAttributes))"
+        )
+        now = int(time.time())
+        conn.executemany(
+            "INSERT INTO moz_cookies (name, value, host, path, expiry, lastAccessed, "
+            "creationTime, isSecure, isHttpOnly, updateTime) VALUES (?, ?, ?, '/', ?, ?, ?, 0, "
+            "1, ?)",
+            [
+                (name, value, host, (now + 86_400) * 1000, now * 10**6, now * 10**6, now * 10**6)
+                for (host, name), value in cookies.items()
+            ],
+        )
+        conn.execute("PRAGMA user_version = 17")
+    return folder
+
+
+def test_cookies_from_a_firefox_profile_open_a_2023_profile(site, run_scrape, tmp_path):
+    profile = firefox_profile(
+        tmp_path / "ff",
+        {("127.0.0.1", name): value for name, value in SESSION.items()}
+        | {
+            ("127.0.0.10", "decoy"): "other-site",  # rookiepy's filter would let these in
+            ("evil.example", "rt_session"): "stolen",
+        },
+    )
+    env = {"SCRAPE_ROTTENTOMATOES_ROOT": site.root}
+    db = tmp_path / "archive.db"
+    done = run_scrape(
+        "user",
+        "rottentomatoes:AudienceX9",
+        "--cookies-from-browser",
+        f"firefox:{profile}",
+        "--db",
+        str(db),
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "130 reviews on 4 pages (130 new" in done.stdout
+    sent = [c for c in site.site.cookies_seen if c]
+    assert sent and all("tok-9f8e7d" in c and "s3cret" in c for c in sent)
+    assert not any("decoy" in c or "stolen" in c for c in sent)
+
+    # Through the config, per site; without the two token cookies the site refuses, and the
+    # message says how to give the session.
+    bare = firefox_profile(tmp_path / "ff2", {("127.0.0.1", "rt_session"): "s3cret"})
+    config = tmp_path / "scrape.toml"
+    config.write_text(f'[sites.rottentomatoes]\ncookies_from_browser = "firefox:{bare}"\n')
+    refused = run_scrape(
+        "user",
+        "rottentomatoes:AudienceX9",
+        "--config",
+        str(config),
+        "--full",
+        "--db",
+        str(db),
+        env=env,
+    )
+    assert refused.returncode == 1, refused.stdout
+    assert "need your logged-in session" in refused.stderr
+
+
+def test_cookies_from_an_unknown_browser_or_missing_profile_are_usage_errors(run_scrape, tmp_path):
+    unknown = run_scrape("user", "rottentomatoes:X1", "--cookies-from-browser", "netscape")
+    assert unknown.returncode == 2 and "'netscape' is not a browser" in unknown.stderr
+    missing = run_scrape(
+        "user", "rottentomatoes:X1", "--cookies-from-browser", f"firefox:{tmp_path / 'nope'}"
+    )
+    assert missing.returncode == 2 and "no cookies.sqlite" in missing.stderr
+    chrome = run_scrape("user", "rottentomatoes:X1", "--cookies-from-browser", "chrome:Default")
+    assert chrome.returncode == 2 and "a profile can be named for Firefox" in chrome.stderr

@@ -21,7 +21,7 @@ from tests.conftest import scrape_command, scrape_env
 from tests.fake_rottentomatoes import FakeRottenTomatoes, Site, make_ratings
 
 CRITIC = "rottentomatoes:critic/jane-critic"
-PAGE_2 = "/napi/critics/jane-critic/movies"
+PAGE_2 = "/napi/critics/jane-critic/movies?after=NTA"
 CONFIG = """
 [fetch]
 tries = 3
@@ -173,7 +173,7 @@ def test_repeated_cursor_stops_the_crawl(baseline, tmp_path, run_scrape):
 
 def test_robots_disallow_stops_before_any_listing_request(baseline, tmp_path, run_scrape):
     done, before, after, _, _ = run_with_faults(
-        baseline, tmp_path, run_scrape, [], robots="User-agent: *\nDisallow: /critics/\n"
+        baseline, tmp_path, run_scrape, [], robots="User-agent: *\nDisallow: /napi/critics/\n"
     )
     assert done.returncode == 1 and "robots.txt" in done.stderr and "--ignore-robots" in done.stderr
     assert after == before

@@ -82,8 +82,9 @@ def test_reparse_rebuilds_dropped_reviews_identically(site, backup_command, tmp_
         conn.execute("delete from reviews")
     done = run_scrape("reparse", "--db", str(db))
     assert done.returncode == 0, done.stderr
-    # 6 pages of the first run, 2 of the incremental second; 304 distinct reviews among them.
-    assert "8 pages: 400 reviews (304 new, 1 changed)" in done.stdout, done.stdout
+    # 6 film pages and the (empty) TV page of the first run, 2 + 1 of the incremental second;
+    # 304 distinct reviews among them.
+    assert "10 pages: 400 reviews (304 new, 1 changed)" in done.stdout, done.stdout
     with sqlite3.connect(db) as conn:
         assert conn.execute("select * from reviews order by id").fetchall() == before
         assert conn.execute("select * from review_versions order by id").fetchall() == versions

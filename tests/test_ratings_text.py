@@ -86,3 +86,40 @@ def test_mojibake_suspects_on_the_corpus_texts(corpus):
             if is_bad(piece):
                 assert is_bad(text.mojibake_suspects(piece)), (path.name, start)
     assert seen > 1000
+
+
+@pytest.mark.parametrize(
+    ("raw", "scale", "expected"),
+    [
+        ("3/5", None, 6.0),
+        ("3.5/4", None, 8.75),
+        ("8/10", None, 8.0),
+        ("B+", None, 7.5),
+        ("A-", 4.0, 8.33),
+        ("4 stars", 5.0, 8.0),
+        ("4 stars", 4.0, 10.0),
+        ("4 stars", None, None),  # out of 4 or out of 5: not guessed
+        ("3½ stars", 4.0, 8.75),
+        ("3 1/2 stars", 5.0, 7.0),
+        ("★★★½", 5.0, 7.0),
+        ("***", 4.0, 7.5),
+        ("4.5 stars", None, 9.0),  # no four-star scale has four and a half
+        ("4.5 stars", 4.0, None),
+        ("fresh", None, None),
+        ("7", None, None),
+        ("two thumbs up", None, None),
+    ],
+)
+def test_critic_scores_on_ten(raw, scale, expected):
+    from scraper.ratings import critic_to_ten
+
+    assert critic_to_ten(raw, scale) == expected
+
+
+def test_a_critics_star_scale_comes_from_their_other_scores():
+    from scraper.ratings import star_scale
+
+    assert star_scale(["3/4", "2.5/4", "B", "4 stars"]) == 4.0
+    assert star_scale(["3/5", None, ""]) == 5.0
+    assert star_scale(["3/4", "4/5"]) is None  # they disagree: no scale
+    assert star_scale(["8/10", "B+"]) is None

@@ -127,3 +127,51 @@ def test_whole_corpus_archives_and_repairs_mojibake(corpus, tmp_path):
     hits = db.execute("select count(*) from reviews_fts where reviews_fts match 'clichés'")
     assert hits.fetchone()[0] >= 1
     assert db.execute("pragma foreign_key_check").fetchall() == []
+
+
+def test_critic_api_2026_nested_shape():
+    """The 2026 shape (gscheinman/kalshi-rt, 2026-05) and the star scale of one critic."""
+    import json
+    from datetime import UTC, datetime
+
+    from scraper import sites
+
+    def review(title, ems, score, sentiment, **extra):
+        critic = {
+            "scoreSentiment": sentiment,
+            "originalScore": score,
+            "publicationName": "Gazette",
+            "reviewCreateDate": "2026-03-01T10:00:00.000Z",
+        }
+        return {
+            "critic": critic | extra,
+            "media": {"title": title, "emsId": ems, "url": f"/m/{ems}"},
+        }
+
+    body = json.dumps(
+        {
+            "pageInfo": {"hasNextPage": True, "endCursor": "Mg=="},
+            "reviews": [
+                review("One", "one", "3/4", "POSITIVE", reviewQuote="Fine &amp; good"),
+                review("Two", "two", "3 stars", "POSITIVE"),
+                review("Three", "three", "", "NEGATIVE", reviewUrl="https://g.example/3"),
+            ],
+        }
+    ).encode()
+    assert sites.sniff(body) == ("rottentomatoes", "critic_api")
+    url = "https://www.rottentomatoes.com/napi/critics/jo-critic/tv?pageCount=50"
+    page = sites.parse("rottentomatoes", "critic_api", body, url, datetime(2026, 4, 1, tzinfo=UTC))
+    one, two, three = page.reviews
+    assert page.profiles[0].id == "rottentomatoes:critic/jo-critic"
+    assert (one.id, one.rating, one.rating_raw, one.sentiment) == (
+        "rottentomatoes:critic/jo-critic/one",
+        7.5,
+        "3/4",
+        "fresh",
+    )
+    assert one.text == "Fine & good" and one.when.exact
+    assert (two.rating, two.rating_raw) == (7.5, "3 stars")  # on the critic's own 4-star scale
+    assert (three.rating, three.rating_raw, three.sentiment) == (None, "rotten", "rotten")
+    assert three.url == "https://g.example/3" and three.source == "critic-reviews-tv"
+    assert page.next.url.endswith("/napi/critics/jo-critic/tv")
+    assert dict(page.next.params) == {"after": "Mg==", "pageCount": "50"}

@@ -7,11 +7,13 @@ import os
 import signal
 import sys
 import threading
+from http.cookiejar import CookieJar
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 
-from scraper import backup, config, lock, runs, sites
+from scraper import backup, browser_cookies, config, lock, runs, sites
 from scraper.cli.common import (
     SITE_CHOICE,
     Failed,
@@ -37,6 +39,13 @@ from scraper.schema import open_archive
     type=click.Path(dir_okay=False, path_type=Path),
     help="A Netscape cookies.txt with your logged-in session (overrides the config).",
 )
+@click.option(
+    "--cookies-from-browser",
+    "browser",
+    metavar="BROWSER[:PROFILE]",
+    help="Use your logged-in session from a browser's own cookies (chrome, edge, firefox, "
+    "safari, brave...; PROFILE: a Firefox profile folder). Only the site's cookies are read.",
+)
 @config_option
 @click.option(
     "--delay",
@@ -61,6 +70,7 @@ def user(
     db_path: Path | None,
     site: str | None,
     cookies_path: Path | None,
+    browser: str | None,
     config_path: Path | None,
     delay: float | None,
     ignore_robots: bool,
@@ -81,6 +91,8 @@ def user(
 
         scrape user https://www.rottentomatoes.com/profiles/AbC123 --cookies cookies.txt
 
+        scrape user rottentomatoes:AbC123 --cookies-from-browser firefox
+
         scrape user 976284330 --site rottentomatoes   # same as rottentomatoes:user/976284330
 
         scrape user https://letterboxd.com/spazznolo/
@@ -95,6 +107,7 @@ def user(
         settings,
         targets,
         cookies_path=cookies_path,
+        browser=browser,
         delay=delay,
         impersonate=impersonate,
         robots=False if ignore_robots else None,
@@ -196,6 +209,7 @@ def _plans(
     targets: list[sites.Target],
     *,
     cookies_path: Path | None = None,
+    browser: str | None = None,
     delay: float | None = None,
     **overrides: object,
 ) -> list[backup.Plan]:
@@ -203,14 +217,29 @@ def _plans(
     delay = delay if delay is not None else _env_delay()
     plans = []
     for target in targets:
-        cookie_file = cookies_path or settings.site_setting(target.site, "cookies")
-        jar = config.load_cookies(cookie_file) if cookie_file else None
+        jar = _cookies(settings, target.site, cookies_path, browser)
         fetching = settings.fetch_settings(target.site, delay=delay, **overrides)
         if fetching.impersonate:
             check_browser(fetching.impersonate)
         options = {"games": True} if settings.site_setting(target.site, "games") else {}
         plans.append(backup.Plan(target, fetching, jar, options))
     return plans
+
+
+def _cookies(
+    settings: config.Config, site: str, path: Path | None, browser: str | None
+) -> CookieJar | None:
+    """The command line's cookies (a file, or a browser), else the config's, else none."""
+    if path is None and browser is None:
+        path = settings.site_setting(site, "cookies")  # type: ignore[assignment]
+        browser = settings.site_setting(site, "cookies_from_browser")  # type: ignore[assignment]
+    if path:
+        return config.load_cookies(path)
+    if browser:
+        module = sites.SITES[site]
+        hosts = [*module.HOSTS, urlsplit(module.root()).hostname or ""]
+        return browser_cookies.load(str(browser), hosts)
+    return None
 
 
 def _run(

@@ -1,11 +1,24 @@
 """Rotten Tomatoes (and Flixster, its predecessor for audience ratings).
 
 Three kinds of people have reviews here, each with its own identifier and listing:
-- critics: /critics/<slug>/movies, public; the page embeds the first 50 reviews as JSON and
-  /napi/critics/<slug>/movies?after=<cursor> serves the rest;
+- critics: GET /napi/critics/<slug>/movies?pageCount=50 and then /tv, public, paged by
+  `after=<pageInfo.endCursor>` (critics.py; the critic page's embedded JSON is imported);
 - audience profiles (2023+): /profiles/<handle>, whose ratings come from
   POST /napi/profiles/ratings/<handle>/movie and /tv and need the user's logged-in session;
 - legacy profiles: /user/id/<digits>, via GET /napi/userProfile/movieRatings/<id>.
+
+How the site answers today, and the evidence relied on:
+- The critic list answers plain clients with JSON in 2026, nested as
+  reviews[].critic{scoreSentiment, originalScore, publicationName, reviewCreateDate} and
+  reviews[].media{title, emsId, url}, asked with pageCount (gscheinman/kalshi-rt
+  scraper/rt_critics.py @ e486732c, 2026-05-19; its sibling /napi/critics/authors pages by
+  after=<endCursor> and pageInfo.hasNextPage). The casing has varied (older code sent
+  pagecount). No public code reads /tv; it is asked the same way.
+- Profiles: the browser POSTs with the page as Origin and Referer, the whole cookie header and
+  {"_expiry", "_token"}, whose values are those of the __host_theme_options and
+  __host_color_scheme cookies (Olshansk/olshansk.github.io rotten_tomatoes_to_hugo/rt.py
+  @ 8d431f3, 2023-06-18; the corpus capture napi-profiles-ratings-movie-2023.json is its answer).
+- Akamai in front; critic pages are public, profiles want the session (corpus README, 2026).
 """
 
 from __future__ import annotations
@@ -15,13 +28,13 @@ from urllib.parse import quote
 
 from scraper.models import Request
 from scraper.sites.identity import Identity
+from scraper.sites.rottentomatoes import critics
 from scraper.sites.rottentomatoes.api import (
-    PAGE_SIZE,
-    parse_critic_api,
-    parse_critic_page,
     parse_legacy_ratings,
     parse_profile_ratings,
+    profile_request,
 )
+from scraper.sites.rottentomatoes.critics import parse_critic_api, parse_critic_page
 from scraper.sites.rottentomatoes.flixster import parse_flixster_ratings
 from scraper.sites.rottentomatoes.pages import parse_flixster_movie_page, parse_movie_page
 from scraper.sites.rottentomatoes.records import SITE, SITE_URL
@@ -98,7 +111,7 @@ def listings(handle: str) -> list[Request]:
     base = root()
     if handle.startswith("critic/"):
         slug = quote(handle.removeprefix("critic/"))
-        return [Request(f"{base}/critics/{slug}/movies", "critic_page", source="critic-reviews")]
+        return [critics.listing(base, slug, "movies"), critics.listing(base, slug, "tv")]
     if handle.startswith("user/"):
         user_id = handle.removeprefix("user/")
         return [
@@ -109,13 +122,7 @@ def listings(handle: str) -> list[Request]:
             )
         ]
     return [
-        Request(
-            f"{base}/napi/profiles/ratings/{quote(handle)}/{kind}",
-            "profile_ratings",
-            "POST",
-            (("pagecount", PAGE_SIZE),),
-            source=f"napi-profiles-ratings-{kind}",
-        )
+        profile_request(base, quote(handle), kind, source=f"napi-profiles-ratings-{kind}")
         for kind in ("movie", "tv")
     ]
 
@@ -138,5 +145,7 @@ def sniff(body: bytes) -> str | None:
     if b'"lastUpdated"' in head and b'"movie"' in head:
         return "flixster_ratings"
     if b'"mediaTitle"' in head and b'"reviews"' in head:
+        return "critic_api"
+    if b'"reviews"' in head and b'"scoreSentiment"' in head and b'"media"' in head:
         return "critic_api"
     return None

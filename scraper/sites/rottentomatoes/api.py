@@ -1,4 +1,4 @@
-"""Parsers for Rotten Tomatoes' JSON: the napi ratings endpoints and the critic review list."""
+"""Rotten Tomatoes' audience ratings JSON: the 2023+ profile and the legacy napi endpoints."""
 
 from __future__ import annotations
 
@@ -7,11 +7,8 @@ import binascii
 import json
 import re
 from datetime import datetime
-from urllib.parse import urlsplit
 
-from selectolax.lexbor import LexborHTMLParser
-
-from scraper import ratings, timeparse
+from scraper import timeparse
 from scraper.errors import ParseError
 from scraper.models import Page, Profile, Request
 from scraper.sites import common
@@ -20,8 +17,36 @@ from scraper.sites.rottentomatoes.records import SITE, film, profile_url, root_o
 PAGE_SIZE = "50"
 _PROFILE_API = re.compile(r"/napi/profiles/ratings/(?P<handle>[^/?#]+)/(?P<kind>movie|tv)\b")
 _LEGACY_API = re.compile(r"/napi/userProfile/movieRatings/(?P<id>\d+)")
-_CRITIC_API = re.compile(r"/napi/critics/(?P<slug>[^/?#]+)/")
 _TV_TYPES = {"tvseason", "tvseries", "season", "series", "tv"}
+
+
+# What the browser sends with a profile's ratings request (Olshansk/olshansk.github.io
+# rotten_tomatoes_to_hugo/rt.py @ 8d431f3, 2023-06-18): the page it comes from, and a JSON body
+# whose two fields are the values of two of the session's cookies.
+PROFILE_COOKIE_FIELDS = (("_expiry", "__host_theme_options"), ("_token", "__host_color_scheme"))
+PROFILE_REFUSAL = (
+    "this profile's ratings need your logged-in session: sign in at rottentomatoes.com in your "
+    "browser, then pass --cookies-from-browser firefox (or chrome, edge, safari...), or export "
+    "its cookies for rottentomatoes.com to a cookies.txt and pass --cookies FILE"
+)
+
+
+def profile_request(
+    root: str, handle: str, kind: str, after: str | None = None, *, source: str | None = None
+) -> Request:
+    """POST /napi/profiles/ratings/<handle>/movie|tv, as the profile page's script sends it."""
+    params = (("pagecount", PAGE_SIZE),) + ((("after", after),) if after else ())
+    return Request(
+        f"{root}/napi/profiles/ratings/{handle}/{kind}",
+        "profile_ratings",
+        "POST",
+        params,
+        json={},
+        source=source,
+        headers=(("Origin", root), ("Referer", f"{root}/profiles/{handle}")),
+        cookie_fields=PROFILE_COOKIE_FIELDS,
+        refusal=PROFILE_REFUSAL,
+    )
 
 
 def decode_cursor(cursor: str | None) -> dict:
@@ -67,12 +92,7 @@ def parse_profile_ratings(body: bytes, url: str, fetched_at: datetime) -> Page:
         )
     info = data.get("pageInfo") or {}
     if info.get("hasNextPage") and info.get("endCursor"):
-        page.next = Request(
-            f"{root_of(url)}/napi/profiles/ratings/{handle}/{media_kind}",
-            "profile_ratings",
-            "POST",
-            (("pagecount", PAGE_SIZE), ("after", info["endCursor"])),
-        )
+        page.next = profile_request(root_of(url), handle, media_kind, info["endCursor"])
     return page
 
 
@@ -129,76 +149,5 @@ def parse_legacy_ratings(body: bytes, url: str, fetched_at: datetime) -> Page:
             f"{root_of(url)}/napi/userProfile/movieRatings/{user_id}",
             "legacy_ratings",
             params=(("endCursor", info["endCursor"]),),
-        )
-    return page
-
-
-def parse_critic_page(body: bytes, url: str, fetched_at: datetime) -> Page:
-    """A critic's page (/critics/<slug>/movies) with its embedded <script id="reviews-json">."""
-    tree = common.html_tree(body)
-    script = common.section(SITE, url, tree, "script#reviews-json", "the embedded reviews")
-    try:
-        data = json.loads(script.text())
-    except json.JSONDecodeError as exc:
-        raise ParseError(SITE, url, f"valid JSON in reviews-json ({exc})") from None
-    return _critic_reviews(data, url, fetched_at, _critic_name(tree))
-
-
-def parse_critic_api(body: bytes, url: str, fetched_at: datetime) -> Page:
-    """GET /napi/critics/<slug>/movies?after=<cursor>: the next pages of the same list."""
-    return _critic_reviews(common.load_json(SITE, body, url), url, fetched_at, None)
-
-
-def _critic_name(tree: LexborHTMLParser) -> str | None:
-    heading = common.node_text(tree.css_first('[data-qa="critic-name-title"]'))
-    if heading:
-        return heading
-    title = common.meta(tree, "og:title") or ""
-    return title.split(" Movie Reviews")[0].strip() or None
-
-
-def _critic_reviews(data: dict, url: str, fetched_at: datetime, name: str | None) -> Page:
-    match = _CRITIC_API.search(str(data.get("api") or "")) or _CRITIC_API.search(url)
-    slug = data.get("vanity") or (match["slug"] if match else None)
-    if not slug:
-        raise ParseError(SITE, url, "the critic's vanity name")
-    items = common.list_field(SITE, url, data, "reviews")
-    handle = f"critic/{slug}"
-    profile = Profile(
-        f"{SITE}:{handle}", SITE, handle, "critic", display_name=name, url=profile_url(handle)
-    )
-    page = Page(url=url, fetched_at=timeparse.to_iso(fetched_at), profiles=[profile])
-    for item in items:
-        link = common.require(SITE, url, item.get("mediaUrl"), "mediaUrl of a review")
-        ems_id = str(item.get("editReviewUrl") or "").rstrip("/").rsplit("/", 1)[-1] or None
-        record = film(
-            link, item.get("mediaTitle") or "", common.year_in(item.get("mediaInfo")), ems_id
-        )
-        page.films.append(record)
-        original = item.get("originalScore") or None
-        state = item.get("tomatometerState") or None
-        page.reviews.append(
-            common.review(
-                id=f"{profile.id}/{ems_id or record.id}",
-                site=SITE,
-                profile_id=profile.id,
-                film_id=record.id,
-                text=item.get("quote"),
-                when=timeparse.parse(item.get("date"), fetched_at),
-                rating=ratings.to_ten(original),
-                rating_raw=original or state,
-                url=item.get("url") or record.url,
-                publication=item.get("publicationName"),
-                sentiment=state,
-                source="critic-reviews",
-            )
-        )
-    info = data.get("pageInfo") or {}
-    api = data.get("api") or urlsplit(url).path
-    if info.get("hasNextPage") and info.get("endCursor") and api.startswith("/napi/"):
-        page.next = Request(
-            f"{root_of(url)}{api}",
-            "critic_api",
-            params=(("after", info["endCursor"]), ("pagecount", PAGE_SIZE)),
         )
     return page

@@ -1,0 +1,157 @@
+"""A critic's reviews: the napi list (/napi/critics/<slug>/movies and /tv, 2026: nested) and
+the critic page's embedded JSON (/critics/<slug>/movies, 2023: flat), one parser for both.
+
+2023 (corpus critic-movies-page-2023.html): `reviews[]{quote, date "Jul 24, 2023",
+mediaTitle, mediaInfo "2023", mediaUrl, originalScore, tomatometerState, publicationName,
+url, editReviewUrl ".../<emsId>"}`, `pageInfo{hasNextPage, endCursor}`, `api`, `vanity`.
+2026 (gscheinman/kalshi-rt scraper/rt_critics.py @ e486732c, 2026-05-19):
+`reviews[]{critic{scoreSentiment "POSITIVE"|"NEGATIVE", originalScore, publicationName,
+reviewCreateDate}, media{title, emsId, url}}`. No public code reads its quote or link: they
+are taken from `reviewQuote` and `reviewUrl` (the names of RT's 2026 reviews API,
+/napi/rtcf/v1/.../reviews) or `quote` and `url`, in the critic object or beside it.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from selectolax.lexbor import LexborHTMLParser
+
+from scraper import ratings, timeparse
+from scraper.errors import ParseError
+from scraper.models import Page, Profile, Request
+from scraper.sites import common
+from scraper.sites.rottentomatoes.records import SITE, film, profile_url, root_of
+
+PAGE_SIZE = "50"
+_CRITIC_API = re.compile(r"/napi/critics/(?P<slug>[^/?#]+)/(?P<kind>movies|tv)\b")
+# The 2026 API names a review's sentiment as the reviews API does; the archive keeps RT's words.
+_SENTIMENT = {"POSITIVE": "fresh", "NEGATIVE": "rotten"}
+
+
+def parse_critic_page(body: bytes, url: str, fetched_at: datetime) -> Page:
+    """A critic's page (/critics/<slug>/movies) with its embedded <script id="reviews-json">."""
+    tree = common.html_tree(body)
+    script = common.section(SITE, url, tree, "script#reviews-json", "the embedded reviews")
+    try:
+        data = json.loads(script.text())
+    except json.JSONDecodeError as exc:
+        raise ParseError(SITE, url, f"valid JSON in reviews-json ({exc})") from None
+    return _critic_reviews(data, url, fetched_at, _critic_name(tree))
+
+
+def parse_critic_api(body: bytes, url: str, fetched_at: datetime) -> Page:
+    """GET /napi/critics/<slug>/movies|tv?pageCount=N[&after=<cursor>], either shape."""
+    return _critic_reviews(common.load_json(SITE, body, url), url, fetched_at, None)
+
+
+def listing(root: str, slug: str, kind: str) -> Request:
+    """The first page of a critic's film ("movies") or TV ("tv") reviews."""
+    return Request(
+        f"{root}/napi/critics/{slug}/{kind}",
+        "critic_api",
+        params=(("pageCount", PAGE_SIZE),),
+        source="critic-reviews" if kind == "movies" else "critic-reviews-tv",
+    )
+
+
+def _critic_name(tree: LexborHTMLParser) -> str | None:
+    heading = common.node_text(tree.css_first('[data-qa="critic-name-title"]'))
+    if heading:
+        return heading
+    title = common.meta(tree, "og:title") or ""
+    return title.split(" Movie Reviews")[0].strip() or None
+
+
+def _critic_reviews(data: dict, url: str, fetched_at: datetime, name: str | None) -> Page:
+    match = _CRITIC_API.search(str(data.get("api") or "")) or _CRITIC_API.search(url)
+    slug = data.get("vanity") or (match["slug"] if match else None)
+    if not slug:
+        raise ParseError(SITE, url, "the critic's vanity name")
+    kind = match["kind"] if match else "movies"
+    items = common.list_field(SITE, url, data, "reviews")
+    handle = f"critic/{slug}"
+    profile = Profile(
+        f"{SITE}:{handle}", SITE, handle, "critic", display_name=name, url=profile_url(handle)
+    )
+    page = Page(url=url, fetched_at=timeparse.to_iso(fetched_at), profiles=[profile])
+    reviews = [_flat(item, url) if "critic" not in item else _nested(item, url) for item in items]
+    # A count of stars is read on the scale the critic's other scores on the page state.
+    scale = ratings.star_scale([r["original"] for r in reviews])
+    source = "critic-reviews" if kind == "movies" else "critic-reviews-tv"
+    for r in reviews:
+        record = film(r["link"], r["title"], r["year"], r["ems_id"])
+        page.films.append(record)
+        page.reviews.append(
+            common.review(
+                id=f"{profile.id}/{r['ems_id'] or record.id}",
+                site=SITE,
+                profile_id=profile.id,
+                film_id=record.id,
+                text=r["quote"],
+                when=timeparse.parse(r["date"], fetched_at),
+                rating=ratings.critic_to_ten(r["original"], scale),
+                rating_raw=r["original"] or r["sentiment"],
+                url=r["url"] or record.url,
+                publication=r["publication"],
+                sentiment=r["sentiment"],
+                source=source,
+            )
+        )
+    info = data.get("pageInfo") or {}
+    api = urlsplit(url).path if match and "/napi/" in url else data.get("api") or ""
+    if info.get("hasNextPage") and info.get("endCursor") and api.startswith("/napi/"):
+        page.next = Request(
+            f"{root_of(url)}{api}",
+            "critic_api",
+            params=(("after", info["endCursor"]), ("pageCount", PAGE_SIZE)),
+        )
+    return page
+
+
+def _flat(item: dict, url: str) -> dict:
+    """A 2023 review: everything at the top level, the emsId at the end of editReviewUrl."""
+    link = common.require(SITE, url, item.get("mediaUrl"), "mediaUrl of a review")
+    ems_id = str(item.get("editReviewUrl") or "").rstrip("/").rsplit("/", 1)[-1] or None
+    return {
+        "link": link,
+        "title": item.get("mediaTitle") or "",
+        "year": common.year_in(item.get("mediaInfo")),
+        "ems_id": ems_id,
+        "quote": item.get("quote"),
+        "date": item.get("date"),
+        "original": item.get("originalScore") or None,
+        "sentiment": item.get("tomatometerState") or None,
+        "publication": item.get("publicationName"),
+        "url": item.get("url"),
+    }
+
+
+def _nested(item: dict, url: str) -> dict:
+    """A 2026 review: what the critic said under `critic`, the film under `media`."""
+    critic, media = item.get("critic") or {}, item.get("media") or {}
+    if not isinstance(critic, dict) or not isinstance(media, dict):
+        raise ParseError(SITE, url, "the critic and media objects of a review")
+    link = common.require(SITE, url, media.get("url"), "media.url of a review")
+
+    def said(*names: str) -> object:
+        return next((v for n in names for v in (critic.get(n), item.get(n)) if v), None)
+
+    quote = said("reviewQuote", "quote")
+    sentiment = str(said("scoreSentiment", "tomatometerState") or "") or None
+    return {
+        "link": link,
+        "title": media.get("title") or "",
+        "year": common.year_in(media.get("releaseYear")),
+        "ems_id": media.get("emsId") or None,
+        "quote": html.unescape(str(quote)) if quote else None,
+        "date": said("reviewCreateDate", "createDate", "date"),
+        "original": said("originalScore") or None,
+        "sentiment": _SENTIMENT.get(sentiment or "", (sentiment or "").lower() or None),
+        "publication": said("publicationName"),
+        "url": said("reviewUrl", "url"),
+    }

@@ -264,6 +264,8 @@ def _merge(review: Review, old: dict, row: dict) -> set[str]:
     filled = set()
     if old["text"] is None or _excerpt_of(old["text"], row["text"]):
         filled |= {"text", "text_original"}
+    if old["text_original"] is not None and row["text_original"] == old["text_original"]:
+        filled.add("text")  # the same words, cleaned anew by a better cleaner: not an edit
     if old["url"] is None:
         filled.add("url")
     return filled

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from scraper import archive, runs, sites, timeparse
-from scraper.errors import UsageError
+from scraper.errors import ScrapeError, UsageError
 from scraper.lock import ArchiveLock
 from scraper.models import Fetched, Page
 from scraper.schema import open_archive
@@ -23,6 +23,8 @@ class ImportResult:
     reviews: int = 0
     counts: archive.SaveCounts = field(default_factory=archive.SaveCounts)
     formats: dict[str, int] = field(default_factory=dict)
+    # Files left out, each with the one-line reason (and the option that would help).
+    refused: list[str] = field(default_factory=list)
 
 
 def import_paths(
@@ -33,33 +35,45 @@ def import_paths(
     profile: Target | None = None,
     captured_at: datetime | None = None,
     source_url: str | None = None,
+    date_order: str | None = None,
 ) -> ImportResult:
     """Parse and archive every file under `paths`, each file (and its raw body) in one
-    transaction. Every file is parsed before anything is written: one bad file leaves the
-    archive untouched.
+    transaction, one after the other. A file that cannot be read, is not recognised or does not
+    parse is left out with its reason in `result.refused`, and the others are imported; a
+    single file given alone and refused raises its error instead.
 
     Relative ages ("5 years ago") are counted back from `captured_at`; without it, from the
     file's modification time, and since a copy may be newer than the capture, only the upper
     bound is kept then (earliest stays unknown).
     """
     files = list(_files(paths))
-    # Two passes, so that memory stays flat however long the history: every file is parsed
-    # once to be sure all are readable, then again, one at a time, to be written.
-    for path in files:
-        _parse(path, site, profile, captured_at, source_url)
+    options = (site, profile, captured_at, source_url, date_order)
+    if len(files) == 1:
+        _parse(files[0], *options)  # its own error, as it is
     result = ImportResult()
     with ArchiveLock(db_path):
         db = open_archive(db_path)
         run_id = runs.start(db, "import")
         for path in files:
-            page, fetched = _parse(path, site, profile, captured_at, source_url)
+            # One file at a time, parsed then written: memory stays flat however many.
+            try:
+                page, fetched = _parse(path, *options)
+            except ScrapeError as error:
+                result.refused.append(_refusal(path, error))
+                continue
             saved = archive.save_page(db, page, fetched=replace(fetched, run_id=run_id))
             result.counts.add(saved.counts)
             result.files += 1
             result.reviews += len(page.reviews)
             result.formats[fetched.parser] = result.formats.get(fetched.parser, 0) + 1
-        runs.finish(db, run_id, "ok", None)
+        status = "failed" if result.refused else "ok"
+        runs.finish(db, run_id, status, "; ".join(result.refused) or None)
     return result
+
+
+def _refusal(path: Path, error: ScrapeError) -> str:
+    text = str(error)
+    return text if text.startswith(str(path)) else f"{path}: {text}"
 
 
 def apply_import_rules(page: Page, *, keep_profile: str | None, exact_capture: bool) -> Page:
@@ -108,6 +122,7 @@ def _parse(
     profile: Target | None,
     captured_at: datetime | None,
     source_url: str | None,
+    date_order: str | None,
 ) -> tuple[Page, Fetched]:
     try:
         if path.is_dir():
@@ -131,6 +146,9 @@ def _parse(
     # that do not name their owner still get one.
     # The page's own address when the user gives it (a saved fragment may name nothing else).
     url = source_url or (module.import_url(profile.handle) if profile else path.resolve().as_uri())
+    if date_order:
+        # The parser reads it from the address, which the fetch record keeps for reparse.
+        url += f"#date-order={date_order}"
     keep = profile.profile_id if profile else None
     page = sites.parse(site_name, parser, body, url, fetched_at)
     apply_import_rules(page, keep_profile=keep, exact_capture=captured_at is not None)

@@ -17,7 +17,9 @@ from w3lib.encoding import html_to_unicode
 _TRANSLITERATED = re.compile(r"([ÃÂ]) ?\((C|R)\)")
 _SYMBOL = {"C": "©", "R": "®"}
 _TAG = re.compile(r"<(?:br|p|div|/?[a-z][a-z0-9]*(?:\s[^<>]*)?/?)>", re.I)
-_BLOCK_BREAK = re.compile(r"<\s*(?:br\s*/?|/div|/h\d)\s*>", re.I)
+# Where a line ends: <br>, and the end of every block (quotes, list items, lists, headings,
+# preformatted text, divisions), so that words on both sides never run together.
+_BLOCK_BREAK = re.compile(r"<\s*(?:br\s*/?|/(?:div|h\d|blockquote|li|ul|ol|pre))\s*>", re.I)
 # A paragraph ends in a blank line, as exports write paragraphs in plain text.
 _PARAGRAPH_END = re.compile(r"<\s*/p\s*>", re.I)
 _BLANK_LINES = re.compile(r"\n{3,}")

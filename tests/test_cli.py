@@ -96,15 +96,16 @@ def test_import_profile_keeps_that_persons_reviews(tmp_path, corpus):
         ]
 
 
-def test_unrecognised_file_fails_and_leaves_archive_untouched(tmp_path, corpus):
+def test_unrecognised_file_is_refused_and_the_archive_keeps_what_it_had(tmp_path, corpus):
     db = tmp_path / "a.db"
     good = corpus / "rottentomatoes" / "napi-userprofile-movieratings-2020-last.json"
     CliRunner().invoke(cli, ["import", str(good), "--db", str(db)])
     junk = tmp_path / "junk.json"
     junk.write_text('{"hello": "world"}')
     result = CliRunner().invoke(cli, ["import", str(good), str(junk), "--db", str(db)])
-    assert result.exit_code == 2
-    assert "junk.json: not a page or response" in result.output
+    assert result.exit_code == 1
+    assert "refused: " in result.output and "junk.json: not a page or response" in result.output
+    assert "1 of 2 files refused" in result.output
     with sqlite3.connect(db) as conn:
         assert conn.execute("select count(*) from reviews").fetchone()[0] == 20
 

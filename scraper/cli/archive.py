@@ -23,7 +23,7 @@ from scraper.cli.common import (
     iso_datetime,
     reports_errors,
 )
-from scraper.errors import UsageError
+from scraper.errors import ScrapeError, UsageError
 from scraper.schema import open_archive
 
 
@@ -48,6 +48,12 @@ from scraper.schema import open_archive
     help="The address the page was saved from, for saved pages that do not say it themselves "
     "(an IMDb title's reviews, for the title).",
 )
+@click.option(
+    "--date-order",
+    type=click.Choice(["dmy", "mdy"]),
+    help="Whether d/m/yyyy dates are day or month first, for a ratings CSV re-saved by a "
+    "spreadsheet whose rows do not show it (no day over 12).",
+)
 @reports_errors
 def import_(
     paths: tuple[Path, ...],
@@ -56,12 +62,14 @@ def import_(
     profile_handle: str | None,
     captured_at: str | None,
     source_url: str | None,
+    date_order: str | None,
 ) -> None:
     """Archive official exports, saved pages and API responses, with no network.
 
     The format of each file (Letterboxd export zip or folder, IMDb ratings CSV, critic page,
     napi JSON, Flixster export...) is recognised from its content. Folders are read
-    recursively.
+    recursively, file by file: a file that is refused (with the reason, and the option that
+    would help) leaves the others to be imported, and the command exits 1.
 
     Examples:
 
@@ -79,7 +87,13 @@ def import_(
     target = sites.resolve(profile_handle, site=site)[0] if profile_handle else None
     path = db_path_for(db_path, config.load())
     result = importer.import_paths(
-        path, list(paths), site=site, profile=target, captured_at=when, source_url=source_url
+        path,
+        list(paths),
+        site=site,
+        profile=target,
+        captured_at=when,
+        source_url=source_url,
+        date_order=date_order,
     )
     c = result.counts
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(result.formats.items()))
@@ -87,6 +101,11 @@ def import_(
         f"{result.files} files ({kinds}): {result.reviews} reviews "
         f"({c.new} new, {c.changed} changed) in {path}"
     )
+    for line in result.refused:
+        click.echo(f"refused: {line}", err=True)
+    if result.refused:
+        total = result.files + len(result.refused)
+        raise ScrapeError(f"{len(result.refused)} of {total} files refused (see above)")
 
 
 @cli.command("reparse")

@@ -90,7 +90,9 @@ def listings(handle: str) -> list[Request]:
 
 
 def sniff(body: bytes) -> str | None:
-    if body[:200].lstrip(b"\xef\xbb\xbf").startswith(b"Const,Your Rating,Date Rated,"):
+    head = body[:200].lstrip(b"\xef\xbb\xbf")
+    # Today's header, and the pre-2017 one ("position","const","created",...).
+    if head.startswith((b"Const,Your Rating,Date Rated,", b'"position","const","created",')):
         return "ratings_export"
     if b"__NEXT_DATA__" in body[:2_000_000] and b"advancedTitleSearch" in body[:5_000_000]:
         return "ratings_page"

@@ -1,13 +1,18 @@
-"""IMDb's "Your Ratings" CSV export, in both header formats.
+"""IMDb's "Your Ratings" CSV export, in every header format people have.
 
-2023 and before: `Const,Your Rating,Date Rated,Title,URL,Title Type,...`, ISO dates, title
-types like `tvSeries`. 2026: an `Original Title` column, dates as M/D/YYYY, title types like
-`TV Series`. Older exports are cp1252 rather than UTF-8. The file does not say whose ratings
-they are: the importer passes the owner in the URL (`--profile imdb:ur<digits>`).
+- before 2017: `"position","const","created","modified","description","Title","Title type",
+  ...,"You rated",...,"URL"`, dates like `Sun Jan 29 00:00:00 2017`, types like `Feature Film`;
+- 2017-2025: `Const,Your Rating,Date Rated,Title,URL,Title Type,...`, ISO dates, `tvSeries`;
+- 2026: an `Original Title` column, dates as M/D/YYYY, `TV Series`, ratings as `8.0`.
+Re-saved by a spreadsheet, the dates may be day-first (`29/4/2015`): the order is decided per
+file from its rows, or given with --date-order, never assumed. Older exports are cp1252 rather
+than UTF-8. The file does not say whose ratings they are: the importer passes the owner in the
+URL (`--profile imdb:ur<digits>`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
@@ -25,6 +30,17 @@ MEMBER = r"(?:ur\d{1,12}|p\.[a-z0-9]{1,40})"
 _OWNER = re.compile(rf"/user/(?P<user>{MEMBER})")
 _CONST = re.compile(r"^tt\d{5,12}$")
 _REQUIRED = ("Const", "Your Rating", "Date Rated", "Title")
+# The pre-2017 export's columns under today's names.
+_OLD_NAMES = {
+    "const": "Const",
+    "You rated": "Your Rating",
+    "created": "Date Rated",
+    "Title type": "Title Type",
+}
+_SLASHED = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
+# --date-order reaches the parser in the import address (see scraper.importer): the file alone
+# cannot say it, and a reparse must read the file the same way again.
+_ORDER_IN_URL = re.compile(r"[#&]date-order=(?P<order>dmy|mdy)\b")
 # IMDb's title types, old and new spellings, as the archive's kinds.
 KINDS = {
     "movie": "movie",
@@ -39,6 +55,11 @@ KINDS = {
     "videogame": "game",
     "podcastseries": "podcast",
     "podcastepisode": "podcast",
+    # The pre-2017 export's names.
+    "featurefilm": "movie",
+    "documentary": "movie",
+    "shortfilm": "movie",
+    "miniseries": "tv",
 }
 
 
@@ -57,16 +78,20 @@ def parse_ratings_export(body: bytes, url: str, fetched_at: datetime) -> Page:
             SITE,
             url,
             "the owner (IMDb exports do not say whose ratings they "
-            "are): import with --profile imdb:ur<digits>",
+            "are): import with --profile imdb:ur<digits> (or imdb:p.<id>), e.g. "
+            "--profile imdb:ur7654321",
         )
     reader = csv.DictReader(io.StringIO(decode_csv(body), newline=""))
-    missing = [c for c in _REQUIRED if c not in (reader.fieldnames or [])]
+    reader.fieldnames = [_OLD_NAMES.get(n, n) for n in reader.fieldnames or []]
+    missing = [c for c in _REQUIRED if c not in reader.fieldnames]
     if missing:
         raise ParseError(SITE, url, f"the columns {', '.join(missing)} of a ratings export")
     handle = owner["user"]
     profile = Profile(f"{SITE}:{handle}", SITE, handle, "member", url=f"{SITE_URL}/user/{handle}/")
     page = Page(url=url, fetched_at=timeparse.to_iso(fetched_at), profiles=[profile])
-    for line, row in enumerate(reader, start=2):
+    rows = list(reader)
+    day_first = _day_first(rows, url)
+    for line, row in enumerate(rows, start=2):
         const = (row.get("Const") or "").strip()
         if not _CONST.match(const):
             raise ParseError(SITE, url, f"a title id (ttNNNNNNN) in Const on line {line}")
@@ -74,9 +99,49 @@ def parse_ratings_export(body: bytes, url: str, fetched_at: datetime) -> Page:
         film = title_film(const, row.get("Title") or "", row.get("Year"), kind)
         page.films.append(film)
         score = (row.get("Your Rating") or "").strip()
-        when = timeparse.parse(row.get("Date Rated"), fetched_at)
+        when = _rated_on(row.get("Date Rated"), day_first, fetched_at, url, line)
         page.reviews.append(rating_row(profile, film, score, when, "imdb-ratings-export"))
     return page
+
+
+def _day_first(rows: list[dict], url: str) -> bool | None:
+    """Whether the file's d/m/yyyy dates are day-first: --date-order if given, else what its
+    rows prove (a first number over 12 is a day, a second over 12 is one). None: no such
+    dates. A file whose rows prove both, or neither, is refused: a swapped date looks right."""
+    given = _ORDER_IN_URL.search(url)
+    slashed = [m for row in rows if (m := _SLASHED.match(row.get("Date Rated") or ""))]
+    if given:
+        return given["order"] == "dmy"
+    if not slashed:
+        return None
+    day_first = any(int(m[1]) > 12 for m in slashed)
+    month_first = any(int(m[2]) > 12 for m in slashed)
+    if day_first and month_first:
+        raise ParseError(SITE, url, "one date order in the Date Rated column (it has both)")
+    if not (day_first or month_first):
+        raise ParseError(
+            SITE,
+            url,
+            "a Date Rated column that shows whether its dates are day or month first (no "
+            "day is over 12): import again with --date-order dmy or --date-order mdy",
+        )
+    return day_first
+
+
+def _rated_on(value: str | None, day_first: bool | None, fetched_at, url: str, line: int):
+    text = (value or "").strip()
+    if match := _SLASHED.match(text):
+        first, second, year = int(match[1]), int(match[2]), int(match[3])
+        day, month = (first, second) if day_first else (second, first)
+        found = timeparse.from_day(f"{year:04d}-{month:02d}-{day:02d}")
+        if found is None:
+            raise ParseError(SITE, url, f"a real date in Date Rated on line {line}")
+        return found
+    try:  # the pre-2017 form, "Sun Jan 29 00:00:00 2017": a day
+        moment = datetime.strptime(text, "%a %b %d %H:%M:%S %Y")
+    except ValueError:
+        return timeparse.parse(text, fetched_at)
+    return timeparse.from_day(moment.date().isoformat()) or timeparse.UNKNOWN
 
 
 def title_film(const: str, title: str, year: object, kind: str) -> Film:
@@ -95,6 +160,8 @@ def title_film(const: str, title: str, year: object, kind: str) -> Film:
 def rating_row(profile: Profile, film: Film, score: object, when, source: str) -> Review:
     """A member's rating of a title (1-10): one row per title, whichever source shows it."""
     shown = f"{score:g}" if isinstance(score, int | float) else str(score or "").strip()
+    with contextlib.suppress(ValueError):  # "8.0" (2026 exports) and "8" (older) are one
+        shown = f"{float(shown):g}" if shown else shown
     return common.review(
         id=f"{profile.id}/{film.site_film_id}",
         site=SITE,

@@ -33,6 +33,12 @@ from scraper.sites.letterboxd.records import SITE
 
 MAX_UNPACKED = 500 * 1024 * 1024
 _LID = re.compile(r"^https?://boxd\.it/(?P<lid>[A-Za-z0-9]+)/?$")
+# Exports from before about 2018 name films (and entries) by their page instead:
+# letterboxd.com/film/<slug>/, letterboxd.com/<user>/film/<slug>/[<n>/].
+_SLUG = re.compile(
+    r"^https?://(?:www\.)?letterboxd\.com/(?:[A-Za-z0-9_]+/)?film/(?P<slug>[a-z0-9-]+)/"
+    r"(?:(?P<n>\d+)/)?$"
+)
 ENTRY_FILES = ("diary.csv", "reviews.csv")
 FILM_FILES = ("watched.csv", "ratings.csv", "likes/films.csv")
 _ENTRY_COLUMNS = ("Date", "Name", "Year", "Letterboxd URI", "Rating")
@@ -48,22 +54,29 @@ def parse_export(body: bytes, url: str, fetched_at: datetime) -> Page:
     owner = _owner(files, url)
     page = Page(url=url, fetched_at=timeparse.to_iso(fetched_at), profiles=[records.profile(owner)])
     owner_id = page.profiles[0].id
-    lids = _film_lids(files, url)
+    refs = _film_refs(files, url)
     films: dict[str, Film] = {}
 
-    def film_for(row: dict, lid: str | None = None) -> Film:
+    def film_for(row: dict, ref: str | None = None) -> Film:
+        """The row's film, by its own URI ("lid:X" or "slug:y"), else by the URI a film-level
+        file gives the same name and year."""
         name, year = (row.get("Name") or "").strip(), _year(row.get("Year"))
         if not name:
             raise ParseError(SITE, url, "a Name in every row")
-        lid = lid or lids.get(records.title_part(name, year))
-        found = records.film(title=name, year=year, lid=lid)
+        kind, _, value = (ref or refs.get(records.title_part(name, year)) or ":").partition(":")
+        found = records.film(
+            title=name,
+            year=year,
+            lid=value if kind == "lid" else None,
+            slug=value if kind == "slug" else None,
+        )
         return films.setdefault(found.id, found)
 
     for folder, deleted in (("", False), ("deleted/", True), ("orphaned/", False)):
         _entries(files, folder, deleted, owner_id, film_for, page, url, fetched_at)
-    liked = {_lid(row, url) for row in _rows(files, "likes/films.csv", url)}
+    liked = {_ref(row, url) for row in _rows(files, "likes/films.csv", url)}
     for row in _rows(files, "ratings.csv", url):
-        lid = _lid(row, url)
+        lid = _ref(row, url)
         page.reviews.append(
             records.film_rating(
                 owner_id,
@@ -76,7 +89,7 @@ def parse_export(body: bytes, url: str, fetched_at: datetime) -> Page:
         )
         liked.discard(lid)
     for row in _rows(files, "likes/films.csv", url):
-        if (lid := _lid(row, url)) in liked:
+        if (lid := _ref(row, url)) in liked:
             page.reviews.append(
                 records.film_rating(
                     owner_id,
@@ -88,7 +101,7 @@ def parse_export(body: bytes, url: str, fetched_at: datetime) -> Page:
                 )
             )
     for row in _rows(files, "watched.csv", url):
-        film_for(row, _lid(row, url))
+        film_for(row, _ref(row, url))
     page.films = list(films.values())
     return page
 
@@ -112,16 +125,22 @@ def _entries(files, folder, deleted, owner_id, film_for, page, url, fetched_at) 
             entry["_has_text"] = entry.get("_has_text", False) or name == "reviews.csv"
     counter = records.Occurrences()
     for key, row in merged.items():
-        film = film_for(row)
+        # A pre-2018 entry names its film's page: the film is known by slug.
+        page_link = _SLUG.match(key) if isinstance(key, str) else None
+        film = film_for(row, f"slug:{page_link['slug']}" if page_link else None)
         watched = (row.get("Watched Date") or "").strip() or None
         occurrence = counter.next(film, watched)
-        if isinstance(key, str):
+        suffix = f"#{occurrence}" if occurrence > 1 else ""
+        if page_link:
+            ident = f"{owner_id}/entry/slug:{page_link['slug']}/{watched or 'undated'}{suffix}"
+        elif isinstance(key, str):
             lid = _LID.match(key)
             if not lid:
-                raise ParseError(SITE, url, f"a boxd.it URI (got {key!r}) in {folder}diary.csv")
+                raise ParseError(
+                    SITE, url, f"a boxd.it or letterboxd.com URI (got {key!r}) in {folder}diary.csv"
+                )
             ident = f"{owner_id}/entry/{lid['lid']}"
         else:
-            suffix = f"#{occurrence}" if occurrence > 1 else ""
             ident = f"{owner_id}/orphaned/{film.id.split('/', 1)[1]}/{watched}{suffix}"
         text = row.get("Review") if row["_has_text"] else None
         page.reviews.append(
@@ -172,29 +191,41 @@ def _relative(names: list[str]) -> dict[str, str]:
 
 
 def _owner(files: dict[str, bytes], url: str) -> str:
-    for row in _rows(files, "profile.csv", url):
-        if username := (row.get("Username") or "").strip():
-            return username.lower()
-    owner = records.owner_in(url)
+    """The member profile.csv names (exports as downloaded have it), checked against the one
+    --profile names; without profile.csv, the one --profile names."""
+    given = records.owner_in(url)
+    for row in _rows(files, "profile.csv", url, required=("Username",)):
+        if named := (row.get("Username") or "").strip().lower():
+            if given and given != named:
+                raise ParseError(
+                    SITE,
+                    url,
+                    f"an export of letterboxd:{given} (--profile), but its profile.csv names "
+                    f"letterboxd:{named}",
+                )
+            return named
+    owner = given
     if owner is None:
         raise ParseError(
             SITE,
             url,
-            "the owner (this export has no profile.csv): import with --profile letterboxd:<user>",
+            "the owner (this export has no profile.csv): import with --profile "
+            "letterboxd:<user>, e.g. --profile letterboxd:spazznolo",
         )
     return owner
 
 
-def _film_lids(files: dict[str, bytes], url: str) -> dict[str, str]:
-    """Name + year -> film LID, from the files whose URIs are films (diary URIs are entries)."""
-    lids: dict[str, str] = {}
+def _film_refs(files: dict[str, bytes], url: str) -> dict[str, str]:
+    """Name + year -> "lid:X" or "slug:y", from the files whose URIs are films (diary URIs are
+    entries)."""
+    refs: dict[str, str] = {}
     for name in FILM_FILES:
         for row in _rows(files, name, url):
-            if lid := _lid(row, url):
-                lids.setdefault(
-                    records.title_part(row.get("Name") or "", _year(row.get("Year"))), lid
+            if ref := _ref(row, url):
+                refs.setdefault(
+                    records.title_part(row.get("Name") or "", _year(row.get("Year"))), ref
                 )
-    return lids
+    return refs
 
 
 def _rows(files: dict[str, bytes], name: str, url: str, required=("Name",)) -> list[dict]:
@@ -207,14 +238,16 @@ def _rows(files: dict[str, bytes], name: str, url: str, required=("Name",)) -> l
     return list(reader)
 
 
-def _lid(row: dict, url: str) -> str | None:
+def _ref(row: dict, url: str) -> str | None:
+    """A film-level row's film: "lid:X" (boxd.it/X) or "slug:y" (letterboxd.com/film/y/)."""
     uri = (row.get("Letterboxd URI") or "").strip()
     if not uri:
         return None
-    match = _LID.match(uri)
-    if not match:
-        raise ParseError(SITE, url, f"a boxd.it URI (got {uri!r})")
-    return match["lid"]
+    if match := _LID.match(uri):
+        return f"lid:{match['lid']}"
+    if match := _SLUG.match(uri):
+        return f"slug:{match['slug']}"
+    raise ParseError(SITE, url, f"a boxd.it or letterboxd.com/film/ URI (got {uri!r})")
 
 
 def _stars(value: str | None, url: str) -> float | None:

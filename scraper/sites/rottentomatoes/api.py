@@ -105,7 +105,12 @@ def parse_legacy_ratings(body: bytes, url: str, fetched_at: datetime) -> Page:
     match = _LEGACY_API.search(url)
     user_id = match["id"] if match else str(cursor.get("realm_userId", "")).removeprefix("RT_")
     if not user_id.isdigit():
-        raise ParseError(SITE, url, "the user id (neither the URL nor the cursor names it)")
+        raise ParseError(
+            SITE,
+            url,
+            "the user id (neither the URL nor the cursor names it): import it with "
+            "--profile rottentomatoes:user/<digits>, e.g. --profile rottentomatoes:user/976284330",
+        )
     handle = f"user/{user_id}"
     names = {r.get("displayName") for r in items if r.get("displayName")}
     profile = Profile(

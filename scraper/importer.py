@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -71,6 +72,17 @@ def import_paths(
     return result
 
 
+_OG_URL = re.compile(
+    rb"""<meta\s+property=["']og:url["']\s+content=["'](?P<url>https?://[^"'\s<>]+)["']""", re.I
+)
+
+
+def _own_address(body: bytes) -> str | None:
+    """The address a saved HTML page names for itself in <meta property="og:url">."""
+    found = _OG_URL.search(body[:300_000])
+    return found["url"].decode("ascii", errors="ignore") or None if found else None
+
+
 def _refusal(path: Path, error: ScrapeError) -> str:
     text = str(error)
     return text if text.startswith(str(path)) else f"{path}: {text}"
@@ -80,6 +92,13 @@ def apply_import_rules(page: Page, *, keep_profile: str | None, exact_capture: b
     """What an import does beyond parsing; `scrape reparse` applies it again from the record."""
     if keep_profile:
         page.reviews = [r for r in page.reviews if r.profile_id in (keep_profile, None)]
+    # Links a page made relative to its file (file:///...) are no address on the site.
+    page.reviews = [
+        replace(r, url=None) if (r.url or "").startswith("file:") else r for r in page.reviews
+    ]
+    page.films = [
+        replace(f, url=None) if (f.url or "").startswith("file:") else f for f in page.films
+    ]
     if not exact_capture:
         page.reviews = [
             replace(r, when=replace(r.when, earliest=None)) if r.when.precision == "relative" else r
@@ -145,7 +164,14 @@ def _parse(
     # With --profile, parse as if the file came from that profile's own listing URL, so formats
     # that do not name their owner still get one.
     # The page's own address when the user gives it (a saved fragment may name nothing else).
-    url = source_url or (module.import_url(profile.handle) if profile else path.resolve().as_uri())
+    # The page's own address when the user gives it (a saved fragment may name nothing else),
+    # else the one a saved page names itself (og:url), else the listing of --profile: only a
+    # page that names nothing at all is parsed under its file's address.
+    url = (
+        source_url
+        or _own_address(body)
+        or (module.import_url(profile.handle) if profile else path.resolve().as_uri())
+    )
     if date_order:
         # The parser reads it from the address, which the fetch record keeps for reparse.
         url += f"#date-order={date_order}"

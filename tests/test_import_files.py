@@ -167,3 +167,40 @@ def test_closing_block_tags_end_lines_so_words_never_glue():
     assert plain("<h3>Verdict</h3>Great<br>fun") == "Verdict\nGreat\nfun"
     assert plain("<pre>x</pre>y") == "x\ny"
     assert plain("<blockquote><p>q</p></blockquote><p>after</p>") == "q\n\nafter"
+
+
+def test_letterboxd_diary_of_2022_names_its_days_years_and_own_address(tmp_path):
+    db = tmp_path / "a.db"
+    done = run_import(db, str(FIXTURES / "letterboxd" / "diary-2022.html"))
+    assert done.exit_code == 0, done.output
+    entries = rows(
+        db,
+        "select r.id, f.title, f.year, r.watched_on, r.rating, r.liked, r.rewatch, r.url "
+        "from reviews r join films f on f.id = r.film_id order by r.watched_on",
+    )
+    assert entries == [
+        (
+            "letterboxd:olduser/viewing/301111111",
+            "Dune",
+            2021,  # from td.td-released
+            "2022-03-02",
+            9.0,
+            0,
+            1,
+            "https://letterboxd.com/olduser/film/dune-2021/1/",
+        ),
+        (
+            "letterboxd:olduser/viewing/301234567",
+            "The Batman",
+            2022,  # from data-film-release-year
+            "2022-03-05",
+            8.0,
+            1,
+            0,
+            "https://letterboxd.com/olduser/film/the-batman/",
+        ),
+    ]
+    # The page named its own address: nothing file:// reached the archive.
+    assert rows(db, "select url from fetches") == [("https://letterboxd.com/olduser/films/diary/",)]
+    for table, column in (("reviews", "url"), ("films", "url"), ("profiles", "url")):
+        assert rows(db, f"select count(*) from {table} where {column} like 'file:%'") == [(0,)]

@@ -64,8 +64,10 @@ def _entry(item: Element, guid, page: Page, url: str, fetched_at: datetime, occu
     film_title = _child(item, "filmTitle")
     if not film_title:
         raise ParseError(SITE, url, f"letterboxd:filmTitle in item {guid[0]}")
-    # The entry's page, on the host the feed came from (as pages' relative links are).
-    link = urljoin(url, urlsplit(_child(item, "link") or "").path) if _child(item, "link") else ""
+    # The entry's page, on the host the feed came from (as pages' relative links are); a feed
+    # read from a file keeps the item's own address.
+    own = _child(item, "link") or ""
+    link = urljoin(url, urlsplit(own).path) if own and url.startswith("http") else own
     slug, _ = records.viewing_link(link)
     film = records.film(
         title=film_title,

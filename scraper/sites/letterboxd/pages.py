@@ -18,7 +18,9 @@ from scraper.sites import common
 from scraper.sites.letterboxd import records
 from scraper.sites.letterboxd.records import SITE
 
-_DIARY_DAY = re.compile(r"/diary/films/for/(\d{4})/(\d{2})/(\d{2})/")
+# The day a diary row links to: /<user>/diary/films/for/Y/M/D/ (2025+), or
+# /<user>/films/diary/for/Y/M/D/ (2022).
+_DIARY_DAY = re.compile(r"/(?:diary/films|films/diary)/for/(\d{4})/(\d{2})/(\d{2})/")
 
 
 def parse_diary(body: bytes, url: str, fetched_at: datetime) -> Page:
@@ -37,7 +39,9 @@ def parse_diary(body: bytes, url: str, fetched_at: datetime) -> Page:
     occurrences = records.Occurrences()
     # Oldest first, so that a film logged twice on one day is numbered as the export numbers it.
     for row in reversed(rows):
-        film = records.film_from_poster(row)
+        # 2022 rows give the release year in a cell of their own.
+        released = common.year_in(common.node_text(row.css_first("td.td-released")))
+        film = records.film_from_poster(row, year=released)
         viewing = row.attrs.get("data-viewing-id")
         if film is None or not viewing:
             raise ParseError(SITE, url, "a film and viewing id in every diary row")
@@ -128,7 +132,7 @@ def _page(url: str, fetched_at: datetime, owner: str) -> Page:
 
 
 def _diary_day(row: LexborNode) -> str | None:
-    for link in row.css("a[href*='/diary/films/for/']"):
+    for link in row.css("a[href*='/diary/films/for/'], a[href*='/films/diary/for/']"):
         match = _DIARY_DAY.search(link.attrs.get("href") or "")
         if match:
             return "-".join(match.groups())

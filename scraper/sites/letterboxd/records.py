@@ -110,8 +110,9 @@ def film(
     return Film(ident, SITE, title, year, "film", url, film_id, tuple(keys))
 
 
-def film_from_poster(node) -> Film | None:
-    """A film from the LazyPoster component (2025+) or the older film-poster div."""
+def film_from_poster(node, *, year: int | None = None) -> Film | None:
+    """A film from the LazyPoster component (2025+) or the older film-poster div; `year` when
+    neither its name nor its attributes give one."""
     poster = node.css_first("[data-item-slug], [data-film-slug]")
     if poster is None:
         return None
@@ -123,7 +124,9 @@ def film_from_poster(node) -> Film | None:
         image = poster.css_first("img")
         name = (image.attrs.get("alt") or "") if image else ""
         name = name.removeprefix("Poster for ")
-    title, year = split_display_name(name)
+    title, named_year = split_display_name(name)
+    # 2022 posters give the year in an attribute of its own, not in the name.
+    year = named_year or common.year_in(attrs.get("data-film-release-year")) or year
     lid = None
     if identifier := attrs.get("data-postered-identifier"):
         try:

@@ -182,7 +182,7 @@ def _kept_text(review: Review, old: dict) -> bool:
 def _save_review(
     conn: sqlite3.Connection, known: Known, review: Review, title: str | None, now: str
 ) -> tuple[str, bool, str]:
-    old = known.review(review)
+    old = known.review(review, title)
     if old is None and review.only_text:
         # The whole text of a review the archive does not hold: nothing to complete.
         return "unchanged", False, review.id

@@ -17,6 +17,8 @@ from scraper.models import Film, Review
 
 # SQLite's default limit on bound parameters is far above this; chunks keep big imports safe.
 CHUNK = 500
+# The part of a review key that names its film by title and year (see sites' watch keys).
+_TITLE_KEY = "/watch/title:"
 
 
 class Known:
@@ -71,13 +73,17 @@ class Known:
                 ids.append(film_id)
                 self._new_film_links.append((film_id, key, kind))
 
-    def review(self, review: Review) -> dict | None:
-        """The stored row this review is, found by its id or any of its keys."""
+    def review(self, review: Review, title: str | None = None) -> dict | None:
+        """The stored row this review is, found by its id or any of its keys. A key made of a
+        film's title (lower-cased, so "Rain" and "rain" share it) finds only a row of a film
+        titled exactly `title`: case tells films apart when nothing else does."""
         for key in (review.id, *review.keys):
             review_id = self._review_ids.get(key) or (key if key == review.id else None)
             if review_id is None:
                 continue
             row = self._row(review_id)
+            if row and _TITLE_KEY in key and title and row["film_title"] not in (title, None):
+                continue
             if row:
                 return row
         return None

@@ -204,3 +204,21 @@ def test_letterboxd_diary_of_2022_names_its_days_years_and_own_address(tmp_path)
     assert rows(db, "select url from fetches") == [("https://letterboxd.com/olduser/films/diary/",)]
     for table, column in (("reviews", "url"), ("films", "url"), ("profiles", "url")):
         assert rows(db, f"select count(*) from {table} where {column} like 'file:%'") == [(0,)]
+
+
+def test_titles_that_differ_only_in_case_are_two_films_when_their_lids_say_so(tmp_path):
+    db = tmp_path / "a.db"
+    done = run_import(db, str(FIXTURES / "letterboxd" / "export-case-titles"))
+    assert done.exit_code == 0, done.output
+    assert rows(db, "select id, title, year from films order by id") == [
+        ("letterboxd:lid/mRq2", "Rain", 2019),
+        ("letterboxd:lid/nS7k", "rain", 2019),
+    ]
+    # Watched on the same day, each entry keeps its own film and rating.
+    assert rows(
+        db,
+        "select r.id, r.film_id, r.rating from reviews r where r.id like '%/entry/%' order by id",
+    ) == [
+        ("letterboxd:caseuser/entry/6Aa1Qb", "letterboxd:lid/mRq2", 6.0),
+        ("letterboxd:caseuser/entry/6Aa1Qc", "letterboxd:lid/nS7k", 8.0),
+    ]

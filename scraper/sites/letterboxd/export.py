@@ -54,7 +54,7 @@ def parse_export(body: bytes, url: str, fetched_at: datetime) -> Page:
     owner = _owner(files, url)
     page = Page(url=url, fetched_at=timeparse.to_iso(fetched_at), profiles=[records.profile(owner)])
     owner_id = page.profiles[0].id
-    refs = _film_refs(files, url)
+    refs, folded = _film_refs(files, url)
     films: dict[str, Film] = {}
 
     def film_for(row: dict, ref: str | None = None) -> Film:
@@ -63,7 +63,10 @@ def parse_export(body: bytes, url: str, fetched_at: datetime) -> Page:
         name, year = (row.get("Name") or "").strip(), _year(row.get("Year"))
         if not name:
             raise ParseError(SITE, url, "a Name in every row")
-        kind, _, value = (ref or refs.get(records.title_part(name, year)) or ":").partition(":")
+        # The film of that exact name first; one whose name differs only in case ("Rain" and
+        # "rain" are two films) only when no other film could be meant.
+        known = refs.get((name, year)) or folded.get(records.title_part(name, year))
+        kind, _, value = (ref or known or ":").partition(":")
         found = records.film(
             title=name,
             year=year,
@@ -215,17 +218,20 @@ def _owner(files: dict[str, bytes], url: str) -> str:
     return owner
 
 
-def _film_refs(files: dict[str, bytes], url: str) -> dict[str, str]:
-    """Name + year -> "lid:X" or "slug:y", from the files whose URIs are films (diary URIs are
-    entries)."""
-    refs: dict[str, str] = {}
+def _film_refs(
+    files: dict[str, bytes], url: str
+) -> tuple[dict[tuple[str, int | None], str], dict[str, str]]:
+    """(exact name, year) -> "lid:X" or "slug:y", from the files whose URIs are films (diary
+    URIs are entries); and the same by case-folded name, for the names only one film has."""
+    refs: dict[tuple[str, int | None], str] = {}
     for name in FILM_FILES:
         for row in _rows(files, name, url):
             if ref := _ref(row, url):
-                refs.setdefault(
-                    records.title_part(row.get("Name") or "", _year(row.get("Year"))), ref
-                )
-    return refs
+                refs.setdefault(((row.get("Name") or "").strip(), _year(row.get("Year"))), ref)
+    folded: dict[str, set[str]] = {}
+    for (title, year), ref in refs.items():
+        folded.setdefault(records.title_part(title, year), set()).add(ref)
+    return refs, {key: next(iter(v)) for key, v in folded.items() if len(v) == 1}
 
 
 def _rows(files: dict[str, bytes], name: str, url: str, required=("Name",)) -> list[dict]:

@@ -222,3 +222,36 @@ def test_titles_that_differ_only_in_case_are_two_films_when_their_lids_say_so(tm
         ("letterboxd:caseuser/entry/6Aa1Qb", "letterboxd:lid/mRq2", 6.0),
         ("letterboxd:caseuser/entry/6Aa1Qc", "letterboxd:lid/nS7k", 8.0),
     ]
+
+
+def test_metacritic_film_pages_before_2023_with_and_without_profile(tmp_path):
+    pages = FIXTURES / "metacritic"
+    db = tmp_path / "a.db"
+    one = run_import(db, str(pages), "--profile", "metacritic:Gnomishninja")
+    assert one.exit_code == 0, one.output
+    assert "2 files (2 legacy_film_page)" in one.output
+    assert rows(
+        db,
+        "select r.id, r.rating, r.rating_raw, substr(r.created_at, 1, 10), r.text, f.title, f.year "
+        "from reviews r join films f on f.id = r.film_id",
+    ) == [
+        (
+            "metacritic:Gnomishninja/movie/v-for-vendetta",
+            9.0,
+            "9",
+            "2006-03-25",
+            "Remember, remember. A film that trusts its audience.\n\nAnd its ending earns every "
+            "firework.",
+            "V for Vendetta",
+            2006,
+        )
+    ]
+    everyone = tmp_path / "b.db"
+    done = run_import(everyone, str(pages))
+    assert done.exit_code == 0, done.output
+    assert rows(everyone, "select profile_id, rating from reviews order by profile_id") == [
+        ("metacritic:Dal_Trent", 2.0),
+        ("metacritic:EvieH", 5.0),
+        ("metacritic:Gnomishninja", 9.0),
+    ]
+    assert rows(everyone, "select count(*) from review_versions") == [(0,)]

@@ -33,6 +33,7 @@ from scraper.sites.identity import Identity
 from scraper.sites.metacritic.parsers import (
     SITE,
     SITE_URL,
+    parse_legacy_film_page,
     parse_legacy_profile,
     parse_nuxt_payload,
     parse_profile_page,
@@ -61,6 +62,7 @@ EXAMPLES = (
 PARSERS = {
     "nuxt_payload": parse_nuxt_payload,
     "legacy_profile": parse_legacy_profile,
+    "legacy_film_page": parse_legacy_film_page,
     "profile_page": parse_profile_page,
     "user_reviews_api": parse_user_reviews_api,
 }
@@ -78,6 +80,11 @@ handle_from_url, handle_from_text = IDENTITY.handle_from_url, IDENTITY.handle_fr
 
 def import_url(handle: str) -> str:
     return f"{SITE_URL}/user/{quote(handle)}/"
+
+
+_PRODUCT_PAGE = re.compile(
+    rb'<meta property="og:url" content="https?://[^"/]+/(?:movie|tv|game)/', re.IGNORECASE
+)
 
 
 def backend_root() -> str:
@@ -122,5 +129,6 @@ def sniff(body: bytes) -> str | None:
     if b'id="__NUXT_DATA__"' in body[:5_000_000] and b"metacritic" in head.lower():
         return "profile_page"  # a saved page with its payload inside (user or product page)
     if b"user_review" in head and b"metacritic" in head.lower():
-        return "legacy_profile"
+        # A film page before 2023 names itself as a product; a user's page as /user/<name>.
+        return "legacy_film_page" if _PRODUCT_PAGE.search(head) else "legacy_profile"
     return None

@@ -298,3 +298,53 @@ def _int(value: object) -> int | None:
         return int(str(value))
     except ValueError:
         return None
+
+
+def parse_legacy_film_page(body: bytes, url: str, fetched_at: datetime) -> Page:
+    """A film (or show, or game) page before 2023, /movie/<slug> or its /user-reviews page:
+    other people's reviews of one product (`div.user_reviews div.review`, or
+    `li.review.user_review`), each by its user, scored 0-10; a blurb cut short keeps its
+    expanded text."""
+    tree = common.html_tree(body)
+    address = common.meta(tree, "og:url") or url
+    path = _PRODUCT_PATH.match(urlsplit(address).path.removesuffix("/user-reviews"))
+    if path is None:
+        raise ParseError(SITE, url, "the product the page is about (og:url /movie/<slug>)")
+    title = common.meta(tree, "og:title") or common.node_text(tree.css_first("h1")) or ""
+    year = common.year_in(common.node_text(tree.css_first(".release_year, .release_date")))
+    film = film_for(f"/{path['path']}", title.strip(), year)
+    items = tree.css("div.user_reviews div.review, li.review.user_review")
+    if not items and tree.css_first("div.user_reviews, ol.user_reviews") is None:
+        raise ParseError(SITE, url, "the user reviews (div.user_reviews or ol.user_reviews)")
+    page = Page(url=url, fetched_at=timeparse.to_iso(fetched_at), films=[film])
+    profiles: dict[str, Profile] = {}
+    for item in items:
+        author = _USER_PATH.search(
+            (item.css_first(".name a[href*='/user/'], a[href*='/user/']") or item).attrs.get("href")
+            or ""
+        )
+        if author is None:
+            raise ParseError(SITE, url, "the author (/user/<name>) of a user review")
+        name = author["user"]
+        profile = profiles.setdefault(
+            name, Profile(f"{SITE}:{name}", SITE, name, "user", name, f"{SITE_URL}/user/{name}/")
+        )
+        score = common.node_text(item.css_first(".metascore_w"))
+        body_node = item.css_first(".blurb_expanded") or item.css_first(".review_body")
+        page.reviews.append(
+            common.review(
+                id=f"{profile.id}/{film.id.removeprefix(SITE + ':')}",
+                site=SITE,
+                profile_id=profile.id,
+                film_id=film.id,
+                text=body_node.inner_html.strip() if body_node is not None else None,
+                when=timeparse.parse(common.node_text(item.css_first(".date")), fetched_at),
+                rating=ratings.to_ten(score, out_of=10),
+                rating_raw=score,
+                url=film.url,
+                reviewer_name=name,
+                source="metacritic-legacy-film-page",
+            )
+        )
+    page.profiles = list(profiles.values())
+    return page

@@ -33,7 +33,7 @@ TIME = ("created_at", "created_at_earliest", "created_at_latest", "created_at_pr
 VERSIONED = ("rating", "rating_raw", "sentiment", "text", "text_original", "url")
 # Facts that are updated in place, not versioned: the film a review is attached to (two sources
 # may name one film differently until their keys meet) and diary flags. None never erases.
-QUIET = ("film_id", "watched_on", "liked", "rewatch", "spoiler", "likes")
+QUIET = ("film_id", "watched_on", "liked", "liked_on", "rewatch", "spoiler", "likes")
 FILM_COLUMNS = ("site", "title", "year", "kind", "url", "site_film_id")
 
 

@@ -37,6 +37,11 @@ COLUMNS = (
     "publication",
     "film_url",
     "review_url",
+    "watched_on",
+    "liked",
+    "liked_on",
+    # 1 for a watched mark: a film the person saw, with no rating or words.
+    "watched_only",
 )
 # Letterboxd's import format: https://letterboxd.com/about/importing-data/ (Rating on its
 # 0.5-5 scale in half stars; WatchedDate as YYYY-MM-DD).

@@ -83,6 +83,8 @@ class Review:
     only_text: bool = False
     watched_on: str | None = None
     liked: bool | None = None
+    # The day the member liked the film (Letterboxd's likes/films.csv).
+    liked_on: str | None = None
     rewatch: bool | None = None
     spoiler: bool | None = None
     likes: int | None = None

@@ -80,6 +80,7 @@ TABLES: dict[str, dict] = {
             # Letterboxd-style diary facts; NULL where a site has no such thing.
             "watched_on": str,
             "liked": int,
+            "liked_on": str,
             "rewatch": int,
             "spoiler": int,
             "likes": int,
@@ -224,7 +225,8 @@ VIEWS = {
                CASE WHEN r.deleted_at IS NOT NULL THEN 'deleted'
                     WHEN r.missing_since IS NOT NULL THEN 'missing' ELSE 'current' END AS status,
                r.publication, f.url AS film_url, r.url AS review_url, r.first_seen_at,
-               r.updated_at
+               r.updated_at, r.watched_on, r.liked, r.liked_on,
+               CASE WHEN r.rating IS NULL AND r.text IS NULL THEN 1 ELSE 0 END AS watched_only
         FROM reviews r JOIN films f ON f.id = r.film_id
         LEFT JOIN profiles p ON p.id = r.profile_id
     """,

@@ -71,10 +71,15 @@ def test_full_crawl_reads_every_listing_then_nightly_costs_one_request(site, run
     assert not any("/rss/" in r for r in requests)  # a first run is a full one
 
     assert entry_rows(db) == ENTRIES
-    rated_films = [f for f in member.films if f.stars or f.liked]
+    # One row per film in the grid: rated, liked, or only watched (rating NULL).
     assert query(db, "select count(*) from reviews where id like '%/rating/%'")[0][0] == len(
-        rated_films
+        member.films
     )
+    watched_only = [f for f in member.films if not f.stars and not f.liked]
+    assert watched_only and query(
+        db,
+        "select count(*) from reviews where id like '%/rating/%' and rating is null and not liked",
+    )[0][0] == len(watched_only)
     long_one = long_ones[0]
     text, original, spoiler, likes, watched, liked = query(
         db,

@@ -145,7 +145,7 @@ def test_a_folder_of_mixed_files_imports_what_it_can_and_names_what_it_refused(t
     db = tmp_path / "a.db"
     done = run_import(db, str(folder))
     assert done.exit_code == 1
-    assert "1 files (1 export): 4 reviews" in done.output, done.output
+    assert "1 files (1 export): 5 reviews" in done.output, done.output
     refused = [line for line in done.output.splitlines() if line.startswith("refused: ")]
     assert len(refused) == 3
     # Each refusal names the option that would help, with an example.
@@ -153,7 +153,7 @@ def test_a_folder_of_mixed_files_imports_what_it_can_and_names_what_it_refused(t
     assert any("rt.json" in r and "--profile rottentomatoes:user/976284330" in r for r in refused)
     assert any("notes.txt" in r and "not a page" in r for r in refused)
     assert "3 of 4 files refused" in done.output
-    assert rows(db, "select count(*) from reviews") == [(4,)]
+    assert rows(db, "select count(*) from reviews") == [(5,)]
     # The file that needed --profile goes in alone with it.
     alone = run_import(db, str(folder / "imdb.csv"), "--profile", "imdb:ur1")
     assert alone.exit_code == 0 and "3 reviews (3 new" in alone.output
@@ -255,3 +255,24 @@ def test_metacritic_film_pages_before_2023_with_and_without_profile(tmp_path):
         ("metacritic:Gnomishninja", 9.0),
     ]
     assert rows(everyone, "select count(*) from review_versions") == [(0,)]
+
+
+def test_watched_films_are_part_of_the_record_and_likes_keep_their_day(tmp_path):
+    db = tmp_path / "a.db"
+    done = run_import(db, str(FIXTURES / "letterboxd" / "export-with-profile"))
+    assert done.exit_code == 0, done.output
+    marks = rows(
+        db,
+        "select f.title, r.rating, r.liked, r.liked_on from reviews r join films f "
+        "on f.id = r.film_id where r.id like '%/rating/%' order by f.title",
+    )
+    assert marks == [
+        ("Past Lives", 9.0, 0, None),
+        ("Paterson", None, 0, None),  # in watched.csv only: a watched mark
+        ("The Holdovers", 8.0, 1, "2024-02-11"),  # likes/films.csv's day
+    ]
+    out = tmp_path / "all.jsonl"
+    exported = CliRunner().invoke(cli, ["export", "-o", str(out), "--db", str(db)])
+    assert exported.exit_code == 0, exported.output
+    paterson = [line for line in out.read_text().splitlines() if '"Paterson"' in line]
+    assert len(paterson) == 1 and '"watched_only": 1' in paterson[0]

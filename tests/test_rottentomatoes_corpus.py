@@ -39,6 +39,7 @@ LATER_DEFAULTS = {
     "only_text": False,
     "watched_on": None,
     "liked": None,
+    "liked_on": None,
     "rewatch": None,
     "spoiler": None,
     "likes": None,

@@ -77,34 +77,31 @@ def parse_export(body: bytes, url: str, fetched_at: datetime) -> Page:
 
     for folder, deleted in (("", False), ("deleted/", True), ("orphaned/", False)):
         _entries(files, folder, deleted, owner_id, film_for, page, url, fetched_at)
-    liked = {_ref(row, url) for row in _rows(files, "likes/films.csv", url)}
-    for row in _rows(files, "ratings.csv", url):
-        lid = _ref(row, url)
-        page.reviews.append(
-            records.film_rating(
-                owner_id,
-                film_for(row, lid),
-                _stars(row.get("Rating"), url),
-                records.day(row.get("Date"), fetched_at),
-                "letterboxd-export",
-                liked=lid in liked,
-            )
-        )
-        liked.discard(lid)
-    for row in _rows(files, "likes/films.csv", url):
-        if (lid := _ref(row, url)) in liked:
+    # One row per film the member has: rated (ratings.csv), else liked (likes/films.csv), else
+    # only watched (watched.csv: a watched mark, rating NULL). A like keeps the day it was made.
+    liked = {_ref(row, url): row.get("Date") for row in _rows(files, "likes/films.csv", url)}
+    done: set[str | None] = set()
+    for name in ("ratings.csv", "likes/films.csv", "watched.csv"):
+        for row in _rows(files, name, url):
+            ref = _ref(row, url)
+            film = film_for(row, ref)
+            if film.id in done:
+                continue
+            done.add(film.id)
+            stars = _stars(row.get("Rating"), url) if name == "ratings.csv" else None
             page.reviews.append(
                 records.film_rating(
                     owner_id,
-                    film_for(row, lid),
-                    None,
-                    timeparse.UNKNOWN,
+                    film,
+                    stars,
+                    records.day(row.get("Date"), fetched_at)
+                    if name != "likes/films.csv"
+                    else timeparse.UNKNOWN,
                     "letterboxd-export",
-                    liked=True,
+                    liked=ref in liked,
+                    liked_on=(liked.get(ref) or "").strip() or None if ref in liked else None,
                 )
             )
-    for row in _rows(files, "watched.csv", url):
-        film_for(row, _ref(row, url))
     page.films = list(films.values())
     return page
 

@@ -82,7 +82,7 @@ def parse_diary(body: bytes, url: str, fetched_at: datetime) -> Page:
 
 def parse_films(body: bytes, url: str, fetched_at: datetime) -> Page:
     """A films grid (/<user>/films/, /<user>/likes/films/): the member's current rating and like
-    of each film. Films neither rated nor liked give no row (only a film record)."""
+    of each film. A film neither rated nor liked is still a row, with no rating: a watched mark."""
     tree = common.html_tree(body)
     owner = records.page_owner(tree, url)
     items = tree.css("li.griditem, li.poster-container, li.posteritem")
@@ -98,8 +98,8 @@ def parse_films(body: bytes, url: str, fetched_at: datetime) -> Page:
         data = item.css_first(".poster-viewingdata")
         stars = records.rated(_class_of(data.css_first(".rating"))) if data else None
         liked = data is not None and data.css_first(".liked-micro, .icon-liked") is not None
-        if stars is None and not liked:
-            continue
+        # A film in the grid is one the member watched: with no rating or like it is still a
+        # row (rating NULL), the record that they saw it.
         page.reviews.append(
             records.film_rating(
                 page.profiles[0].id,

@@ -276,3 +276,12 @@ def test_watched_films_are_part_of_the_record_and_likes_keep_their_day(tmp_path)
     assert exported.exit_code == 0, exported.output
     paterson = [line for line in out.read_text().splitlines() if '"Paterson"' in line]
     assert len(paterson) == 1 and '"watched_only": 1' in paterson[0]
+
+
+def test_a_folder_holding_an_export_folder_is_not_itself_an_export(tmp_path):
+    folder = tmp_path / "downloads"
+    shutil.copytree(FIXTURES / "letterboxd" / "export-with-profile", folder / "lb" / "export")
+    shutil.copy(FIXTURES / "letterboxd" / "diary-2022.html", folder / "lb" / "diary.html")
+    done = run_import(tmp_path / "a.db", str(folder))
+    assert done.exit_code == 0, done.output
+    assert "2 files (1 diary, 1 export)" in done.output

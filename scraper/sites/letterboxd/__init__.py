@@ -49,7 +49,7 @@ from scraper.sites.letterboxd.cards import (
     parse_review_page,
     parse_reviews,
 )
-from scraper.sites.letterboxd.export import is_export, parse_export
+from scraper.sites.letterboxd.export import EXPORT_FOLDERS, is_export, parse_export
 from scraper.sites.letterboxd.feed import parse_rss
 from scraper.sites.letterboxd.pages import parse_diary, parse_films, parse_profile
 from scraper.sites.letterboxd.records import RESERVED, SITE, SITE_URL
@@ -140,7 +140,13 @@ def incremental_listings(handle: str) -> list[Request]:
 def pack_export(folder: Path) -> bytes | None:
     """An unzipped export folder, zipped again (stable bytes: sorted names, fixed times), so it
     is archived and parsed exactly as the downloaded zip is; None if the folder is not one."""
-    files = sorted(p for p in folder.rglob("*.csv") if p.is_file())
+    # Its own CSVs and those of the export's own subfolders: a folder that merely holds an
+    # export somewhere below (a downloads folder) is not one.
+    files = sorted(
+        p
+        for p in folder.rglob("*.csv")
+        if p.is_file() and p.relative_to(folder).parts[0] in (p.name, *EXPORT_FOLDERS)
+    )
     names = [p.relative_to(folder).as_posix() for p in files]
     if not is_export(names):
         return None

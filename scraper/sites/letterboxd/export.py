@@ -40,6 +40,8 @@ _SLUG = re.compile(
     r"(?:(?P<n>\d+)/)?$"
 )
 ENTRY_FILES = ("diary.csv", "reviews.csv")
+# The subfolders an export has.
+EXPORT_FOLDERS = ("deleted", "orphaned", "likes", "lists")
 FILM_FILES = ("watched.csv", "ratings.csv", "likes/films.csv")
 _ENTRY_COLUMNS = ("Date", "Name", "Year", "Letterboxd URI", "Rating")
 

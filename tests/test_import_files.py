@@ -65,7 +65,7 @@ def test_letterboxd_export_of_2017_names_films_by_their_pages(tmp_path):
             9.0,
             0,
             "2016-11-01",
-            "Heptapods, and grief.",
+            "Heptapods!\nAnd grief.",  # not "Heptapods!And grief.",
         ),
         ("letterboxd:olduser/entry/slug:moonlight-2016/2017-01-14", 10.0, 0, "2017-01-14", None),
         ("letterboxd:olduser/entry/slug:arrival-2016/2017-02-19", 8.0, 1, "2017-02-19", None),

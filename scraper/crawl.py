@@ -19,7 +19,7 @@ import sqlite_utils
 
 from scraper import archive, sites, timeparse
 from scraper.blocks import is_login_page
-from scraper.errors import Blocked, FetchError, Interrupted, NotFound, ParseError
+from scraper.errors import Blocked, FetchError, Incomplete, Interrupted, NotFound, ParseError
 from scraper.fetch import Fetcher, redact
 from scraper.models import Fetched, Page, Request
 from scraper.readahead import read_ahead
@@ -38,6 +38,8 @@ class CrawlResult:
     reviews: int = 0
     counts: archive.SaveCounts = field(default_factory=archive.SaveCounts)
     seen: set[str] = field(default_factory=set)
+    # Listings that ended without their own end signal (see Page.unfinished).
+    unfinished: list[str] = field(default_factory=list)
     # Reviews this crawl archived first: a later listing showing them has not reached old ground.
     fresh: set[str] = field(default_factory=set)
     sources: set[str] = field(default_factory=set)
@@ -77,8 +79,13 @@ def crawl(
             listings = []
     for listing in listings:
         crawler.read(listing)
-    result.complete = True
     crawler.complete_texts()
+    if result.unfinished:
+        raise Incomplete(
+            f"{result.target.profile_id}: {'; '.join(result.unfinished)}; the crawl is "
+            "incomplete, so nothing was marked missing (the pages read are kept)"
+        )
+    result.complete = True
     return result
 
 
@@ -121,6 +128,9 @@ class _Crawler:
                 result.suspicious_empty += 1
             if self.progress:
                 self.progress(result)
+            if page.unfinished:
+                result.unfinished.append(f"{redact(page.url)} {page.unfinished}")
+                break
             if result.incremental and page.reviews and _nothing_new(saved.counts) and reached_old:
                 break
             first = False

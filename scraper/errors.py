@@ -40,6 +40,11 @@ class ParseError(ScrapeError):
         super().__init__(f"{site}: cannot parse {url}: {missing}")
 
 
+class Incomplete(ScrapeError):
+    """A listing ended without its own end signal: what was read is kept, nothing is taken as
+    deleted."""
+
+
 class Interrupted(ScrapeError):
     """The user asked the run to stop (Ctrl-C); pages already read are saved."""
 

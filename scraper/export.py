@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import tempfile
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 from typing import TextIO
 
 import sqlite_utils
 
 from scraper import timeparse
+from scraper.errors import UsageError
 
 COLUMNS = (
     "id",
@@ -65,6 +69,36 @@ def rows(
     yield from db.query(
         sql, {"site": site, "profile": profile, "since": timeparse.to_iso(since) if since else None}
     )
+
+
+def check_output(output: Path, archive: Path) -> None:
+    """Refuse to write over the archive itself or one of its companion files."""
+    target = output.expanduser().resolve()
+    base = archive.expanduser().resolve()
+    own = {base, *(base.with_name(base.name + suffix) for suffix in ("-wal", "-shm", ".lock"))}
+    if target in own:
+        raise UsageError(f"-o {output} is the archive (or one of its files); choose another path")
+
+
+def write_file(records: Iterator[dict], output: Path, fmt: str) -> int:
+    """Write to a temporary file beside `output`, then move it into place: a failed export
+    leaves whatever was at `output` as it was."""
+    folder = output.expanduser().resolve().parent
+    try:
+        # Closed by the `with` below, before it is renamed; kept past it on purpose.
+        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115
+            "w", encoding="utf-8", newline="", dir=folder, prefix=".scrape-export-", delete=False
+        )
+    except OSError as exc:
+        raise UsageError(f"-o {output}: cannot write in {folder} ({exc.strerror})") from None
+    try:
+        with handle:
+            count = write(records, handle, fmt)
+        os.replace(handle.name, output.expanduser())
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+    return count
 
 
 def write(records: Iterator[dict], out: TextIO, fmt: str) -> int:

@@ -374,12 +374,20 @@ def _log_retry(retry_state) -> None:
     log.debug("  retrying in %.1fs after %s", retry_state.upcoming_sleep, _describe(error))
 
 
+# The longest wait a Retry-After can name here (a year): any longer is the same answer, "not
+# now", and larger numbers would overflow the date arithmetic that reports when to retry.
+RETRY_AFTER_CEILING = 365 * 24 * 3600.0
+
+
 def _retry_after_seconds(value: str | None) -> float | None:
+    """Seconds from a Retry-After header (seconds or an HTTP date), within 0 and a year; None
+    for anything else (1e30, -5, nan, a malformed date)."""
     if not value:
         return None
     if value.strip().isdigit():
-        return float(value)
+        return min(float(value.strip()[:12]), RETRY_AFTER_CEILING)
     try:
-        return max(0.0, (parsedate_to_datetime(value) - datetime.now(UTC)).total_seconds())
-    except (TypeError, ValueError):
+        seconds = (parsedate_to_datetime(value) - datetime.now(UTC)).total_seconds()
+    except (TypeError, ValueError, OverflowError):
         return None
+    return min(max(0.0, seconds), RETRY_AFTER_CEILING)

@@ -105,6 +105,9 @@ class Page:
     # The page is the listing's own end signal (a page after the last, answered with no
     # entries), not an empty page where entries were expected.
     past_end: bool = False
+    # The page says more follows but gives no way there (a next-page flag without a cursor):
+    # why the listing cannot be read to its end.
+    unfinished: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

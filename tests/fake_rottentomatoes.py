@@ -65,6 +65,8 @@ class Site:
     faults: dict[str, list[str]] = field(default_factory=dict)
     # The critic API answers every page with the same cursor: pagination that loops.
     loop_cursor: bool = False
+    # The critic API says there is a next page but gives no cursor to it.
+    drop_cursor: bool = False
     # The critic listing claims this many reviews but serves empty pages past what it has.
     empty_tail: int = 0
     # Seconds every response waits before it is sent (a slow site, for tests that interrupt).
@@ -222,7 +224,7 @@ class Handler(BaseHTTPRequestHandler):
                     "hasNextPage": more,
                     "hasPreviousPage": offset > 0,
                     "startCursor": _cursor(offset),
-                    "endCursor": cursor if more else None,
+                    "endCursor": cursor if more and not self.site.drop_cursor else None,
                 },
                 "reviews": [
                     {

@@ -363,3 +363,20 @@ def test_cookies_from_an_unknown_browser_or_missing_profile_are_usage_errors(run
     assert missing.returncode == 2 and "no cookies.sqlite" in missing.stderr
     chrome = run_scrape("user", "rottentomatoes:X1", "--cookies-from-browser", "chrome:Default")
     assert chrome.returncode == 2 and "a profile can be named for Firefox" in chrome.stderr
+
+
+def test_a_listing_that_promises_more_but_gives_no_cursor_is_incomplete(site, run_scrape, tmp_path):
+    env = {"SCRAPE_ROTTENTOMATOES_ROOT": site.root}
+    db = tmp_path / "archive.db"
+    assert (
+        run_scrape("user", "rottentomatoes:critic/jane-critic", "--db", str(db), env=env).returncode
+        == 0
+    )
+    site.site.drop_cursor = True  # hasNextPage: true, endCursor: null
+    done = run_scrape(
+        "user", "rottentomatoes:critic/jane-critic", "--full", "--db", str(db), env=env
+    )
+    assert done.returncode == 1, done.stdout
+    assert "gives no endCursor" in done.stderr and "nothing was marked missing" in done.stderr
+    assert query(db, "select count(*) from reviews where missing_since is not null") == [(0,)]
+    assert query(db, "select status from profile_runs order by id desc limit 1") == [("failed",)]

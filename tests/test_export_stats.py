@@ -129,3 +129,34 @@ def test_hostile_search_with_filters_never_errors(db, query):
         ],
     )
     assert result.exit_code == 0 and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("suffix", ["", "-wal", "-shm", ".lock"])
+def test_export_refuses_to_write_over_the_archive(tmp_path, suffix):
+    from click.testing import CliRunner
+
+    from scraper.cli import cli
+    from scraper.schema import open_archive
+
+    db = tmp_path / "archive.db"
+    open_archive(db).conn.close()
+    before = db.read_bytes()
+    done = CliRunner().invoke(cli, ["export", "-o", f"{db}{suffix}", "--db", str(db)])
+    assert done.exit_code == 2 and "is the archive" in done.output
+    assert db.read_bytes() == before
+
+
+def test_export_to_a_file_is_moved_into_place_whole(tmp_path):
+    from click.testing import CliRunner
+
+    from scraper.cli import cli
+    from scraper.schema import open_archive
+
+    db = tmp_path / "archive.db"
+    open_archive(db).conn.close()
+    out = tmp_path / "out.csv"
+    out.write_text("yesterday's export\n")
+    done = CliRunner().invoke(cli, ["export", "--format", "csv", "-o", str(out), "--db", str(db)])
+    assert done.exit_code == 0, done.output
+    assert out.read_text().startswith("id,site,profile_id")
+    assert not list(tmp_path.glob(".scrape-export-*"))

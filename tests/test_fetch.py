@@ -266,3 +266,20 @@ def test_refusal_carries_the_sites_advice():
     advised = FetchSettings(delay=0, robots=False, advice="Rotten Tomatoes (Akamai) says no")
     with pytest.raises(Blocked, match=r"HTTP 200\) instead of data; Rotten Tomatoes \(Akamai\)"):
         get(fetcher(lambda r: httpx.Response(200, html="<title>Just a moment...</title>"), advised))
+
+
+@pytest.mark.parametrize("value", ["9" * 40, "1e30", "-5", "Fri, 31 Dec 9999 23:59:59 GMT"])
+def test_absurd_retry_after_values_end_the_run_cleanly(value):
+    calls = []
+
+    def handler(request):
+        calls.append(request)
+        return httpx.Response(429, headers={"Retry-After": value}, text="slow down")
+
+    with pytest.raises(FetchError) as caught:
+        get(fetcher(handler))
+    # A year or more: the run ends at once saying when to try again; nonsense: retried, then
+    # reported as failing. Never an OverflowError.
+    message = str(caught.value)
+    assert "try again after" in message or "failed" in message
+    assert len(calls) <= QUICK.tries

@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from scraper.cli import cli
@@ -285,3 +286,15 @@ def test_a_folder_holding_an_export_folder_is_not_itself_an_export(tmp_path):
     done = run_import(tmp_path / "a.db", str(folder))
     assert done.exit_code == 0, done.output
     assert "2 files (1 diary, 1 export)" in done.output
+
+
+@pytest.mark.parametrize("username", ["../../evil", "a/b", "films", "x" * 41])
+def test_a_username_from_profile_csv_obeys_the_rules_of_a_typed_one(tmp_path, username):
+    export = tmp_path / "export"
+    shutil.copytree(FIXTURES / "letterboxd" / "export-with-profile", export)
+    profile = export / "profile.csv"
+    profile.write_text(profile.read_text().replace("RishiRamesh", username))
+    db = tmp_path / "a.db"
+    done = run_import(db, str(export))
+    assert done.exit_code == 1 and "a Letterboxd username in profile.csv" in done.output
+    assert not db.exists() or rows(db, "select count(*) from profiles") == [(0,)]

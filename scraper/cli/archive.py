@@ -210,13 +210,17 @@ def search_(
 @click.option(
     "-o",
     "--output",
-    type=click.File("w", encoding="utf-8", lazy=True),
-    default="-",
-    help="Write here instead of standard output.",
+    type=click.Path(dir_okay=False, path_type=Path, allow_dash=True),
+    help="Write here instead of standard output (written whole, then moved into place).",
 )
 @reports_errors
 def export_(
-    db_path: Path | None, fmt: str, site: str | None, profile: str | None, since: str | None, output
+    db_path: Path | None,
+    fmt: str,
+    site: str | None,
+    profile: str | None,
+    since: str | None,
+    output: Path | None,
 ) -> None:
     """Write the archived reviews as JSON lines, CSV or a Letterboxd import file.
 
@@ -231,13 +235,19 @@ def export_(
 
         scrape export --format letterboxd --site rottentomatoes -o for-letterboxd.csv
     """
-    db = open_archive(db_path_for(db_path, config.load()), write=False)
+    archive_path = db_path_for(db_path, config.load())
+    to_file = output is not None and str(output) != "-"
+    if to_file:
+        export.check_output(output, archive_path)
+    db = open_archive(archive_path, write=False)
     records = export.rows(
         db, site=site, profile=profile, since=iso_datetime(since, "--since") if since else None
     )
-    count = export.write(records, output, fmt)
-    if output is not sys.stdout and getattr(output, "name", "-") != "-":
-        click.echo(f"{count} reviews written to {output.name}", err=True)
+    if not to_file:
+        export.write(records, sys.stdout, fmt)
+        return
+    count = export.write_file(records, output, fmt)
+    click.echo(f"{count} reviews written to {output}", err=True)
 
 
 @cli.command("stats")

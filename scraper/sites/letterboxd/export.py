@@ -198,6 +198,12 @@ def _owner(files: dict[str, bytes], url: str) -> str:
     given = records.owner_in(url)
     for row in _rows(files, "profile.csv", url, required=("Username",)):
         if named := (row.get("Username") or "").strip().lower():
+            # A handle from a file obeys the rules of one typed on the command line.
+            if (
+                not re.fullmatch(r"[a-z0-9_]{1,40}", named)
+                or records.owner_in(f"/{named}/") is None
+            ):
+                raise ParseError(SITE, url, f"a Letterboxd username in profile.csv (got {named!r})")
             if given and given != named:
                 raise ParseError(
                     SITE,

@@ -23,6 +23,7 @@ _TV_TYPES = {"tvseason", "tvseries", "season", "series", "tv"}
 # What the browser sends with a profile's ratings request (Olshansk/olshansk.github.io
 # rotten_tomatoes_to_hugo/rt.py @ 8d431f3, 2023-06-18): the page it comes from, and a JSON body
 # whose two fields are the values of two of the session's cookies.
+NO_CURSOR = "pageInfo.hasNextPage is true but it gives no endCursor to the next page"
 PROFILE_COOKIE_FIELDS = (("_expiry", "__host_theme_options"), ("_token", "__host_color_scheme"))
 PROFILE_REFUSAL = (
     "this profile's ratings need your logged-in session: sign in at rottentomatoes.com in your "
@@ -93,6 +94,8 @@ def parse_profile_ratings(body: bytes, url: str, fetched_at: datetime) -> Page:
     info = data.get("pageInfo") or {}
     if info.get("hasNextPage") and info.get("endCursor"):
         page.next = profile_request(root_of(url), handle, media_kind, info["endCursor"])
+    elif info.get("hasNextPage"):
+        page.unfinished = NO_CURSOR
     return page
 
 
@@ -149,6 +152,8 @@ def parse_legacy_ratings(body: bytes, url: str, fetched_at: datetime) -> Page:
                 source="napi-userprofile-movieratings",
             )
         )
+    if info.get("hasNextPage") and not info.get("endCursor"):
+        page.unfinished = NO_CURSOR
     if info.get("hasNextPage") and info.get("endCursor"):
         page.next = Request(
             f"{root_of(url)}/napi/userProfile/movieRatings/{user_id}",

@@ -104,6 +104,8 @@ def _critic_reviews(data: dict, url: str, fetched_at: datetime, name: str | None
         )
     info = data.get("pageInfo") or {}
     api = urlsplit(url).path if match and "/napi/" in url else data.get("api") or ""
+    if info.get("hasNextPage") and not info.get("endCursor"):
+        page.unfinished = "pageInfo.hasNextPage is true but it gives no endCursor to the next page"
     if info.get("hasNextPage") and info.get("endCursor") and api.startswith("/napi/"):
         page.next = Request(
             f"{root_of(url)}{api}",

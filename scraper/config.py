@@ -151,16 +151,41 @@ def load_cookies(path: str | Path) -> MozillaCookieJar:
             f"warning: {path} is readable by other users; it holds your login (chmod 600 {path})",
             file=sys.stderr,
         )
+    _check_cookie_lines(path)
     jar = MozillaCookieJar(str(path))
     try:
         jar.load(ignore_discard=True, ignore_expires=True)
-    except (LoadError, OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path}: not a Netscape cookies.txt file ({exc})") from None
+    except (LoadError, OSError, UnicodeDecodeError):
+        # The standard library's message quotes the line, cookie value included: never shown.
+        raise UsageError(f"{path}: not a Netscape cookies.txt file") from None
     for cookie in jar:
         # Browser exports write session cookies with expiry 0, which the jar would call expired.
         if cookie.expires == 0:
             cookie.expires, cookie.discard = None, True
     return jar
+
+
+def _check_cookie_lines(path: Path) -> None:
+    """Name the first line that is not a cookies.txt record, by number only: a cookie's value
+    is a password and is never printed."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        raise UsageError(f"{path}: not a readable UTF-8 cookies.txt file") from None
+    for number, line in enumerate(lines, start=1):
+        if not line.strip() or (line.startswith("#") and not line.startswith("#HttpOnly_")):
+            continue
+        fields = line.split("\t")
+        if (
+            len(fields) != 7
+            or fields[1].upper() not in ("TRUE", "FALSE")
+            or fields[3].upper() not in ("TRUE", "FALSE")
+            or not (fields[4].strip() or "0").isdigit()
+        ):
+            raise UsageError(
+                f"{path}:{number}: not a cookies.txt line (7 tab-separated fields: domain, "
+                "TRUE/FALSE, path, TRUE/FALSE, expiry in seconds, name, value)"
+            )
 
 
 class _Locator:

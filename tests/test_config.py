@@ -114,3 +114,22 @@ def test_letterboxd_goes_as_chrome_unless_the_config_or_command_line_says_none(t
     assert everywhere.fetch_settings("letterboxd").impersonate is None
     # The command line wins over the config.
     assert off.fetch_settings("letterboxd", impersonate="chrome").impersonate == "chrome"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "127.0.0.1\tFALSE\t/\tFALSE\tsoon\tsession\tSECRET-VALUE-123",
+        "127.0.0.1\tFALSE\t/\tFALSE\t0\tsession SECRET-VALUE-123",
+        "127.0.0.1 FALSE / FALSE 0 session SECRET-VALUE-123",
+    ],
+)
+def test_a_malformed_cookies_line_is_named_by_number_never_by_value(tmp_path, line, capsys):
+    path = tmp_path / "cookies.txt"
+    path.write_text(f"# Netscape HTTP Cookie File\n\n{line}\n")
+    path.chmod(0o600)
+    with pytest.raises(UsageError) as caught:
+        config.load_cookies(path)
+    assert f"{path}:3: not a cookies.txt line" in str(caught.value)
+    captured = capsys.readouterr()
+    assert "SECRET-VALUE-123" not in str(caught.value) + captured.out + captured.err

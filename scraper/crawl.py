@@ -12,7 +12,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
 import sqlite_utils
@@ -20,7 +20,7 @@ import sqlite_utils
 from scraper import archive, sites, timeparse
 from scraper.blocks import is_login_page
 from scraper.errors import Blocked, FetchError, Incomplete, Interrupted, NotFound, ParseError
-from scraper.fetch import Fetcher, redact
+from scraper.fetch import Fetcher, redact, without_userinfo
 from scraper.models import Fetched, Page, Request
 from scraper.readahead import read_ahead
 from scraper.sites import Target
@@ -165,7 +165,7 @@ class _Crawler:
             page = sites.parse(
                 target.site, request.parser, response.body, response.url, response.fetched_at
             )
-        except ParseError:
+        except ParseError as error:
             if is_login_page(response.body) and request.refusal:
                 raise Blocked(f"{target.profile_id}: {request.refusal}") from None
             if is_login_page(response.body):
@@ -174,10 +174,15 @@ class _Crawler:
                     "listing needs your logged-in session; export your browser's "
                     "cookies to a cookies.txt file and pass --cookies FILE"
                 ) from None
-            raise
+            raise ParseError(error.site, redact(error.url), error.missing) from None
+        # Links the page made from its own address carry no credentials into the archive.
+        page.reviews = [
+            replace(r, url=without_userinfo(r.url)) if r.url and "@" in r.url else r
+            for r in page.reviews
+        ]
         fetched = Fetched(
             body=response.body,
-            url=response.url,
+            url=without_userinfo(response.url),
             site=target.site,
             parser=request.parser,
             parser_version=sites.SITES[target.site].PARSER_VERSION,

@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 
 USER_AGENT = f"scrape/{__version__} (personal review backup)"
 MAX_REDIRECTS = 5
+_USERINFO = re.compile(r"^([a-z][a-z0-9+.-]*://)[^/@?#]*@", re.IGNORECASE)
 _SECRET_PARAM = re.compile(
     r"(?i)([?&](?:[^=&]*(?:token|key|auth|session|secret|sig|password)"
     r"[^=&]*)=)[^&]*"
@@ -357,8 +358,15 @@ def check_browser(browser: str) -> None:
 
 
 def redact(url: str) -> str:
-    """The URL with the values of token-, key- and session-like query parameters hidden."""
-    return _SECRET_PARAM.sub(r"\1REDACTED", url)
+    """The URL with its credentials (user:password@) left out and the values of token-, key-
+    and session-like query parameters hidden: what may be shown or logged."""
+    return _SECRET_PARAM.sub(r"\1REDACTED", without_userinfo(url))
+
+
+def without_userinfo(url: str) -> str:
+    """The URL without user:password@ (a mirror's SCRAPE_<SITE>_ROOT may carry them): what may
+    be stored. Requests still go with them."""
+    return _USERINFO.sub(r"\1", url)
 
 
 def _describe(error: BaseException | None) -> str:

@@ -380,3 +380,27 @@ def test_a_listing_that_promises_more_but_gives_no_cursor_is_incomplete(site, ru
     assert "gives no endCursor" in done.stderr and "nothing was marked missing" in done.stderr
     assert query(db, "select count(*) from reviews where missing_since is not null") == [(0,)]
     assert query(db, "select status from profile_runs order by id desc limit 1") == [("failed",)]
+
+
+def test_credentials_in_a_root_url_are_never_shown_or_stored(site, run_scrape, tmp_path):
+    root = site.root.replace("http://", "http://bob:s3cret-pw@")
+    env = {"SCRAPE_ROTTENTOMATOES_ROOT": root}
+    db = tmp_path / "archive.db"
+    done = run_scrape("-v", "user", "rottentomatoes:critic/jane-critic", "--db", str(db), env=env)
+    assert done.returncode == 0, done.stderr
+    status = run_scrape("status", "--db", str(db))
+    site.site.drop_cursor = True  # and a failure, whose message names a URL
+    failed = run_scrape(
+        "user", "rottentomatoes:critic/jane-critic", "--full", "--db", str(db), env=env
+    )
+    assert failed.returncode == 1
+    shown = done.stdout + done.stderr + status.stdout + failed.stderr
+    assert "127.0.0.1" in shown and "s3cret-pw" not in shown
+    with sqlite3.connect(db) as conn:
+        stored = "\n".join(
+            str(value)
+            for table in ("fetches", "reviews", "profile_runs", "runs")
+            for row in conn.execute(f"select * from {table}")
+            for value in row
+        )
+    assert "s3cret-pw" not in stored and "bob@" not in stored

@@ -10,6 +10,8 @@ from dataclasses import replace
 from datetime import datetime
 from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit
 
+from selectolax.lexbor import LexborNode
+
 from scraper import ratings, text, timeparse
 from scraper.errors import ParseError
 from scraper.models import Film, Page, Profile, Request, Review
@@ -112,22 +114,9 @@ def parse_legacy_profile(body: bytes, url: str, fetched_at: datetime) -> Page:
         if link is None:
             raise ParseError(SITE, url, "the film link of a review (.product_title a)")
         film = film_for(link.attrs.get("href", ""), common.node_text(link) or "")
-        score = common.node_text(item.css_first(".review_score .metascore_w"))
-        body_node = item.css_first(".blurb_expanded") or item.css_first(".review_body")
         page.films.append(film)
         page.reviews.append(
-            common.review(
-                id=f"{profile.id}/{film.id.removeprefix(SITE + ':')}",
-                site=SITE,
-                profile_id=profile.id,
-                film_id=film.id,
-                text=body_node.html if body_node is not None else None,
-                when=timeparse.parse(common.node_text(item.css_first(".date")), fetched_at),
-                rating=ratings.to_ten(score, out_of=10),
-                rating_raw=score,
-                url=film.url,
-                source="metacritic-legacy-profile",
-            )
+            _legacy_review(item, profile, film, fetched_at, "metacritic-legacy-profile")
         )
     return page
 
@@ -329,22 +318,38 @@ def parse_legacy_film_page(body: bytes, url: str, fetched_at: datetime) -> Page:
         profile = profiles.setdefault(
             name, Profile(f"{SITE}:{name}", SITE, name, "user", name, f"{SITE_URL}/user/{name}/")
         )
-        score = common.node_text(item.css_first(".metascore_w"))
-        body_node = item.css_first(".blurb_expanded") or item.css_first(".review_body")
         page.reviews.append(
-            common.review(
-                id=f"{profile.id}/{film.id.removeprefix(SITE + ':')}",
-                site=SITE,
-                profile_id=profile.id,
-                film_id=film.id,
-                text=body_node.inner_html.strip() if body_node is not None else None,
-                when=timeparse.parse(common.node_text(item.css_first(".date")), fetched_at),
-                rating=ratings.to_ten(score, out_of=10),
-                rating_raw=score,
-                url=film.url,
-                reviewer_name=name,
-                source="metacritic-legacy-film-page",
+            _legacy_review(
+                item, profile, film, fetched_at, "metacritic-legacy-film-page", reviewer_name=name
             )
         )
     page.profiles = list(profiles.values())
     return page
+
+
+def _legacy_review(
+    item: LexborNode,
+    profile: Profile,
+    film: Film,
+    fetched_at: datetime,
+    source: str,
+    *,
+    reviewer_name: str | None = None,
+) -> Review:
+    """A user review as the site rendered it before 2023 (a profile's or a film page's item):
+    score 0-10 in `.metascore_w`, date in `.date`, the expanded blurb when one was cut short."""
+    score = common.node_text(item.css_first(".review_score .metascore_w, .metascore_w"))
+    body_node = item.css_first(".blurb_expanded") or item.css_first(".review_body")
+    return common.review(
+        id=f"{profile.id}/{film.id.removeprefix(SITE + ':')}",
+        site=SITE,
+        profile_id=profile.id,
+        film_id=film.id,
+        text=body_node.html if body_node is not None else None,
+        when=timeparse.parse(common.node_text(item.css_first(".date")), fetched_at),
+        rating=ratings.to_ten(score, out_of=10),
+        rating_raw=score,
+        url=film.url,
+        reviewer_name=reviewer_name,
+        source=source,
+    )

@@ -8,6 +8,7 @@ run's status says whether every profile succeeded.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,6 +24,8 @@ from scraper.fetch import Fetcher, FetchSettings
 from scraper.lock import ArchiveLock
 from scraper.schema import open_archive
 from scraper.sites import Target
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +100,13 @@ def run(
         summary = Summary(runs.start(db, command))
         try:
             for plan in plans:
-                outcome = _run_profile(db, summary.run_id, plan, full, full_every, progress, stop)
+                try:
+                    outcome = _run_profile(
+                        db, summary.run_id, plan, full, full_every, progress, stop
+                    )
+                except Exception as error:  # a failure outside the crawl: the next profile runs
+                    outcome = Outcome(plan.target.profile_id, "unknown", "failed")
+                    outcome.error = unexpected(error)
                 summary.outcomes.append(outcome)
                 if outcome.status == "interrupted":
                     break
@@ -105,6 +114,14 @@ def run(
             errors = [f"{o.profile_id}: {o.error}" for o in summary.outcomes if o.error]
             runs.finish(db, summary.run_id, summary.status, "; ".join(errors) or None)
         return summary
+
+
+def unexpected(error: Exception) -> ScrapeError:
+    """A failure that is not one of ours, as the one line a user reads (the traceback goes to
+    the log, shown with -v)."""
+    log.debug("unexpected failure", exc_info=error)
+    first = str(error).splitlines()[0] if str(error) else ""
+    return ScrapeError(f"{type(error).__name__}: {first}"[:300])
 
 
 def _run_profile(
@@ -137,6 +154,8 @@ def _run_profile(
             outcome.status, outcome.error = "interrupted", error
         except ScrapeError as error:
             outcome.status, outcome.error = "failed", error
+        except Exception as error:  # not ours (disk full, OverflowError...): still a failure
+            outcome.status, outcome.error = "failed", unexpected(error)
         outcome.requests = fetcher.requests
     outcome.pages, outcome.reviews = result.pages, result.reviews
     outcome.new, outcome.changed = result.counts.new, result.counts.changed

@@ -18,7 +18,7 @@ from typing import TextIO
 import sqlite_utils
 
 from scraper import timeparse
-from scraper.errors import UsageError
+from scraper.errors import ScrapeError, UsageError
 
 COLUMNS = (
     "id",
@@ -83,7 +83,15 @@ def check_output(output: Path, archive: Path) -> None:
 def write_file(records: Iterator[dict], output: Path, fmt: str) -> int:
     """Write to a temporary file beside `output`, then move it into place: a failed export
     leaves whatever was at `output` as it was."""
-    folder = output.expanduser().resolve().parent
+    target = output.expanduser()
+    if target.exists() and not target.is_file():
+        # A device or a pipe (/dev/stdout, a fifo): written in place; never replaced.
+        try:
+            with target.open("w", encoding="utf-8", newline="") as stream:
+                return write(records, stream, fmt)
+        except OSError as exc:
+            raise ScrapeError(f"-o {output}: cannot write it ({exc.strerror})") from None
+    folder = target.resolve().parent
     try:
         # Closed by the `with` below, before it is renamed; kept past it on purpose.
         handle = tempfile.NamedTemporaryFile(  # noqa: SIM115
@@ -94,7 +102,12 @@ def write_file(records: Iterator[dict], output: Path, fmt: str) -> int:
     try:
         with handle:
             count = write(records, handle, fmt)
-        os.replace(handle.name, output.expanduser())
+        os.replace(handle.name, target)
+    except OSError as exc:
+        Path(handle.name).unlink(missing_ok=True)
+        raise ScrapeError(
+            f"-o {output}: cannot write it ({exc.strerror}); left as it was"
+        ) from None
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)
         raise

@@ -242,3 +242,48 @@ def test_status_tells_a_run_in_progress_from_a_killed_one(site, config, run_scra
     child.wait(timeout=10)
     after = run_scrape("status", "--config", str(config))
     assert after.returncode == 1 and "last run running" in after.stdout
+
+
+def test_a_failure_that_is_not_ours_fails_its_profile_only_and_is_recorded(
+    site, tmp_path, monkeypatch
+):
+    """OverflowError, a full disk, MemoryError... escaped the run once, recording it ok and
+    skipping the profiles after it."""
+    import sqlite3 as sqlite
+
+    from scraper import backup as backup_module
+    from scraper import crawl as crawl_module
+    from scraper.fetch import FetchSettings
+    from scraper.sites import Target
+
+    real = crawl_module.crawl
+
+    def flaky(db, fetcher, result, **kwargs):
+        if result.target.handle == "critic/jane-critic":
+            raise OverflowError("int too large to convert to float")
+        return real(db, fetcher, result, **kwargs)
+
+    monkeypatch.setattr(backup_module, "crawl", flaky)
+    monkeypatch.setenv("SCRAPE_ROTTENTOMATOES_ROOT", site.root)
+    site.site.critics["other-critic"] = make_ratings("other", 10)
+    settings = FetchSettings(delay=0)
+    plans = [
+        backup_module.Plan(Target("rottentomatoes", "critic/jane-critic"), settings),
+        backup_module.Plan(Target("rottentomatoes", "critic/other-critic"), settings),
+    ]
+    db = tmp_path / "archive.db"
+    summary = backup_module.run(db, plans, command="backup")
+    first, second = summary.outcomes
+    assert (first.status, str(first.error)) == (
+        "failed",
+        "OverflowError: int too large to convert to float",
+    )
+    assert second.status == "ok" and second.new == 10
+    assert summary.exit_code == 1
+    with sqlite.connect(db) as conn:
+        assert conn.execute("select status from runs").fetchall() == [("failed",)]
+        statuses = conn.execute("select profile_id, status from profile_runs order by id")
+        assert statuses.fetchall() == [
+            ("rottentomatoes:critic/jane-critic", "failed"),
+            ("rottentomatoes:critic/other-critic", "ok"),
+        ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -160,3 +161,20 @@ def test_export_to_a_file_is_moved_into_place_whole(tmp_path):
     assert done.exit_code == 0, done.output
     assert out.read_text().startswith("id,site,profile_id")
     assert not list(tmp_path.glob(".scrape-export-*"))
+
+
+def test_export_to_a_full_device_and_a_nan_rating_are_one_line_errors(tmp_path):
+    from click.testing import CliRunner
+
+    from scraper.cli import cli
+    from scraper.schema import open_archive
+
+    db = tmp_path / "archive.db"
+    open_archive(db).conn.close()
+    full = CliRunner().invoke(
+        cli, ["export", "--format", "csv", "-o", "/dev/full", "--db", str(db)]
+    )
+    assert full.exit_code == 1 and "No space left on device" in full.output
+    assert Path("/dev/full").is_char_device()  # written in place, never replaced
+    nan = CliRunner().invoke(cli, ["search", "x", "--min-rating", "nan", "--db", str(db)])
+    assert nan.exit_code == 2 and "'nan' is not a number" in nan.output

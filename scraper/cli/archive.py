@@ -17,6 +17,7 @@ import click
 from scraper import config, datasette_config, export, importer, reparse, search, sites, stats
 from scraper.cli.common import (
     SITE_CHOICE,
+    Rating,
     cli,
     db_option,
     db_path_for,
@@ -146,7 +147,7 @@ def reparse_(db_path: Path | None, site: str | None, since: str | None) -> None:
 @click.option("--profile", help="Only this person's reviews (SITE:HANDLE, as in the archive).")
 @click.option(
     "--min-rating",
-    type=click.FloatRange(0, 10),
+    type=Rating(0, 10),
     help="Only reviews rated at least this, on the 0-10 scale (7 = 3.5 stars).",
 )
 @click.option("--year", type=click.IntRange(1900, 2200), help="Only reviews written that year.")

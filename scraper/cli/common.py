@@ -35,6 +35,19 @@ def config_option(command):
     )(command)
 
 
+class Rating(click.FloatRange):
+    """A rating on 0-10; click's FloatRange lets "nan" through (it compares false), this one
+    says it is not a number."""
+
+    name = "rating"
+
+    def convert(self, value, param, ctx):  # type: ignore[override]
+        number = super().convert(value, param, ctx)
+        if number != number:  # NaN is the one float not equal to itself
+            self.fail(f"{value!r} is not a number", param, ctx)
+        return number
+
+
 class Failed(click.ClickException):
     """A ScrapeError shown as one line, with the exit code DESIGN.md promises."""
 

@@ -11,7 +11,7 @@ loaded for that site alone, and the jar sends each only to the hosts it belongs 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from http.cookiejar import Cookie, CookieJar
+from http.cookiejar import Cookie, CookieJar, domain_match
 from pathlib import Path
 
 from scraper.errors import UsageError
@@ -75,9 +75,9 @@ def _firefox_store(browser: str, profile: str) -> Path:
 
 
 def _belongs(domain: str, hosts: list[str]) -> bool:
-    """Whether a cookie set for `domain` is one the site's hosts would be sent."""
-    bare = domain.lower().lstrip(".")
-    return bool(bare) and any(host == bare or host.endswith("." + bare) for host in hosts)
+    """Whether a cookie set for `domain` is one the site's hosts would be sent (the cookie
+    jar's own rule: ".example.com" for every host under it, "example.com" for itself)."""
+    return bool(domain.strip(".")) and any(domain_match(host, domain.lower()) for host in hosts)
 
 
 def _cookie(row: dict) -> Cookie:

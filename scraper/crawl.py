@@ -166,11 +166,11 @@ class _Crawler:
                 target.site, request.parser, response.body, response.url, response.fetched_at
             )
         except ParseError as error:
-            if is_login_page(response.body) and request.refusal:
-                raise Blocked(f"{target.profile_id}: {request.refusal}") from None
             if is_login_page(response.body):
                 raise Blocked(
-                    f"{redact(response.url)} answered with a login page: this "
+                    f"{target.profile_id}: {request.refusal}"
+                    if request.refusal
+                    else f"{redact(response.url)} answered with a login page: this "
                     "listing needs your logged-in session; export your browser's "
                     "cookies to a cookies.txt file and pass --cookies FILE"
                 ) from None

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from http.cookiejar import CookieJar
+from http.cookiejar import CookieJar, domain_match
 from typing import get_args
 from urllib.parse import urljoin, urlsplit
 
@@ -190,7 +190,7 @@ class Fetcher:
             url,
             params=request.params,
             json=self._body(request, url),
-            headers=dict(request.headers),
+            extra_headers=dict(request.headers),
         )
         response = Response(
             url=final_url,
@@ -212,7 +212,7 @@ class Fetcher:
         held = {
             cookie.name: cookie.value
             for cookie in self._client.cookies.jar
-            if host == cookie.domain.lstrip(".") or host.endswith("." + cookie.domain.lstrip("."))
+            if domain_match(host, cookie.domain)
         }
         fields = {key: held[name] for key, name in request.cookie_fields if name in held}
         return dict(request.json or {}) | fields
@@ -224,7 +224,7 @@ class Fetcher:
         *,
         params=(),
         json=None,
-        headers: dict[str, str] | None = None,
+        extra_headers: dict[str, str] | None = None,
         follow: bool = False,
     ) -> tuple[int, httpx.Headers, bytes, str]:
         host = urlsplit(url).netloc
@@ -238,7 +238,7 @@ class Fetcher:
                 url,
                 params=params or None,
                 json=json,
-                headers=headers or None,
+                headers=extra_headers or None,
                 follow_redirects=follow,
             ) as raw:
                 body = self._read_capped(raw)

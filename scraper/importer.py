@@ -49,8 +49,8 @@ def import_paths(
     """
     files = list(_files(paths))
     options = (site, profile, captured_at, source_url, date_order)
-    if len(files) == 1:
-        _parse(files[0], *options)  # its own error, as it is
+    # A file given alone and refused fails with its own error, before the archive is opened.
+    alone = _parse(files[0], *options) if len(files) == 1 else None
     result = ImportResult()
     with ArchiveLock(db_path):
         db = open_archive(db_path)
@@ -58,7 +58,7 @@ def import_paths(
         for path in files:
             # One file at a time, parsed then written: memory stays flat however many.
             try:
-                page, fetched = _parse(path, *options)
+                page, fetched = alone or _parse(path, *options)
             except ScrapeError as error:
                 result.refused.append(_refusal(path, error))
                 continue
@@ -80,7 +80,7 @@ _OG_URL = re.compile(
 def _own_address(body: bytes) -> str | None:
     """The address a saved HTML page names for itself in <meta property="og:url">."""
     found = _OG_URL.search(body[:300_000])
-    return found["url"].decode("ascii", errors="ignore") or None if found else None
+    return found["url"].decode("ascii", errors="ignore") if found else None
 
 
 def _refusal(path: Path, error: ScrapeError) -> str:
@@ -161,12 +161,10 @@ def _parse(
     site_name, parser = found
     fetched_at = captured_at or datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
     module = sites.SITES[site_name]
-    # With --profile, parse as if the file came from that profile's own listing URL, so formats
-    # that do not name their owner still get one.
-    # The page's own address when the user gives it (a saved fragment may name nothing else).
     # The page's own address when the user gives it (a saved fragment may name nothing else),
-    # else the one a saved page names itself (og:url), else the listing of --profile: only a
-    # page that names nothing at all is parsed under its file's address.
+    # else the one a saved page names itself (og:url), else the listing of --profile (so that
+    # formats that do not name their owner get one): only a page that names nothing at all is
+    # parsed under its file's address.
     url = (
         source_url
         or _own_address(body)

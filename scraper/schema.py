@@ -226,7 +226,8 @@ VIEWS = {
                     WHEN r.missing_since IS NOT NULL THEN 'missing' ELSE 'current' END AS status,
                r.publication, f.url AS film_url, r.url AS review_url, r.first_seen_at,
                r.updated_at, r.watched_on, r.liked, r.liked_on,
-               CASE WHEN r.rating IS NULL AND r.text IS NULL THEN 1 ELSE 0 END AS watched_only
+               CASE WHEN r.rating IS NULL AND r.text IS NULL AND r.sentiment IS NULL
+                    THEN 1 ELSE 0 END AS watched_only
         FROM reviews r JOIN films f ON f.id = r.film_id
         LEFT JOIN profiles p ON p.id = r.profile_id
     """,

@@ -298,3 +298,13 @@ def test_a_username_from_profile_csv_obeys_the_rules_of_a_typed_one(tmp_path, us
     done = run_import(db, str(export))
     assert done.exit_code == 1 and "a Letterboxd username in profile.csv" in done.output
     assert not db.exists() or rows(db, "select count(*) from profiles") == [(0,)]
+
+
+def test_imdb_export_whose_ratings_days_are_all_early_is_decided_by_its_release_dates(tmp_path):
+    """A 2026 export as downloaded, rated on April 5th only: its Release Date column (10/26)
+    shows the file is month-first, so it is neither refused nor read as May 4th."""
+    db = tmp_path / "a.db"
+    early = IMDB / "ratings-export-2026-early-days.csv"
+    done = run_import(db, str(early), "--profile", "imdb:ur1")
+    assert done.exit_code == 0, done.output
+    assert {v[2] for v in ratings_by_title(db).values()} == {"2026-04-05"}

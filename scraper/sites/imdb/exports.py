@@ -106,10 +106,16 @@ def parse_ratings_export(body: bytes, url: str, fetched_at: datetime) -> Page:
 
 def _day_first(rows: list[dict], url: str) -> bool | None:
     """Whether the file's d/m/yyyy dates are day-first: --date-order if given, else what its
-    rows prove (a first number over 12 is a day, a second over 12 is one). None: no such
-    dates. A file whose rows prove both, or neither, is refused: a swapped date looks right."""
+    rows prove (a first number over 12 is a day, a second over 12 is one), in Date Rated and
+    in Release Date, which one program wrote the same way. None: no such dates. A file whose
+    rows prove both, or neither, is refused: a swapped date looks right."""
     given = _ORDER_IN_URL.search(url)
-    slashed = [m for row in rows if (m := _SLASHED.match(row.get("Date Rated") or ""))]
+    slashed = [
+        m
+        for row in rows
+        for column in ("Date Rated", "Release Date")
+        if (m := _SLASHED.match(row.get(column) or ""))
+    ]
     if given:
         return given["order"] == "dmy"
     if not slashed:
@@ -117,7 +123,7 @@ def _day_first(rows: list[dict], url: str) -> bool | None:
     day_first = any(int(m[1]) > 12 for m in slashed)
     month_first = any(int(m[2]) > 12 for m in slashed)
     if day_first and month_first:
-        raise ParseError(SITE, url, "one date order in the Date Rated column (it has both)")
+        raise ParseError(SITE, url, "one date order in its dates (Date Rated has both)")
     if not (day_first or month_first):
         raise ParseError(
             SITE,

@@ -169,7 +169,10 @@ def _viewing_of(card: LexborNode) -> str | None:
             uid = ""
         if match := _VIEWING.fullmatch(uid or ""):
             return match[1]
-    return None
+    # As espectro-24 reads it (2026-07): the full-text address names the viewing too.
+    body = card.css_first("[data-full-text-url]")
+    match = _VIEWING.search(body.attrs.get("data-full-text-url") or "") if body else None
+    return match[1] if match else None
 
 
 def _card(

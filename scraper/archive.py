@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 import sqlite_utils
 
 from scraper import rawpages, timeparse
+from scraper.errors import DiskFull
 from scraper.lookup import Known
 from scraper.models import Fetched, Film, Page, Profile, Review
 
@@ -69,10 +70,29 @@ def save_page(
     seen_at: datetime | None = None,
     fetched: Fetched | None = None,
 ) -> Saved:
-    """Write a page (and, when given, the raw body it came from) atomically."""
+    """Write a page (and, when given, the raw body it came from) atomically. A full disk ends
+    it with DiskFull, the page rolled back whole."""
+    try:
+        return _save_page(db.conn, page, seen_at, fetched)
+    except sqlite3.OperationalError as exc:
+        if getattr(exc, "sqlite_errorcode", None) != sqlite3.SQLITE_FULL:
+            raise
+        what = fetched.url if fetched else "a page"  # stored URLs carry no credentials
+        raise DiskFull(
+            f"disk full while writing {what} to {archive_file(db.conn)}; nothing of this "
+            "page was kept: free some space and run again"
+        ) from None
+
+
+def archive_file(conn: sqlite3.Connection) -> str:
+    return conn.execute("PRAGMA database_list").fetchone()[2] or "the archive"
+
+
+def _save_page(
+    conn: sqlite3.Connection, page: Page, seen_at: datetime | None, fetched: Fetched | None
+) -> Saved:
     now = timeparse.to_iso(seen_at or datetime.now(UTC))
     saved = Saved()
-    conn = db.conn
     with conn:
         if fetched is not None:
             _save_fetch(conn, fetched)

@@ -9,8 +9,10 @@ run's status says whether every profile succeeded.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass, field
 from http.cookiejar import CookieJar
 from pathlib import Path
@@ -19,8 +21,8 @@ import sqlite_utils
 
 from scraper import runs, tombstones
 from scraper.crawl import CrawlResult, crawl
-from scraper.errors import Interrupted, ScrapeError
-from scraper.fetch import Fetcher, FetchSettings
+from scraper.errors import Interrupted, ScrapeError, unexpected
+from scraper.fetch import Fetcher, FetchSettings, RunLimit
 from scraper.lock import ArchiveLock
 from scraper.schema import open_archive
 from scraper.sites import Target
@@ -92,17 +94,24 @@ def run(
     command: str,
     full: bool = False,
     full_every: int = 7,
+    time_limit: float | None = None,
     progress: Callable[[CrawlResult], None] | None = None,
     stop: threading.Event | None = None,
 ) -> Summary:
-    with ArchiveLock(db_path):
-        db = open_archive(db_path)
+    """Every plan in turn under the archive's lock. With `time_limit` (seconds; 0 or None: no
+    limit) no request starts, and none runs on, past that long after the start: the profile
+    then fails as incomplete, and the lock tells `scrape status` until when the run may go."""
+    limit = RunLimit.starting_now(time_limit)
+    with (
+        ArchiveLock(db_path, until=limit.until if limit else None),
+        closing(open_archive(db_path)) as db,
+    ):
         summary = Summary(runs.start(db, command))
         try:
             for plan in plans:
                 try:
                     outcome = _run_profile(
-                        db, summary.run_id, plan, full, full_every, progress, stop
+                        db, summary.run_id, plan, full, full_every, progress, stop, limit
                     )
                 except Exception as error:  # a failure outside the crawl: the next profile runs
                     outcome = Outcome(plan.target.profile_id, "unknown", "failed")
@@ -112,16 +121,17 @@ def run(
                     break
         finally:
             errors = [f"{o.profile_id}: {o.error}" for o in summary.outcomes if o.error]
-            runs.finish(db, summary.run_id, summary.status, "; ".join(errors) or None)
+            record_end(db, summary.run_id, summary.status, "; ".join(errors) or None)
         return summary
 
 
-def unexpected(error: Exception) -> ScrapeError:
-    """A failure that is not one of ours, as the one line a user reads (the traceback goes to
-    the log, shown with -v)."""
-    log.debug("unexpected failure", exc_info=error)
-    first = str(error).splitlines()[0] if str(error) else ""
-    return ScrapeError(f"{type(error).__name__}: {first}"[:300])
+def record_end(db: sqlite_utils.Database, run_id: int, status: str, error: str | None) -> None:
+    """Mark the run finished; when even that cannot be written (the disk that failed the run
+    is still full), say so on stderr rather than hide the run's own error behind it."""
+    try:
+        runs.finish(db, run_id, status, error)
+    except sqlite3.Error as exc:
+        log.warning("could not record the end of run #%d in the archive (%s)", run_id, exc)
 
 
 def _run_profile(
@@ -132,13 +142,14 @@ def _run_profile(
     full_every: int,
     progress: Callable[[CrawlResult], None] | None,
     stop: threading.Event | None,
+    limit: RunLimit | None,
 ) -> Outcome:
     target = plan.target
     mode = runs.choose_mode(db, target.profile_id, force_full=full, full_every=full_every)
     profile_run = runs.start_profile(db, run_id, target, mode)
     outcome = Outcome(target.profile_id, "full" if mode.full else "incremental")
     result = CrawlResult(target, incremental=not mode.full)
-    with Fetcher(plan.settings, cookies=plan.cookies) as fetcher:
+    with Fetcher(plan.settings, cookies=plan.cookies, run_limit=limit) as fetcher:
         try:
             crawl(
                 db,
@@ -160,9 +171,29 @@ def _run_profile(
     outcome.pages, outcome.reviews = result.pages, result.reviews
     outcome.new, outcome.changed = result.counts.new, result.counts.changed
     notes = list(result.notes)
+    try:
+        _finish_profile(db, target, mode.full, profile_run, outcome, result, notes)
+    except sqlite3.Error as exc:
+        # The disk that failed the crawl may fail its bookkeeping too: the crawl's own error is
+        # the one to tell, and a profile left "running" reads as interrupted next time.
+        log.warning("could not record how %s ended (%s)", target.profile_id, exc)
+        if outcome.error is None:
+            outcome.status, outcome.error = "failed", unexpected(exc)
+    return outcome
+
+
+def _finish_profile(
+    db: sqlite_utils.Database,
+    target: Target,
+    full: bool,
+    profile_run: int,
+    outcome: Outcome,
+    result: CrawlResult,
+    notes: list[str],
+) -> None:
     # The tombstones and the profile's finished row (its watermark) move together.
     with db.conn:
-        if outcome.status == "ok" and mode.full:
+        if outcome.status == "ok" and full:
             if result.suspicious_empty:
                 notes.append(
                     f"{result.suspicious_empty} page(s) had no reviews where some "
@@ -188,4 +219,3 @@ def _run_profile(
                 "error": str(outcome.error) if outcome.error else None,
             },
         )
-    return outcome

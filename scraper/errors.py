@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
+log = logging.getLogger(__name__)
+
 
 class ScrapeError(Exception):
     """A failure the user should read: one line, saying what happened and what to do."""
@@ -32,6 +36,10 @@ class FetchError(ScrapeError):
     """The network or the server failed, even after retries."""
 
 
+class OutOfTime(FetchError):
+    """The run reached its time limit: what was read is kept, the crawl is incomplete."""
+
+
 class ParseError(ScrapeError):
     """A page is not what its parser expects (a layout change, or the wrong kind of page)."""
 
@@ -45,7 +53,19 @@ class Incomplete(ScrapeError):
     deleted."""
 
 
+class DiskFull(ScrapeError):
+    """The disk (or the archive's size limit) is full: the page being written is rolled back."""
+
+
 class Interrupted(ScrapeError):
     """The user asked the run to stop (Ctrl-C); pages already read are saved."""
 
     exit_code = 130
+
+
+def unexpected(error: BaseException) -> ScrapeError:
+    """A failure that is not one of ours, as the one line a user reads (the traceback goes to
+    the log, shown with -v)."""
+    log.debug("unexpected failure", exc_info=error)
+    first = str(error).splitlines()[0] if str(error) else ""
+    return ScrapeError(f"{type(error).__name__}: {first}"[:300])

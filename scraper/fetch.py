@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from http.cookiejar import CookieJar, domain_match
-from typing import get_args
+from typing import TypeVar, get_args
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -28,12 +30,14 @@ from tenacity.wait import wait_base
 
 from scraper import __version__
 from scraper.blocks import ADVICE, block_kind
-from scraper.errors import Blocked, FetchError, NotFound, UsageError
+from scraper.decoding import DecodeFailed, decoded
+from scraper.errors import Blocked, FetchError, NotFound, OutOfTime, UsageError
 from scraper.models import Request
 from scraper.pacing import Pacer
 from scraper.robots import Robots
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 USER_AGENT = f"scrape/{__version__} (personal review backup)"
 MAX_REDIRECTS = 5
@@ -53,6 +57,9 @@ class FetchSettings:
     user_agent: str | None = None
     timeout: float = 30.0
     connect_timeout: float = 10.0
+    # The whole exchange, headers and body: timeouts above are per read, which a server
+    # sending one byte every few seconds never trips.
+    deadline: float = 120.0
     tries: int = 4
     backoff: float = 2.0
     backoff_max: float = 60.0
@@ -75,6 +82,31 @@ class Response:
     content_type: str | None
     fetched_at: datetime
     location: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RunLimit:
+    """How long a whole run may go: no request starts, and none runs on, past `deadline`."""
+
+    seconds: float
+    deadline: float  # time.monotonic()
+    until: datetime  # the same instant, for people and the lock file
+
+    @classmethod
+    def starting_now(cls, seconds: float | None) -> RunLimit | None:
+        if not seconds:
+            return None
+        return cls(seconds, time.monotonic() + seconds, datetime.now(UTC) + timedelta(0, seconds))
+
+    def remaining(self) -> float:
+        return self.deadline - time.monotonic()
+
+    def check(self) -> None:
+        if self.remaining() <= 0:
+            raise OutOfTime(
+                f"the run reached its time limit ({self.seconds / 3600:g} h, [backup] "
+                "max_run_hours) and stopped; what it saved stays, the next run goes on"
+            )
 
 
 class _Retryable(Exception):
@@ -106,22 +138,20 @@ class Fetcher:
         cookies: CookieJar | None = None,
         transport: httpx.BaseTransport | None = None,
         wait: wait_base | None = None,
+        run_limit: RunLimit | None = None,
     ) -> None:
         self.settings = settings = settings or FetchSettings()
         self.requests = 0
         self.pacer = Pacer(settings.delay)
         self.robots = Robots(self._fetch_robots) if settings.robots else None
-        if transport is None and settings.impersonate:
-            transport = impersonating_transport(settings.impersonate)
-        self._client = httpx.Client(
-            # Chrome's own value, so that an impersonated request matches the browser's.
-            headers={"Accept-Language": "en-US,en;q=0.9"},
-            cookies=cookies,
-            timeout=httpx.Timeout(settings.timeout, connect=settings.connect_timeout),
-            follow_redirects=False,
-            http2=True,
-            transport=transport,
-        )
+        self.run_limit = run_limit
+        if settings.impersonate:
+            check_browser(settings.impersonate)
+        # curl undoes the Content-Encoding itself (under the body cap: it hands over small
+        # pieces); over plain httpx we undo it, in pieces, from the raw bytes.
+        self._curl = transport is None and bool(settings.impersonate)
+        self._given_transport = transport
+        self._client = self._new_client(cookies)
         self._retrying = Retrying(
             retry=retry_if_exception(lambda e: isinstance(e, _Retryable | httpx.TransportError)),
             wait=_wait_retry_after(
@@ -134,12 +164,32 @@ class Fetcher:
             before_sleep=_log_retry,
             reraise=False,
         )
+
+    def _new_client(self, cookies: CookieJar | httpx.Cookies | None) -> httpx.Client:
+        settings = self.settings
+        transport = self._given_transport
+        if transport is None and settings.impersonate:
+            transport = impersonating_transport(settings.impersonate)
+        # Accept-Language: Chrome's own value, so that an impersonated request matches it.
+        headers = {"Accept-Language": "en-US,en;q=0.9"}
+        if not self._curl:
+            # Only what decoding.py undoes in bounded pieces (not zstd, were it installed).
+            headers["Accept-Encoding"] = "gzip, deflate, br"
+        client = httpx.Client(
+            headers=headers,
+            cookies=cookies,
+            timeout=httpx.Timeout(settings.timeout, connect=settings.connect_timeout),
+            follow_redirects=False,
+            http2=True,
+            transport=transport,
+        )
         user_agent = settings.user_agent or (None if settings.impersonate else USER_AGENT)
         if user_agent:
-            self._client.headers["User-Agent"] = user_agent
+            client.headers["User-Agent"] = user_agent
         else:
             # A browser fingerprint with a library's User-Agent would give itself away.
-            del self._client.headers["User-Agent"]
+            del client.headers["User-Agent"]
+        return client
 
     def __enter__(self) -> Fetcher:
         return self
@@ -151,6 +201,8 @@ class Fetcher:
         self._client.close()
 
     def fetch(self, request: Request) -> Response:
+        if self.run_limit:
+            self.run_limit.check()
         if self.robots is not None:
             if not self.robots.allowed(request.url):
                 raise Blocked(
@@ -229,10 +281,13 @@ class Fetcher:
     ) -> tuple[int, httpx.Headers, bytes, str]:
         host = urlsplit(url).netloc
         self.pacer.wait(host)
+        if self.run_limit:
+            self.run_limit.check()
         self.requests += 1
         started = time.monotonic()
         attempt = self._retrying.statistics.get("attempt_number", 1)
-        try:
+
+        def exchange() -> tuple[int, httpx.Headers, bytes, str]:
             with self._client.stream(
                 method,
                 url,
@@ -241,8 +296,10 @@ class Fetcher:
                 headers=extra_headers or None,
                 follow_redirects=follow,
             ) as raw:
-                body = self._read_capped(raw)
-                status, headers, final_url = raw.status_code, raw.headers, str(raw.url)
+                return raw.status_code, raw.headers, self._read_capped(raw), str(raw.url)
+
+        try:
+            status, headers, body, final_url = self._within_deadline(exchange, url)
         except httpx.TransportError as exc:
             log.debug(
                 "%s %s -> %s (%.2fs, attempt %d)",
@@ -266,6 +323,36 @@ class Fetcher:
         )
         return status, headers, body, final_url
 
+    def _within_deadline(self, exchange: Callable[[], _T], url: str) -> _T:
+        """`exchange()` in a thread of its own, given up after the request's deadline (or what
+        is left of the run's). A blocking read cannot be cancelled from outside, so the stuck
+        thread is left behind with its client (a daemon, it ends with the process) and the next
+        request goes out on a new client with the same cookies."""
+        seconds = self.settings.deadline
+        by_run = self.run_limit is not None and self.run_limit.remaining() < seconds
+        if self.run_limit is not None:
+            seconds = min(seconds, max(self.run_limit.remaining(), 0.0))
+        outcome: dict[str, object] = {}
+
+        def work() -> None:
+            try:
+                outcome["value"] = exchange()
+            except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread
+                outcome["error"] = exc
+
+        worker = threading.Thread(target=work, name="request", daemon=True)
+        worker.start()
+        worker.join(seconds)
+        if worker.is_alive():
+            self._client = self._new_client(self._client.cookies)
+            if by_run and self.run_limit is not None:
+                self.run_limit.check()
+                raise OutOfTime(f"the run reached its time limit during {redact(url)}")
+            raise _Retryable(f"no complete answer within {seconds:g}s")
+        if "error" in outcome:
+            raise outcome["error"]  # type: ignore[misc]
+        return outcome["value"]  # type: ignore[return-value]
+
     def _read_capped(self, raw: httpx.Response) -> bytes:
         cap = self.settings.max_body
         declared = raw.headers.get("content-length", "")
@@ -275,15 +362,23 @@ class Fetcher:
                 f"over the {cap // 2**20} MiB limit; refusing it"
             )
         chunks, size = [], 0
-        # iter_bytes yields decompressed bytes, so a gzip bomb is stopped at the same limit.
-        for chunk in raw.iter_bytes():
-            size += len(chunk)
-            if size > cap:
-                raise FetchError(
-                    f"{redact(str(raw.url))} sent more than {cap // 2**20} MiB "
-                    "(after decompression); refusing it"
-                )
-            chunks.append(chunk)
+        # Decoded bytes count, piece by piece: a brotli or gzip bomb stops at the same limit.
+        if self._curl or raw.is_stream_consumed:
+            # curl decoded it already; a response built in memory (a mock transport) too.
+            pieces = raw.iter_bytes()
+        else:
+            pieces = decoded(raw.iter_raw(), raw.headers.get("content-encoding"))
+        try:
+            for piece in pieces:
+                size += len(piece)
+                if size > cap:
+                    raise FetchError(
+                        f"{redact(str(raw.url))} sent more than {cap // 2**20} MiB "
+                        "(after decompression); refusing it"
+                    )
+                chunks.append(piece)
+        except DecodeFailed as exc:
+            raise FetchError(f"{redact(str(raw.url))}: cannot read its answer: {exc}") from None
         return b"".join(chunks)
 
     def _check(self, response: Response, headers: httpx.Headers) -> None:
@@ -300,7 +395,14 @@ class Fetcher:
         if status == 429 or (status >= 500 and kind is None):
             wait = _retry_after_seconds(headers.get("retry-after"))
             if status == 429:
-                self.pacer.slow_down(urlsplit(response.url).netloc, wait)
+                host = urlsplit(response.url).netloc
+                if (pause := self.pacer.slow_down(host)) is not None:
+                    log.warning(
+                        "%s keeps answering 429 (too many requests): %gs between its "
+                        "requests from now on",
+                        host,
+                        pause,
+                    )
             if wait is not None and wait > self.settings.retry_after_max:
                 again = datetime.now(UTC) + timedelta(seconds=wait)
                 raise FetchError(

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from scraper import archive, runs, sites, timeparse
+from scraper import archive, backup, runs, sites, timeparse
 from scraper.errors import ScrapeError, UsageError
 from scraper.lock import ArchiveLock
 from scraper.models import Fetched, Page
@@ -52,21 +53,24 @@ def import_paths(
     # A file given alone and refused fails with its own error, before the archive is opened.
     alone = _parse(files[0], *options) if len(files) == 1 else None
     result = ImportResult()
-    with ArchiveLock(db_path):
-        db = open_archive(db_path)
+    with ArchiveLock(db_path), closing(open_archive(db_path)) as db:
         run_id = runs.start(db, "import")
-        for path in files:
-            # One file at a time, parsed then written: memory stays flat however many.
-            try:
-                page, fetched = alone or _parse(path, *options)
-            except ScrapeError as error:
-                result.refused.append(_refusal(path, error))
-                continue
-            saved = archive.save_page(db, page, fetched=replace(fetched, run_id=run_id))
-            result.counts.add(saved.counts)
-            result.files += 1
-            result.reviews += len(page.reviews)
-            result.formats[fetched.parser] = result.formats.get(fetched.parser, 0) + 1
+        try:
+            for path in files:
+                # One file at a time, parsed then written: memory stays flat however many.
+                try:
+                    page, fetched = alone or _parse(path, *options)
+                except ScrapeError as error:
+                    result.refused.append(_refusal(path, error))
+                    continue
+                saved = archive.save_page(db, page, fetched=replace(fetched, run_id=run_id))
+                result.counts.add(saved.counts)
+                result.files += 1
+                result.reviews += len(page.reviews)
+                result.formats[fetched.parser] = result.formats.get(fetched.parser, 0) + 1
+        except BaseException as error:  # a full disk, Ctrl-C: the files before it stay saved
+            backup.record_end(db, run_id, "failed", str(error)[:300] or type(error).__name__)
+            raise
         status = "failed" if result.refused else "ok"
         runs.finish(db, run_id, status, "; ".join(result.refused) or None)
     return result

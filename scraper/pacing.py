@@ -5,10 +5,15 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+# Repeated 429s raise a host's pause by half each time, up to this: a site that still limits
+# us at one request a minute wants a run on another day, which Retry-After and tries decide.
+SLOWEST = 60.0
+
 
 class Pacer:
-    """Per-host pacing for one run. A 429 or a robots.txt Crawl-delay raises that host's pause
-    for the rest of the run; nothing ever lowers it."""
+    """Per-host pacing for one run. A robots.txt Crawl-delay, or 429s that repeat, raise that
+    host's pause for the rest of the run; nothing ever lowers it. A Retry-After is not pacing:
+    it applies to the retry of its request only (see fetch)."""
 
     def __init__(
         self,
@@ -20,6 +25,7 @@ class Pacer:
         self.default = delay
         self._delay: dict[str, float] = {}
         self._last: dict[str, float] = {}
+        self._limited: dict[str, int] = {}
         self._clock, self._sleep = clock, sleep
 
     def delay_for(self, host: str) -> float:
@@ -39,6 +45,12 @@ class Pacer:
         if seconds is not None and seconds > self.delay_for(host):
             self._delay[host] = seconds
 
-    def slow_down(self, host: str, retry_after: float | None = None) -> None:
-        """After a 429: double the pause (at least 1 s), or what the server asked for."""
-        self.at_least(host, max(self.delay_for(host) * 2, 1.0, retry_after or 0.0))
+    def slow_down(self, host: str) -> float | None:
+        """After a 429: the first is forgiven (its retry waits as asked); each one after it
+        raises the pause by half (at least to 1 s, at most SLOWEST). The new pause, if any."""
+        self._limited[host] = self._limited.get(host, 0) + 1
+        current = self.delay_for(host)
+        if self._limited[host] < 2 or current >= SLOWEST:
+            return None
+        self._delay[host] = min(max(current * 1.5, 1.0), SLOWEST)
+        return self._delay[host]

@@ -5,6 +5,7 @@ versions, first/last-seen times and narrowed dates come out as the original runs
 
 from __future__ import annotations
 
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -28,8 +29,7 @@ def reparse(
     db_path: str | Path, *, site: str | None = None, since: datetime | None = None
 ) -> ReparseResult:
     result = ReparseResult()
-    with ArchiveLock(db_path):
-        db = open_archive(db_path)
+    with ArchiveLock(db_path), closing(open_archive(db_path)) as db:
         run_id = runs.start(db, "reparse")
         fetches = list(
             db.query(

@@ -5,6 +5,7 @@ older archive lacks), never renamed or dropped without a migration.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -281,24 +282,66 @@ VIEWS = {
 }
 
 
+# Stamped in the file's header ("scrp"), so that another application's SQLite file given as
+# --db is told apart before anything is written to it. user_version counts schema changes that
+# an older scrape could misread; it is 1 for every archive so far (columns are only added).
+APPLICATION_ID = 0x73637270
+SCHEMA_VERSION = 1
+# What an archive made before the stamp existed always holds.
+_OWN_TABLES = {"reviews", "reviews_fts", "films", "profiles", "runs"}
+
+
 def open_archive(path: str | Path, *, write: bool = True) -> sqlite_utils.Database:
     """The archive at `path`, created if needed, in WAL mode so readers never block a backup.
 
-    With write=False it is opened read-only and must already be an archive: reading commands
-    never add tables to a file that is not one.
+    A file that is not a scrape archive (another application's database) is refused untouched,
+    by both readers and writers. With write=False it is opened read-only.
     """
     if not write:
         return _open_for_reading(Path(path))
     try:
         conn = sqlite3.connect(str(path), timeout=30)
         db = sqlite_utils.Database(conn)
-        conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA busy_timeout = 30000")
+        # Before anything is written: a foreign file must leave here byte for byte as it came.
+        _check_identity(db, path, writing=True)
+        conn.execute("PRAGMA foreign_keys = ON")
         db.enable_wal()
         ensure_schema(db)
+        with conn:
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     except sqlite3.Error as exc:
         raise ScrapeError(f"{path}: cannot open it as an archive ({exc})") from None
     return db
+
+
+def _check_identity(db: sqlite_utils.Database, path: str | Path, *, writing: bool) -> None:
+    """Refuse a database that is not a scrape archive, or one a newer scrape wrote."""
+    app_id = db.execute("PRAGMA application_id").fetchone()[0]
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    tables = set(db.table_names())
+    empty = not db.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone()
+    if app_id == APPLICATION_ID:
+        if version > SCHEMA_VERSION and writing:
+            raise ScrapeError(
+                f"{path} was written by a newer scrape (schema {version}, this one knows "
+                f"{SCHEMA_VERSION}); upgrade scrape to write to it"
+            )
+        return
+    if app_id == 0 and (empty and writing or tables >= _OWN_TABLES):
+        return  # a new file, or an archive from before the stamp (stamped when next written)
+    if empty and app_id == 0:
+        raise UsageError(f"{path} is empty, not an archive yet; archive something first")
+    what = f"application_id {app_id:#x}" if app_id else f"tables: {', '.join(sorted(tables))}"
+    raise ScrapeError(
+        f"{path} is a SQLite database of another application ({_shorten(what)}), not a "
+        "scrape archive; left untouched: pass another --db"
+    )
+
+
+def _shorten(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
@@ -326,11 +369,21 @@ def _open_for_reading(path: Path) -> sqlite_utils.Database:
     if not path.is_file():
         raise UsageError(f"{path} does not exist; archive something first (scrape user ...)")
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+        conn = sqlite3.connect(_read_only_uri(path), uri=True, timeout=30)
         db = sqlite_utils.Database(conn)
-        tables = set(db.table_names())
+        _check_identity(db, path, writing=False)
     except sqlite3.Error as exc:
         raise ScrapeError(f"{path}: cannot open it as an archive ({exc})") from None
-    if not {"reviews", "reviews_fts", "films"} <= tables:
-        raise ScrapeError(f"{path} is not a scrape archive (no reviews table)")
     return db
+
+
+def _read_only_uri(path: Path) -> str:
+    """mode=ro, and immutable=1 where the folder is read-only: there SQLite could not create the
+    -shm it needs to read a WAL archive, and no writer can run either (it needs the lock file).
+    Not when a -wal with unsaved pages is present: immutable would read past them."""
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    wal = path.with_name(path.name + "-wal")
+    pending = wal.exists() and wal.stat().st_size > 0
+    if not os.access(path.resolve().parent, os.W_OK) and not pending:
+        uri += "&immutable=1"
+    return uri

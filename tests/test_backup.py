@@ -217,7 +217,7 @@ def test_second_run_exits_75_while_the_first_completes(site, config, tmp_path):
     )
     out, err = first.communicate(timeout=60)
     assert second.returncode == 75
-    assert f"another scrape run (PID {first.pid})" in second.stderr
+    assert f"another scrape run (PID {first.pid}, started" in second.stderr
     assert first.returncode == 0, err
     assert "120 reviews on 4 pages" in out  # 3 of films, 1 (empty) of TV
 

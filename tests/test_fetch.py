@@ -60,14 +60,37 @@ def test_4xx_is_not_retried():
     assert len(calls) == 1
 
 
-def test_retry_after_is_obeyed_and_slows_the_host(monkeypatch):
+def test_retry_after_paces_only_the_retry_of_its_request(monkeypatch, caplog):
+    """Issue 15, item 11: one 429 with Retry-After 250 used to space every later request 250 s
+    apart for the rest of the run."""
     waits = []
     monkeypatch.setattr("time.sleep", waits.append)
-    answers = iter([httpx.Response(429, headers={"Retry-After": "7"}), httpx.Response(200)])
-    f = Fetcher(QUICK, transport=httpx.MockTransport(lambda r: next(answers)))
-    assert get(f).status == 200
-    assert waits[0] == 7.0  # tenacity's wait; the pacer may top it up by the time it took
-    assert f.pacer.delay_for("www.rottentomatoes.com") == 7.0
+    answers = iter(
+        [httpx.Response(429, headers={"Retry-After": "250"})] + [httpx.Response(200)] * 3
+    )
+    settings = FetchSettings(delay=2.0, robots=False, retry_after_max=300)
+    f = Fetcher(settings, transport=httpx.MockTransport(lambda r: next(answers)))
+    for _ in range(3):
+        assert get(f).status == 200
+    assert waits[0] == 250.0  # the retry waits as asked
+    assert f.pacer.delay_for("www.rottentomatoes.com") == 2.0
+    assert max(waits[1:]) <= 2.0  # and the requests after it go at the configured pace
+    assert "429" not in caplog.text
+
+
+def test_repeated_429s_raise_the_pace_gently_and_say_so(monkeypatch, caplog):
+    monkeypatch.setattr("time.sleep", lambda s: None)
+    answers = iter([httpx.Response(429, headers={"Retry-After": "1"}), httpx.Response(200)] * 3)
+    f = Fetcher(
+        FetchSettings(delay=2.0, robots=False),
+        transport=httpx.MockTransport(lambda r: next(answers)),
+    )
+    delays = []
+    for _ in range(3):
+        get(f)
+        delays.append(f.pacer.delay_for("www.rottentomatoes.com"))
+    assert delays == [2.0, 3.0, 4.5]
+    assert "keeps answering 429" in caplog.text and "4.5s between" in caplog.text
 
 
 def test_retry_after_past_the_ceiling_stops_at_once_saying_when():
@@ -228,8 +251,9 @@ def test_pacer_spaces_requests_per_host():
     pacer.wait("a")
     pacer.wait("b")
     assert slept == [0.75]
-    pacer.slow_down("a")
-    assert pacer.delay_for("a") == 2.0 and pacer.delay_for("b") == 1.0
+    assert pacer.slow_down("a") is None  # a first 429 is its retry's business
+    assert pacer.slow_down("a") == 1.5
+    assert pacer.delay_for("a") == 1.5 and pacer.delay_for("b") == 1.0
 
 
 def _headers_sent(settings: FetchSettings) -> dict[str, str]:

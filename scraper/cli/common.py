@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from scraper import __version__, config, sites
-from scraper.errors import ScrapeError, UsageError
+from scraper.errors import ScrapeError, UsageError, unexpected
 
 SITE_CHOICE = click.Choice(sorted(sites.SITES))
 
@@ -66,6 +66,10 @@ def reports_errors(command):
         except KeyboardInterrupt:
             click.echo("interrupted; every page already read is saved", err=True)
             sys.exit(130)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except Exception as error:  # not ours (a full disk, a bug): one line, traceback with -v
+            raise Failed(unexpected(error)) from None
 
     return wrapper
 

@@ -179,10 +179,22 @@ def status_(db_path: Path | None, config_path: Path | None, limit: int, as_json:
     """
     settings = config.load(config_path)
     path = db_path_for(db_path, settings)
-    report = runs.report(open_archive(path, write=False), limit=limit, writing=lock.is_held(path))
+    writer = lock.holder(path)
+    # A run past its time limit is stuck, not in progress: its profiles count as failing.
+    report = runs.report(
+        open_archive(path, write=False), limit=limit, writing=bool(writer and not writer.stuck)
+    )
+    report["writer"] = writer and {
+        "pid": writer.pid,
+        "started": writer.started and writer.started.isoformat(),
+        "until": writer.until and writer.until.isoformat(),
+        "stuck": writer.stuck,
+    }
     if as_json:
         click.echo(json.dumps(report, indent=2))
     else:
+        if writer:
+            click.echo(f"Now: {writer.describe()}")
         click.echo("Last runs:")
         for r in report["runs"]:
             click.echo(
@@ -200,7 +212,7 @@ def status_(db_path: Path | None, config_path: Path | None, limit: int, as_json:
             )
             if p["last_error"]:
                 click.echo(f"    {p['last_error']}")
-    if report["failing"]:
+    if report["failing"] or (writer and writer.stuck):
         sys.exit(1)
 
 
@@ -267,6 +279,7 @@ def _run(
             command=command,
             full=full,
             full_every=settings.full_every,
+            time_limit=settings.max_run_hours * 3600,
             progress=show,
             stop=stop,
         )

@@ -9,8 +9,9 @@ import unicodedata
 
 import ftfy
 from ftfy.badness import is_bad
-from selectolax.lexbor import LexborHTMLParser
 from w3lib.encoding import html_to_unicode
+
+from scraper import nesting
 
 # Some Flixster-era reviews went through UTF-8 -> Latin-1 -> ASCII transliteration, so "é"
 # (C3 A9) became "Ã©" and then "Ã (C)". Putting the © back lets ftfy undo the rest.
@@ -23,6 +24,8 @@ _BLOCK_BREAK = re.compile(r"<\s*(?:br\s*/?|/(?:div|h\d|blockquote|li|ul|ol|pre))
 # A paragraph ends in a blank line, as exports write paragraphs in plain text.
 _PARAGRAPH_END = re.compile(r"<\s*/p\s*>", re.I)
 _BLANK_LINES = re.compile(r"\n{3,}")
+# Any tag; "<" is left out of it so that text full of "<" costs one pass.
+_ANY_TAG = re.compile(r"<[^<>]*>")
 
 
 def escape(value: str) -> str:
@@ -102,7 +105,12 @@ def plain(raw: str | None) -> str | None:
     text = raw
     if _TAG.search(text):
         text = _PARAGRAPH_END.sub("\n\n", _BLOCK_BREAK.sub("\n", text))
-        text = LexborHTMLParser(f"<body>{text}</body>").body.text(separator="")
+        try:
+            text = nesting.tree(f"<body>{text}</body>").body.text(separator="")
+        except nesting.Unbounded:
+            # A text that is the user's own, however sloppy (hundreds of <i>s never closed),
+            # is kept: its tags are dropped in one pass instead.
+            text = html.unescape(_ANY_TAG.sub("", text))
     text = repair(text).replace("\xa0", " ")
     text = "\n".join(line.strip() for line in text.strip().splitlines())
     if "\n\n\n" in text:

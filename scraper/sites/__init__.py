@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from scraper.errors import ParseError, UsageError
 from scraper.models import Page
+from scraper.nesting import Unbounded
 from scraper.sites import imdb, letterboxd, metacritic, rottentomatoes
 
 SITES: dict[str, ModuleType] = {
@@ -68,6 +69,8 @@ def parse(site: str, parser: str, body: bytes, url: str, fetched_at: datetime) -
     object was, a number where text was) comes out as a ParseError naming site and URL."""
     try:
         return SITES[site].PARSERS[parser](body, url, fetched_at)
+    except Unbounded as exc:  # a page too deeply nested to build its tree in bounded time
+        raise ParseError(site, url, f"{exc}; not a page this site serves") from None
     except (
         KeyError,
         TypeError,

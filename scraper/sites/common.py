@@ -8,6 +8,7 @@ from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from scraper import nesting
 from scraper import text as textmod
 from scraper.errors import ParseError
 from scraper.models import Review
@@ -31,7 +32,9 @@ def load_json(site: str, body: bytes, url: str) -> dict:
 
 
 def html_tree(body: bytes) -> LexborHTMLParser:
-    return LexborHTMLParser(textmod.decode(body))
+    """The page's tree; nesting.Unbounded (which sites.parse reports) for markup nested too
+    deeply to build in bounded time."""
+    return nesting.tree(textmod.decode(body))
 
 
 def meta(tree: LexborHTMLParser, prop: str) -> str | None:

@@ -50,7 +50,10 @@ def import_paths(
     files = list(_files(paths))
     options = (site, profile, captured_at, source_url, date_order)
     # A file given alone and refused fails with its own error, before the archive is opened.
-    alone = _parse(files[0], *options) if len(files) == 1 else None
+    try:
+        alone = _parse(files[0], *options) if len(files) == 1 else None
+    except ScrapeError as error:
+        raise _named(files[0], error) from None
     result = ImportResult()
     with ArchiveLock(db_path):
         db = open_archive(db_path)
@@ -88,6 +91,13 @@ def _refusal(path: Path, error: ScrapeError) -> str:
     return text if text.startswith(str(path)) else f"{path}: {text}"
 
 
+def _named(path: Path, error: ScrapeError) -> ScrapeError:
+    """The error of a file given alone, led by its name as a refusal among many is (a parse
+    error names only the address the file was read as)."""
+    error.args = (_refusal(path, error),)
+    return error
+
+
 def apply_import_rules(page: Page, *, keep_profile: str | None, exact_capture: bool) -> Page:
     """What an import does beyond parsing; `scrape reparse` applies it again from the record."""
     if keep_profile:
@@ -110,10 +120,10 @@ def apply_import_rules(page: Page, *, keep_profile: str | None, exact_capture: b
 def _files(paths: list[Path]) -> Iterator[Path]:
     """Each file to import; an unzipped site export (a folder) counts as one file."""
     for path in paths:
-        if path.is_dir() and _packed(path) is not None:
+        if path.is_dir() and _is_export(path):
             yield path
         elif path.is_dir():
-            exports = sorted(p for p in path.rglob("*") if p.is_dir() and _packed(p) is not None)
+            exports = sorted(p for p in path.rglob("*") if p.is_dir() and _is_export(p))
             yield from exports
             yield from sorted(
                 p
@@ -124,6 +134,13 @@ def _files(paths: list[Path]) -> Iterator[Path]:
             yield path
         else:
             raise UsageError(f"{path}: no such file or folder")
+
+
+def _is_export(folder: Path) -> bool:
+    return any(
+        getattr(module, "is_export_folder", lambda _: False)(folder)
+        for module in sites.SITES.values()
+    )
 
 
 def _packed(folder: Path) -> bytes | None:

@@ -15,7 +15,15 @@ from scraper.models import Fetched, Page
 from scraper.schema import open_archive
 from scraper.sites import Target
 
-MAX_FILE = 200 * 1024 * 1024
+MiB = 1024 * 1024
+# What an import reads of one file. The largest files people import are exports: an IMDb
+# export of 20,000 ratings is 2.5 MB, a Letterboxd zip of 10,000 diary entries, all reviewed,
+# 1.2 MB (the corpus's of 913 entries: 0.3 MB). Within it, exports are read row by row within
+# the bounds of scraper.sites.csvfiles and letterboxd.export.MAX_UNPACKED.
+MAX_FILE = 16 * MiB
+# A saved page or API response is parsed whole (an HTML tree costs up to 100 bytes per byte
+# of markup, a JSON document 30): the largest in the corpus is 0.47 MB.
+MAX_PAGE = 2 * MiB
 
 
 @dataclass(slots=True)
@@ -152,6 +160,24 @@ def _packed(folder: Path) -> bytes | None:
     return None
 
 
+def _read(path: Path) -> bytes:
+    """The file's bytes, or a UsageError past MAX_FILE (read no further than that: a file
+    may grow, or say another size, while it is read)."""
+    if path.is_dir():
+        return _packed(path) or b""
+    if path.stat().st_size > MAX_FILE:
+        raise UsageError(_too_large(path, MAX_FILE, "one file"))
+    with path.open("rb") as file:
+        body = file.read(MAX_FILE + 1)
+    if len(body) > MAX_FILE:
+        raise UsageError(_too_large(path, MAX_FILE, "one file"))
+    return body
+
+
+def _too_large(path: Path, limit: int, what: str) -> str:
+    return f"{path}: larger than {limit / MiB:g} MiB, the most scrape imports from {what}"
+
+
 def _parse(
     path: Path,
     site: str | None,
@@ -161,12 +187,7 @@ def _parse(
     date_order: str | None,
 ) -> tuple[Page, Fetched]:
     try:
-        if path.is_dir():
-            body = _packed(path) or b""
-        elif path.stat().st_size > MAX_FILE:
-            raise UsageError(f"{path}: larger than {MAX_FILE // 2**20} MiB; not a saved page")
-        else:
-            body = path.read_bytes()
+        body = _read(path)
     except OSError as exc:
         raise UsageError(f"{path}: cannot read it ({exc.strerror})") from None
     found = sites.sniff(body, site)
@@ -176,6 +197,8 @@ def _parse(
             f"(known: {', '.join(sites.SITES)} pages and API responses)"
         )
     site_name, parser = found
+    if len(body) > MAX_PAGE and parser not in getattr(sites.SITES[site_name], "EXPORTS", ()):
+        raise UsageError(_too_large(path, MAX_PAGE, "a saved page or response"))
     fetched_at = captured_at or datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
     module = sites.SITES[site_name]
     # The page's own address when the user gives it (a saved fragment may name nothing else),

@@ -1,21 +1,27 @@
 """Hostile files for `scrape import` (issue 15, items 6-8): zip bombs, endless rows, giant
 CSV fields, files past the size bounds. Each is made here, in tmp_path, at a size that is quick
 to test (the bounds are lowered where the real ones would be slow to reach), and each must be
-refused in one line, with no traceback, leaving the archive exactly as it was."""
+refused in one line, with no traceback, leaving the archive exactly as it was. Files within the
+bounds are read in bounded memory: one import near them is measured in a child process."""
 
 from __future__ import annotations
 
 import gc
 import hashlib
+import os
 import shutil
 import sqlite3
 import struct
+import subprocess
+import sys
+import textwrap
 import zipfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from scraper import importer
 from scraper.cli import cli
 from scraper.sites import csvfiles
 from scraper.sites.letterboxd import export
@@ -218,3 +224,77 @@ def test_endless_line_is_refused_before_it_is_read_whole(archive, tmp_path):
         "line 2",
         args=("--profile", "imdb:ur1"),
     )
+
+
+# Item 7: files past the size bounds are refused unread; files within them take bounded
+# memory, measured on the worst file the bounds admit, imported by the real command.
+
+
+def test_file_past_the_size_bound_is_refused_unread(archive, tmp_path):
+    huge = tmp_path / "nuls.csv"
+    with huge.open("wb") as file:
+        file.write(IMDB.encode())
+        file.truncate(importer.MAX_FILE + 1)  # sparse: quick to make, 16 MiB of NULs to read
+    refused_alone(
+        archive,
+        huge,
+        "larger than 16 MiB, the most scrape imports from one file",
+        args=("--profile", "imdb:ur1"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "head"),
+    [
+        ("diary.html", b'<html>letterboxd <table id="diary-table">'),
+        ("ratings.json", b'{"ratingsType":1,"ratings":['),
+        ("payload.html", b'<html>metacritic <script id="__NUXT_DATA__">'),
+    ],
+)
+def test_saved_page_past_the_page_bound_is_refused(archive, tmp_path, name, head):
+    page = tmp_path / name
+    page.write_bytes(head + b"<p>" * (importer.MAX_PAGE // 3 + 1))
+    refused_alone(
+        archive, page, "larger than 2 MiB, the most scrape imports from a saved page or response"
+    )
+
+
+def near_the_bounds(path: Path) -> Path:
+    """A Letterboxd zip just inside every bound at once: as many film rows as the memory bound
+    admits (each its own film, from watched.csv: the costliest rows measured), padded with a
+    member the import never reads to just under the file bound, incompressible."""
+    rows = int(csvfiles.MAX_HELD * 0.95) // (csvfiles.RECORD_COST + csvfiles.ROW_COST)
+    watched = WATCHED + "".join(
+        f"2020-01-01,Film {i},2000,https://boxd.it/f{i:x}\n" for i in range(rows)
+    )
+    letterboxd_zip(path, {"watched.csv": watched, "diary.csv": DIARY})
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_STORED) as packed:
+        packed.writestr("watchlist.csv", os.urandom(importer.MAX_FILE - path.stat().st_size - 4096))
+    assert importer.MAX_FILE - 8192 < path.stat().st_size <= importer.MAX_FILE
+    return path
+
+
+def test_import_near_the_bounds_stays_under_300_mb(tmp_path):
+    bomb = near_the_bounds(tmp_path / "near.zip")
+    # Measured in a child of its own, so that no other test's children count.
+    measure = textwrap.dedent(
+        """
+        import resource, subprocess, sys
+        done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        print(done.returncode, peak, done.stdout.strip(), done.stderr.strip(), sep="\\n")
+        """
+    )
+    command = [sys.executable, "-m", "scraper", "import", str(bomb), "--db", str(tmp_path / "a.db")]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SCRAPE_")}
+    result = subprocess.run(
+        [sys.executable, "-c", measure, *command],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    code, peak_kb, *output = result.stdout.splitlines()
+    assert code == "0", "\n".join(output) + result.stderr
+    # ru_maxrss is in kilobytes on Linux.
+    assert int(peak_kb) * 1024 < 300 * 10**6, f"peak RSS {int(peak_kb) / 1000:.0f} MB"

@@ -64,6 +64,9 @@ from scraper.sites.letterboxd.records import RESERVED, SITE, SITE_URL
 NAME = SITE
 HOSTS = ("letterboxd.com", "www.letterboxd.com")
 PARSER_VERSION = 2
+# Formats read row by row within their own bounds (see scraper.sites.csvfiles); any other
+# is a page, parsed whole, and held to importer.MAX_PAGE.
+EXPORTS = ("export",)
 # Letterboxd (Cloudflare) refuses plain clients on its HTML pages by TLS fingerprint: every
 # request goes out as Chrome unless the user says --impersonate none.
 IMPERSONATE = "chrome"

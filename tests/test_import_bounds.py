@@ -298,3 +298,22 @@ def test_import_near_the_bounds_stays_under_300_mb(tmp_path):
     assert code == "0", "\n".join(output) + result.stderr
     # ru_maxrss is in kilobytes on Linux.
     assert int(peak_kb) * 1024 < 300 * 10**6, f"peak RSS {int(peak_kb) / 1000:.0f} MB"
+
+
+# The README names the bounds the code enforces.
+
+
+def test_readme_names_the_bounds_the_code_enforces():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    bounds = readme.split("**Size bounds.**", 1)[1].split("\n\n", 1)[0]
+    for named in (
+        f"one file: at most {importer.MAX_FILE // MiB} MiB",
+        f"API response, which is parsed whole: at most {importer.MAX_PAGE // MiB} MiB",
+        f"at most {export.MAX_UNPACKED // MiB} MiB unpacked",
+        f"at most {export.MAX_MEMBERS:,}\n  files in the zip",
+        f"at most {csvfiles.MAX_ROWS:,}",
+        f"each field at most {csvfiles.MAX_FIELD:,} characters",
+        f"at most\n  {csvfiles.MAX_HELD // MiB} MiB",
+        "less than 300\nMB of memory",
+    ):
+        assert named in bounds, named

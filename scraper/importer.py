@@ -16,7 +16,15 @@ from scraper.models import Fetched, Page
 from scraper.schema import open_archive
 from scraper.sites import Target
 
-MAX_FILE = 200 * 1024 * 1024
+MiB = 1024 * 1024
+# What an import reads of one file. The largest files people import are exports: an IMDb
+# export of 20,000 ratings is 2.5 MB, a Letterboxd zip of 10,000 diary entries, all reviewed,
+# 1.2 MB (the corpus's of 913 entries: 0.3 MB). Within it, exports are read row by row within
+# the bounds of scraper.sites.csvfiles and letterboxd.export.MAX_UNPACKED.
+MAX_FILE = 16 * MiB
+# A saved page or API response is parsed whole (an HTML tree costs up to 100 bytes per byte
+# of markup, a JSON document 30): the largest in the corpus is 0.47 MB.
+MAX_PAGE = 2 * MiB
 
 
 @dataclass(slots=True)
@@ -51,7 +59,10 @@ def import_paths(
     files = list(_files(paths))
     options = (site, profile, captured_at, source_url, date_order)
     # A file given alone and refused fails with its own error, before the archive is opened.
-    alone = _parse(files[0], *options) if len(files) == 1 else None
+    try:
+        alone = _parse(files[0], *options) if len(files) == 1 else None
+    except ScrapeError as error:
+        raise _named(files[0], error) from None
     result = ImportResult()
     with ArchiveLock(db_path), closing(open_archive(db_path)) as db:
         run_id = runs.start(db, "import")
@@ -92,6 +103,13 @@ def _refusal(path: Path, error: ScrapeError) -> str:
     return text if text.startswith(str(path)) else f"{path}: {text}"
 
 
+def _named(path: Path, error: ScrapeError) -> ScrapeError:
+    """The error of a file given alone, led by its name as a refusal among many is (a parse
+    error names only the address the file was read as)."""
+    error.args = (_refusal(path, error),)
+    return error
+
+
 def apply_import_rules(page: Page, *, keep_profile: str | None, exact_capture: bool) -> Page:
     """What an import does beyond parsing; `scrape reparse` applies it again from the record."""
     if keep_profile:
@@ -114,10 +132,10 @@ def apply_import_rules(page: Page, *, keep_profile: str | None, exact_capture: b
 def _files(paths: list[Path]) -> Iterator[Path]:
     """Each file to import; an unzipped site export (a folder) counts as one file."""
     for path in paths:
-        if path.is_dir() and _packed(path) is not None:
+        if path.is_dir() and _is_export(path):
             yield path
         elif path.is_dir():
-            exports = sorted(p for p in path.rglob("*") if p.is_dir() and _packed(p) is not None)
+            exports = sorted(p for p in path.rglob("*") if p.is_dir() and _is_export(p))
             yield from exports
             yield from sorted(
                 p
@@ -130,6 +148,13 @@ def _files(paths: list[Path]) -> Iterator[Path]:
             raise UsageError(f"{path}: no such file or folder")
 
 
+def _is_export(folder: Path) -> bool:
+    return any(
+        getattr(module, "is_export_folder", lambda _: False)(folder)
+        for module in sites.SITES.values()
+    )
+
+
 def _packed(folder: Path) -> bytes | None:
     """A folder that is a site's unzipped export, as the zip it came in (see pack_export)."""
     for module in sites.SITES.values():
@@ -137,6 +162,24 @@ def _packed(folder: Path) -> bytes | None:
         if pack is not None and (body := pack(folder)) is not None:
             return body
     return None
+
+
+def _read(path: Path) -> bytes:
+    """The file's bytes, or a UsageError past MAX_FILE (read no further than that: a file
+    may grow, or say another size, while it is read)."""
+    if path.is_dir():
+        return _packed(path) or b""
+    if path.stat().st_size > MAX_FILE:
+        raise UsageError(_too_large(path, MAX_FILE, "one file"))
+    with path.open("rb") as file:
+        body = file.read(MAX_FILE + 1)
+    if len(body) > MAX_FILE:
+        raise UsageError(_too_large(path, MAX_FILE, "one file"))
+    return body
+
+
+def _too_large(path: Path, limit: int, what: str) -> str:
+    return f"{path}: larger than {limit / MiB:g} MiB, the most scrape imports from {what}"
 
 
 def _parse(
@@ -148,12 +191,7 @@ def _parse(
     date_order: str | None,
 ) -> tuple[Page, Fetched]:
     try:
-        if path.is_dir():
-            body = _packed(path) or b""
-        elif path.stat().st_size > MAX_FILE:
-            raise UsageError(f"{path}: larger than {MAX_FILE // 2**20} MiB; not a saved page")
-        else:
-            body = path.read_bytes()
+        body = _read(path)
     except OSError as exc:
         raise UsageError(f"{path}: cannot read it ({exc.strerror})") from None
     found = sites.sniff(body, site)
@@ -163,6 +201,8 @@ def _parse(
             f"(known: {', '.join(sites.SITES)} pages and API responses)"
         )
     site_name, parser = found
+    if len(body) > MAX_PAGE and parser not in getattr(sites.SITES[site_name], "EXPORTS", ()):
+        raise UsageError(_too_large(path, MAX_PAGE, "a saved page or response"))
     fetched_at = captured_at or datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
     module = sites.SITES[site_name]
     # The page's own address when the user gives it (a saved fragment may name nothing else),

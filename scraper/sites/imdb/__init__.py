@@ -34,6 +34,9 @@ from scraper.sites.imdb.reviews import parse_review_cards
 NAME = SITE
 HOSTS = ("www.imdb.com", "imdb.com", "m.imdb.com")
 PARSER_VERSION = 1
+# Formats read row by row within their own bounds (see scraper.sites.csvfiles); any other
+# is a page, parsed whole, and held to importer.MAX_PAGE.
+EXPORTS = ("ratings_export",)
 # The export, step by step: what every refusal from IMDb tells the user to do instead.
 EXPORT_ROUTE = (
     "export your ratings instead: sign in at imdb.com, open Your Ratings "

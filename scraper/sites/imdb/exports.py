@@ -13,15 +13,15 @@ URL (`--profile imdb:ur<digits>`).
 from __future__ import annotations
 
 import contextlib
-import csv
 import io
 import re
+from collections.abc import Iterable
 from datetime import datetime
 
 from scraper import ratings, timeparse
 from scraper.errors import ParseError
 from scraper.models import Film, Page, Profile, Review
-from scraper.sites import common
+from scraper.sites import common, csvfiles
 
 SITE = "imdb"
 SITE_URL = "https://www.imdb.com"
@@ -63,14 +63,6 @@ KINDS = {
 }
 
 
-def decode_csv(body: bytes) -> str:
-    """UTF-8 (with or without a BOM) when the bytes are valid UTF-8, else Windows-1252."""
-    try:
-        return body.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return body.decode("cp1252", errors="replace")
-
-
 def parse_ratings_export(body: bytes, url: str, fetched_at: datetime) -> Page:
     owner = _OWNER.search(url)
     if not owner:
@@ -81,22 +73,29 @@ def parse_ratings_export(body: bytes, url: str, fetched_at: datetime) -> Page:
             "are): import with --profile imdb:ur<digits> (or imdb:p.<id>), e.g. "
             "--profile imdb:ur7654321",
         )
-    reader = csv.DictReader(io.StringIO(decode_csv(body), newline=""))
-    reader.fieldnames = [_OLD_NAMES.get(n, n) for n in reader.fieldnames or []]
-    missing = [c for c in _REQUIRED if c not in reader.fieldnames]
+    # Read twice, row by row (the date order first, from every row): never all rows at once.
+    encoding = csvfiles.encoding_of(csvfiles.chunks_of(body))
+    budget = csvfiles.Budget(SITE, url)
+
+    def rows() -> csvfiles.Rows:
+        found = csvfiles.Rows(io.BytesIO(body), "the file", budget, encoding)
+        found.rename(_OLD_NAMES)
+        return found
+
+    missing = [c for c in _REQUIRED if c not in rows().columns]
     if missing:
         raise ParseError(SITE, url, f"the columns {', '.join(missing)} of a ratings export")
     handle = owner["user"]
     profile = Profile(f"{SITE}:{handle}", SITE, handle, "member", url=f"{SITE_URL}/user/{handle}/")
     page = Page(url=url, fetched_at=timeparse.to_iso(fetched_at), profiles=[profile])
-    rows = list(reader)
-    day_first = _day_first(rows, url)
-    for line, row in enumerate(rows, start=2):
+    day_first = _day_first(rows(), url)
+    for line, row in enumerate(rows(), start=2):
         const = (row.get("Const") or "").strip()
         if not _CONST.match(const):
             raise ParseError(SITE, url, f"a title id (ttNNNNNNN) in Const on line {line}")
         kind = re.sub(r"[^a-z]", "", (row.get("Title Type") or "").lower())
         film = title_film(const, row.get("Title") or "", row.get("Year"), kind)
+        budget.hold(film.title)
         page.films.append(film)
         score = (row.get("Your Rating") or "").strip()
         when = _rated_on(row.get("Date Rated"), day_first, fetched_at, url, line)
@@ -104,24 +103,23 @@ def parse_ratings_export(body: bytes, url: str, fetched_at: datetime) -> Page:
     return page
 
 
-def _day_first(rows: list[dict], url: str) -> bool | None:
+def _day_first(rows: Iterable[dict], url: str) -> bool | None:
     """Whether the file's d/m/yyyy dates are day-first: --date-order if given, else what its
     rows prove (a first number over 12 is a day, a second over 12 is one), in Date Rated and
     in Release Date, which one program wrote the same way. None: no such dates. A file whose
     rows prove both, or neither, is refused: a swapped date looks right."""
     given = _ORDER_IN_URL.search(url)
-    slashed = [
-        m
-        for row in rows
-        for column in ("Date Rated", "Release Date")
-        if (m := _SLASHED.match(row.get(column) or ""))
-    ]
     if given:
         return given["order"] == "dmy"
+    slashed = day_first = month_first = False
+    for row in rows:
+        for column in ("Date Rated", "Release Date"):
+            if match := _SLASHED.match(row.get(column) or ""):
+                slashed = True
+                day_first = day_first or int(match[1]) > 12
+                month_first = month_first or int(match[2]) > 12
     if not slashed:
         return None
-    day_first = any(int(m[1]) > 12 for m in slashed)
-    month_first = any(int(m[2]) > 12 for m in slashed)
     if day_first and month_first:
         raise ParseError(SITE, url, "one date order in its dates (Date Rated has both)")
     if not (day_first or month_first):

@@ -36,20 +36,27 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 import zipfile
 from pathlib import Path
 from urllib.parse import quote
 
+from scraper.errors import ParseError
 from scraper.models import Request
 from scraper.sites.identity import Identity
-from scraper.sites.letterboxd import cards
+from scraper.sites.letterboxd import cards, export
 from scraper.sites.letterboxd.cards import (
     parse_film_reviews,
     parse_full_text,
     parse_review_page,
     parse_reviews,
 )
-from scraper.sites.letterboxd.export import EXPORT_FOLDERS, is_export, parse_export
+from scraper.sites.letterboxd.export import (
+    EXPORT_FOLDERS,
+    is_export,
+    parse_export,
+    too_many_members,
+)
 from scraper.sites.letterboxd.feed import parse_rss
 from scraper.sites.letterboxd.pages import parse_diary, parse_films, parse_profile
 from scraper.sites.letterboxd.records import RESERVED, SITE, SITE_URL
@@ -57,6 +64,9 @@ from scraper.sites.letterboxd.records import RESERVED, SITE, SITE_URL
 NAME = SITE
 HOSTS = ("letterboxd.com", "www.letterboxd.com")
 PARSER_VERSION = 2
+# Formats read row by row within their own bounds (see scraper.sites.csvfiles); any other
+# is a page, parsed whole, and held to importer.MAX_PAGE.
+EXPORTS = ("export",)
 # Letterboxd (Cloudflare) refuses plain clients on its HTML pages by TLS fingerprint: every
 # request goes out as Chrome unless the user says --impersonate none.
 IMPERSONATE = "chrome"
@@ -137,9 +147,9 @@ def incremental_listings(handle: str) -> list[Request]:
     return [Request(f"{root()}/{quote(handle)}/rss/", "rss", source="letterboxd-rss")]
 
 
-def pack_export(folder: Path) -> bytes | None:
-    """An unzipped export folder, zipped again (stable bytes: sorted names, fixed times), so it
-    is archived and parsed exactly as the downloaded zip is; None if the folder is not one."""
+def _export_files(folder: Path) -> list[tuple[Path, str]] | None:
+    """The CSVs of an unzipped export folder with their names in the zip; None if the folder
+    is not one."""
     # Its own CSVs and those of the export's own subfolders: a folder that merely holds an
     # export somewhere below (a downloads folder) is not one.
     files = sorted(
@@ -148,20 +158,43 @@ def pack_export(folder: Path) -> bytes | None:
         if p.is_file() and p.relative_to(folder).parts[0] in (p.name, *EXPORT_FOLDERS)
     )
     names = [p.relative_to(folder).as_posix() for p in files]
-    if not is_export(names):
+    return list(zip(files, names, strict=True)) if is_export(names) else None
+
+
+def is_export_folder(folder: Path) -> bool:
+    return _export_files(folder) is not None
+
+
+def pack_export(folder: Path) -> bytes | None:
+    """An unzipped export folder, zipped again (stable bytes: sorted names, fixed times), so it
+    is archived and parsed exactly as the downloaded zip is; None if the folder is not one."""
+    files = _export_files(folder)
+    if files is None:
         return None
+    # The bound a zip's CSVs are held to, before anything is read (they are read as streams).
+    if sum(path.stat().st_size for path, _ in files) > export.MAX_UNPACKED:
+        raise ParseError(
+            SITE,
+            folder.resolve().as_uri(),
+            f"an export whose CSV files hold at most {export.MAX_UNPACKED / 2**20:g} MiB",
+        )
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as packed:
-        for path, name in zip(files, names, strict=True):
-            packed.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), path.read_bytes())
+    # Stored, as it always was: a folder imported again is the same raw page, kept once.
+    with zipfile.ZipFile(buffer, "w") as packed:
+        for path, name in files:
+            info = zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0))
+            with path.open("rb") as source, packed.open(info, "w") as target:
+                shutil.copyfileobj(source, target)
     return buffer.getvalue()
 
 
 def sniff(body: bytes) -> str | None:
     if body[:4] == b"PK\x03\x04":
+        if too_many_members(body):
+            return "export"  # refused by the parser, which says why
         try:
             names = zipfile.ZipFile(io.BytesIO(body)).namelist()
-        except zipfile.BadZipFile:
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
             return None
         return "export" if is_export(names) else None
     head = body[:400_000]

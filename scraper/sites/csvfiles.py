@@ -1,0 +1,156 @@
+"""The CSV files of site exports (IMDb's ratings, Letterboxd's zip), read row by row within
+fixed bounds, so that no file, however made, costs more memory than a large real export.
+
+A file's reviews are held until the whole file is written, in one transaction; the rows read
+are not. Why these bounds (sizes from the corpus and from the largest exports people have):
+- MAX_HELD: what the reviews of one file may take in memory, counted as they are made: each
+  review or rating with its film (RECORD_COST, as measured: 1.6 kB parsed, 0.6 kB more while
+  written), each row read (ROW_COST: the film references rows leave), and the actual size of
+  the review texts held (a character takes 1, 2 or 4 bytes). About 67,000 reviews and
+  ratings without text, fewer with long texts. An IMDb export of 20,000 ratings counts
+  49 MiB; a Letterboxd export of 10,000 diary entries, all reviewed, 72 MiB (20,000 reviews
+  and ratings, 13 MB of text); the corpus export 8 MiB. At the bound, with the file's own
+  bytes, a whole import measured at most 235 MB.
+- MAX_ROWS: rows read in one file, all the CSVs of an export together. That Letterboxd export
+  has 41,000 rows over its diary, reviews, ratings, watched and likes files.
+- MAX_FIELD: the longest field in the corpus is a review of 3,486 characters; the standard
+  library stops at 131,072 with a traceback. A million characters is a book-length review.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from scraper.errors import ParseError
+
+MiB = 1024 * 1024
+MAX_HELD = 160 * MiB
+RECORD_COST = 2_000
+ROW_COST = 500
+MAX_ROWS = 200_000
+MAX_FIELD = 1_000_000
+# A physical line longer than any row of fields within MAX_FIELD could be is refused before
+# the csv module sees it: its reader takes whole lines, so an endless line would be held whole.
+MAX_LINE = 2 * MAX_FIELD
+_CHUNK = 1024 * 1024
+
+# The limit is the csv module's own (process-wide): set here, where every export is read.
+csv.field_size_limit(MAX_FIELD)
+
+
+def encoding_of(chunks: Iterable[bytes]) -> str:
+    """The encoding to read the bytes with: UTF-8 (with or without a BOM) when they are valid
+    UTF-8, else Windows-1252, as older exports are. Checked a chunk at a time; nothing kept."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    try:
+        for chunk in chunks:
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8-sig"
+
+
+def chunks_of(body: bytes) -> Iterator[bytes]:
+    """The body a megabyte at a time, for encoding_of."""
+    view = memoryview(body)
+    for start in range(0, len(body), _CHUNK):
+        yield bytes(view[start : start + _CHUNK])
+
+
+@dataclass(slots=True)
+class Budget:
+    """What one imported file may hold: every CSV of an export draws on the same counts. A
+    file read twice (a second pass over the same rows) is counted once."""
+
+    site: str
+    url: str
+    rows: int = 0
+    held: int = 0
+    per_file: dict[str, int] = field(default_factory=dict)
+
+    def take(self, name: str, row: int) -> None:
+        """Count row number `row` of file `name` (see Rows)."""
+        if row <= self.per_file.get(name, 0):
+            return
+        self.per_file[name] = row
+        self.rows += 1
+        if self.rows > MAX_ROWS:
+            raise ParseError(
+                self.site,
+                self.url,
+                f"at most {MAX_ROWS:,} rows in one file ({name} goes past it at row {row:,})",
+            )
+        self.hold(records=0, extra=ROW_COST)
+
+    def hold(self, *texts: str | None, records: int = 1, extra: int = 0) -> None:
+        """Count `records` reviews (with their films) and the texts they keep."""
+        self.held += records * RECORD_COST + extra + sum(sys.getsizeof(t) for t in texts if t)
+        if self.held > MAX_HELD:
+            raise ParseError(
+                self.site,
+                self.url,
+                f"at most {MAX_HELD / MiB:g} MiB of reviews in one file (about "
+                f"{MAX_HELD // (RECORD_COST + ROW_COST):,} reviews and ratings, fewer with long "
+                "texts); this file holds more",
+            )
+
+
+class Rows:
+    """The rows of one CSV file as dicts, read from a byte stream as they are needed."""
+
+    def __init__(self, stream: BinaryIO, name: str, budget: Budget, encoding: str) -> None:
+        self.name, self.budget = name, budget
+        text = io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline="")
+        self._reader = csv.DictReader(self._lines(text))
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self._guarded(lambda: self._reader.fieldnames) or [])
+
+    def rename(self, names: dict[str, str]) -> None:
+        """Read the columns under other names (an older export's header)."""
+        self._reader.fieldnames = [names.get(n, n) for n in self.columns]
+
+    def __iter__(self) -> Iterator[dict[str, str]]:
+        row = 0
+        while (found := self._guarded(lambda: next(self._reader, None))) is not None:
+            row += 1
+            self.budget.take(self.name, row)
+            yield found
+
+    def _lines(self, text: io.TextIOWrapper) -> Iterator[str]:
+        number = 0
+        while line := text.readline(MAX_LINE):
+            number += 1
+            if len(line) == MAX_LINE and not line.endswith(("\n", "\r")):
+                raise self._too_long(number)
+            yield line
+
+    def _too_long(self, line: int) -> ParseError:
+        return ParseError(
+            self.budget.site,
+            self.budget.url,
+            f"fields of at most {MAX_FIELD:,} characters (line {line:,} of {self.name} has a "
+            "longer one)",
+        )
+
+    def _guarded(self, read: Callable):
+        try:
+            return read()
+        except csv.Error as exc:
+            # The DictReader's own count lags behind the row that failed.
+            line = self._reader.reader.line_num
+            if "field limit" in str(exc):
+                raise self._too_long(line) from None
+            raise ParseError(
+                self.budget.site,
+                self.budget.url,
+                f"a well-formed CSV file (line {line:,} of {self.name}: {exc})",
+            ) from None

@@ -215,6 +215,8 @@ class Fetcher:
             return self._retrying(self._fetch_following_redirects, request)
         except RetryError as exc:
             last = exc.last_attempt.exception()
+            if unreachable := _unreachable(request.url, last):
+                raise FetchError(unreachable) from None
             raise FetchError(
                 f"{request.method} {redact(request.url)} failed {self.settings.tries} times "
                 f"(last: {_describe(last)}); the site is down or limiting us: try again in an "
@@ -429,7 +431,10 @@ class Fetcher:
 
         try:
             return self._retrying(attempt)
-        except RetryError:
+        except RetryError as exc:
+            # Never answered at all: a network problem, not a robots.txt one.
+            if unreachable := _unreachable(url, exc.last_attempt.exception()):
+                raise FetchError(unreachable) from None
             return 503, b""
 
 
@@ -469,6 +474,37 @@ def without_userinfo(url: str) -> str:
     """The URL without user:password@ (a mirror's SCRAPE_<SITE>_ROOT may carry them): what may
     be stored. Requests still go with them."""
     return _USERINFO.sub(r"\1", url)
+
+
+# What a failed connection says, in curl's words and the C library's, and what it means to a
+# user; one of these after every try means the network (or the address), not the site.
+_CANNOT_REACH = (
+    (
+        re.compile(
+            r"Name or service not known|name resolution|nodename nor servname|"
+            r"Could not resolve host|getaddrinfo failed|No address associated",
+            re.I,
+        ),
+        "name not resolved",
+    ),
+    (
+        re.compile(r"Connection refused|Couldn't connect|Failed to connect", re.I),
+        "connection refused",
+    ),
+    (re.compile(r"Network is unreachable|No route to host", re.I), "network unreachable"),
+)
+
+
+def _unreachable(url: str, error: BaseException | None) -> str | None:
+    """ "cannot reach HOST (why): check your network" when `error` says the host could not be
+    reached at all; None for anything else (a timeout, a reset, an HTTP status)."""
+    if not isinstance(error, httpx.ConnectError):
+        return None
+    for pattern, meaning in _CANNOT_REACH:
+        if pattern.search(str(error)):
+            host = urlsplit(without_userinfo(url)).netloc
+            return f"cannot reach {host} ({meaning}): check your network"
+    return None
 
 
 def _describe(error: BaseException | None) -> str:

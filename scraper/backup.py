@@ -26,6 +26,7 @@ from scraper.fetch import Fetcher, FetchSettings, RunLimit
 from scraper.lock import ArchiveLock
 from scraper.schema import open_archive
 from scraper.sites import Target
+from scraper.wording import plural
 
 log = logging.getLogger(__name__)
 
@@ -162,6 +163,11 @@ def _run_profile(
             )
             outcome.status = "ok"
         except Interrupted as error:
+            outcome.status, outcome.error = "interrupted", error
+        except KeyboardInterrupt:
+            # A second Ctrl-C lands wherever the run is (a request, a pause): the pages saved so
+            # far are whole, and the run is recorded as interrupted with them, not left running.
+            error = Interrupted(f"stopped at once after {plural(result.pages, 'page')}")
             outcome.status, outcome.error = "interrupted", error
         except ScrapeError as error:
             outcome.status, outcome.error = "failed", error

@@ -24,6 +24,7 @@ from scraper.fetch import Fetcher, redact, without_userinfo
 from scraper.models import Fetched, Page, Request
 from scraper.readahead import read_ahead
 from scraper.sites import Target
+from scraper.wording import plural
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +136,7 @@ class _Crawler:
                 break
             first = False
         if self.stopped:
-            raise Interrupted(f"{target.profile_id}: stopped after {result.pages} pages")
+            raise Interrupted(f"interrupted after {plural(result.pages, 'page')}")
 
     def pages(self, listing: Request) -> Iterator[tuple[Page, Fetched]]:
         """The listing's pages, parsed, each fetched once the one before it named it."""

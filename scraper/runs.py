@@ -114,7 +114,7 @@ def report(db: sqlite_utils.Database, *, limit: int = 10, writing: bool = False)
     profiles = list(
         db.query("""
         SELECT p.profile_id, p.mode AS last_mode, p.status AS last_status,
-               p.finished_at AS last_run_at, p.error AS last_error,
+               coalesce(p.finished_at, p.started_at) AS last_run_at, p.error AS last_error,
                (SELECT max(finished_at) FROM profile_runs s
                  WHERE s.profile_id = p.profile_id AND s.status = 'ok') AS last_success_at,
                (SELECT max(finished_at) FROM profile_runs s WHERE s.profile_id = p.profile_id

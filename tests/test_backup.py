@@ -227,10 +227,36 @@ def test_ctrl_c_stops_after_the_current_page_with_a_summary(site, config, tmp_pa
     child.send_signal(signal.SIGINT)
     out, err = child.communicate(timeout=30)
     assert child.returncode == 130, err
-    assert "stopping after this page" in err and "stopped after 1 pages" in err
+    assert "stopping after this page" in err
+    assert (
+        "50 reviews on 1 page (50 new, 0 changed, 0 missing) [full, interrupted after 1 page]"
+        in out
+    )
+    assert "every page already read is saved" in err and "Error" not in err
     with sqlite3.connect(tmp_path / "archive.db") as conn:
         assert conn.execute("select count(*) from reviews").fetchone()[0] == 50
         assert conn.execute("select status from runs").fetchall() == [("interrupted",)]
+
+
+def test_a_second_ctrl_c_stops_at_once_and_is_recorded_as_interrupted(
+    site, config, tmp_path, run_scrape
+):
+    """Issue 16, item 5: a double Ctrl-C recorded the run as ok with 0 pages and left the
+    profile `running (full, None)`."""
+    child, _ = start_slow_backup(site, config, 3.0)
+    child.send_signal(signal.SIGINT)
+    time.sleep(0.3)
+    child.send_signal(signal.SIGINT)
+    out, err = child.communicate(timeout=30)
+    assert child.returncode == 130, err
+    assert "[full, stopped at once after 0 pages]" in out and "Traceback" not in err
+    with sqlite3.connect(tmp_path / "archive.db") as conn:
+        assert conn.execute("select status, error from runs").fetchall() == [
+            ("interrupted", f"{PROFILE}: stopped at once after 0 pages")
+        ]
+        assert conn.execute("select status from profile_runs").fetchall() == [("interrupted",)]
+    status = run_scrape("status", "--config", str(config))
+    assert "None" not in status.stdout and "interrupted (full" in status.stdout
 
 
 def test_status_tells_a_run_in_progress_from_a_killed_one(site, config, run_scrape):

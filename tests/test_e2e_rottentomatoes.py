@@ -191,7 +191,7 @@ def test_legacy_profile_follows_end_cursor(site, run_scrape, tmp_path):
     # The last item of each page gets its exact time from the cursor; the rest say "5 years".
     assert precisions == {"exact": 3, "relative": 44}
     again = run_scrape("user", "rottentomatoes:user/976284330", "--db", str(db), env=env)
-    assert "20 reviews on 1 pages (0 new, 0 changed) [incremental]" in again.stdout
+    assert "20 reviews on 1 page (0 new, 0 changed) [incremental]" in again.stdout
     assert query(db, "select count(*) from reviews")[0][0] == 47
 
 

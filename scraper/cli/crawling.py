@@ -27,6 +27,7 @@ from scraper.crawl import CrawlResult
 from scraper.errors import UsageError
 from scraper.fetch import check_browser
 from scraper.schema import open_archive
+from scraper.wording import plural
 
 
 @cli.command()
@@ -114,8 +115,9 @@ def user(
     )
     summary = _run(settings, plans, db_path, command="user", full=full)
     for outcome in summary.outcomes:
-        if outcome.error is None:
+        if outcome.error is None or outcome.status == "interrupted":
             click.echo(_line(outcome, db_path_for(db_path, settings)))
+    _exit_if_interrupted(summary)
     failed = [o for o in summary.outcomes if o.error]
     if failed:
         raise Failed(failed[0].error)
@@ -155,11 +157,22 @@ def backup_(
     if as_json:
         click.echo(json.dumps(summary.as_dict(), indent=2))
     for outcome in summary.outcomes:
-        if outcome.error:
+        if outcome.status == "interrupted" and not as_json:
+            click.echo(_line(outcome, db_path_for(db_path, settings)), err=quiet)
+        elif outcome.error:
             click.echo(f"{outcome.profile_id}: {outcome.error}", err=True)
         elif not quiet and not as_json:
             click.echo(_line(outcome, db_path_for(db_path, settings)))
+    _exit_if_interrupted(summary)
     sys.exit(summary.exit_code)
+
+
+def _exit_if_interrupted(summary: backup.Summary) -> None:
+    if summary.status == "interrupted":
+        click.echo(
+            "interrupted; every page already read is saved, and the next run goes on", err=True
+        )
+        sys.exit(summary.exit_code)
 
 
 @cli.command("status")
@@ -302,10 +315,11 @@ def _env_delay() -> float | None:
 def _line(outcome: backup.Outcome, db_path: Path) -> str:
     extra = f", {outcome.missing} missing" if outcome.mode == "full" else ""
     note = f"; {outcome.note}" if outcome.note else ""
+    mode = outcome.mode if outcome.status != "interrupted" else f"{outcome.mode}, {outcome.error}"
     return (
-        f"{outcome.profile_id}: {outcome.reviews} reviews on {outcome.pages} pages "
-        f"({outcome.new} new, {outcome.changed} changed{extra}) [{outcome.mode}] "
-        f"in {db_path}{note}"
+        f"{outcome.profile_id}: {plural(outcome.reviews, 'review')} on "
+        f"{plural(outcome.pages, 'page')} ({outcome.new} new, {outcome.changed} changed{extra}) "
+        f"[{mode}] in {db_path}{note}"
     )
 
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import socket
+import sqlite3
 
 import pytest
+
+from tests.fake_rottentomatoes import FakeRottenTomatoes, Site, make_ratings
 
 
 def closed_port() -> int:
@@ -47,3 +50,32 @@ def test_offline_says_the_site_cannot_be_reached_not_robots_or_limits(
     assert done.returncode == 1
     assert f"cannot reach {host} ({meaning}): check your network" in done.stderr
     assert "robots.txt" not in done.stderr and "limiting us" not in done.stderr
+
+
+def test_a_bare_rotten_tomatoes_handle_is_the_critic_when_that_critic_exists(
+    run_scrape, quick_config, tmp_path
+):
+    """Issue 16, item 3: the README's own `rain-jokinen --site rottentomatoes` archived an
+    audience profile of that handle instead of the critic."""
+    data = Site(
+        critics={"rain-jokinen": make_ratings("critic", 30)},
+        profiles={
+            "rain-jokinen": make_ratings("audience", 10),
+            "AbC123": make_ratings("audience", 7),
+        },
+    )
+    db = tmp_path / "archive.db"
+    with FakeRottenTomatoes(data) as site:
+        env = {"SCRAPE_ROTTENTOMATOES_ROOT": site.root}
+        args = ("--site", "rottentomatoes", "--config", str(quick_config), "--db", str(db))
+        critic = run_scrape("user", "rain-jokinen", *args, env=env)
+        audience = run_scrape("user", "AbC123", *args, env=env)
+    assert critic.returncode == 0, critic.stderr
+    assert "rottentomatoes:critic/rain-jokinen: 30 reviews" in critic.stdout
+    assert audience.returncode == 0, audience.stderr
+    assert "rottentomatoes:AbC123: 7 reviews" in audience.stdout
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT id FROM profiles ORDER BY id").fetchall() == [
+            ("rottentomatoes:AbC123",),
+            ("rottentomatoes:critic/rain-jokinen",),
+        ]

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import click
 
-from scraper import backup, browser_cookies, config, lock, runs, sites
+from scraper import backup, browser_cookies, config, lock, probe, runs, sites
 from scraper.cli.common import (
     SITE_CHOICE,
     Failed,
@@ -104,6 +104,15 @@ def user(
     """
     settings = config.load(config_path)
     targets = sites.resolve(ident, site=site, people=settings.people)
+    if site is not None and ":" not in ident and "/" not in ident:
+        # A bare handle with --site: one request tells a critic from an audience profile.
+        fetching = settings.fetch_settings(
+            site,
+            delay=delay if delay is not None else _env_delay(),
+            impersonate=impersonate,
+            robots=False if ignore_robots else None,
+        )
+        targets = [probe.existing(t, fetching) for t in targets]
     plans = _plans(
         settings,
         targets,

@@ -106,6 +106,14 @@ def import_url(handle: str) -> str:
     return listings(handle)[0].url
 
 
+def readings(handle: str) -> list[str]:
+    """What a bare handle may name, most likely first: `rain-jokinen` is a critic's slug when
+    such a critic exists, else a 2023+ profile's handle. Prefixed or numeric handles are one."""
+    if "/" in handle or handle.isdigit():
+        return [handle]
+    return [f"critic/{handle}", handle]
+
+
 def listings(handle: str) -> list[Request]:
     """The first request of each listing a profile has, newest items first in each."""
     base = root()

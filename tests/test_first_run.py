@@ -79,3 +79,25 @@ def test_a_bare_rotten_tomatoes_handle_is_the_critic_when_that_critic_exists(
             ("rottentomatoes:AbC123",),
             ("rottentomatoes:critic/rain-jokinen",),
         ]
+
+
+def test_a_person_in_the_config_is_found_by_name_in_any_case(run_scrape, tmp_path):
+    """Issue 16, item 1 (a): `scrape user RishiRamesh` with [people.rishiramesh] in the config."""
+    config = tmp_path / "scrape.toml"
+    config.write_text(
+        '[people.rishiramesh]\nrottentomatoes = "rottentomatoes:critic/rishi-ramesh"\n'
+        "[fetch]\ntries = 2\nbackoff = 0.05\n"
+    )
+    data = Site(critics={"rishi-ramesh": make_ratings("critic", 12)})
+    with FakeRottenTomatoes(data) as site:
+        done = run_scrape(
+            "user",
+            "RishiRamesh",
+            "--config",
+            str(config),
+            "--db",
+            str(tmp_path / "a.db"),
+            env={"SCRAPE_ROTTENTOMATOES_ROOT": site.root},
+        )
+    assert done.returncode == 0, done.stderr
+    assert "rottentomatoes:critic/rishi-ramesh: 12 reviews" in done.stdout

@@ -1,30 +1,63 @@
-"""Which of a handle's readings exists: one cheap request per reading, before any archive is
-touched. A bare Rotten Tomatoes handle may be a critic's slug or a 2023+ profile's opaque
+"""Whether a profile exists, asked with one cheap request (its first listing page) before any
+archive is touched: which reading of an ambiguous handle is meant, and where a bare name is
+somebody. A bare Rotten Tomatoes handle may be a critic's slug or a 2023+ profile's opaque
 handle; the critic is the one people name, so it is tried first."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from http.cookiejar import CookieJar
+
 from scraper import sites
-from scraper.errors import NotFound, ScrapeError
+from scraper.errors import Blocked, NotFound, ScrapeError
 from scraper.fetch import Fetcher, FetchSettings
 from scraper.sites import Target
 
 
-def existing(target: Target, settings: FetchSettings) -> Target:
-    """The first of the target's readings (site module's `readings`) whose first listing page
-    is not a 404; the target as given when it has one reading, or when none is found (its crawl
-    then says it does not exist)."""
-    readings = getattr(sites.SITES[target.site], "readings", None)
-    handles = readings(target.handle) if readings else [target.handle]
-    if len(handles) < 2:
+@dataclass(frozen=True, slots=True)
+class Found:
+    """What one site said of a name: the target when it exists, else why not, in a few words."""
+
+    site: str
+    target: Target | None
+    verdict: str
+
+
+def existing(target: Target, settings: FetchSettings, cookies: CookieJar | None = None) -> Target:
+    """The first of the target's readings whose first listing page is not a 404; the target as
+    given when it has one reading or none exists (its crawl then says it does not exist)."""
+    if len(_readings(target)) < 2:
         return target
-    with Fetcher(settings) as fetcher:
-        for handle in handles:
+    return look_up(target, settings, cookies).target or target
+
+
+def look_up(target: Target, settings: FetchSettings, cookies: CookieJar | None = None) -> Found:
+    """Ask the site for each reading of `target`'s handle in turn, one request each."""
+    refusals: list[str] = []
+    with Fetcher(settings, cookies=cookies) as fetcher:
+        for handle in _readings(target):
             try:
                 fetcher.fetch(sites.SITES[target.site].listings(handle)[0])
             except NotFound:
                 continue
-            except ScrapeError:
-                pass  # it answered, just not to us (a login wall): its crawl will say so
-            return Target(target.site, handle)
-    return target
+            except Blocked as error:
+                refusals.append(_why_blocked(error))
+                continue
+            except ScrapeError as error:
+                refusals.append(f"could not ask ({error})")
+                continue
+            return Found(target.site, Target(target.site, handle), "found")
+    return Found(target.site, None, refusals[0] if refusals else "not found")
+
+
+def _readings(target: Target) -> list[str]:
+    readings = getattr(sites.SITES[target.site], "readings", None)
+    return readings(target.handle) if readings else [target.handle]
+
+
+def _why_blocked(error: Blocked) -> str:
+    if str(error).startswith("robots.txt"):
+        return "forbidden by robots.txt (--ignore-robots to ask anyway)"
+    if error.refused:
+        return "needs a login to look up (--cookies-from-browser BROWSER)"
+    return "blocked (a challenge page instead of an answer)"

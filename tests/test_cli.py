@@ -113,7 +113,8 @@ def test_unrecognised_file_is_refused_and_the_archive_keeps_what_it_had(tmp_path
 @pytest.mark.parametrize(
     ("args", "code", "text"),
     [
-        (["user", "nobody"], 2, "accepted forms"),
+        # A bare name is looked up on the sites (tests/test_first_run.py); this is no name.
+        (["user", "@nobody"], 2, "accepted forms"),
         (["user", "https://www.rottentomatoes.com/m/suzume"], 2, "not a profile page"),
         (["user", "x", "--site", "myspace"], 2, "myspace"),
         (["import", "/no/such/file"], 2, "does not exist"),

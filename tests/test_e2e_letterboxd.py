@@ -114,7 +114,7 @@ def test_full_crawl_reads_every_listing_then_nightly_costs_one_request(site, run
     site.log.clear()
     second = run_scrape("user", "letterboxd:alice", "--db", str(db), env=env)
     assert second.returncode == 0, second.stderr
-    assert "50 reviews on 1 pages (0 new, 0 changed) [incremental]" in second.stdout, second.stdout
+    assert "50 reviews on 1 page (0 new, 0 changed) [incremental]" in second.stdout, second.stdout
     assert site.requests() == ["GET /alice/rss/"]
 
     site.log.clear()

@@ -7,7 +7,9 @@ import sqlite3
 
 import pytest
 
+from tests.fake_letterboxd import FakeLetterboxd, make_member
 from tests.fake_rottentomatoes import FakeRottenTomatoes, Site, make_ratings
+from tests.local_site import NOT_FOUND, LocalSite
 
 
 def closed_port() -> int:
@@ -101,3 +103,51 @@ def test_a_person_in_the_config_is_found_by_name_in_any_case(run_scrape, tmp_pat
         )
     assert done.returncode == 0, done.stderr
     assert "rottentomatoes:critic/rishi-ramesh: 12 reviews" in done.stdout
+
+
+@pytest.fixture
+def four_sites():
+    """Letterboxd knows rishiramesh; Rotten Tomatoes and Metacritic know nobody of that name."""
+    nobody = LocalSite(lambda path, query: NOT_FOUND)
+    with (
+        FakeLetterboxd(make_member("rishiramesh", 12)) as letterboxd,
+        FakeRottenTomatoes(Site()) as rottentomatoes,
+        nobody as metacritic,
+    ):
+        yield {
+            "SCRAPE_LETTERBOXD_ROOT": letterboxd.root,
+            "SCRAPE_ROTTENTOMATOES_ROOT": rottentomatoes.root,
+            "SCRAPE_METACRITIC_ROOT": metacritic.root,
+            "SCRAPE_IMDB_ROOT": metacritic.root,
+        }
+
+
+def test_a_name_is_looked_up_on_every_site_and_each_one_found_is_archived(
+    run_scrape, quick_config, tmp_path, four_sites
+):
+    """Issue 16, item 1 (b): `scrape user RishiRamesh` exited 2 with a list of forms."""
+    db = tmp_path / "archive.db"
+    done = run_scrape(
+        "user", "RishiRamesh", "--config", str(quick_config), "--db", str(db), env=four_sites
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert any(line.startswith("letterboxd:rishiramesh: ") and "new" in line for line in lines)
+    assert "rottentomatoes: not found" in lines and "metacritic: not found" in lines
+    assert "imdb: not a handle there" in lines
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT id FROM profiles").fetchall() == [("letterboxd:rishiramesh",)]
+        assert conn.execute("SELECT count(*) FROM profile_runs").fetchone() == (1,)
+
+
+def test_a_name_found_nowhere_says_what_was_tried_and_exits_1(
+    run_scrape, quick_config, tmp_path, four_sites
+):
+    db = tmp_path / "archive.db"
+    done = run_scrape(
+        "user", "nobody_here", "--config", str(quick_config), "--db", str(db), env=four_sites
+    )
+    assert done.returncode == 1
+    assert "no profile named 'nobody_here' on any site" in done.stderr
+    assert "asked rottentomatoes, letterboxd, metacritic" in done.stderr
+    assert not db.exists()

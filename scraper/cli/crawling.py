@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from http.cookiejar import CookieJar
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -24,8 +26,8 @@ from scraper.cli.common import (
     reports_errors,
 )
 from scraper.crawl import CrawlResult
-from scraper.errors import UsageError
-from scraper.fetch import check_browser
+from scraper.errors import NotFound, UsageError
+from scraper.fetch import FetchSettings, check_browser
 from scraper.schema import open_archive
 from scraper.wording import plural
 
@@ -103,33 +105,80 @@ def user(
         scrape user metacritic:oysteims
     """
     settings = config.load(config_path)
-    targets = sites.resolve(ident, site=site, people=settings.people)
+    overrides = {"impersonate": impersonate, "robots": False if ignore_robots else None}
+    delay = delay if delay is not None else _env_delay()
+
+    def fetching(site_name: str) -> FetchSettings:
+        return settings.fetch_settings(site_name, delay=delay, **overrides)
+
+    def cookies(site_name: str) -> CookieJar | None:
+        return _cookies(settings, site_name, cookies_path, browser)
+
+    verdicts: list[probe.Found] = []
+    if site is None and _BARE_NAME.fullmatch(ident) and not _in_config(ident, settings):
+        # A name alone: ask every site where it can be a handle whether that profile exists.
+        verdicts = _look_up(ident, fetching, cookies)
+        targets = [v.target for v in verdicts if v.target]
+        if not targets:
+            for verdict in verdicts:
+                click.echo(f"{verdict.site}: {verdict.verdict}", err=True)
+            raise NotFound(
+                f"no profile named {ident!r} on any site (asked "
+                f"{', '.join(v.site for v in verdicts if v.verdict != 'not a handle there')}); "
+                "give a profile URL or SITE:HANDLE"
+            )
+    else:
+        targets = sites.resolve(ident, site=site, people=settings.people)
     if site is not None and ":" not in ident and "/" not in ident:
         # A bare handle with --site: one request tells a critic from an audience profile.
-        fetching = settings.fetch_settings(
-            site,
-            delay=delay if delay is not None else _env_delay(),
-            impersonate=impersonate,
-            robots=False if ignore_robots else None,
-        )
-        targets = [probe.existing(t, fetching) for t in targets]
+        targets = [probe.existing(t, fetching(t.site), cookies(t.site)) for t in targets]
     plans = _plans(
         settings,
         targets,
         cookies_path=cookies_path,
         browser=browser,
         delay=delay,
-        impersonate=impersonate,
-        robots=False if ignore_robots else None,
+        **overrides,
     )
     summary = _run(settings, plans, db_path, command="user", full=full)
     for outcome in summary.outcomes:
         if outcome.error is None or outcome.status == "interrupted":
             click.echo(_line(outcome, db_path_for(db_path, settings)))
+    for verdict in verdicts:
+        if verdict.target is None:
+            click.echo(f"{verdict.site}: {verdict.verdict}")
     _exit_if_interrupted(summary)
     failed = [o for o in summary.outcomes if o.error]
+    if verdicts and len(failed) < len(summary.outcomes):
+        for outcome in failed:
+            click.echo(f"{outcome.profile_id}: {outcome.error}", err=True)
+        return  # at least one profile of the name was archived
     if failed:
         raise Failed(failed[0].error)
+
+
+# What `scrape user NAME` looks up on every site: a handle-like word, nothing else.
+_BARE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
+
+
+def _in_config(name: str, settings: config.Config) -> bool:
+    return name.casefold() in {person.casefold() for person in settings.people}
+
+
+def _look_up(
+    name: str,
+    fetching: Callable[[str], FetchSettings],
+    cookies: Callable[[str], CookieJar | None],
+) -> list[probe.Found]:
+    verdicts = []
+    for site_name, module in sites.SITES.items():
+        handle = module.handle_from_text(name)
+        if handle is None or handle.isdigit():
+            verdicts.append(probe.Found(site_name, None, "not a handle there"))
+            continue
+        target = sites.Target(site_name, handle)
+        verdicts.append(probe.look_up(target, fetching(site_name), cookies(site_name)))
+    return verdicts
 
 
 @cli.command("backup")

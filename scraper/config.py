@@ -94,6 +94,12 @@ class Config:
         return FetchSettings(**{k: v for k, v in values.items() if k in known})
 
 
+def default_path() -> Path:
+    """Where the config is read from, and written by --remember, when no --config names one."""
+    explicit = os.environ.get("SCRAPE_CONFIG")
+    return Path(explicit).expanduser() if explicit else DEFAULT_PATH
+
+
 def load(path: str | Path | None = None) -> Config:
     """The config at `path`, $SCRAPE_CONFIG or ./config/scrape.toml; empty when there is none."""
     explicit = path or os.environ.get("SCRAPE_CONFIG")

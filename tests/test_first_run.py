@@ -151,3 +151,43 @@ def test_a_name_found_nowhere_says_what_was_tried_and_exits_1(
     assert "no profile named 'nobody_here' on any site" in done.stderr
     assert "asked rottentomatoes, letterboxd, metacritic" in done.stderr
     assert not db.exists()
+
+
+def test_remember_adds_the_person_to_the_config_keeping_its_comments(
+    run_scrape, tmp_path, four_sites
+):
+    """Issue 16, item 2: the next `scrape backup` includes who `scrape user NAME --remember`
+    found; the hand-written file keeps its comments and order."""
+    config = tmp_path / "scrape.toml"
+    handwritten = (
+        "# my reviews\n"
+        f'db = "{tmp_path / "archive.db"}"  # where they go\n\n'
+        "[fetch]\ntries = 2  # be quick\nbackoff = 0.05\n"
+    )
+    config.write_text(handwritten)
+    done = run_scrape("user", "RishiRamesh", "--remember", "--config", str(config), env=four_sites)
+    assert done.returncode == 0, done.stderr
+    assert f"remembered RishiRamesh in {config}: letterboxd:rishiramesh" in done.stdout
+    text = config.read_text()
+    assert text.startswith(handwritten)
+    assert '[people.RishiRamesh]\nletterboxd = "letterboxd:rishiramesh"' in text
+    nightly = run_scrape("backup", "--config", str(config), env=four_sites)
+    assert nightly.returncode == 0, nightly.stderr
+    assert "letterboxd:rishiramesh: " in nightly.stdout and "[incremental]" in nightly.stdout
+
+
+def test_without_a_config_remember_creates_one_and_backup_says_how(
+    run_scrape, tmp_path, four_sites
+):
+    before = run_scrape("backup")
+    assert before.returncode == 2
+    assert "no config file (config/scrape.toml)" in before.stderr
+    assert (
+        "scrape user NAME --remember" in before.stderr and "scrape example-config" in before.stderr
+    )
+    done = run_scrape("user", "RishiRamesh", "--remember", env=four_sites)
+    assert done.returncode == 0, done.stderr
+    created = (tmp_path / "config" / "scrape.toml").read_text()
+    assert '[people.RishiRamesh]\nletterboxd = "letterboxd:rishiramesh"' in created
+    example = run_scrape("example-config")
+    assert example.returncode == 0 and "[people." in example.stdout

@@ -10,12 +10,14 @@ import sys
 import threading
 from collections.abc import Callable
 from http.cookiejar import CookieJar
+from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import click
 
 from scraper import backup, browser_cookies, config, lock, probe, runs, sites
+from scraper import remember as remembered
 from scraper.cli.common import (
     SITE_CHOICE,
     Failed,
@@ -67,6 +69,12 @@ from scraper.wording import plural
     "or none for a plain client. Default: chrome for Letterboxd, none elsewhere.",
 )
 @click.option("--full", is_flag=True, help="Read every page, even on a profile archived before.")
+@click.option(
+    "--remember",
+    is_flag=True,
+    help="Add the person and the profiles archived to the config (created if missing), so that "
+    "`scrape backup` includes them.",
+)
 @reports_errors
 def user(
     ident: str,
@@ -79,6 +87,7 @@ def user(
     ignore_robots: bool,
     impersonate: str | None,
     full: bool,
+    remember: bool,
 ) -> None:
     """Archive every review and rating of one person.
 
@@ -147,6 +156,8 @@ def user(
     for verdict in verdicts:
         if verdict.target is None:
             click.echo(f"{verdict.site}: {verdict.verdict}")
+    if remember:
+        _remember(ident, settings, targets, summary)
     _exit_if_interrupted(summary)
     failed = [o for o in summary.outcomes if o.error]
     if verdicts and len(failed) < len(summary.outcomes):
@@ -155,6 +166,20 @@ def user(
         return  # at least one profile of the name was archived
     if failed:
         raise Failed(failed[0].error)
+
+
+def _remember(
+    ident: str, settings: config.Config, targets: list[sites.Target], summary: backup.Summary
+) -> None:
+    archived = [t for t, o in zip(targets, summary.outcomes, strict=False) if o.status == "ok"]
+    if not archived:
+        return
+    # A name is the person's name; for a URL or SITE:HANDLE, the handle's last part is.
+    person = ident if _BARE_NAME.fullmatch(ident) else archived[0].handle.rsplit("/", 1)[-1]
+    path = settings.path or config.default_path()
+    remembered.remember(path, person, archived)
+    profiles = ", ".join(t.profile_id for t in archived)
+    click.echo(f"remembered {person} in {path}: {profiles} (`scrape backup` includes them)")
 
 
 # What `scrape user NAME` looks up on every site: a handle-like word, nothing else.
@@ -207,8 +232,12 @@ def backup_(
     """
     settings = config.load(config_path)
     if not settings.people:
-        where = settings.path or "config/scrape.toml"
-        raise UsageError(f"no [people] in {where}; add who to back up (see scrape.example.toml)")
+        where = settings.path or config.default_path()
+        what = f"no [people] in {where}" if settings.path else f"no config file ({where})"
+        raise UsageError(
+            f"{what}: add who to back up with `scrape user NAME --remember`, or start from "
+            f"the example: `scrape example-config > {where}`"
+        )
     targets = [t for name in settings.people for t in sites.resolve(name, people=settings.people)]
     plans = _plans(settings, targets)
     summary = _run(settings, plans, db_path, command="backup", full=full, quiet=quiet)
@@ -231,6 +260,20 @@ def _exit_if_interrupted(summary: backup.Summary) -> None:
             "interrupted; every page already read is saved, and the next run goes on", err=True
         )
         sys.exit(summary.exit_code)
+
+
+@cli.command("example-config")
+def example_config() -> None:
+    """Print an example config (who to back up, how to fetch), to start yours from.
+
+    Example:
+
+    \b
+        mkdir -p config && scrape example-config > config/scrape.toml
+    """
+    click.echo(
+        resources.files("scraper").joinpath("scrape.example.toml").read_text("utf-8"), nl=False
+    )
 
 
 @cli.command("status")

@@ -42,8 +42,16 @@ class Profile:
     url: str | None = None
 
 
+# The one vocabulary of films.kind across sites: `movie` (a feature, TV movie, short or video;
+# every Letterboxd film), `tv` (a show, or a season of one), `episode`, `game`, `podcast`.
+KINDS = ("movie", "tv", "episode", "game", "podcast")
+
+
 @dataclass(frozen=True, slots=True)
 class Film:
+    """A film, a show (or one season of it), an episode, a game: whatever a review is of.
+    `kind` is one of KINDS, whatever the site calls it."""
+
     id: str
     site: str
     title: str

@@ -360,6 +360,8 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             db[name].create_index(index, if_not_exists=True)
     db.executescript(FTS_SQL)
     with db.conn:
+        # Letterboxd films were kind 'film' before one vocabulary (models.KINDS) was kept.
+        db.execute("UPDATE films SET kind = 'movie' WHERE kind = 'film'")
         for name, sql in VIEWS.items():
             db.execute(f"DROP VIEW IF EXISTS {name}")
             db.execute(f"CREATE VIEW {name} AS {sql}")

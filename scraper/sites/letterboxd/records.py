@@ -107,7 +107,8 @@ def film(
         ident, url = f"{SITE}:lid/{lid}", f"https://boxd.it/{lid}"
     else:
         ident, url = f"{SITE}:title/{title_part(title, year)}", None
-    return Film(ident, SITE, title, year, "film", url, film_id, tuple(keys))
+    # Letterboxd lists films (a TV miniseries there is a film too): models.KINDS calls it movie.
+    return Film(ident, SITE, title, year, "movie", url, film_id, tuple(keys))
 
 
 def film_from_poster(node, *, year: int | None = None) -> Film | None:

@@ -73,3 +73,59 @@ def test_status_reads_an_archive_from_before_import_counts(run_scrape, corpus, t
     assert run_line(status.stdout, 1).endswith(
         "no counts recorded (run by an older scrape, or killed)"
     )
+
+
+LONG = (
+    "rottentomatoes:GeDt0zCK1fenF8NTwehrduK0seeCXJTL4H28fjquRRCzRi1zIknSwBFllCxgFepI"
+    "jgSZRuYYCdOcNGtk2Fv2HmWu9zSxLTZQfJjIB1FVKuYj"
+)
+
+
+def test_stats_shortens_long_handles_omits_missing_averages_and_groups_strangers(
+    run_scrape, corpus, tmp_path
+):
+    db = str(tmp_path / "archive.db")
+    imports = [
+        # Strangers: 24 reviews on a Letterboxd film's pages, 35 on an IMDb title's.
+        [str(corpus / "letterboxd" / "film-reviews-2026" / "oppenheimer-base.html")],
+        [str(corpus / "letterboxd" / "film-reviews-2026" / "oppenheimer-rated5-page1.html")],
+        [
+            str(corpus / "imdb" / "title-reviews-fragment-2025.html"),
+            "--url",
+            "https://www.imdb.com/title/tt1213663/reviews/",
+        ],
+        # A 100-character handle; a critic with no 0-10 rating.
+        [str(corpus / "rottentomatoes" / "napi-profiles-ratings-movie-2023.json")],
+        [str(corpus / "rottentomatoes" / "critic-movies-page-2023.html")],
+        # A person's own page with one review: listed, not a stranger.
+        [str(corpus / "metacritic" / "user-profile-legacy-2020.html")],
+    ]
+    for args in imports:
+        done = run_scrape("import", *args, "--db", db)
+        assert done.returncode == 0, done.stderr
+
+    table = run_scrape("stats", "--db", db)
+    assert table.returncode == 0, table.stderr
+    block = table.stdout.split("\n\n")[0].splitlines()
+    assert block[0] == "Reviews per profile"
+    rows, grouped = block[1:-1], block[-1]
+    assert grouped == "  + 59 other reviewers with 1 review each (from film pages)"
+    assert [row.split()[0] for row in rows[1:]] == [
+        "rottentomatoes:critic/rain-jokinen",
+        "metacritic:Gnomishninja",
+    ]
+    long_row = rows[0]
+    shown = long_row[2:50]
+    assert shown == LONG[:24] + "…" + LONG[-23:] and long_row[50] == " "
+    # Every count ends in the same column, so the table reads down.
+    assert len({row.rindex("  (") for row in rows}) == 1
+    assert long_row.endswith("415  (297 with text, average 7.52/10)")
+    assert rows[1].endswith(" 50  (50 with text)")
+    assert "/10" not in rows[1] and "-/10" not in table.stdout
+
+    figures = json.loads(run_scrape("stats", "--db", db, "--json").stdout)
+    profiles = figures["profiles"]
+    assert len(profiles) == 62 and sum(p["from_film_pages"] for p in profiles) == 59
+    assert profiles[0]["profile_id"] == LONG
+    critic = next(p for p in profiles if p["profile_id"] == "rottentomatoes:critic/rain-jokinen")
+    assert critic["avg_rating"] is None and critic["from_film_pages"] is False

@@ -35,6 +35,18 @@ class ImportResult:
     formats: dict[str, int] = field(default_factory=dict)
     # Files left out, each with the one-line reason (and the option that would help).
     refused: list[str] = field(default_factory=list)
+    # Whose reviews were saved: `scrape status` counts them as the profiles an import touched.
+    profiles: set[str] = field(default_factory=set)
+
+    def tallies(self) -> dict[str, int]:
+        """What the runs table records of this import."""
+        return {
+            "files": self.files,
+            "reviews": self.reviews,
+            "new": self.counts.new,
+            "changed": self.counts.changed,
+            "profiles": len(self.profiles),
+        }
 
 
 def import_paths(
@@ -78,12 +90,14 @@ def import_paths(
                 result.counts.add(saved.counts)
                 result.files += 1
                 result.reviews += len(page.reviews)
+                result.profiles.update(r.profile_id for r in page.reviews if r.profile_id)
                 result.formats[fetched.parser] = result.formats.get(fetched.parser, 0) + 1
         except BaseException as error:  # a full disk, Ctrl-C: the files before it stay saved
-            backup.record_end(db, run_id, "failed", str(error)[:300] or type(error).__name__)
+            error_text = str(error)[:300] or type(error).__name__
+            backup.record_end(db, run_id, "failed", error_text, result.tallies())
             raise
         status = "failed" if result.refused else "ok"
-        runs.finish(db, run_id, status, "; ".join(result.refused) or None)
+        runs.finish(db, run_id, status, "; ".join(result.refused) or None, result.tallies())
     return result
 
 

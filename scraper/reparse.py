@@ -23,6 +23,18 @@ class ReparseResult:
     reviews: int = 0
     counts: archive.SaveCounts = field(default_factory=archive.SaveCounts)
     failures: list[str] = field(default_factory=list)
+    # Whose reviews were saved again: `scrape status` counts them as the profiles touched.
+    profiles: set[str] = field(default_factory=set)
+
+    def tallies(self) -> dict[str, int]:
+        """What the runs table records of this reparse."""
+        return {
+            "pages": self.pages,
+            "reviews": self.reviews,
+            "new": self.counts.new,
+            "changed": self.counts.changed,
+            "profiles": len(self.profiles),
+        }
 
 
 def reparse(
@@ -54,8 +66,13 @@ def reparse(
             saved = archive.save_page(db, page, seen_at=fetched_at)
             result.pages += 1
             result.reviews += len(page.reviews)
+            result.profiles.update(r.profile_id for r in page.reviews if r.profile_id)
             result.counts.add(saved.counts)
         runs.finish(
-            db, run_id, "failed" if result.failures else "ok", "; ".join(result.failures) or None
+            db,
+            run_id,
+            "failed" if result.failures else "ok",
+            "; ".join(result.failures) or None,
+            result.tallies(),
         )
     return result

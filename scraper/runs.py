@@ -91,7 +91,31 @@ def finish_profile(db: sqlite_utils.Database, profile_run_id: int, values: dict)
     )
 
 
-def finish(db: sqlite_utils.Database, run_id: int, status: str, error: str | None) -> None:
+# What a run that crawls no profile (an import, a reparse) records of its own work.
+TALLIES = ("files", "pages", "reviews", "new", "changed", "profiles")
+
+
+def finish(
+    db: sqlite_utils.Database,
+    run_id: int,
+    status: str,
+    error: str | None,
+    tallies: dict[str, int] | None = None,
+) -> None:
+    """Close the run. A crawl's totals are summed from its profiles' rows; a run with no such
+    rows (import, reparse) passes `tallies` instead, else it would read as having done nothing."""
+    if tallies is not None:
+        unknown = set(tallies) - set(TALLIES)
+        if unknown:
+            raise ValueError(f"not a run tally: {', '.join(sorted(unknown))}")
+        assignments = "".join(f", {column} = :{column}" for column in tallies)
+        with db.conn:
+            db.execute(
+                "UPDATE runs SET status = :status, error = :error, finished_at = :now"
+                f"{assignments} WHERE id = :id",
+                {"status": status, "error": error, "now": now(), "id": run_id, **tallies},
+            )
+        return
     totals = ", ".join(
         f"{column} = (SELECT total({column}) FROM profile_runs WHERE run_id = :id)"
         for column in COUNTERS

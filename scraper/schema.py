@@ -162,6 +162,9 @@ TABLES: dict[str, dict] = {
             "profiles": int,
             **COUNTERS,
             "error": str,
+            # What an import or a reparse did; NULL for crawls, whose pages and profiles say it.
+            "files": int,
+            "reviews": int,
         },
     },
     "profile_runs": {

@@ -4,6 +4,7 @@ changes between runs. After every run the archive must match the site's truth ex
 from __future__ import annotations
 
 import json
+import re
 import signal
 import sqlite3
 import subprocess
@@ -149,6 +150,10 @@ def test_status_reports_runs_and_fails_when_a_profile_failed(site, backup, run_s
     ok = run_scrape("status", "--config", str(config))
     assert ok.returncode == 0, ok.stderr
     assert f"{PROFILE}: last run ok (full" in ok.stdout
+    # A crawl's line counts profiles, pages and requests (an import's counts files instead).
+    assert re.search(
+        r"#1 backup +\S+  ok +1 profiles?, \d+ pages?, \d+ requests?, \d+ new", ok.stdout
+    )
     site.site.faults = {"/napi/critics/": ["cloudflare:403"]}
     assert backup().returncode == 1
     bad = run_scrape("status", "--config", str(config), "--json")

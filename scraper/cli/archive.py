@@ -259,6 +259,9 @@ def export_(
 def stats_(db_path: Path | None, as_json: bool) -> None:
     """Reviews per site and profile, a rating histogram, and reviews per year.
 
+    Strangers whose single review came along on a film's page are counted on one line; --json
+    lists every profile, each with from_film_pages.
+
     Example:
 
         scrape stats

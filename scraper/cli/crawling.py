@@ -313,9 +313,7 @@ def status_(db_path: Path | None, config_path: Path | None, limit: int, as_json:
         for r in report["runs"]:
             click.echo(
                 f"  #{r['id']} {r['command']:<7} {r['started_at']}  {r['status']:<11} "
-                f"{r['profiles'] or 0} profiles, {r['pages'] or 0} pages, "
-                f"{r['requests'] or 0} requests, {r['new'] or 0} new, "
-                f"{r['changed'] or 0} changed, {r['missing'] or 0} missing"
+                f"{_run_totals(r)}"
             )
         click.echo("Profiles:")
         for p in report["profiles"]:
@@ -328,6 +326,30 @@ def status_(db_path: Path | None, config_path: Path | None, limit: int, as_json:
                 click.echo(f"    {p['last_error']}")
     if report["failing"] or (writer and writer.stuck):
         sys.exit(1)
+
+
+def _run_totals(run: dict) -> str:
+    """What a run did: a crawl in profiles and requests, an import or a reparse in what it read
+    and saved (it crawls no profile, so those counts would all be 0)."""
+    # .get: an archive written before these columns existed is read as it is (read-only).
+    if run.get("reviews") is not None:
+        files = run.get("files")
+        read = _count(files, "file") if files is not None else _count(run["pages"] or 0, "page")
+        return (
+            f"{read}, {_count(run['reviews'], 'review')} ({run['new'] or 0} new, "
+            f"{run['changed'] or 0} changed), {_count(run['profiles'] or 0, 'profile')}"
+        )
+    if run["command"] in ("import", "reparse"):
+        return "no counts recorded (run by an older scrape, or killed)"
+    return (
+        f"{run['profiles'] or 0} profiles, {run['pages'] or 0} pages, "
+        f"{run['requests'] or 0} requests, {run['new'] or 0} new, "
+        f"{run['changed'] or 0} changed, {run['missing'] or 0} missing"
+    )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _plans(

@@ -122,23 +122,10 @@ def run(
                     break
         finally:
             errors = [f"{o.profile_id}: {o.error}" for o in summary.outcomes if o.error]
-            record_end(db, summary.run_id, summary.status, "; ".join(errors) or None)
+            runs.finish(
+                db, summary.run_id, summary.status, "; ".join(errors) or None, best_effort=True
+            )
         return summary
-
-
-def record_end(
-    db: sqlite_utils.Database,
-    run_id: int,
-    status: str,
-    error: str | None,
-    tallies: dict[str, int] | None = None,
-) -> None:
-    """Mark the run finished; when even that cannot be written (the disk that failed the run
-    is still full), say so on stderr rather than hide the run's own error behind it."""
-    try:
-        runs.finish(db, run_id, status, error, tallies)
-    except sqlite3.Error as exc:
-        log.warning("could not record the end of run #%d in the archive (%s)", run_id, exc)
 
 
 def _run_profile(

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from scraper import archive, backup, runs, sites, timeparse
+from scraper import archive, runs, sites, timeparse
 from scraper.errors import ScrapeError, UsageError
 from scraper.lock import ArchiveLock
 from scraper.models import Fetched, Page
@@ -94,7 +94,7 @@ def import_paths(
                 result.formats[fetched.parser] = result.formats.get(fetched.parser, 0) + 1
         except BaseException as error:  # a full disk, Ctrl-C: the files before it stay saved
             error_text = str(error)[:300] or type(error).__name__
-            backup.record_end(db, run_id, "failed", error_text, result.tallies())
+            runs.finish(db, run_id, "failed", error_text, result.tallies(), best_effort=True)
             raise
         status = "failed" if result.refused else "ok"
         runs.finish(db, run_id, status, "; ".join(result.refused) or None, result.tallies())

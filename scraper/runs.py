@@ -7,7 +7,9 @@ older than its newest page known to be archived.
 
 from __future__ import annotations
 
+import logging
 import os
+import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -16,6 +18,8 @@ import sqlite_utils
 from scraper import timeparse
 from scraper.schema import COUNTERS
 from scraper.sites import Target
+
+log = logging.getLogger(__name__)
 
 NOT_OK = ("failed", "killed", "interrupted")
 
@@ -101,9 +105,20 @@ def finish(
     status: str,
     error: str | None,
     tallies: dict[str, int] | None = None,
+    *,
+    best_effort: bool = False,
 ) -> None:
     """Close the run. A crawl's totals are summed from its profiles' rows; a run with no such
-    rows (import, reparse) passes `tallies` instead, else it would read as having done nothing."""
+    rows (import, reparse) passes `tallies` instead, else it would read as having done nothing.
+
+    `best_effort`: after a failure, when even this cannot be written (the disk that failed the
+    run is still full), say so on stderr rather than hide the run's own error behind it."""
+    if best_effort:
+        try:
+            finish(db, run_id, status, error, tallies)
+        except sqlite3.Error as exc:
+            log.warning("could not record the end of run #%d in the archive (%s)", run_id, exc)
+        return
     if tallies is not None:
         unknown = set(tallies) - set(TALLIES)
         if unknown:

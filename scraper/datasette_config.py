@@ -35,8 +35,9 @@ TABLES = {
             "stars": "The rating on a 0.5 to 5 star scale (rating / 2), as text",
             "sentiment": "fresh or rotten, for critics",
             "text": "The review as plain text (HTML removed, mojibake repaired)",
-            "date": f"When the review was written: {DATE}",
-            "year_reviewed": "The year the review was written",
+            "date": f"When the review was written: {DATE}; empty when only date_latest is "
+            "known (an age like '2 years ago' in a saved page imported without --captured-at)",
+            "year_reviewed": "The year the review was written (empty when unknown, as date)",
             "date_precision": "exact (a timestamp), day (a calendar date) or relative "
             "('5 years ago', narrowed over runs)",
             "date_earliest": "The earliest the review can have been written (UTC)",

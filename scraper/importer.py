@@ -37,6 +37,9 @@ class ImportResult:
     refused: list[str] = field(default_factory=list)
     # Whose reviews were saved: `scrape status` counts them as the profiles an import touched.
     profiles: set[str] = field(default_factory=set)
+    # Files whose reviews are dated by ages ("2 years ago") with no --captured-at to count them
+    # from, and how many such reviews each has: their dates have an upper bound only.
+    undated: dict[str, int] = field(default_factory=dict)
 
     def tallies(self) -> dict[str, int]:
         """What the runs table records of this import."""
@@ -91,6 +94,9 @@ def import_paths(
                 result.files += 1
                 result.reviews += len(page.reviews)
                 result.profiles.update(r.profile_id for r in page.reviews if r.profile_id)
+                aged = sum(r.when.precision == "relative" for r in page.reviews)
+                if aged and captured_at is None:
+                    result.undated[str(path)] = aged
                 result.formats[fetched.parser] = result.formats.get(fetched.parser, 0) + 1
         except BaseException as error:  # a full disk, Ctrl-C: the files before it stay saved
             error_text = str(error)[:300] or type(error).__name__

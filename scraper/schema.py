@@ -213,6 +213,12 @@ END;
 """
 
 
+# When a review was written, as views show it: NULL for an age ("2 years ago") counted from a
+# file's modification time, which bounds the date from above only (`date_latest`): such a date
+# would put years-old reviews at the top of "newest first" and in this year's counts.
+KNOWN_DATE = """CASE WHEN {r}created_at_precision = 'relative' AND {r}created_at_earliest IS NULL
+    THEN NULL ELSE {r}created_at END"""
+
 # Views people query (in Datasette or SQL). Derived data only: dropped and made again by
 # ensure_schema, so a new version of scrape can change them freely.
 VIEWS = {
@@ -222,8 +228,8 @@ VIEWS = {
                f.title AS film, f.year, f.kind, r.rating_raw AS rating_shown, r.rating,
                CASE WHEN r.rating IS NOT NULL THEN printf('%g', round(r.rating / 2, 2)) END
                    AS stars, r.sentiment, r.text,
-               r.created_at AS date,
-               substr(r.created_at, 1, 4) AS year_reviewed,
+               """ + KNOWN_DATE.format(r="r.") + """ AS date,
+               substr(""" + KNOWN_DATE.format(r="r.") + """, 1, 4) AS year_reviewed,
                r.created_at_precision AS date_precision,
                r.created_at_earliest AS date_earliest, r.created_at_latest AS date_latest,
                CASE WHEN r.deleted_at IS NOT NULL THEN 'deleted'
@@ -238,7 +244,7 @@ VIEWS = {
     # (stars is text, "3.5": a view's computed column has no type, and Datasette's facet links
     # and filters pass values as text, which would never equal a number.)
     "reviews_per_year": """
-        SELECT site, profile_id, substr(created_at, 1, 4) AS year_reviewed,
+        SELECT site, profile_id, substr(""" + KNOWN_DATE.format(r="") + """, 1, 4) AS year_reviewed,
                count(*) AS reviews, count(text) AS with_text, round(avg(rating), 2) AS avg_rating
         FROM reviews WHERE deleted_at IS NULL
         GROUP BY site, profile_id, year_reviewed

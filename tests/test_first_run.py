@@ -191,3 +191,27 @@ def test_without_a_config_remember_creates_one_and_backup_says_how(
     assert '[people.RishiRamesh]\nletterboxd = "letterboxd:rishiramesh"' in created
     example = run_scrape("example-config")
     assert example.returncode == 0 and "[people." in example.stdout
+
+
+def test_ages_counted_from_a_files_time_are_warned_of_and_kept_out_of_dated_lists(
+    run_scrape, tmp_path, corpus
+):
+    """Issue 16, item 7: reviews dated "2 years ago" from a file's modification time landed at
+    the top of newest first and in this year's counts."""
+    folder = str(corpus / "rottentomatoes")
+    guessed, exact = tmp_path / "guessed.db", tmp_path / "exact.db"
+    done = run_scrape("import", folder, "--db", str(guessed))
+    assert done.returncode == 0, done.stderr
+    assert "warning: 359 reviews in " in done.stderr and "--captured-at ISO" in done.stderr
+    assert "flixster-user-ratings-2017.json" in done.stderr
+    again = run_scrape("import", folder, "--db", str(exact), "--captured-at", "2020-06-01")
+    assert again.returncode == 0 and "warning" not in again.stderr
+    undated = (
+        "SELECT count(*) FROM review_list WHERE date_precision = 'relative' AND date IS NULL "
+        "AND year_reviewed IS NULL AND date_latest IS NOT NULL"
+    )
+    with sqlite3.connect(guessed) as conn, sqlite3.connect(exact) as other:
+        assert conn.execute(undated).fetchone() == (359,)
+        assert other.execute(undated).fetchone() == (0,)
+        newest = conn.execute("SELECT date_precision FROM review_list ORDER BY date DESC LIMIT 50")
+        assert "relative" not in {row[0] for row in newest}

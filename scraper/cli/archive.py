@@ -103,6 +103,16 @@ def import_(
         f"{result.files} files ({kinds}): {result.reviews} reviews "
         f"({c.new} new, {c.changed} changed) in {path}"
     )
+    if result.undated:
+        files = list(result.undated)
+        named = ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
+        click.echo(
+            f"warning: {sum(result.undated.values())} reviews in {named} are dated by ages "
+            '("2 years ago") counted from the files\' modification time, so only "no later '
+            'than" is known: they are left out of per-year counts and newest-first lists. Pass '
+            "--captured-at ISO (when the pages were saved) to date them",
+            err=True,
+        )
     for line in result.refused:
         click.echo(f"refused: {line}", err=True)
     if result.refused:

@@ -91,7 +91,8 @@ TABLES: dict[str, dict] = {
         },
         "not_null": {"site", "film_id"},
         "foreign_keys": [("profile_id", "profiles", "id"), ("film_id", "films", "id")],
-        "indexes": [["profile_id"], ["film_id"], ["created_at"]],
+        # (profile_id, film_id): FOLDED looks up a person's other rows of one film per row.
+        "indexes": [["profile_id"], ["film_id"], ["created_at"], ["profile_id", "film_id"]],
     },
     # Every name a film goes by (see archive.FILM_KEYS): "<site>:..." keys unite one site's
     # sources on one film row; "tmdb:", "imdb:" and "title:" keys join films across sites.
@@ -219,17 +220,41 @@ END;
 KNOWN_DATE = """CASE WHEN {r}created_at_precision = 'relative' AND {r}created_at_earliest IS NULL
     THEN NULL ELSE {r}created_at END"""
 
+# A row that only repeats, for one person and film, what their viewings of it say (Letterboxd's
+# rating of a film, from ratings.csv or the films grid, beside its diary entries): counted,
+# listed and searched once, as the viewings, which take its rating when they have none of
+# their own. A row with text of its own is never folded.
+FOLDED = """({r}watched_on IS NULL AND {r}text IS NULL AND EXISTS (
+    SELECT 1 FROM reviews v WHERE v.profile_id = {r}profile_id AND v.film_id = {r}film_id
+      AND v.watched_on IS NOT NULL AND v.deleted_at IS NULL))"""
+FILM_RATING = """(CASE WHEN {r}rating IS NULL AND {r}watched_on IS NOT NULL THEN (
+    SELECT o.rating FROM reviews o WHERE o.profile_id = {r}profile_id AND o.film_id = {r}film_id
+      AND o.watched_on IS NULL AND o.rating IS NOT NULL AND o.deleted_at IS NULL LIMIT 1)
+    ELSE {r}rating END)"""
+
 # Views people query (in Datasette or SQL). Derived data only: dropped and made again by
 # ensure_schema, so a new version of scrape can change them freely.
 VIEWS = {
     "review_list": """
         SELECT r.rowid AS review_rowid, r.id, r.site, r.profile_id,
                coalesce(p.display_name, r.reviewer_name, p.handle) AS reviewer,
-               f.title AS film, f.year, f.kind, r.rating_raw AS rating_shown, r.rating,
-               CASE WHEN r.rating IS NOT NULL THEN printf('%g', round(r.rating / 2, 2)) END
+               f.title AS film, f.year, f.kind, r.rating_raw AS rating_shown,
+               """
+    + FILM_RATING.format(r="r.")
+    + """ AS rating,
+               CASE WHEN """
+    + FILM_RATING.format(r="r.")
+    + """ IS NOT NULL
+                   THEN printf('%g', round("""
+    + FILM_RATING.format(r="r.")
+    + """ / 2, 2)) END
                    AS stars, r.sentiment, r.text,
-               """ + KNOWN_DATE.format(r="r.") + """ AS date,
-               substr(""" + KNOWN_DATE.format(r="r.") + """, 1, 4) AS year_reviewed,
+               """
+    + KNOWN_DATE.format(r="r.")
+    + """ AS date,
+               substr("""
+    + KNOWN_DATE.format(r="r.")
+    + """, 1, 4) AS year_reviewed,
                r.created_at_precision AS date_precision,
                r.created_at_earliest AS date_earliest, r.created_at_latest AS date_latest,
                CASE WHEN r.deleted_at IS NOT NULL THEN 'deleted'
@@ -240,19 +265,37 @@ VIEWS = {
                     THEN 1 ELSE 0 END AS watched_only
         FROM reviews r JOIN films f ON f.id = r.film_id
         LEFT JOIN profiles p ON p.id = r.profile_id
+        WHERE NOT """
+    + FOLDED.format(r="r.")
+    + """
     """,
     # (stars is text, "3.5": a view's computed column has no type, and Datasette's facet links
     # and filters pass values as text, which would never equal a number.)
     "reviews_per_year": """
-        SELECT site, profile_id, substr(""" + KNOWN_DATE.format(r="") + """, 1, 4) AS year_reviewed,
-               count(*) AS reviews, count(text) AS with_text, round(avg(rating), 2) AS avg_rating
-        FROM reviews WHERE deleted_at IS NULL
+        SELECT site, profile_id, substr("""
+    + KNOWN_DATE.format(r="")
+    + """, 1, 4) AS year_reviewed,
+               count(*) AS reviews, count(text) AS with_text,
+               round(avg("""
+    + FILM_RATING.format(r="reviews.")
+    + """), 2) AS avg_rating
+        FROM reviews WHERE deleted_at IS NULL AND NOT """
+    + FOLDED.format(r="reviews.")
+    + """
         GROUP BY site, profile_id, year_reviewed
     """,
     "reviews_per_rating": """
-        SELECT site, profile_id, rating, round(rating / 2, 1) AS stars, count(*) AS reviews
-        FROM reviews WHERE deleted_at IS NULL
-        GROUP BY site, profile_id, rating
+        SELECT site, profile_id, """
+    + FILM_RATING.format(r="reviews.")
+    + """ AS rating,
+               round("""
+    + FILM_RATING.format(r="reviews.")
+    + """ / 2, 1) AS stars,
+               count(*) AS reviews
+        FROM reviews WHERE deleted_at IS NULL AND NOT """
+    + FOLDED.format(r="reviews.")
+    + """
+        GROUP BY site, profile_id, 3
     """,
     "changed_reviews": """
         SELECT r.id, r.site, r.profile_id, f.title AS film, f.year,

@@ -6,6 +6,8 @@ import sqlite3
 
 import sqlite_utils
 
+from scraper.schema import FOLDED
+
 _SQL = """
 SELECT r.id, r.site, r.profile_id, r.film_id, f.title, f.year, f.kind, r.rating, r.rating_raw,
        r.created_at, r.created_at_precision, r.url,
@@ -18,6 +20,7 @@ WHERE reviews_fts MATCH :query
   AND (:profile IS NULL OR r.profile_id = :profile)
   AND (:min_rating IS NULL OR r.rating >= :min_rating)
   AND (:year IS NULL OR substr(r.created_at, 1, 4) = :year)
+  AND NOT {folded}
 ORDER BY {order}
 LIMIT :limit
 """
@@ -74,4 +77,5 @@ def as_plain_words(query: str) -> str:
 def _run(db: sqlite_utils.Database, query: str, filters: dict) -> list[dict]:
     matches = db.execute(_COUNT, {"query": query, "cap": RANK_LIMIT + 1}).fetchone()[0]
     order = _RANKED if matches <= RANK_LIMIT else _NEWEST
-    return list(db.query(_SQL.format(order=order), {"query": query, **filters}))
+    sql = _SQL.format(order=order, folded=FOLDED.format(r="r."))
+    return list(db.query(sql, {"query": query, **filters}))

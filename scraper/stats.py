@@ -4,16 +4,25 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from scraper.schema import FILM_RATING, FOLDED
+
 # A film's page (Letterboxd's film reviews, an IMDb title's reviews, a Metacritic or Rotten
 # Tomatoes product page) brings along one review from each of many strangers. They are told
 # from the people archived on purpose by what the archive knows of them: never a crawl's target
 # (no profile_runs row) nor the owner of a fetched or imported page, one review, and that review
 # shares its film with someone else's, as reviews read off one film's page do.
-PROFILES_SQL = """
+PROFILES_SQL = (
+    """
 WITH per AS (
     SELECT site, profile_id, count(*) AS reviews, count(text) AS with_text,
-           round(avg(rating), 2) AS avg_rating, min(film_id) AS film_id
-    FROM reviews WHERE deleted_at IS NULL GROUP BY site, profile_id
+           round(avg("""
+    + FILM_RATING.format(r="reviews.")
+    + """), 2) AS avg_rating,
+           min(film_id) AS film_id
+    FROM reviews WHERE deleted_at IS NULL AND NOT """
+    + FOLDED.format(r="reviews.")
+    + """
+    GROUP BY site, profile_id
 ), owners AS (
     SELECT profile_id FROM profile_runs WHERE profile_id IS NOT NULL
     UNION SELECT profile_id FROM fetches WHERE profile_id IS NOT NULL
@@ -27,6 +36,7 @@ SELECT site, profile_id, reviews, with_text, avg_rating,
            AS from_film_pages
 FROM per ORDER BY reviews DESC, site, profile_id
 """
+)
 
 # The widest profile column; longer ids (Rotten Tomatoes' 100-character handles) are shortened
 # in the middle, where an id says least: its site and its end tell profiles apart.
@@ -43,8 +53,10 @@ def summary(db: sqlite_utils.Database) -> dict:
         ],
         "ratings": list(
             db.query(
-                "SELECT round(rating / 2, 1) AS stars, count(*) AS reviews FROM reviews "
-                "WHERE deleted_at IS NULL GROUP BY stars ORDER BY stars"
+                f"SELECT round({FILM_RATING.format(r='reviews.')} / 2, 1) AS stars, "
+                "count(*) AS reviews FROM reviews "
+                f"WHERE deleted_at IS NULL AND NOT {FOLDED.format(r='reviews.')} "
+                "GROUP BY stars ORDER BY stars"
             )
         ),
         "years": list(

@@ -142,7 +142,7 @@ def test_serve_without_datasette_says_how_to_install(tmp_path, monkeypatch, corp
         "importlib.util.find_spec", lambda name, *a: None if name == "datasette" else real(name, *a)
     )
     result = CliRunner().invoke(cli, ["serve", "--db", str(db)])
-    assert result.exit_code == 2 and "pip install 'scrape[datasette]'" in result.output
+    assert result.exit_code == 2 and "pip install 'datasette>=0.65'" in result.output
 
 
 def test_stopping_serve_stops_datasette(corpus_db):

@@ -293,9 +293,9 @@ def stats_(db_path: Path | None, as_json: bool) -> None:
 def serve(db_path: Path | None, port: int, host: str) -> None:
     """Browse, facet and search the archive in Datasette, set up for it.
 
-    Needs Datasette: pip install 'scrape[datasette]'. The archive opens with its views,
-    descriptions, facets, the search box and canned queries (config/datasette-metadata.json).
-    A backup can run while it is open.
+    Needs Datasette: pip install 'datasette>=0.65' (or '.[datasette]' in a checkout). The
+    archive opens with its views, descriptions, facets, the search box and canned queries
+    (config/datasette-metadata.json). A backup can run while it is open.
 
     Example:
 
@@ -304,7 +304,10 @@ def serve(db_path: Path | None, port: int, host: str) -> None:
     path = db_path_for(db_path, config.load())
     open_archive(path, write=False)  # a clear error for a missing or foreign file
     if importlib.util.find_spec("datasette") is None:
-        raise UsageError("scrape serve needs Datasette: pip install 'scrape[datasette]'")
+        raise UsageError(
+            "scrape serve needs Datasette: pip install 'datasette>=0.65' "
+            "(or pip install '.[datasette]' in scrape's checkout)"
+        )
     major = int(importlib.metadata.version("datasette").split(".")[0])
     with tempfile.TemporaryDirectory() as folder:
         command = [

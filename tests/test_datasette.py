@@ -158,3 +158,17 @@ def test_stopping_serve_stops_datasette(corpus_db):
     finally:
         if server.poll() is None:
             server.kill()
+
+
+def test_serve_on_a_busy_port_says_so_in_one_line(corpus_db, run_scrape):
+    """Issue 16, item 14: uvicorn's raw error and exit 3 before."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = run_scrape("serve", "--db", str(corpus_db), "--port", str(port))
+    assert done.returncode == 1
+    assert done.stderr.strip() == (
+        f"Error: port {port} on 127.0.0.1 is in use (another scrape serve, or another server); "
+        "pass --port to choose another"
+    )

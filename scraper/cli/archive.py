@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import importlib.metadata
 import importlib.util
 import json
 import re
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -308,6 +310,7 @@ def serve(db_path: Path | None, port: int, host: str) -> None:
             "scrape serve needs Datasette: pip install 'datasette>=0.65' "
             "(or pip install '.[datasette]' in scrape's checkout)"
         )
+    _check_port_free(host, port)
     major = int(importlib.metadata.version("datasette").split(".")[0])
     with tempfile.TemporaryDirectory() as folder:
         command = [
@@ -328,6 +331,26 @@ def serve(db_path: Path | None, port: int, host: str) -> None:
         if major < 1:
             command += ["--setting", "truncate_cells_html", "400"]
         sys.exit(_run_forwarding_signals(command))
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """Refuse, in one line, a port something already listens on: Datasette's server would
+    print its own error and exit 3. Bound as uvicorn binds (SO_REUSEADDR), so a port left in
+    TIME_WAIT by the last `scrape serve` is not mistaken for a busy one."""
+    if port == 0:
+        return  # any free port: the system picks one
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise ScrapeError(
+                f"port {port} on {host} is in use (another scrape serve, or another server); "
+                "pass --port to choose another"
+            ) from None
+        raise ScrapeError(f"cannot listen on {host}:{port} ({exc.strerror})") from None
 
 
 def _run_forwarding_signals(command: list[str]) -> int:

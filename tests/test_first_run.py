@@ -7,6 +7,7 @@ import sqlite3
 
 import pytest
 
+from tests.conftest import ROOT
 from tests.fake_letterboxd import FakeLetterboxd, make_member
 from tests.fake_rottentomatoes import FakeRottenTomatoes, Site, make_ratings
 from tests.local_site import NOT_FOUND, LocalSite
@@ -215,3 +216,22 @@ def test_ages_counted_from_a_files_time_are_warned_of_and_kept_out_of_dated_list
         assert other.execute(undated).fetchone() == (0,)
         newest = conn.execute("SELECT date_precision FROM review_list ORDER BY date DESC LIMIT 50")
         assert "relative" not in {row[0] for row in newest}
+
+
+@pytest.mark.parametrize("command", ["search", "export"])
+def test_a_profile_not_in_the_archive_is_refused_with_the_closest(run_scrape, tmp_path, command):
+    """Issue 16, item 9: a mistyped --profile wrote 0 rows and exited 0."""
+    export = ROOT / "tests" / "fixtures" / "letterboxd" / "export-with-profile"
+    db = str(tmp_path / "archive.db")
+    assert run_scrape("import", str(export), "--db", db).returncode == 0
+    out = tmp_path / "out.csv"
+    args = ["Past"] if command == "search" else ["--format", "csv", "-o", str(out)]
+    done = run_scrape(command, *args, "--profile", "letterboxd:rishiramsh", "--db", db)
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        "Error: no such profile in the archive: 'letterboxd:rishiramsh'; "
+        "closest: letterboxd:rishiramesh"
+    )
+    assert not out.exists()
+    good = run_scrape(command, *args, "--profile", "letterboxd:rishiramesh", "--db", db)
+    assert good.returncode == 0, good.stderr

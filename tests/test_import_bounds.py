@@ -178,7 +178,7 @@ def test_hostile_file_among_others_is_refused_and_the_others_imported(tmp_path, 
     db = tmp_path / "a.db"
     result = run_import(db, str(folder))
     assert result.exit_code == 1 and "Traceback" not in result.output, result.output
-    assert "1 files (1 export)" in result.output
+    assert "1 file (1 export)" in result.output
     refusals = [line for line in result.output.splitlines() if line.startswith("refused: ")]
     assert len(refusals) == 1 and "bomb.zip" in refusals[0] and "500 rows" in refusals[0]
     with sqlite3.connect(db) as conn:

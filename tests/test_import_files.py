@@ -146,7 +146,7 @@ def test_a_folder_of_mixed_files_imports_what_it_can_and_names_what_it_refused(t
     db = tmp_path / "a.db"
     done = run_import(db, str(folder))
     assert done.exit_code == 1
-    assert "1 files (1 export): 5 reviews" in done.output, done.output
+    assert "1 file (1 export): 5 reviews" in done.output, done.output
     refused = [line for line in done.output.splitlines() if line.startswith("refused: ")]
     assert len(refused) == 3
     # Each refusal names the option that would help, with an example.

@@ -282,7 +282,7 @@ def export_db(corpus, tmp_path_factory):
     args = ["import", str(corpus / "letterboxd" / "export-2026"), "--db", str(db)]
     result = CliRunner().invoke(cli, [*args, "--profile", "letterboxd:aguitov"])
     assert result.exit_code == 0, result.output
-    assert "1 files (1 export): 1857 reviews (1857 new, 0 changed)" in result.output
+    assert "1 file (1 export): 1857 reviews (1857 new, 0 changed)" in result.output
     again = CliRunner().invoke(cli, [*args, "--profile", "letterboxd:aguitov"])
     assert "1857 reviews (0 new, 0 changed)" in again.output, again.output
     return sqlite3.connect(db)

@@ -30,6 +30,7 @@ from scraper.cli.common import (
 )
 from scraper.errors import ScrapeError, UsageError
 from scraper.schema import open_archive
+from scraper.wording import plural
 
 
 @cli.command("import")
@@ -79,12 +80,10 @@ def import_(
 
     Examples:
 
+    \b
         scrape import ~/rt-dump/*.json --captured-at 2019-07-05
-
         scrape import shawshank.html --profile rottentomatoes:user/971825204
-
         scrape import reviews.html --url https://www.imdb.com/title/tt1213663/reviews/
-
         scrape import letterboxd-export.zip --profile letterboxd:spazznolo
     """
     if source_url and not re.match(r"^https?://[^\s/]+/\S*$", source_url):
@@ -104,7 +103,7 @@ def import_(
     c = result.counts
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(result.formats.items()))
     click.echo(
-        f"{result.files} files ({kinds}): {result.reviews} reviews "
+        f"{plural(result.files, 'file')} ({kinds}): {plural(result.reviews, 'review')} "
         f"({c.new} new, {c.changed} changed) in {path}"
     )
     if result.undated:
@@ -121,7 +120,7 @@ def import_(
         click.echo(f"refused: {line}", err=True)
     if result.refused:
         total = result.files + len(result.refused)
-        raise ScrapeError(f"{len(result.refused)} of {total} files refused (see above)")
+        raise ScrapeError(f"{len(result.refused)} of {plural(total, 'file')} refused (see above)")
 
 
 @cli.command("reparse")
@@ -136,6 +135,7 @@ def reparse_(db_path: Path | None, site: str | None, since: str | None) -> None:
 
     Example:
 
+    \b
         scrape reparse --site rottentomatoes --since 2024-01-01
     """
     path = db_path_for(db_path, config.load())
@@ -166,7 +166,13 @@ def reparse_(db_path: Path | None, site: str | None, since: str | None) -> None:
     help="Only reviews rated at least this, on the 0-10 scale (7 = 3.5 stars).",
 )
 @click.option("--year", type=click.IntRange(1900, 2200), help="Only reviews written that year.")
-@click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True)
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 10_000),
+    default=20,
+    show_default=True,
+    help="Show at most this many reviews, best match first.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
 @reports_errors
 def search_(
@@ -185,10 +191,9 @@ def search_(
 
     Examples:
 
+    \b
         scrape search "cillian murphy"
-
         scrape search 'nolan OR kubrick' --json --limit 5
-
         scrape search heist --min-rating 8 --year 2019 --site rottentomatoes
     """
     db = open_archive(db_path_for(db_path, config.load()), write=False)
@@ -248,8 +253,8 @@ def export_(
 
     Examples:
 
+    \b
         scrape export --format csv -o reviews.csv
-
         scrape export --format letterboxd --site rottentomatoes -o for-letterboxd.csv
     """
     archive_path = db_path_for(db_path, config.load())
@@ -280,6 +285,7 @@ def stats_(db_path: Path | None, as_json: bool) -> None:
 
     Example:
 
+    \b
         scrape stats
     """
     figures = stats.summary(open_archive(db_path_for(db_path, config.load()), write=False))
@@ -319,6 +325,7 @@ def serve(db_path: Path | None, port: int, host: str) -> None:
 
     Example:
 
+    \b
         scrape serve --port 8001
     """
     path = db_path_for(db_path, config.load())

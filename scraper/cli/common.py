@@ -82,6 +82,7 @@ def cli(verbose: bool) -> None:
 
     Example:
 
+    \b
         scrape user https://www.rottentomatoes.com/critics/rain-jokinen/movies
     """
     logging.basicConfig(

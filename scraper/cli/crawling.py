@@ -97,20 +97,14 @@ def user(
 
     Examples:
 
+    \b
         scrape user https://www.rottentomatoes.com/critics/rain-jokinen/movies
-
         scrape user rottentomatoes:critic/rain-jokinen --db reviews.db
-
         scrape user https://www.rottentomatoes.com/profiles/AbC123 --cookies cookies.txt
-
         scrape user rottentomatoes:AbC123 --cookies-from-browser firefox
-
         scrape user 976284330 --site rottentomatoes   # same as rottentomatoes:user/976284330
-
         scrape user https://letterboxd.com/spazznolo/
-
         scrape user imdb:ur7654321
-
         scrape user metacritic:oysteims
     """
     settings = config.load(config_path)
@@ -226,8 +220,8 @@ def backup_(
 
     Examples:
 
+    \b
         scrape backup --quiet            # crontab: mail only problems
-
         scrape backup --full --json
     """
     settings = config.load(config_path)
@@ -279,7 +273,14 @@ def example_config() -> None:
 @cli.command("status")
 @db_option
 @config_option
-@click.option("--runs", "limit", type=click.IntRange(1, 1000), default=10, show_default=True)
+@click.option(
+    "--runs",
+    "limit",
+    type=click.IntRange(1, 1000),
+    default=10,
+    show_default=True,
+    help="How many of the latest runs to list.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @reports_errors
 def status_(db_path: Path | None, config_path: Path | None, limit: int, as_json: bool) -> None:
@@ -289,6 +290,7 @@ def status_(db_path: Path | None, config_path: Path | None, limit: int, as_json:
 
     Example:
 
+    \b
         scrape status --runs 5
     """
     settings = config.load(config_path)
@@ -334,22 +336,18 @@ def _run_totals(run: dict) -> str:
     # .get: an archive written before these columns existed is read as it is (read-only).
     if run.get("reviews") is not None:
         files = run.get("files")
-        read = _count(files, "file") if files is not None else _count(run["pages"] or 0, "page")
+        read = plural(files, "file") if files is not None else plural(run["pages"] or 0, "page")
         return (
-            f"{read}, {_count(run['reviews'], 'review')} ({run['new'] or 0} new, "
-            f"{run['changed'] or 0} changed), {_count(run['profiles'] or 0, 'profile')}"
+            f"{read}, {plural(run['reviews'], 'review')} ({run['new'] or 0} new, "
+            f"{run['changed'] or 0} changed), {plural(run['profiles'] or 0, 'profile')}"
         )
     if run["command"] in ("import", "reparse"):
         return "no counts recorded (run by an older scrape, or killed)"
     return (
-        f"{run['profiles'] or 0} profiles, {run['pages'] or 0} pages, "
-        f"{run['requests'] or 0} requests, {run['new'] or 0} new, "
+        f"{plural(run['profiles'] or 0, 'profile')}, {plural(run['pages'] or 0, 'page')}, "
+        f"{plural(run['requests'] or 0, 'request')}, {run['new'] or 0} new, "
         f"{run['changed'] or 0} changed, {run['missing'] or 0} missing"
     )
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _plans(

@@ -5,22 +5,18 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 
-from click.testing import CliRunner
-
 from scraper import schema
-from scraper.cli import cli
 from scraper.models import KINDS
 from tests.conftest import ROOT
 
 
-def test_every_site_files_its_films_under_one_vocabulary(tmp_path, corpus):
+def test_every_site_files_its_films_under_one_vocabulary(tmp_path, corpus, run_scrape):
     db = tmp_path / "a.db"
     for folder in (ROOT / "tests" / "fixtures", corpus):
         # Some files want --profile and are refused; every other one is imported.
-        CliRunner().invoke(cli, ["import", str(folder), "--db", str(db)])
+        run_scrape("import", str(folder), "--db", str(db))
     # IMDb's files do not name their member: under one, the ratings export's kinds too.
-    imdb = ["import", str(corpus / "imdb"), "--profile", "imdb:ur1234567", "--db", str(db)]
-    CliRunner().invoke(cli, imdb)
+    run_scrape("import", str(corpus / "imdb"), "--profile", "imdb:ur1234567", "--db", str(db))
     with contextlib.closing(sqlite3.connect(db)) as conn:
         kinds = dict(conn.execute("SELECT kind, count(*) FROM films GROUP BY kind").fetchall())
         sites = {row[0] for row in conn.execute("SELECT DISTINCT site FROM films")}

@@ -218,7 +218,8 @@ class Fetcher:
             if unreachable := _unreachable(request.url, last):
                 raise FetchError(unreachable) from None
             raise FetchError(
-                f"{request.method} {redact(request.url)} failed {self.settings.tries} times "
+                f"{request.method} {redact(request.url)} failed "
+                f"{'once' if self.settings.tries == 1 else f'{self.settings.tries} times'} "
                 f"(last: {_describe(last)}); the site is down or limiting us: try again in an "
                 "hour, or slow down with --delay"
             ) from None

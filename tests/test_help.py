@@ -56,3 +56,10 @@ def test_counts_of_one_are_singular(run_scrape, tmp_path):
     assert done.stdout.startswith("1 file (1 export): 5 reviews (5 new, 0 changed)")
     status = run_scrape("status", "--db", str(tmp_path / "a.db"))
     assert "1 file, 5 reviews" in status.stdout and "1 profile" in status.stdout
+
+
+def test_every_option_says_what_it_does():
+    for name, command in cli.commands.items():
+        for param in command.params:
+            if isinstance(param, click.Option) and param.name != "help":
+                assert param.help, f"scrape {name} {param.opts[0]} has no description"

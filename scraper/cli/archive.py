@@ -110,7 +110,8 @@ def import_(
         files = list(result.undated)
         named = ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
         click.echo(
-            f"warning: {sum(result.undated.values())} reviews in {named} are dated by ages "
+            f"warning: {plural(sum(result.undated.values()), 'review')} in {named} are dated "
+            "by ages "
             '("2 years ago") counted from the files\' modification time, so only "no later '
             'than" is known: they are left out of per-year counts and newest-first lists. Pass '
             "--captured-at ISO (when the pages were saved) to date them",
@@ -146,8 +147,8 @@ def reparse_(db_path: Path | None, site: str | None, since: str | None) -> None:
     )
     c = result.counts
     click.echo(
-        f"{result.pages} pages: {result.reviews} reviews ({c.new} new, {c.changed} "
-        f"changed) in {path}"
+        f"{plural(result.pages, 'page')}: {plural(result.reviews, 'review')} "
+        f"({c.new} new, {c.changed} changed) in {path}"
     )
     for failure in result.failures:
         click.echo(failure, err=True)
@@ -270,7 +271,7 @@ def export_(
         export.write(records, sys.stdout, fmt)
         return
     count = export.write_file(records, output, fmt)
-    click.echo(f"{count} reviews written to {output}", err=True)
+    click.echo(f"{plural(count, 'review')} written to {output}", err=True)
 
 
 @cli.command("stats")
@@ -308,7 +309,13 @@ def check_profile(db: sqlite_utils.Database, profile: str | None) -> None:
 
 @cli.command("serve")
 @db_option
-@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8001,
+    show_default=True,
+    help="Port to listen on (0: any free one).",
+)
 @click.option(
     "--host",
     default="127.0.0.1",

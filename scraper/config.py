@@ -103,7 +103,7 @@ def default_path() -> Path:
 def load(path: str | Path | None = None) -> Config:
     """The config at `path`, $SCRAPE_CONFIG or ./config/scrape.toml; empty when there is none."""
     explicit = path or os.environ.get("SCRAPE_CONFIG")
-    chosen = Path(explicit).expanduser() if explicit else DEFAULT_PATH
+    chosen = Path(path).expanduser() if path else default_path()
     if not chosen.exists():
         if explicit:
             raise UsageError(f"config file {chosen} does not exist")

@@ -5,6 +5,8 @@ handle; the critic is the one people name, so it is tried first."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.cookiejar import CookieJar
 
@@ -21,6 +23,30 @@ class Found:
     site: str
     target: Target | None
     verdict: str
+
+
+# What `scrape user NAME` looks up on every site: a handle-like word, nothing else.
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
+
+
+def is_name(ident: str) -> bool:
+    return _NAME.fullmatch(ident) is not None
+
+
+def look_up_name(
+    name: str,
+    fetching: Callable[[str], FetchSettings],
+    cookies: Callable[[str], CookieJar | None],
+) -> list[Found]:
+    """What each site says of `name`: one look-up where it can be a handle (see look_up)."""
+    verdicts = []
+    for site, module in sites.SITES.items():
+        handle = module.handle_from_text(name)
+        if handle is None or handle.isdigit():
+            verdicts.append(Found(site, None, "not a handle there"))
+            continue
+        verdicts.append(look_up(Target(site, handle), fetching(site), cookies(site)))
+    return verdicts
 
 
 def existing(target: Target, settings: FetchSettings, cookies: CookieJar | None = None) -> Target:

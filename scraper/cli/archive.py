@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import errno
 import importlib.metadata
 import importlib.util
@@ -16,7 +15,6 @@ import tempfile
 from pathlib import Path
 
 import click
-import sqlite_utils
 
 from scraper import config, datasette_config, export, importer, reparse, search, sites, stats
 from scraper.cli.common import (
@@ -29,6 +27,7 @@ from scraper.cli.common import (
     reports_errors,
 )
 from scraper.errors import ScrapeError, UsageError
+from scraper.held import held_profile
 from scraper.schema import open_archive
 from scraper.wording import plural
 
@@ -198,7 +197,7 @@ def search_(
         scrape search heist --min-rating 8 --year 2019 --site rottentomatoes
     """
     db = open_archive(db_path_for(db_path, config.load()), write=False)
-    check_profile(db, profile)
+    held_profile(db, profile)
     rows = search.search(
         db, query, limit=limit, site=site, profile=profile, min_rating=min_rating, year=year
     )
@@ -263,7 +262,7 @@ def export_(
     if to_file:
         export.check_output(output, archive_path)
     db = open_archive(archive_path, write=False)
-    check_profile(db, profile)  # before the output file is created
+    held_profile(db, profile)  # before the output file is created
     records = export.rows(
         db, site=site, profile=profile, since=iso_datetime(since, "--since") if since else None
     )
@@ -291,20 +290,6 @@ def stats_(db_path: Path | None, as_json: bool) -> None:
     """
     figures = stats.summary(open_archive(db_path_for(db_path, config.load()), write=False))
     click.echo(json.dumps(figures, indent=2) if as_json else stats.render(figures))
-
-
-def check_profile(db: sqlite_utils.Database, profile: str | None) -> None:
-    """Refuse a --profile the archive does not hold, naming the closest ones it does: a typo
-    must not read as "this person wrote nothing"."""
-    if profile is None:
-        return
-    known = [row[0] for row in db.execute("SELECT id FROM profiles")]
-    known += [row[0] for row in db.execute("SELECT DISTINCT profile_id FROM reviews")]
-    if profile in known:
-        return
-    close = difflib.get_close_matches(profile, sorted(set(filter(None, known))), n=3, cutoff=0.6)
-    hint = f"; closest: {', '.join(close)}" if close else "; `scrape stats` lists them"
-    raise UsageError(f"no such profile in the archive: {profile!r}{hint}")
 
 
 @cli.command("serve")

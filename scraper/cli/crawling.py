@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import signal
 import sys
 import threading
-from collections.abc import Callable
 from http.cookiejar import CookieJar
 from importlib import resources
 from pathlib import Path
@@ -118,9 +116,9 @@ def user(
         return _cookies(settings, site_name, cookies_path, browser)
 
     verdicts: list[probe.Found] = []
-    if site is None and _BARE_NAME.fullmatch(ident) and not _in_config(ident, settings):
+    if site is None and probe.is_name(ident) and sites.person(ident, settings.people) is None:
         # A name alone: ask every site where it can be a handle whether that profile exists.
-        verdicts = _look_up(ident, fetching, cookies)
+        verdicts = probe.look_up_name(ident, fetching, cookies)
         targets = [v.target for v in verdicts if v.target]
         if not targets:
             for verdict in verdicts:
@@ -169,35 +167,11 @@ def _remember(
     if not archived:
         return
     # A name is the person's name; for a URL or SITE:HANDLE, the handle's last part is.
-    person = ident if _BARE_NAME.fullmatch(ident) else archived[0].handle.rsplit("/", 1)[-1]
+    person = ident if probe.is_name(ident) else archived[0].handle.rsplit("/", 1)[-1]
     path = settings.path or config.default_path()
     remembered.remember(path, person, archived)
     profiles = ", ".join(t.profile_id for t in archived)
     click.echo(f"remembered {person} in {path}: {profiles} (`scrape backup` includes them)")
-
-
-# What `scrape user NAME` looks up on every site: a handle-like word, nothing else.
-_BARE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
-
-
-def _in_config(name: str, settings: config.Config) -> bool:
-    return name.casefold() in {person.casefold() for person in settings.people}
-
-
-def _look_up(
-    name: str,
-    fetching: Callable[[str], FetchSettings],
-    cookies: Callable[[str], CookieJar | None],
-) -> list[probe.Found]:
-    verdicts = []
-    for site_name, module in sites.SITES.items():
-        handle = module.handle_from_text(name)
-        if handle is None or handle.isdigit():
-            verdicts.append(probe.Found(site_name, None, "not a handle there"))
-            continue
-        target = sites.Target(site_name, handle)
-        verdicts.append(probe.look_up(target, fetching(site_name), cookies(site_name)))
-    return verdicts
 
 
 @cli.command("backup")

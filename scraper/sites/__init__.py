@@ -52,9 +52,9 @@ def resolve(
         raise UsageError(f"identifier {ident!r} holds characters no profile name has")
     if site is not None and site not in SITES:
         raise UsageError(f"unknown site {site!r}; known sites: {', '.join(SITES)}")
-    person = _person(ident, people) if site is None else None
-    if person is not None:
-        return [t for s, i in person.items() if s in SITES for t in resolve(i, site=s)]
+    found = person(ident, people) if site is None else None
+    if found is not None:
+        return [t for s, i in found.items() if s in SITES for t in resolve(i, site=s)]
     if re.match(r"^[a-z]+://", ident, re.IGNORECASE):
         return [_from_url(ident)]
     prefix, colon, rest = ident.partition(":")
@@ -65,7 +65,7 @@ def resolve(
     raise UsageError(f"cannot tell which profile {ident!r} is; accepted forms: {accepted_forms()}")
 
 
-def _person(name: str, people: dict[str, dict[str, str]] | None) -> dict[str, str] | None:
+def person(name: str, people: dict[str, dict[str, str]] | None) -> dict[str, str] | None:
     """The config's person of that name, in any case (`RishiRamesh` finds [people.rishiramesh])."""
     folded = {key.casefold(): idents for key, idents in (people or {}).items()}
     return folded.get(name.casefold())

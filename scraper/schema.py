@@ -227,6 +227,11 @@ KNOWN_DATE = """CASE WHEN {r}created_at_precision = 'relative' AND {r}created_at
 FOLDED = """({r}watched_on IS NULL AND {r}text IS NULL AND EXISTS (
     SELECT 1 FROM reviews v WHERE v.profile_id = {r}profile_id AND v.film_id = {r}film_id
       AND v.watched_on IS NOT NULL AND v.deleted_at IS NULL))"""
+# A person as a reader knows them: their name, else the handle, shortened when it is a long
+# opaque token (Rotten Tomatoes audience handles run to 100 characters).
+SHORT_NAME = """coalesce({p}display_name, CASE WHEN length({p}handle) > 24
+    THEN substr({p}handle, 1, 12) || '…' || substr({p}handle, -6) ELSE {p}handle END)"""
+PERSON = "coalesce(p.display_name, r.reviewer_name, " + SHORT_NAME.format(p="p.") + ")"
 FILM_RATING = """(CASE WHEN {r}rating IS NULL AND {r}watched_on IS NOT NULL THEN (
     SELECT o.rating FROM reviews o WHERE o.profile_id = {r}profile_id AND o.film_id = {r}film_id
       AND o.watched_on IS NULL AND o.rating IS NOT NULL AND o.deleted_at IS NULL LIMIT 1)
@@ -235,23 +240,25 @@ FILM_RATING = """(CASE WHEN {r}rating IS NULL AND {r}watched_on IS NOT NULL THEN
 # Views people query (in Datasette or SQL). Derived data only: dropped and made again by
 # ensure_schema, so a new version of scrape can change them freely.
 VIEWS = {
+    # Reading order first (film, year, stars, date, person, text): Datasette shows a view's
+    # columns in this order, and the reading room hides the internal ones at the end.
     "review_list": """
-        SELECT r.rowid AS review_rowid, r.id, r.site, r.profile_id,
-               coalesce(p.display_name, r.reviewer_name, p.handle) AS reviewer,
-               f.title AS film, f.year, f.kind, r.rating_raw AS rating_shown,
-               """
-    + FILM_RATING.format(r="r.")
-    + """ AS rating,
+        SELECT f.title AS film, f.year,
                CASE WHEN """
     + FILM_RATING.format(r="r.")
     + """ IS NOT NULL
                    THEN printf('%g', round("""
     + FILM_RATING.format(r="r.")
     + """ / 2, 2)) END
-                   AS stars, r.sentiment, r.text,
+                   AS stars,
                """
     + KNOWN_DATE.format(r="r.")
-    + """ AS date,
+    + """ AS date, """
+    + PERSON
+    + """ AS reviewer, r.text, r.rating_raw AS rating_shown, r.sentiment, f.kind, r.site,
+               """
+    + FILM_RATING.format(r="r.")
+    + """ AS rating,
                substr("""
     + KNOWN_DATE.format(r="r.")
     + """, 1, 4) AS year_reviewed,
@@ -262,7 +269,8 @@ VIEWS = {
                r.publication, f.url AS film_url, r.url AS review_url, r.first_seen_at,
                r.updated_at, r.watched_on, r.liked, r.liked_on,
                CASE WHEN r.rating IS NULL AND r.text IS NULL AND r.sentiment IS NULL
-                    THEN 1 ELSE 0 END AS watched_only
+                    THEN 1 ELSE 0 END AS watched_only,
+               r.rowid AS review_rowid, r.id, r.profile_id, r.film_id
         FROM reviews r JOIN films f ON f.id = r.film_id
         LEFT JOIN profiles p ON p.id = r.profile_id
         WHERE NOT """
@@ -297,13 +305,19 @@ VIEWS = {
     + """
         GROUP BY site, profile_id, 3
     """,
+    # What a reader compares first: the film, who, when, the ratings, then the two texts (the
+    # reading room shows them one above the other with the changes marked).
     "changed_reviews": """
-        SELECT r.id, r.site, r.profile_id, f.title AS film, f.year,
-               v.rating_raw AS previous_rating_shown, v.rating AS previous_rating,
-               v.text AS previous_text, v.seen_from AS previous_seen_from, v.replaced_at,
-               r.rating_raw AS rating_shown, r.rating, r.text, r.url AS review_url
+        SELECT f.title AS film, f.year, """
+    + PERSON
+    + """ AS reviewer, v.replaced_at,
+               v.rating_raw AS previous_rating_shown, r.rating_raw AS rating_shown,
+               v.text AS previous_text, r.text, r.site, v.rating AS previous_rating, r.rating,
+               v.seen_from AS previous_seen_from, r.url AS review_url,
+               r.rowid AS review_rowid, r.id, r.profile_id
         FROM review_versions v JOIN reviews r ON r.id = v.review_id
         JOIN films f ON f.id = r.film_id
+        LEFT JOIN profiles p ON p.id = r.profile_id
     """,
     "deleted_reviews": """
         SELECT r.id, r.site, r.profile_id, f.title AS film, f.year, r.rating_raw AS rating_shown,

@@ -26,6 +26,8 @@ TABLES = {
         "fts_pk": "review_rowid",
         "sort_desc": "date",
         "facets": ["site", "year_reviewed", "stars", "kind", "status"],
+        # Short facet lists, so that the first reviews show without scrolling.
+        "facet_size": 6,
         "label_column": "film",
         "columns": {
             "film": "Film or TV season title",
@@ -106,31 +108,51 @@ TABLES = {
     },
 }
 
+# A search term as FTS5 terms: each word quoted (a stray " doubled), so that no input is an
+# FTS5 syntax error; words are ANDed, as in Datasette's own search box.
+FTS_TERMS = (
+    """'"' || replace(replace(replace(trim(:q), '"', '""'), '  ', ' '), ' ', '" "') || '"'"""
+)
+# Canned queries treat an empty (or absent) parameter as "no filter".
+EMPTY = "trim(coalesce(:{name}, '')) = ''"
+# Hidden by the reading room; there to link the film to its review and the person to theirs.
+LINKS = "review_rowid, profile_id"
+
 QUERIES = {
     "recent_reviews": {
         "title": "Recent reviews",
-        "sql": "SELECT film, year, reviewer, rating_shown, stars, text, date, review_url "
-        "FROM review_list WHERE status != 'deleted' ORDER BY date DESC LIMIT 100",
+        "description": "What was written last: the 100 most recent reviews and ratings, "
+        "newest first.",
+        "sql": "SELECT film, year, stars, date, reviewer, text, rating_shown, site, "
+        f"{LINKS} FROM review_list WHERE status != 'deleted' ORDER BY date DESC LIMIT 100",
     },
     "search_by_rating": {
         "title": "Search reviews within a rating range",
-        "description": "Full-text search (film titles and review text) limited to ratings "
-        "between min_rating and max_rating on the 0-10 scale.",
-        "sql": "SELECT l.film, l.year, l.reviewer, l.rating_shown, l.rating, l.text, l.date "
-        "FROM reviews_fts JOIN review_list l ON l.review_rowid = reviews_fts.rowid "
-        "WHERE reviews_fts MATCH :q AND l.rating BETWEEN CAST(:min_rating AS REAL) "
-        "AND CAST(:max_rating AS REAL) ORDER BY rank LIMIT 200",
+        "description": "Which reviews mention these words and were rated within this range? "
+        "Words are searched in film titles and review text; ratings are on the 0-10 scale "
+        "(3.5 stars = 7). Leave any field empty for no limit.",
+        "sql": "SELECT film, year, stars, date, reviewer, text, rating_shown, rating, site, "
+        f"{LINKS} FROM review_list WHERE status != 'deleted' "
+        f"AND ({EMPTY.format(name='q')} OR review_rowid IN "
+        f"(SELECT rowid FROM reviews_fts WHERE reviews_fts MATCH {FTS_TERMS})) "
+        f"AND ({EMPTY.format(name='min_rating')} OR rating >= CAST(:min_rating AS REAL)) "
+        f"AND ({EMPTY.format(name='max_rating')} OR rating <= CAST(:max_rating AS REAL)) "
+        "ORDER BY date DESC LIMIT 200",
     },
     "changed": {
         "title": "Reviews that changed",
+        "description": "Which reviews were edited on the site after they were archived, "
+        "latest edit first, with the text before and after.",
         "sql": "SELECT * FROM changed_reviews ORDER BY replaced_at DESC",
     },
     "year_in_review": {
         "title": "What a year looked like",
-        "description": "Every review written in a year (e.g. 2019), best rated first.",
-        "sql": "SELECT film, year, reviewer, rating_shown, stars, text, date FROM review_list "
-        "WHERE year_reviewed = :year AND status != 'deleted' "
-        "ORDER BY rating DESC, date",
+        "description": "What did I review in a given year (e.g. 2019), best rated first? "
+        "Leave the year empty for every year.",
+        "sql": "SELECT film, year, stars, date, reviewer, text, rating_shown, site, "
+        f"{LINKS} FROM review_list WHERE status != 'deleted' "
+        f"AND ({EMPTY.format(name='year')} OR year_reviewed = trim(:year)) "
+        "ORDER BY rating IS NULL, rating DESC, date",
     },
 }
 
@@ -146,13 +168,16 @@ CONFIG_KEYS = {
     "hidden",
     "size",
     "searchmode",
+    "facet_size",
 }
 TITLE = {
     "title": "Film reviews archive",
     "description": "Reviews and ratings backed up from review sites by scrape. Start with "
     "Reviews (review_list): search it, or facet by site, year and stars.",
 }
-SETTINGS = {"truncate_cells_html": 400}
+# Long cells are cut (the reading room folds review text itself); facets are the declared ones
+# only: the suggestions (liked_on, first_seen_at, ...) pushed the reviews below the fold.
+SETTINGS = {"truncate_cells_html": 400, "suggest_facets": False}
 
 
 def metadata(database: str = "archive") -> dict:

@@ -6,17 +6,29 @@ import errno
 import importlib.metadata
 import importlib.util
 import json
+import os
 import re
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
+from contextlib import closing
 from pathlib import Path
 
 import click
 
-from scraper import config, datasette_config, export, importer, reparse, search, sites, stats
+from scraper import (
+    config,
+    datasette_config,
+    export,
+    importer,
+    reading_room,
+    reparse,
+    search,
+    sites,
+    stats,
+)
 from scraper.cli.common import (
     SITE_CHOICE,
     Rating,
@@ -309,11 +321,12 @@ def stats_(db_path: Path | None, as_json: bool) -> None:
 )
 @reports_errors
 def serve(db_path: Path | None, port: int, host: str) -> None:
-    """Browse, facet and search the archive in Datasette, set up for it.
+    """Read, search and chart the archive in Datasette: the reading room.
 
-    Needs Datasette: pip install 'datasette>=0.65' (or '.[datasette]' in a checkout). The
-    archive opens with its views, descriptions, facets, the search box and canned queries
-    (config/datasette-metadata.json). A backup can run while it is open.
+    Needs Datasette: pip install 'datasette>=0.65' (or '.[datasette]' in a checkout). It
+    opens on the reviews, newest first, with a page per review (/-/review/N) and per person
+    (/-/people), charts (/-/charts), facets, the search box and canned queries. A backup can
+    run while it is open.
 
     Example:
 
@@ -321,7 +334,7 @@ def serve(db_path: Path | None, port: int, host: str) -> None:
         scrape serve --port 8001
     """
     path = db_path_for(db_path, config.load())
-    open_archive(path, write=False)  # a clear error for a missing or foreign file
+    _refresh_views(path)
     if importlib.util.find_spec("datasette") is None:
         raise UsageError(
             "scrape serve needs Datasette: pip install 'datasette>=0.65' "
@@ -333,21 +346,36 @@ def serve(db_path: Path | None, port: int, host: str) -> None:
         command = [
             sys.executable,
             "-m",
-            "datasette",
+            "scraper.reading_room",
             "serve",
             str(path),
             "--host",
             host,
             "--port",
             str(port),
+            "--template-dir",
+            str(reading_room.TEMPLATES),
+            "--static",
+            f"{reading_room.MOUNT}:{reading_room.STATIC}",
         ]
         for kind, text in datasette_config.files_for(major, path.stem).items():
             written = Path(folder) / f"{kind}.json"
             written.write_text(text, encoding="utf-8")
             command += ["--metadata" if kind == "metadata" else "--config", str(written)]
-        if major < 1:
-            command += ["--setting", "truncate_cells_html", "400"]
+        if major < 1:  # 1.x reads the settings from its config file
+            for name, value in datasette_config.SETTINGS.items():
+                shown = {True: "on", False: "off"}.get(value, str(value))
+                command += ["--setting", name, shown]
         sys.exit(_run_forwarding_signals(command))
+
+
+def _refresh_views(path: Path) -> None:
+    """Open the archive as every writer does, which re-creates its views, so that one written by
+    an older scrape reads with today's columns; read-only where it cannot be written. Either
+    way a missing or foreign file is refused here in one line."""
+    writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+    with closing(open_archive(path, write=writable)):
+        pass
 
 
 def _check_port_free(host: str, port: int) -> None:

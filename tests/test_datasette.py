@@ -172,3 +172,61 @@ def test_serve_on_a_busy_port_says_so_in_one_line(corpus_db, run_scrape):
         f"Error: port {port} on 127.0.0.1 is in use (another scrape serve, or another server); "
         "pass --port to choose another"
     )
+
+
+@pytest.mark.parametrize("name", sorted(datasette_config.QUERIES))
+def test_every_canned_query_says_what_it_answers_and_runs_with_empty_fields(datasette, name):
+    """Issue 17: empty parameters mean no filter (fts5 syntax error before)."""
+    assert datasette_config.QUERIES[name]["description"].strip()
+    response = datasette.get(f"/archive/{name}.json", params={"_shape": "objects"})
+    assert response.status_code == 200, response.text
+    if name != "changed":
+        assert response.json()["rows"]
+
+
+@pytest.mark.parametrize("term", ['it"s', "don't", "NEAR(", "AND", '"', "-", "a*"])
+def test_a_search_term_is_never_an_fts_syntax_error(datasette, term):
+    found = rows(datasette, "/archive/search_by_rating.json", q=term, min_rating="")
+    assert isinstance(found, list)
+
+
+def test_search_words_are_all_required_and_empty_bounds_do_not_filter(datasette):
+    both = rows(datasette, "/archive/search_by_rating.json", q="cabin  woods", max_rating="")
+    assert {r["film"] for r in both} == {"The Cabin in the Woods"}
+    assert len(rows(datasette, "/archive/search_by_rating.json", q="cabin zzzunknown")) == 0
+    every_year = rows(datasette, "/archive/year_in_review.json", year="", _size="max")
+    assert len({r["date"][:4] for r in every_year if r["date"]}) > 3
+
+
+def test_review_and_person_pages(datasette):
+    profile = "rottentomatoes:critic/rain-jokinen"  # a "/" in the id: one path segment still
+    latest = rows(datasette, "/archive/review_list.json", profile_id=profile, _size=1)[0]
+    page = datasette.get(f"/-/review/{latest['review_rowid']}")
+    assert page.status_code == 200 and "<h1><a href=" in page.text
+    assert latest["film"] in page.text and "Rain Jokinen" in page.text
+    person = datasette.get("/-/people/" + profile.replace("/", "%2F"))
+    assert person.status_code == 200 and person.text.count("data-chart=") == 3
+    assert f"/-/review/{latest['review_rowid']}" in person.text
+    assert datasette.get("/-/review/999999").status_code == 404
+    assert datasette.get("/-/people/nobody:here").status_code == 404
+    assert datasette.get("/-/charts").text.count("<canvas") == 3
+
+
+def test_serve_refreshes_the_views_of_an_archive_written_by_an_older_scrape(corpus_db, tmp_path):
+    """An archive whose review_list still has the old column order (internal ids first) reads
+    with today's columns as soon as `scrape serve` opens it."""
+    import shutil
+    import sqlite3
+
+    old = tmp_path / "archive.db"
+    shutil.copy(corpus_db, old)
+    with sqlite3.connect(old) as conn:
+        conn.execute("DROP VIEW review_list")
+        conn.execute("CREATE VIEW review_list AS SELECT rowid AS review_rowid, id FROM reviews")
+    server, base = start_serve(old)
+    try:
+        columns = httpx.get(f"{base}/archive/review_list.json", params={"_size": 1}).json()
+        assert columns["columns"][:6] == ["film", "year", "stars", "date", "reviewer", "text"]
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -1,0 +1,74 @@
+"""How values read in the reading room (scraper/reading_room/cells.py and the chart axes of
+queries.py): pure functions, checked without a server."""
+
+from __future__ import annotations
+
+import pytest
+
+from scraper.reading_room import cells, queries
+
+
+@pytest.mark.parametrize(
+    ("value", "glyphs"),
+    [("5", "★★★★★"), ("3.5", "★★★½"), ("0.5", "½"), ("3.75", "★★★★"), (4, "★★★★"), ("0", "")],
+)
+def test_stars(value, glyphs):
+    assert cells.stars(value) == glyphs
+
+
+@pytest.mark.parametrize("value", ["fresh", "", None, "6", "-1"])
+def test_not_a_star_rating(value):
+    assert cells.stars(value) is None
+
+
+def test_a_short_text_is_shown_whole_and_escaped():
+    html = cells.fold("Loved it <3 & more")
+    assert "details" not in html and "Loved it &lt;3 &amp; more" in html
+
+
+def test_a_long_text_folds_at_a_word_with_the_whole_text_behind_more():
+    text = ("word " * 200).strip() + " <end>"
+    html = str(cells.fold(text))
+    excerpt = html.split('<span class="excerpt">')[1].split("</span>")[0]
+    assert excerpt.endswith("word…") and len(excerpt) <= cells.EXCERPT + 1
+    assert '<span class="more">more</span>' in html
+    assert "word &lt;end&gt;</div></details>" in html
+
+
+def test_paragraphs():
+    assert cells.paragraphs("One.\n\nTwo.\nThree.\n  \n") == ["One.", "Two.", "Three."]
+    assert cells.paragraphs(None) == []
+
+
+def test_changes_mark_words_taken_out_and_put_in():
+    html = str(cells.changes("a very good film <b>", "a good film, truly <b>"))
+    before, after = html.split('<div class="after">')
+    assert "<del>very</del>" in before and "<ins>" not in before
+    assert "<ins>film, truly</ins>" in after and "<del>" not in after
+    assert "&lt;b&gt;" in before and "&lt;b&gt;" in after
+
+
+def test_changes_of_huge_texts_are_shown_unmarked():
+    big = "x " * cells.DIFF_LIMIT
+    html = str(cells.changes(big, big + "y"))
+    assert "<del>" not in html and "<ins>" not in html and html.count("x") > cells.DIFF_LIMIT
+
+
+def test_timeline_has_every_month_between_first_and_last():
+    months = [{"month": "2023-11", "n": 2}, {"month": "2024-02", "n": 5}]
+    assert queries._every_month(months) == ["2023-11", "2023-12", "2024-01", "2024-02"]
+    assert queries._filled_months(months) == [2, 0, 0, 5]
+    assert queries._every_month([]) == []
+
+
+def test_years_by_site_fill_the_gaps():
+    counts = [
+        {"reviewed": "2019", "site": "letterboxd", "n": 3},
+        {"reviewed": "2021", "site": "imdb", "n": 1},
+    ]
+    chart = queries._by_site("t", counts)
+    assert chart["labels"] == ["2019", "2020", "2021"]
+    assert chart["datasets"] == [
+        {"label": "imdb", "data": [0, 0, 1]},
+        {"label": "letterboxd", "data": [3, 0, 0]},
+    ]

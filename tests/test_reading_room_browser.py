@@ -1,0 +1,271 @@
+"""The reading room in a real browser: `scrape serve` on an archive of four sites' corpus files,
+each page loaded in headless Chromium at 1400x1000 and its layout measured (issue 17).
+
+Chromium is Debian's package (.ci/run installs it); Playwright drives it. Without Chromium the
+tests skip with the reason, except under CI, where they fail. Screenshots of every page are
+written to the test's tmp folder (printed with -s)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from scraper import datasette_config
+from scraper.cli import cli
+from tests.test_datasette import start_serve
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+# What a machine with no network needs: no first-run, sync or component downloads.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+WIDTH, HEIGHT = 1400, 1000
+EDITED_FROM, EDITED_TO = "situaciones bizarras", "situaciones tan bizarras"
+
+
+def _missing(reason: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"CI is set but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def archive(corpus, tmp_path_factory) -> Path:
+    """Rotten Tomatoes, Letterboxd, IMDb and Metacritic files, imported through the CLI; one
+    Letterboxd review imported again with its text edited, so that it has an earlier version."""
+    folder = tmp_path_factory.mktemp("reading-room")
+    db = folder / "archive.db"
+    edited = folder / "export-edited"
+    shutil.copytree(corpus / "letterboxd" / "export-2026", edited)
+    reviews = edited / "reviews.csv"
+    text = reviews.read_text(encoding="utf-8")
+    assert EDITED_FROM in text
+    reviews.write_text(text.replace(EDITED_FROM, EDITED_TO, 1), encoding="utf-8")
+    runs = [
+        [str(corpus / "rottentomatoes"), "--captured-at", "2023-06-01T00:00:00Z"],
+        [str(corpus / "metacritic"), "--captured-at", "2026-08-20T00:00:00Z"],
+        [str(corpus / "letterboxd" / "export-2026"), "--profile", "letterboxd:spazznolo"],
+        [str(edited), "--profile", "letterboxd:spazznolo"],
+        [
+            str(corpus / "imdb" / "ratings-export-2026-new-format.csv"),
+            "--profile",
+            "imdb:ur7654321",
+        ],
+    ]
+    for args in runs:
+        result = CliRunner().invoke(cli, ["import", *args, "--db", str(db)])
+        assert result.exit_code == 0, result.output
+    return db
+
+
+@pytest.fixture(scope="module")
+def site(archive):
+    server, base = start_serve(archive)
+    yield base
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if CHROMIUM is None:
+        _missing("Chromium is not installed (Debian: apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("Playwright is not installed (pip install -e '.[test]')")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, site, tmp_path):
+    context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, base_url=site)
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    tab.shots = tmp_path  # type: ignore[attr-defined]
+    yield tab
+    context.close()
+    assert errors == [], f"script errors in the page: {errors}"
+
+
+def visit(tab, path: str, shot: str) -> None:
+    response = tab.goto(path)
+    assert response is not None and response.status == 200, path
+    tab.wait_for_load_state("networkidle")
+    tab.screenshot(path=str(tab.shots / f"{shot}.png"), full_page=False)
+
+
+def visible_headers(tab) -> list[str]:
+    return tab.eval_on_selector_all(
+        "table.rows-and-columns thead th",
+        "ths => ths.filter(th => getComputedStyle(th).display !== 'none')"
+        ".map(th => th.dataset.column || th.textContent.trim())",
+    )
+
+
+def box(tab, selector: str) -> dict:
+    found = tab.locator(selector).first.bounding_box()
+    assert found is not None, f"{selector} is not displayed"
+    return found
+
+
+def test_index_and_database_pages_lead_with_the_reviews(page):
+    for path, shot in (("/", "index"), ("/archive", "database")):
+        visit(page, path, shot)
+        lead = box(page, ".reading-lead a.lead-reviews")
+        assert lead["y"] + lead["height"] < 300, f"{path}: the reviews link is not first"
+        first_link = page.eval_on_selector(".content", "el => el.querySelector('a').className")
+        assert first_link == "lead-reviews", f"{path}: the first link is not to the reviews"
+        page.click(".reading-lead a.lead-reviews")
+        page.wait_for_load_state("networkidle")
+        assert page.url.endswith("/archive/review_list")
+        assert page.locator("table.rows-and-columns tbody tr").count() > 0
+
+
+def test_reviews_read_first_without_scrolling(page):
+    visit(page, "/archive/review_list", "review_list")
+    headers = visible_headers(page)
+    assert headers[:6] == ["film", "year", "stars", "date", "reviewer", "text"], headers
+    for internal in ("review_rowid", "id", "profile_id", "film_id", "date_earliest"):
+        assert internal not in headers
+    first_row = box(page, "table.rows-and-columns tbody tr")
+    assert first_row["y"] + first_row["height"] <= HEIGHT, first_row
+    table = box(page, "table.rows-and-columns")
+    text = box(page, "table.rows-and-columns thead th.col-text")
+    assert text["width"] >= 0.4 * table["width"], (text["width"], table["width"])
+    assert table["width"] <= WIDTH, "the table scrolls sideways"
+    # Wrapping at a reading width: no line of review text is much longer than ~70 characters.
+    chars = page.evaluate(
+        "() => { const td = document.querySelector('tbody td.col-text');"
+        " const size = parseFloat(getComputedStyle(td).fontSize);"
+        " return td.getBoundingClientRect().width / (size * 0.5); }"
+    )
+    assert 60 <= chars <= 110, chars
+    # The glossary is folded, and still there.
+    assert page.locator("details.glossary summary").is_visible()
+    assert not page.locator("dl.column-descriptions").is_visible()
+    page.click("details.glossary summary")
+    assert page.locator("dl.column-descriptions").is_visible()
+    # Hidden, not deleted.
+    page.click("button.show-columns")
+    assert "review_rowid" in visible_headers(page)
+
+
+def test_long_texts_fold_behind_more(page):
+    visit(page, "/archive/review_list", "folded")
+    fold = page.locator("tbody details.fold").first
+    excerpt = fold.locator(".excerpt")
+    opening = excerpt.inner_text()
+    assert excerpt.is_visible() and opening.endswith("…")
+    full = fold.locator(".full")
+    assert not full.is_visible()
+    fold.locator(".more").click()
+    assert full.is_visible() and not excerpt.is_visible()
+    assert full.inner_text().startswith(opening[:-1].rstrip())
+
+
+def test_a_review_page_reads_as_a_review(page):
+    visit(page, "/archive/review_list?_search=tan+bizarras", "search")
+    link = page.locator("tbody td.col-film a").first
+    film = link.inner_text()
+    link.click()
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(page.shots / "review.png"))
+    assert "/-/review/" in page.url
+    assert page.locator("h1").inner_text().startswith(film)
+    assert page.locator(".stars.big").inner_text() == "★½"  # On the Line, rated 1.5
+    dates = page.locator("dl.dates").inner_text()
+    assert "written" in dates and "(the day)" in dates
+    body = page.locator(".review-body p")
+    assert body.count() >= 2, "the text is not in paragraphs"
+    assert EDITED_TO in page.locator(".review-body").inner_text()
+    versions = page.locator("section.versions .version")
+    assert versions.count() == 1 and EDITED_FROM in versions.inner_text()
+    page.click("p.who a")
+    page.wait_for_load_state("networkidle")
+    assert "/-/people/letterboxd:spazznolo" in page.url
+    page.go_back()
+    page.click("h1 a")
+    page.wait_for_load_state("networkidle")
+    assert "/archive/films/" in page.url and film in page.content()
+
+
+def chart_points(tab) -> list[int]:
+    """The number of values > 0 each chart on the page was drawn from (Chart.js's own data),
+    after checking each canvas has pixels painted."""
+    return tab.evaluate(
+        "() => Array.from(document.querySelectorAll('canvas[data-chart]')).map(c => {"
+        " const chart = Chart.getChart(c); if (!chart) return -1;"
+        " const pixels = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+        " if (!pixels.some(v => v !== 0)) return -2;"
+        " return chart.data.datasets.flatMap(d => d.data).filter(v => v > 0).length; })"
+    )
+
+
+def test_a_person_page_has_counts_charts_and_latest_reviews(page):
+    visit(page, "/-/people/letterboxd:spazznolo", "person")
+    assert page.locator("h1").inner_text()
+    counts = page.locator("ul.counts").inner_text()
+    assert "entries" in counts and "with text" in counts
+    points = chart_points(page)
+    assert len(points) == 3 and all(n > 0 for n in points), points
+    latest = page.locator("ol.latest li")
+    assert 0 < latest.count() <= 20
+    visit(page, "/-/people", "people")
+    assert page.locator("table.people-list tbody tr").count() >= 4
+
+
+def test_charts_are_drawn_in_the_browser(page):
+    visit(page, "/-/charts", "charts")
+    points = chart_points(page)
+    assert len(points) == 3 and all(n > 0 for n in points), points
+    # Ratings cover the half-star scale; the timeline runs over several years of months.
+    assert (
+        page.evaluate(
+            "() => Chart.getChart(document.querySelectorAll('canvas')[2]).data.labels.length"
+        )
+        > 24
+    )
+
+
+@pytest.mark.parametrize("name", sorted(datasette_config.QUERIES))
+def test_canned_queries_do_not_error_with_empty_parameters(page, name):
+    visit(page, f"/archive/{name}", f"query-{name}")
+    assert page.locator(".message-error").count() == 0
+    assert not any("error" in t.lower() for t in page.locator("h1, h2, .message").all_inner_texts())
+    description = datasette_config.QUERIES[name]["description"]
+    assert description.split(".")[0] in page.content()
+    if name != "changed":
+        assert page.locator("table.rows-and-columns tbody tr").count() > 0
+
+
+@pytest.mark.parametrize("term", ['it"s', "don't", "NEAR(", "   ", '"'])
+def test_a_stray_quote_in_a_search_term_is_not_an_error(page, term):
+    page.goto(f"/archive/search_by_rating?q={term}&min_rating=&max_rating=")
+    assert page.locator(".message-error").count() == 0
+
+
+def test_changed_reviews_show_before_above_now(page):
+    visit(page, "/archive/changed_reviews", "changed_reviews")
+    headers = visible_headers(page)
+    assert headers[:4] == ["film", "year", "reviewer", "replaced_at"], headers
+    assert "previous_text" not in headers and "id" not in headers
+    reviewer = page.locator("tbody td.col-reviewer").first.inner_text()
+    assert 0 < len(reviewer) <= 30
+    before = box(page, "tbody .change .before")
+    after = box(page, "tbody .change .after")
+    assert before["y"] + before["height"] <= after["y"], "not one above the other"
+    assert page.locator("tbody .change .after ins").first.inner_text() == "tan"

@@ -53,12 +53,39 @@ def check(markup: str) -> None:
     """Unbounded, naming the limit, for markup over one of the limits above."""
     # Every element on the stack comes from a tag of 3 characters or more, at most three from
     # one tag (a lone <td> opens a tbody and a tr too): this much markup cannot go over.
-    if len(markup) <= MAX_DEPTH // 2:
+    if len(markup) <= MAX_DEPTH // 2 or _few_plain_tags(markup):
         return
     # Framesets nest in their own mode, where every other tag is ignored; pages have a few.
     if len(_FRAMESET.findall(markup)) > MAX_DEPTH:
         raise Unbounded(f"HTML with more framesets than the limit of {MAX_DEPTH}")
     _Scan(markup).run()
+
+
+# A review's own HTML (a few <br>, <p>, <i>) is parsed on its own for its text, dozens of times
+# a page: scanning each as a page cost more than the page's own scan. With this few tags, the
+# tree builder's work is bounded whatever they are: at most FEW_TAGS elements opened by tags,
+# three times that implied, and FEW_TAGS formatting elements re-opened before each of at most
+# FEW_TAGS + 1 runs of text; only the attributes of a tag are left to count.
+FEW_TAGS = 64
+# Where the tokenizer leaves the data state (raw text, script, foreign content, plaintext),
+# a scan by tags no longer sees the tags it would see: such texts take the whole scan.
+_OTHER_STATES = re.compile(
+    r"<(?:script|style|xmp|iframe|noembed|noframes|noscript|textarea|title|plaintext|svg|math)"
+    r"|<!\[CDATA\[",
+    re.IGNORECASE | re.ASCII,
+)
+
+
+def _few_plain_tags(markup: str) -> bool:
+    """Whether `markup` has at most FEW_TAGS tags, all read in the data state, none with more
+    than MAX_ATTRIBUTES attributes."""
+    if markup.count("<") > FEW_TAGS or _OTHER_STATES.search(markup):
+        return False
+    for match in _TOKEN.finditer(markup):
+        attrs = match[3]
+        if attrs and len(attrs) > 2 * MAX_ATTRIBUTES:
+            _count_attributes(attrs)
+    return True
 
 
 def depth(markup: str) -> int:

@@ -309,3 +309,48 @@ def test_import_of_a_deep_saved_page_is_refused_in_one_line(run_scrape, tmp_path
     assert [query(db, f"select * from {table}") for table in ("reviews", "fetches", "films")] == (
         before
     )
+
+
+# Texts with at most nesting.FEW_TAGS tags skip the scan (a review's own HTML, parsed for its
+# text dozens of times a page); these are the worst such texts for the tree builder.
+FEW_TAG_WORST = {
+    "nested divs": "<div>" * 64,
+    "unclosed formatting re-opened": "".join(f"<p><b id={n}>x</p>" for n in range(21)),
+    "formatting in cells": "<table><td>" + "".join(f"<b id={n}>x" for n in range(60)),
+    "nested tables": "<table><td>" * 32,
+    "long text between": ("<i>" + "word " * 20_000) * 8,
+}
+
+
+@pytest.mark.parametrize("name", sorted(FEW_TAG_WORST))
+def test_texts_with_few_tags_skip_the_scan_and_stay_cheap(name, monkeypatch):
+    markup = FEW_TAG_WORST[name]
+    assert markup.count("<") <= nesting.FEW_TAGS
+    monkeypatch.setattr(nesting, "_Scan", None)  # the scan must not be needed
+    started = time.perf_counter()
+    tree = nesting.tree(markup)
+    assert tree.body is not None
+    assert time.perf_counter() - started < 0.05
+
+
+def test_a_few_tags_with_too_many_attributes_are_still_refused():
+    markup = "<b>hi</b><div " + " ".join(f"a{i}" for i in range(5_000)) + ">x</div>"
+    with pytest.raises(nesting.Unbounded, match="5000 attributes"):
+        nesting.check(markup)
+
+
+@pytest.mark.parametrize("opening", ["<script>", "<svg>", "<textarea>", "<![CDATA["])
+def test_a_few_tags_outside_the_data_state_take_the_whole_scan(opening, monkeypatch):
+    """Inside <script> (and raw text, foreign content) a scan by tags sees tags the tokenizer
+    does not, and misses ones it does: such texts are not let through by their tag count."""
+    calls = []
+    real = nesting._Scan
+
+    class Counted(real):
+        def run(self):
+            calls.append(1)
+            return super().run()
+
+    monkeypatch.setattr(nesting, "_Scan", Counted)
+    nesting.check(opening + "x" * 300 + "<div>" * 3)
+    assert calls == [1]

@@ -225,8 +225,9 @@ def test_serve_refreshes_the_views_of_an_archive_written_by_an_older_scrape(corp
         conn.execute("CREATE VIEW review_list AS SELECT rowid AS review_rowid, id FROM reviews")
     server, base = start_serve(old)
     try:
-        columns = httpx.get(f"{base}/archive/review_list.json", params={"_size": 1}).json()
-        assert columns["columns"][:6] == ["film", "year", "stars", "date", "reviewer", "text"]
+        with httpx.Client(base_url=base, timeout=10) as client:
+            first = rows(client, "/archive/review_list.json", _size=1)[0]
+        assert list(first)[:6] == ["film", "year", "stars", "date", "reviewer", "text"]
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -21,12 +21,16 @@ import stat
 import sys
 import tomllib
 from dataclasses import dataclass, field
-from http.cookiejar import LoadError, MozillaCookieJar
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from scraper import sites
 from scraper.errors import UsageError
-from scraper.fetch import FetchSettings
+from scraper.site_names import NAMES as SITE_NAMES
+
+if TYPE_CHECKING:
+    from http.cookiejar import MozillaCookieJar
+
+    from scraper.fetch import FetchSettings
 
 DEFAULT_PATH = Path("config/scrape.toml")
 _NUMBER = (int, float)
@@ -77,6 +81,11 @@ class Config:
 
     def fetch_settings(self, site: str, **overrides: object) -> FetchSettings:
         """Defaults, then [fetch], then [sites.SITE], then `overrides` (the command line)."""
+        # Here, not at the top: loading a config (search, stats) must not import httpx or the
+        # site parsers; only a command that fetches asks for fetch settings.
+        from scraper import sites
+        from scraper.fetch import FetchSettings
+
         module = sites.SITES.get(site)
         values: dict[str, object] = {}
         for key, name in (("advice", "BLOCK_ADVICE"), ("robots_advice", "ROBOTS_ADVICE")):
@@ -140,10 +149,10 @@ def load(path: str | Path | None = None) -> Config:
     for site, settings in _table(data, "sites", at).items():
         if not isinstance(settings, dict):
             raise UsageError(f"{at('sites', site)}: [sites.{site}] must be a table")
-        if site not in sites.SITES:
+        if site not in SITE_NAMES:
             raise UsageError(
                 f"{at('sites', site)}: [sites.{site}] is not a site scrape knows "
-                f"(known: {', '.join(sites.SITES)})"
+                f"(known: {', '.join(SITE_NAMES)})"
             )
         config.sites[site] = _checked(settings, SITE_KEYS, f"sites.{site}", at)
         if "games" in settings and site != "metacritic":
@@ -153,6 +162,8 @@ def load(path: str | Path | None = None) -> Config:
 
 def load_cookies(path: str | Path) -> MozillaCookieJar:
     """A Netscape cookies.txt (as exported by browser add-ons, yt-dlp and gallery-dl)."""
+    from http.cookiejar import LoadError, MozillaCookieJar  # ~10 ms, only for a crawl's cookies
+
     path = Path(path).expanduser()
     if not path.is_file():
         raise UsageError(f"cookies file {path} does not exist")
@@ -225,8 +236,10 @@ class _Locator:
 
 def _check_identifier(site: str, ident: str, where: str) -> None:
     """A person's identifier must name a profile on that very site (checked before any run)."""
-    if site not in sites.SITES:
-        raise UsageError(f"{where}: not a site scrape knows (known: {', '.join(sites.SITES)})")
+    if site not in SITE_NAMES:
+        raise UsageError(f"{where}: not a site scrape knows (known: {', '.join(SITE_NAMES)})")
+    from scraper import sites  # the parsers' handle rules, only for a config that names people
+
     try:
         targets = sites.resolve(ident, site=site)
     except UsageError as error:

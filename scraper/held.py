@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import difflib
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from scraper.errors import UsageError
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 def held_profile(db: sqlite_utils.Database, profile: str | None) -> None:

@@ -12,12 +12,15 @@ import os
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from scraper import timeparse
 from scraper.schema import COUNTERS
-from scraper.sites import Target
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+    from scraper.sites import Target
 
 log = logging.getLogger(__name__)
 

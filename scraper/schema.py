@@ -8,10 +8,13 @@ from __future__ import annotations
 import os
 import sqlite3
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from scraper.errors import ScrapeError, UsageError
+from scraper.reader import Reader
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 # What a run, and each profile in it, did. runs.finish sums the second into the first.
 COUNTERS = {
@@ -357,14 +360,17 @@ SCHEMA_VERSION = 1
 _OWN_TABLES = {"reviews", "reviews_fts", "films", "profiles", "runs"}
 
 
-def open_archive(path: str | Path, *, write: bool = True) -> sqlite_utils.Database:
+def open_archive(path: str | Path, *, write: bool = True) -> sqlite_utils.Database | Reader:
     """The archive at `path`, created if needed, in WAL mode so readers never block a backup.
 
     A file that is not a scrape archive (another application's database) is refused untouched,
-    by both readers and writers. With write=False it is opened read-only.
+    by both readers and writers. With write=False it is opened read-only, as a Reader (execute,
+    query and close, without importing sqlite_utils).
     """
     if not write:
         return _open_for_reading(Path(path))
+    import sqlite_utils  # writers only: a reader needs no more than the standard library
+
     try:
         conn = sqlite3.connect(str(path), timeout=30)
         db = sqlite_utils.Database(conn)
@@ -382,7 +388,7 @@ def open_archive(path: str | Path, *, write: bool = True) -> sqlite_utils.Databa
     return db
 
 
-def _check_identity(db: sqlite_utils.Database, path: str | Path, *, writing: bool) -> None:
+def _check_identity(db: sqlite_utils.Database | Reader, path: str | Path, *, writing: bool) -> None:
     """Refuse a database that is not a scrape archive, or one a newer scrape wrote."""
     app_id = db.execute("PRAGMA application_id").fetchone()[0]
     version = db.execute("PRAGMA user_version").fetchone()[0]
@@ -433,12 +439,12 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             db.execute(f"CREATE VIEW {name} AS {sql}")
 
 
-def _open_for_reading(path: Path) -> sqlite_utils.Database:
+def _open_for_reading(path: Path) -> Reader:
     if not path.is_file():
         raise UsageError(f"{path} does not exist; archive something first (scrape user ...)")
     try:
         conn = sqlite3.connect(_read_only_uri(path), uri=True, timeout=30)
-        db = sqlite_utils.Database(conn)
+        db = Reader(conn)
         _check_identity(db, path, writing=False)
     except sqlite3.Error as exc:
         raise ScrapeError(f"{path}: cannot open it as an archive ({exc})") from None

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from scraper.schema import FOLDED
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 _SQL = """
 SELECT r.id, r.site, r.profile_id, r.film_id, f.title, f.year, f.kind, r.rating, r.rating_raw,

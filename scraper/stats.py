@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from scraper.schema import FILM_RATING, FOLDED
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 # A film's page (Letterboxd's film reviews, an IMDb title's reviews, a Metacritic or Rotten
 # Tomatoes product page) brings along one review from each of many strangers. They are told

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import errno
-import importlib.metadata
-import importlib.util
 import json
 import os
 import re
@@ -18,17 +16,9 @@ from pathlib import Path
 
 import click
 
-from scraper import (
-    config,
-    datasette_config,
-    export,
-    importer,
-    reading_room,
-    reparse,
-    search,
-    sites,
-    stats,
-)
+# Each command imports the library it runs when it runs: `scrape --help` or `scrape search`
+# must not pay for httpx, ftfy and every site's parsers (tests/test_start.py holds them out).
+from scraper import config
 from scraper.cli.common import (
     SITE_CHOICE,
     Rating,
@@ -39,9 +29,9 @@ from scraper.cli.common import (
     reports_errors,
 )
 from scraper.errors import ScrapeError, UsageError
-from scraper.held import held_profile
-from scraper.schema import open_archive
 from scraper.wording import plural
+
+EXPORT_FORMATS = ("jsonl", "csv", "letterboxd")  # export.FORMATS, without importing export
 
 
 @cli.command("import")
@@ -97,6 +87,8 @@ def import_(
         scrape import reviews.html --url https://www.imdb.com/title/tt1213663/reviews/
         scrape import letterboxd-export.zip --profile letterboxd:spazznolo
     """
+    from scraper import importer, sites
+
     if source_url and not re.match(r"^https?://[^\s/]+/\S*$", source_url):
         raise UsageError(f"--url {source_url!r} is not an http(s) address")
     when = iso_datetime(captured_at, "--captured-at") if captured_at else None
@@ -150,6 +142,8 @@ def reparse_(db_path: Path | None, site: str | None, since: str | None) -> None:
     \b
         scrape reparse --site rottentomatoes --since 2024-01-01
     """
+    from scraper import reparse
+
     path = db_path_for(db_path, config.load())
     if not path.exists():
         raise UsageError(f"{path} does not exist; nothing to reparse")
@@ -208,6 +202,10 @@ def search_(
         scrape search 'nolan OR kubrick' --json --limit 5
         scrape search heist --min-rating 8 --year 2019 --site rottentomatoes
     """
+    from scraper import search
+    from scraper.held import held_profile
+    from scraper.schema import open_archive
+
     db = open_archive(db_path_for(db_path, config.load()), write=False)
     held_profile(db, profile)
     rows = search.search(
@@ -233,7 +231,7 @@ def search_(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(export.FORMATS),
+    type=click.Choice(EXPORT_FORMATS),
     default="jsonl",
     show_default=True,
     help="jsonl, csv, or letterboxd (Letterboxd's import CSV).",
@@ -269,6 +267,10 @@ def export_(
         scrape export --format csv -o reviews.csv
         scrape export --format letterboxd --site rottentomatoes -o for-letterboxd.csv
     """
+    from scraper import export
+    from scraper.held import held_profile
+    from scraper.schema import open_archive
+
     archive_path = db_path_for(db_path, config.load())
     to_file = output is not None and str(output) != "-"
     if to_file:
@@ -300,6 +302,9 @@ def stats_(db_path: Path | None, as_json: bool) -> None:
     \b
         scrape stats
     """
+    from scraper import stats
+    from scraper.schema import open_archive
+
     figures = stats.summary(open_archive(db_path_for(db_path, config.load()), write=False))
     click.echo(json.dumps(figures, indent=2) if as_json else stats.render(figures))
 
@@ -333,6 +338,11 @@ def serve(db_path: Path | None, port: int, host: str) -> None:
     \b
         scrape serve --port 8001
     """
+    import importlib.metadata
+    import importlib.util
+
+    from scraper import datasette_config, reading_room
+
     path = db_path_for(db_path, config.load())
     _refresh_views(path)
     if importlib.util.find_spec("datasette") is None:
@@ -373,6 +383,8 @@ def _refresh_views(path: Path) -> None:
     """Open the archive as every writer does, which re-creates its views, so that one written by
     an older scrape reads with today's columns; read-only where it cannot be written. Either
     way a missing or foreign file is refused here in one line."""
+    from scraper.schema import open_archive
+
     writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
     with closing(open_archive(path, write=writable)):
         pass

@@ -8,13 +8,18 @@ import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from scraper import __version__, config, sites
+from scraper import __version__
 from scraper.errors import ScrapeError, UsageError, unexpected
+from scraper.site_names import NAMES as SITE_NAMES
 
-SITE_CHOICE = click.Choice(sorted(sites.SITES))
+if TYPE_CHECKING:
+    from scraper import config
+
+SITE_CHOICE = click.Choice(sorted(SITE_NAMES))
 
 
 def db_option(command):

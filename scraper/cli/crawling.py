@@ -7,15 +7,14 @@ import os
 import signal
 import sys
 import threading
-from http.cookiejar import CookieJar
-from importlib import resources
 from pathlib import Path
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING
 
 import click
 
-from scraper import backup, browser_cookies, config, lock, probe, runs, sites
-from scraper import remember as remembered
+# Each command imports the library it runs when it runs: `scrape status` or `scrape --help`
+# must not pay for httpx, ftfy and every site's parsers (tests/test_start.py holds them out).
+from scraper import config
 from scraper.cli.common import (
     SITE_CHOICE,
     Failed,
@@ -25,11 +24,15 @@ from scraper.cli.common import (
     db_path_for,
     reports_errors,
 )
-from scraper.crawl import CrawlResult
 from scraper.errors import NotFound, UsageError
-from scraper.fetch import FetchSettings, check_browser
-from scraper.schema import open_archive
 from scraper.wording import plural
+
+if TYPE_CHECKING:
+    from http.cookiejar import CookieJar
+
+    from scraper import backup, sites
+    from scraper.crawl import CrawlResult
+    from scraper.fetch import FetchSettings
 
 
 @cli.command()
@@ -105,6 +108,8 @@ def user(
         scrape user imdb:ur7654321
         scrape user metacritic:oysteims
     """
+    from scraper import probe, sites
+
     settings = config.load(config_path)
     overrides = {"impersonate": impersonate, "robots": False if ignore_robots else None}
     delay = delay if delay is not None else _env_delay()
@@ -163,6 +168,9 @@ def user(
 def _remember(
     ident: str, settings: config.Config, targets: list[sites.Target], summary: backup.Summary
 ) -> None:
+    from scraper import probe
+    from scraper import remember as remembered
+
     archived = [t for t, o in zip(targets, summary.outcomes, strict=False) if o.status == "ok"]
     if not archived:
         return
@@ -198,6 +206,8 @@ def backup_(
         scrape backup --quiet            # crontab: mail only problems
         scrape backup --full --json
     """
+    from scraper import sites
+
     settings = config.load(config_path)
     if not settings.people:
         where = settings.path or config.default_path()
@@ -223,6 +233,7 @@ def backup_(
 
 
 def _exit_if_interrupted(summary: backup.Summary) -> None:
+
     if summary.status == "interrupted":
         click.echo(
             "interrupted; every page already read is saved, and the next run goes on", err=True
@@ -239,6 +250,8 @@ def example_config() -> None:
     \b
         mkdir -p config && scrape example-config > config/scrape.toml
     """
+    from importlib import resources
+
     click.echo(
         resources.files("scraper").joinpath("scrape.example.toml").read_text("utf-8"), nl=False
     )
@@ -267,6 +280,9 @@ def status_(db_path: Path | None, config_path: Path | None, limit: int, as_json:
     \b
         scrape status --runs 5
     """
+    from scraper import lock, runs
+    from scraper.schema import open_archive
+
     settings = config.load(config_path)
     path = db_path_for(db_path, settings)
     writer = lock.holder(path)
@@ -334,6 +350,9 @@ def _plans(
     **overrides: object,
 ) -> list[backup.Plan]:
     """Everything the user named is checked here, before the archive or the network is used."""
+    from scraper import backup
+    from scraper.fetch import check_browser
+
     delay = delay if delay is not None else _env_delay()
     plans = []
     for target in targets:
@@ -350,6 +369,10 @@ def _cookies(
     settings: config.Config, site: str, path: Path | None, browser: str | None
 ) -> CookieJar | None:
     """The command line's cookies (a file, or a browser), else the config's, else none."""
+    from urllib.parse import urlsplit
+
+    from scraper import browser_cookies, sites
+
     if path is None and browser is None:
         path = settings.site_setting(site, "cookies")  # type: ignore[assignment]
         browser = settings.site_setting(site, "cookies_from_browser")  # type: ignore[assignment]
@@ -371,6 +394,8 @@ def _run(
     full: bool,
     quiet: bool = False,
 ) -> backup.Summary:
+    from scraper import backup
+
     stop = threading.Event()
 
     def on_interrupt(signum, frame) -> None:
@@ -408,6 +433,7 @@ def _env_delay() -> float | None:
 
 
 def _line(outcome: backup.Outcome, db_path: Path) -> str:
+
     extra = f", {outcome.missing} missing" if outcome.mode == "full" else ""
     note = f"; {outcome.note}" if outcome.note else ""
     mode = outcome.mode if outcome.status != "interrupted" else f"{outcome.mode}, {outcome.error}"

@@ -13,12 +13,15 @@ import tempfile
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import TextIO
-
-import sqlite_utils
+from typing import TYPE_CHECKING, TextIO
 
 from scraper import timeparse
 from scraper.errors import ScrapeError, UsageError
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+    from scraper.reader import Reader
 
 COLUMNS = (
     "id",
@@ -54,7 +57,7 @@ FORMATS = ("jsonl", "csv", "letterboxd")
 
 
 def rows(
-    db: sqlite_utils.Database,
+    db: sqlite_utils.Database | Reader,
     *,
     site: str | None = None,
     profile: str | None = None,

@@ -10,8 +10,10 @@ from scraper.errors import UsageError
 if TYPE_CHECKING:
     import sqlite_utils
 
+    from scraper.reader import Reader
 
-def held_profile(db: sqlite_utils.Database, profile: str | None) -> None:
+
+def held_profile(db: sqlite_utils.Database | Reader, profile: str | None) -> None:
     """Refuse a --profile the archive does not hold, naming the closest ones it does: a typo
     must not read as "this person wrote nothing"."""
     if profile is None:

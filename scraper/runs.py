@@ -20,6 +20,7 @@ from scraper.schema import COUNTERS
 if TYPE_CHECKING:
     import sqlite_utils
 
+    from scraper.reader import Reader
     from scraper.sites import Target
 
 log = logging.getLogger(__name__)
@@ -147,7 +148,7 @@ def finish(
         )
 
 
-def report(db: sqlite_utils.Database, *, limit: int = 10, writing: bool = False) -> dict:
+def report(db: sqlite_utils.Database | Reader, *, limit: int = 10, writing: bool = False) -> dict:
     """The last runs, and per profile its last run and last success (for `scrape status`).
 
     A run still marked running counts as failing unless `writing` (the archive's lock is held

@@ -10,6 +10,8 @@ from scraper.schema import FOLDED
 if TYPE_CHECKING:
     import sqlite_utils
 
+    from scraper.reader import Reader
+
 _SQL = """
 SELECT r.id, r.site, r.profile_id, r.film_id, f.title, f.year, f.kind, r.rating, r.rating_raw,
        r.created_at, r.created_at_precision, r.url,
@@ -38,7 +40,7 @@ _COUNT = (
 
 
 def search(
-    db: sqlite_utils.Database,
+    db: sqlite_utils.Database | Reader,
     query: str,
     *,
     limit: int = 20,
@@ -76,7 +78,7 @@ def as_plain_words(query: str) -> str:
     return " ".join('"' + word.replace('"', '""') + '"' for word in query.split())
 
 
-def _run(db: sqlite_utils.Database, query: str, filters: dict) -> list[dict]:
+def _run(db: sqlite_utils.Database | Reader, query: str, filters: dict) -> list[dict]:
     matches = db.execute(_COUNT, {"query": query, "cap": RANK_LIMIT + 1}).fetchone()[0]
     order = _RANKED if matches <= RANK_LIMIT else _NEWEST
     sql = _SQL.format(order=order, folded=FOLDED.format(r="r."))

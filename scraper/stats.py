@@ -9,6 +9,8 @@ from scraper.schema import FILM_RATING, FOLDED
 if TYPE_CHECKING:
     import sqlite_utils
 
+    from scraper.reader import Reader
+
 # A film's page (Letterboxd's film reviews, an IMDb title's reviews, a Metacritic or Rotten
 # Tomatoes product page) brings along one review from each of many strangers. They are told
 # from the people archived on purpose by what the archive knows of them: never a crawl's target
@@ -46,7 +48,7 @@ FROM per ORDER BY reviews DESC, site, profile_id
 PROFILE_WIDTH = 48
 
 
-def summary(db: sqlite_utils.Database) -> dict:
+def summary(db: sqlite_utils.Database | Reader) -> dict:
     """Every profile (each marked whether it is a stranger from film pages), the ratings
     histogram and reviews per year."""
     return {

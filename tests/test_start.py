@@ -29,12 +29,13 @@ CHILD = """
 import json, sys
 from scraper.cli import main
 sys.argv = ["scrape", *json.loads(sys.argv[1])]
+code = 0
 try:
     main()
-except SystemExit:
-    pass
+except SystemExit as exit:
+    code = exit.code
 sys.stdout.flush()
-print("\\nMODULES=" + json.dumps(sorted(sys.modules)))
+print("\\nMODULES=" + json.dumps([code, sorted(sys.modules)]))
 """
 
 
@@ -49,17 +50,27 @@ def _imported(args: list[str], cwd: Path) -> set[str]:
     )
     line = done.stdout.rpartition("MODULES=")[2]
     assert line, done.stderr
-    return set(json.loads(line))
+    code, modules = json.loads(line)
+    assert code in (0, None), done.stderr  # a command that failed early proves nothing
+    return set(modules)
 
 
 @pytest.mark.parametrize(
     "args",
-    [["--help"], ["--version"], ["search", "heist"], ["stats"], ["status"], ["search", "--help"]],
+    [
+        ["--help"],
+        ["--version"],
+        ["search", "heist"],
+        ["stats"],
+        ["status"],
+        ["export"],
+        ["search", "--help"],
+    ],
 )
 def test_quick_commands_import_no_fetching_or_parsing(tmp_path: Path, args: list[str]) -> None:
     db = tmp_path / "archive.db"
     open_archive(db).close()
-    if args[0] in ("search", "stats", "status") and "--help" not in args:
+    if args[0] in ("search", "stats", "status", "export") and "--help" not in args:
         args = [*args, "--db", str(db)]
     modules = _imported(args, tmp_path)
     assert "scraper.cli" in modules

@@ -233,7 +233,6 @@ def backup_(
 
 
 def _exit_if_interrupted(summary: backup.Summary) -> None:
-
     if summary.status == "interrupted":
         click.echo(
             "interrupted; every page already read is saved, and the next run goes on", err=True
@@ -433,7 +432,6 @@ def _env_delay() -> float | None:
 
 
 def _line(outcome: backup.Outcome, db_path: Path) -> str:
-
     extra = f", {outcome.missing} missing" if outcome.mode == "full" else ""
     note = f"; {outcome.note}" if outcome.note else ""
     mode = outcome.mode if outcome.status != "interrupted" else f"{outcome.mode}, {outcome.error}"

@@ -1,18 +1,16 @@
 """The CSV files of site exports (IMDb's ratings, Letterboxd's zip), read row by row within
 fixed bounds, so that no file, however made, costs more memory than a large real export.
 
-A file's reviews are held until the whole file is written, in one transaction; the rows read
-are not. Why these bounds (sizes from the corpus and from the largest exports people have):
-- MAX_HELD: what the reviews of one file may take in memory, counted as they are made: each
-  review or rating with its film (RECORD_COST, as measured: 1.6 kB parsed, 0.6 kB more while
-  written), each row read (ROW_COST: the film references rows leave), and the actual size of
-  the review texts held (a character takes 1, 2 or 4 bytes). About 67,000 reviews and
-  ratings without text, fewer with long texts. An IMDb export of 20,000 ratings counts
-  49 MiB; a Letterboxd export of 10,000 diary entries, all reviewed, 72 MiB (20,000 reviews
-  and ratings, 13 MB of text); the corpus export 8 MiB. At the bound, with the file's own
-  bytes, a whole import measured at most 235 MB.
-- MAX_ROWS: rows read in one file, all the CSVs of an export together. That Letterboxd export
-  has 41,000 rows over its diary, reviews, ratings, watched and likes files.
+A file's reviews are written a batch at a time (all in the file's one transaction), so what is
+held is one batch, however long the file. Why these bounds:
+- MAX_HELD: what may be held at once, counted as it is made: each review or rating with its
+  film (RECORD_COST, as measured: 1.6 kB parsed, 0.6 kB more while written), each row read
+  (ROW_COST), and the actual size of the review texts held (a character takes 1, 2 or 4
+  bytes); `release` returns it when a batch is written. A batch of BATCH rows holds about
+  5 MiB; only a batch of BATCH book-length reviews comes near the bound.
+- MAX_ROWS: rows read in one file, all the CSVs of an export together. Memory no longer grows
+  with rows, only time and disk: an IMDb export of 1,000,000 ratings (230 MB) imports in
+  under 150 MB. The bound stops a file of endless tiny rows from running for hours.
 - MAX_FIELD: the longest field in the corpus is a review of 3,486 characters; the standard
   library stops at 131,072 with a traceback. A million characters is a book-length review.
 """
@@ -33,7 +31,9 @@ MiB = 1024 * 1024
 MAX_HELD = 160 * MiB
 RECORD_COST = 2_000
 ROW_COST = 500
-MAX_ROWS = 200_000
+MAX_ROWS = 2_000_000
+# Rows per batch written (see the module's docstring).
+BATCH = 2_000
 MAX_FIELD = 1_000_000
 # A physical line longer than any row of fields within MAX_FIELD could be is refused before
 # the csv module sees it: its reader takes whole lines, so an endless line would be held whole.
@@ -74,6 +74,8 @@ class Budget:
     rows: int = 0
     held: int = 0
     per_file: dict[str, int] = field(default_factory=dict)
+    # What a row read leaves held: 0 for a reader that keeps nothing of rows it passes over.
+    row_cost: int = ROW_COST
 
     def take(self, name: str, row: int) -> None:
         """Count row number `row` of file `name` (see Rows)."""
@@ -87,7 +89,11 @@ class Budget:
                 self.url,
                 f"at most {MAX_ROWS:,} rows in one file ({name} goes past it at row {row:,})",
             )
-        self.hold(records=0, extra=ROW_COST)
+        self.hold(records=0, extra=self.row_cost)
+
+    def release(self) -> None:
+        """The batch held so far is written: it no longer counts."""
+        self.held = 0
 
     def hold(self, *texts: str | None, records: int = 1, extra: int = 0) -> None:
         """Count `records` reviews (with their films) and the texts they keep."""
@@ -96,7 +102,7 @@ class Budget:
             raise ParseError(
                 self.site,
                 self.url,
-                f"at most {MAX_HELD / MiB:g} MiB of reviews in one file (about "
+                f"at most {MAX_HELD / MiB:g} MiB of reviews in one file held at once (about "
                 f"{MAX_HELD // (RECORD_COST + ROW_COST):,} reviews and ratings, fewer with long "
                 "texts); this file holds more",
             )

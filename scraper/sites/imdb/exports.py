@@ -15,8 +15,9 @@ from __future__ import annotations
 import contextlib
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
+from typing import BinaryIO
 
 from scraper import ratings, timeparse
 from scraper.errors import ParseError
@@ -64,6 +65,14 @@ KINDS = {
 
 
 def parse_ratings_export(body: bytes, url: str, fetched_at: datetime) -> Page:
+    return common.joined(stream_ratings_export(lambda: io.BytesIO(body), url, fetched_at))
+
+
+def stream_ratings_export(
+    open_body: Callable[[], BinaryIO], url: str, fetched_at: datetime
+) -> Iterator[Page]:
+    """The export's ratings, csvfiles.BATCH rows a page, read as a stream (three times: the
+    encoding, the date order, the rows), so that no more than a page is ever held."""
     owner = _OWNER.search(url)
     if not owner:
         raise ParseError(
@@ -73,34 +82,51 @@ def parse_ratings_export(body: bytes, url: str, fetched_at: datetime) -> Page:
             "are): import with --profile imdb:ur<digits> (or imdb:p.<id>), e.g. "
             "--profile imdb:ur7654321",
         )
-    # Read twice, row by row (the date order first, from every row): never all rows at once.
-    encoding = csvfiles.encoding_of(csvfiles.chunks_of(body))
-    budget = csvfiles.Budget(SITE, url)
+    with open_body() as stream:
+        encoding = csvfiles.encoding_of(iter(lambda: stream.read(1024 * 1024), b""))
+    # Rows leave nothing behind here: each rating is counted as it is held, until written.
+    budget = csvfiles.Budget(SITE, url, row_cost=0)
 
-    def rows() -> csvfiles.Rows:
-        found = csvfiles.Rows(io.BytesIO(body), "the file", budget, encoding)
-        found.rename(_OLD_NAMES)
-        return found
+    @contextlib.contextmanager
+    def rows() -> Iterator[csvfiles.Rows]:
+        with open_body() as stream:
+            found = csvfiles.Rows(stream, "the file", budget, encoding)
+            found.rename(_OLD_NAMES)
+            yield found
 
-    missing = [c for c in _REQUIRED if c not in rows().columns]
+    with rows() as header:
+        missing = [c for c in _REQUIRED if c not in header.columns]
     if missing:
         raise ParseError(SITE, url, f"the columns {', '.join(missing)} of a ratings export")
     handle = owner["user"]
     profile = Profile(f"{SITE}:{handle}", SITE, handle, "member", url=f"{SITE_URL}/user/{handle}/")
-    page = Page(url=url, fetched_at=timeparse.to_iso(fetched_at), profiles=[profile])
-    day_first = _day_first(rows(), url)
-    for line, row in enumerate(rows(), start=2):
-        const = (row.get("Const") or "").strip()
-        if not _CONST.match(const):
-            raise ParseError(SITE, url, f"a title id (ttNNNNNNN) in Const on line {line}")
-        kind = re.sub(r"[^a-z]", "", (row.get("Title Type") or "").lower())
-        film = title_film(const, row.get("Title") or "", row.get("Year"), kind)
-        budget.hold(film.title)
-        page.films.append(film)
-        score = (row.get("Your Rating") or "").strip()
-        when = _rated_on(row.get("Date Rated"), day_first, fetched_at, url, line)
-        page.reviews.append(rating_row(profile, film, score, when, "imdb-ratings-export"))
-    return page
+
+    def new_page() -> Page:
+        return Page(url=url, fetched_at=timeparse.to_iso(fetched_at), profiles=[profile])
+
+    with rows() as found:
+        day_first = _day_first(found, url)
+    budget.release()  # that pass kept nothing of its rows
+    # A file's dates are written one way: the first that reads is how the rest read.
+    days = timeparse.DayReader()
+    page = new_page()
+    with rows() as found:
+        for line, row in enumerate(found, start=2):
+            const = (row.get("Const") or "").strip()
+            if not _CONST.match(const):
+                raise ParseError(SITE, url, f"a title id (ttNNNNNNN) in Const on line {line}")
+            kind = re.sub(r"[^a-z]", "", (row.get("Title Type") or "").lower())
+            film = title_film(const, row.get("Title") or "", row.get("Year"), kind)
+            budget.hold(film.title)
+            page.films.append(film)
+            score = (row.get("Your Rating") or "").strip()
+            when = _rated_on(row.get("Date Rated"), day_first, fetched_at, url, line, days)
+            page.reviews.append(rating_row(profile, film, score, when, "imdb-ratings-export"))
+            if len(page.reviews) >= csvfiles.BATCH:
+                yield page
+                budget.release()
+                page = new_page()
+    yield page
 
 
 def _day_first(rows: Iterable[dict], url: str) -> bool | None:
@@ -132,7 +158,14 @@ def _day_first(rows: Iterable[dict], url: str) -> bool | None:
     return day_first
 
 
-def _rated_on(value: str | None, day_first: bool | None, fetched_at, url: str, line: int):
+def _rated_on(
+    value: str | None,
+    day_first: bool | None,
+    fetched_at,
+    url: str,
+    line: int,
+    days: timeparse.DayReader | None = None,
+):
     text = (value or "").strip()
     if match := _SLASHED.match(text):
         first, second, year = int(match[1]), int(match[2]), int(match[3])
@@ -140,6 +173,8 @@ def _rated_on(value: str | None, day_first: bool | None, fetched_at, url: str, l
         found = timeparse.from_day(f"{year:04d}-{month:02d}-{day:02d}")
         if found is None:
             raise ParseError(SITE, url, f"a real date in Date Rated on line {line}")
+        return found
+    if days is not None and (found := days.read(text)) is not None:
         return found
     try:  # the pre-2017 form, "Sun Jan 29 00:00:00 2017": a day
         moment = datetime.strptime(text, "%a %b %d %H:%M:%S %Y")

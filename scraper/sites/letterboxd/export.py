@@ -22,13 +22,14 @@ import io
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
+from typing import BinaryIO
 
 from scraper import timeparse
 from scraper.errors import ParseError
 from scraper.models import Film, Page
-from scraper.sites import csvfiles
+from scraper.sites import common, csvfiles
 from scraper.sites.letterboxd import records
 from scraper.sites.letterboxd.records import SITE
 
@@ -59,24 +60,77 @@ def too_many_members(body: bytes) -> bool:
     return body.count(_MEMBER) > MAX_MEMBERS
 
 
+def too_many_members_in(stream: BinaryIO) -> bool:
+    """too_many_members for a zip read a megabyte at a time (a signature may straddle two)."""
+    count, tail = 0, b""
+    while chunk := stream.read(1024 * 1024):
+        window = tail + chunk
+        count += window.count(_MEMBER) - tail.count(_MEMBER)
+        tail = window[-(len(_MEMBER) - 1) :]
+        if count > MAX_MEMBERS:
+            break
+    stream.seek(0)
+    return count > MAX_MEMBERS
+
+
 def is_export(names: list[str]) -> bool:
     files = set(_relative(names).values())
     return "watched.csv" in files and ("diary.csv" in files or "ratings.csv" in files)
 
 
 def parse_export(body: bytes, url: str, fetched_at: datetime) -> Page:
+    return common.joined(stream_export(lambda: io.BytesIO(body), url, fetched_at))
+
+
+def stream_export(
+    open_body: Callable[[], BinaryIO], url: str, fetched_at: datetime
+) -> Iterator[Page]:
+    """The export's reviews, about csvfiles.BATCH a page, with the films they name."""
     try:
-        return _parse(_Export(body, url), url, fetched_at)
+        with open_body() as stream:
+            yield from _parse(_Export(stream, url), url, fetched_at)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError) as exc:
         raise ParseError(SITE, url, f"a readable zip ({exc})") from None
     except (NotImplementedError, RuntimeError) as exc:  # another compression; a password
         raise ParseError(SITE, url, f"a zip scrape can unpack ({exc})") from None
 
 
-def _parse(files: _Export, url: str, fetched_at: datetime) -> Page:
+class _Batches:
+    """The pages a file's reviews are written in: each holds its reviews and their films."""
+
+    def __init__(self, files: _Export, url: str, fetched_at: datetime, owner: str) -> None:
+        self.files, self.url, self.fetched_at = files, url, fetched_at
+        self.profile = records.profile(owner)
+        self.page = self._new()
+
+    def _new(self) -> Page:
+        return Page(
+            url=self.url, fetched_at=timeparse.to_iso(self.fetched_at), profiles=[self.profile]
+        )
+
+    def add(self, review, film: Film) -> Iterator[Page]:
+        page = self.page
+        page.reviews.append(review)
+        if not page.films or page.films[-1].id != film.id:
+            page.films.append(film)
+        if len(page.reviews) >= csvfiles.BATCH:
+            yield from self.flush()
+
+    def flush(self) -> Iterator[Page]:
+        page, self.page = self.page, self._new()
+        films: dict[str, Film] = {}
+        for film in page.films:
+            films.setdefault(film.id, film)
+        page.films = list(films.values())
+        # Nothing is released: the joins of diary, reviews and film files are still held whole
+        # (csvfiles.MAX_HELD bounds them), only the records go a batch at a time.
+        yield page
+
+
+def _parse(files: _Export, url: str, fetched_at: datetime) -> Iterator[Page]:
     owner = _owner(files, url)
-    page = Page(url=url, fetched_at=timeparse.to_iso(fetched_at), profiles=[records.profile(owner)])
-    owner_id = page.profiles[0].id
+    batches = _Batches(files, url, fetched_at, owner)
+    owner_id = batches.profile.id
     refs, folded = _film_refs(files, url)
     films: dict[str, Film] = {}
 
@@ -99,7 +153,7 @@ def _parse(files: _Export, url: str, fetched_at: datetime) -> Page:
         return films.setdefault(found.id, found)
 
     for folder, deleted in (("", False), ("deleted/", True), ("orphaned/", False)):
-        _entries(files, folder, deleted, owner_id, film_for, page, url, fetched_at)
+        yield from _entries(files, folder, deleted, owner_id, film_for, batches, url, fetched_at)
     # One row per film the member has: rated (ratings.csv), else liked (likes/films.csv), else
     # only watched (watched.csv: a watched mark, rating NULL). A like keeps the day it was made.
     liked = {_ref(row, url): row.get("Date") for row in _rows(files, "likes/films.csv", url)}
@@ -113,7 +167,7 @@ def _parse(files: _Export, url: str, fetched_at: datetime) -> Page:
             done.add(film.id)
             files.budget.hold()
             stars = _stars(row.get("Rating"), url) if name == "ratings.csv" else None
-            page.reviews.append(
+            yield from batches.add(
                 records.film_rating(
                     owner_id,
                     film,
@@ -124,13 +178,13 @@ def _parse(files: _Export, url: str, fetched_at: datetime) -> Page:
                     "letterboxd-export",
                     liked=ref in liked,
                     liked_on=(liked.get(ref) or "").strip() or None if ref in liked else None,
-                )
+                ),
+                film,
             )
-    page.films = list(films.values())
-    return page
+    yield from batches.flush()
 
 
-def _entries(files, folder, deleted, owner_id, film_for, page, url, fetched_at) -> None:
+def _entries(files, folder, deleted, owner_id, film_for, batches, url, fetched_at) -> Iterator:
     """Diary entries of one folder: diary.csv and reviews.csv rows joined on their URI (or, in
     orphaned/, which has no URIs, on name + year + watched date + occurrence)."""
     merged: dict[str, dict] = {}
@@ -171,7 +225,7 @@ def _entries(files, folder, deleted, owner_id, film_for, page, url, fetched_at) 
         else:
             ident = f"{owner_id}/orphaned/{film.id.split('/', 1)[1]}/{watched}{suffix}"
         text = row.get("Review") if row["_has_text"] else None
-        page.reviews.append(
+        yield from batches.add(
             records.entry(
                 id=ident,
                 owner_id=owner_id,
@@ -190,7 +244,8 @@ def _entries(files, folder, deleted, owner_id, film_for, page, url, fetched_at) 
                 if "Spoilers" in row
                 else None,
                 deleted=deleted,
-            )
+            ),
+            film,
         )
 
 
@@ -198,11 +253,11 @@ class _Export:
     """The CSV files of an export zip, each unpacked as a stream when it is read (again for
     each pass over it), within MAX_UNPACKED and the rows of csvfiles.MAX_ROWS in all."""
 
-    def __init__(self, body: bytes, url: str) -> None:
+    def __init__(self, stream: BinaryIO, url: str) -> None:
         self.url = url
-        if too_many_members(body):
+        if too_many_members_in(stream):
             raise ParseError(SITE, url, f"an export of at most {MAX_MEMBERS:,} files")
-        self.zip = zipfile.ZipFile(io.BytesIO(body))
+        self.zip = zipfile.ZipFile(stream)
         infos = [i for i in self.zip.infolist() if not i.is_dir()]
         names = _relative([i.filename for i in infos])
         self.members = {names[i.filename]: i for i in infos if i.filename in names}

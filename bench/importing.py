@@ -65,8 +65,9 @@ def letterboxd_zip(path: Path, rows: int) -> Path:
     def film(i: int) -> str:
         return f"Film Number {i},{1950 + i % 75},https://boxd.it/f{i:x}"
 
-    diary = io.StringIO("Date,Name,Year,Letterboxd URI,Rating,Rewatch,Tags,Watched Date\n")
-    reviews = io.StringIO("Date,Name,Year,Letterboxd URI,Rating,Rewatch,Review,Tags,Watched Date\n")
+    diary, reviews = io.StringIO(), io.StringIO()
+    diary.write("Date,Name,Year,Letterboxd URI,Rating,Rewatch,Tags,Watched Date\n")
+    reviews.write("Date,Name,Year,Letterboxd URI,Rating,Rewatch,Review,Tags,Watched Date\n")
     entries = rows * 4 // 10
     for i in range(entries):
         name, year, _ = film(i % films).split(",")

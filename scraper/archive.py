@@ -11,6 +11,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import BinaryIO
 
 import sqlite_utils
@@ -350,6 +351,8 @@ def _flag(value: object) -> object:
     return int(value) if isinstance(value, bool) else value
 
 
+# Dates repeat across a file's rows; the returned dict is only ever read.
+@lru_cache(maxsize=8192)
 def _time_columns(when: timeparse.When) -> dict:
     return {
         "created_at": timeparse.to_iso(when.at),
@@ -360,8 +363,19 @@ def _time_columns(when: timeparse.When) -> dict:
 
 
 def _cols(row: dict) -> str:
-    return ", ".join(row)
+    return _joined(tuple(row))
 
 
 def _marks(row: dict) -> str:
-    return ", ".join("?" for _ in row)
+    return _questions(len(row))
+
+
+# A page of an export makes the same few statements thousands of times.
+@lru_cache(maxsize=256)
+def _joined(columns: tuple[str, ...]) -> str:
+    return ", ".join(columns)
+
+
+@lru_cache(maxsize=64)
+def _questions(count: int) -> str:
+    return ", ".join("?" * count)

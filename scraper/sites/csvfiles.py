@@ -131,6 +131,20 @@ class Rows:
             self.budget.take(self.name, row)
             yield found
 
+    def pick(self, *names: str) -> Iterator[tuple[str, ...]]:
+        """Only these columns of each row ("" where a row has none): a pass that needs two
+        columns of every row (a file's date order) without making a dict of each."""
+        columns = self.columns
+        spots = [columns.index(n) if n in columns else None for n in names]
+        reader = self._reader.reader
+        row = 0
+        while (found := self._guarded(lambda: next(reader, None))) is not None:
+            if not found:
+                continue  # a blank line is no row, as DictReader has it
+            row += 1
+            self.budget.take(self.name, row)
+            yield tuple(found[i] if i is not None and i < len(found) else "" for i in spots)
+
     def _lines(self, text: io.TextIOWrapper) -> Iterator[str]:
         number = 0
         while line := text.readline(MAX_LINE):

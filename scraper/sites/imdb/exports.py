@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import io
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import BinaryIO
 
@@ -129,7 +129,7 @@ def stream_ratings_export(
     yield page
 
 
-def _day_first(rows: Iterable[dict], url: str) -> bool | None:
+def _day_first(rows: csvfiles.Rows, url: str) -> bool | None:
     """Whether the file's d/m/yyyy dates are day-first: --date-order if given, else what its
     rows prove (a first number over 12 is a day, a second over 12 is one), in Date Rated and
     in Release Date, which one program wrote the same way. None: no such dates. A file whose
@@ -138,9 +138,9 @@ def _day_first(rows: Iterable[dict], url: str) -> bool | None:
     if given:
         return given["order"] == "dmy"
     slashed = day_first = month_first = False
-    for row in rows:
-        for column in ("Date Rated", "Release Date"):
-            if match := _SLASHED.match(row.get(column) or ""):
+    for dates in rows.pick("Date Rated", "Release Date"):
+        for value in dates:
+            if match := _SLASHED.match(value):
                 slashed = True
                 day_first = day_first or int(match[1]) > 12
                 month_first = month_first or int(match[2]) > 12

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from functools import lru_cache
+from operator import attrgetter
 from typing import BinaryIO
 
 import sqlite_utils
@@ -40,6 +41,11 @@ VERSIONED = ("rating", "rating_raw", "sentiment", "text", "text_original", "url"
 # may name one film differently until their keys meet) and diary flags. None never erases.
 QUIET = ("film_id", "watched_on", "liked", "liked_on", "rewatch", "spoiler", "likes")
 FILM_COLUMNS = ("site", "title", "year", "kind", "url", "site_film_id")
+# Read in one call each: a big import reads them for every row.
+_REVIEW_COLUMNS = ("id", "site", *CONTENT, "source")
+_FILM_VALUES = attrgetter(*FILM_COLUMNS)
+_REVIEW_VALUES = attrgetter(*_REVIEW_COLUMNS)
+_QUIET_VALUES = attrgetter(*QUIET)
 
 
 @dataclass(slots=True)
@@ -208,7 +214,7 @@ def _save_film(batch: Batch, known: Known, film: Film, now: str) -> str:
         keys.append(title)
     film_id = known.film(film) or film.id
     # Sources differ in what they know (the 2023 API has no years): never forget a known value.
-    row = {c: getattr(film, c) for c in FILM_COLUMNS} | {
+    row = dict(zip(FILM_COLUMNS, _FILM_VALUES(film), strict=True)) | {
         "id": film_id,
         "first_seen_at": now,
         "last_seen_at": now,
@@ -256,8 +262,8 @@ def _save_review(
     if old is not None and old["id"] != review.id:
         # Stored under another source's id: this source's id becomes one of its keys.
         review = replace(review, id=old["id"], keys=(review.id, *review.keys))
-    row = {c: getattr(review, c) for c in ("id", "site", *CONTENT, "source")}
-    row |= {c: _flag(getattr(review, c)) for c in QUIET}
+    row = dict(zip(_REVIEW_COLUMNS, _REVIEW_VALUES(review), strict=True))
+    row |= zip(QUIET, map(_flag, _QUIET_VALUES(review)), strict=True)
     row |= _time_columns(review.when)
     if old is None:
         row["text_incomplete"] = 1 if review.truncated and review.text else None

@@ -92,13 +92,18 @@ def import_paths(
                 # many files, however long.
                 try:
                     opened = alone or _open(path, *options)
-                    _write(db, opened, run_id, path, result, captured_at)
                 except ScrapeError as error:
-                    if alone is None or isinstance(error, DiskFull):
-                        result.refused.append(_refusal(path, error))
-                        continue
-                    runs.finish(db, run_id, "failed", _refusal(path, error), result.tallies())
-                    raise _named(path, error) from None
+                    result.refused.append(_refusal(path, error))
+                    continue
+                try:
+                    _write(db, opened, run_id, path, result, captured_at)
+                except DiskFull:
+                    raise  # no file can be written now: the run ends, as it always has
+                except ScrapeError as error:
+                    # A row refused late in the file: the file was rolled back whole.
+                    if alone is not None:
+                        raise _named(path, error) from None
+                    result.refused.append(_refusal(path, error))
         except BaseException as error:  # a full disk, Ctrl-C: the files before it stay saved
             error_text = str(error)[:300] or type(error).__name__
             runs.finish(db, run_id, "failed", error_text, result.tallies(), best_effort=True)

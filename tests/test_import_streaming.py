@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import zipfile
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -115,3 +116,55 @@ def test_dates_read_by_a_learned_format_read_as_from_day(texts):
     reader = timeparse.DayReader()
     for text in texts:
         assert reader.read(text) == timeparse.from_day(text), text
+
+
+def test_a_long_letterboxd_export_imports_in_bounded_memory(tmp_path):
+    """100,000 rows (once refused at the memory bound): its joins are kept on disk."""
+    diary = ["Date,Name,Year,Letterboxd URI,Rating,Rewatch,Tags,Watched Date\n"]
+    reviews = ["Date,Name,Year,Letterboxd URI,Rating,Rewatch,Review,Tags,Watched Date\n"]
+    watched = ["Date,Name,Year,Letterboxd URI\n"]
+    for i in range(50_000):
+        film = f"Film {i % 20_000},{1950 + i % 70}"
+        diary.append(f"2020-01-01,{film},https://boxd.it/e{i:x},3.5,,,2020-01-01\n")
+        if i % 5 == 0:
+            reviews.append(
+                f'2020-01-01,{film},https://boxd.it/e{i:x},3.5,,"Words {i}.",,2020-01-01\n'
+            )
+        watched.append(f"2020-01-02,Film {i},{1950 + i % 70},https://boxd.it/f{i:x}\n")
+    path = tmp_path / "export.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as packed:
+        packed.writestr("profile.csv", "Date Joined,Username\n2020-01-01,longmember\n")
+        packed.writestr("diary.csv", "".join(diary))
+        packed.writestr("reviews.csv", "".join(reviews))
+        packed.writestr("watched.csv", "".join(watched))
+    db = tmp_path / "a.db"
+    code, peak_kb, output = measured([sys.executable, "-m", "scraper", "import", str(path)], db)
+    assert code == "0", output
+    assert int(peak_kb) * 1024 < 150 * 10**6, f"peak RSS {int(peak_kb) / 1000:.0f} MB"
+    with sqlite3.connect(db) as conn:
+        # Every diary entry, and a rating row for each film watched.
+        assert conn.execute("select count(*) from reviews").fetchone() == (100_000,)
+        texts = conn.execute("select count(*) from reviews where text is not null").fetchone()
+        assert texts == (10_000,)
+
+
+def measured(command: list[str], db: Path) -> tuple[str, str, str]:
+    """(exit code, peak RSS in kB, output) of the command run in a child of its own."""
+    measure = textwrap.dedent(
+        """
+        import resource, subprocess, sys
+        done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        print(done.returncode, peak, done.stdout.strip(), done.stderr.strip(), sep="\\n")
+        """
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SCRAPE_")}
+    result = subprocess.run(
+        [sys.executable, "-c", measure, *command, "--db", str(db)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    code, peak_kb, *output = result.stdout.splitlines()
+    return code, peak_kb, "\n".join(output) + result.stderr

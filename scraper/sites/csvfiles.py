@@ -125,10 +125,16 @@ class Rows:
         self._reader.fieldnames = [names.get(n, n) for n in self.columns]
 
     def __iter__(self) -> Iterator[dict[str, str]]:
-        row = 0
-        while (found := self._guarded(lambda: next(self._reader, None))) is not None:
+        row, reader, take = 0, self._reader, self.budget.take
+        while True:
+            try:
+                found = next(reader, None)
+            except csv.Error as exc:
+                raise self._broken(exc) from None
+            if found is None:
+                return
             row += 1
-            self.budget.take(self.name, row)
+            take(self.name, row)
             yield found
 
     def pick(self, *names: str) -> Iterator[tuple[str, ...]]:
@@ -136,13 +142,18 @@ class Rows:
         columns of every row (a file's date order) without making a dict of each."""
         columns = self.columns
         spots = [columns.index(n) if n in columns else None for n in names]
-        reader = self._reader.reader
-        row = 0
-        while (found := self._guarded(lambda: next(reader, None))) is not None:
+        row, reader, take = 0, self._reader.reader, self.budget.take
+        while True:
+            try:
+                found = next(reader, None)
+            except csv.Error as exc:
+                raise self._broken(exc) from None
+            if found is None:
+                return
             if not found:
                 continue  # a blank line is no row, as DictReader has it
             row += 1
-            self.budget.take(self.name, row)
+            take(self.name, row)
             yield tuple(found[i] if i is not None and i < len(found) else "" for i in spots)
 
     def _lines(self, text: io.TextIOWrapper) -> Iterator[str]:
@@ -165,12 +176,15 @@ class Rows:
         try:
             return read()
         except csv.Error as exc:
-            # The DictReader's own count lags behind the row that failed.
-            line = self._reader.reader.line_num
-            if "field limit" in str(exc):
-                raise self._too_long(line) from None
-            raise ParseError(
-                self.budget.site,
-                self.budget.url,
-                f"a well-formed CSV file (line {line:,} of {self.name}: {exc})",
-            ) from None
+            raise self._broken(exc) from None
+
+    def _broken(self, exc: csv.Error) -> ParseError:
+        # The DictReader's own count lags behind the row that failed.
+        line = self._reader.reader.line_num
+        if "field limit" in str(exc):
+            return self._too_long(line)
+        return ParseError(
+            self.budget.site,
+            self.budget.url,
+            f"a well-formed CSV file (line {line:,} of {self.name}: {exc})",
+        )

@@ -13,6 +13,7 @@ URL (`--profile imdb:ur<digits>`).
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import re
 from collections.abc import Callable, Iterator
@@ -196,11 +197,19 @@ def title_film(const: str, title: str, year: object, kind: str) -> Film:
     )
 
 
-def rating_row(profile: Profile, film: Film, score: object, when, source: str) -> Review:
-    """A member's rating of a title (1-10): one row per title, whichever source shows it."""
-    shown = f"{score:g}" if isinstance(score, int | float) else str(score or "").strip()
+# An export has ten scores, a million times over.
+@functools.lru_cache(maxsize=256, typed=True)
+def _score(score: str | int | float) -> tuple[float | None, str | None]:
+    """(rating on 0-10, rating_raw) of a score as the export writes it."""
+    shown = f"{score:g}" if isinstance(score, int | float) else score.strip()
     with contextlib.suppress(ValueError):  # "8.0" (2026 exports) and "8" (older) are one
         shown = f"{float(shown):g}" if shown else shown
+    return ratings.to_ten(shown or None, out_of=10), f"{shown}/10" if shown else None
+
+
+def rating_row(profile: Profile, film: Film, score: object, when, source: str) -> Review:
+    """A member's rating of a title (1-10): one row per title, whichever source shows it."""
+    rating, raw = _score(score if isinstance(score, int | float) else str(score or ""))
     return common.review(
         id=f"{profile.id}/{film.site_film_id}",
         site=SITE,
@@ -208,8 +217,8 @@ def rating_row(profile: Profile, film: Film, score: object, when, source: str) -
         film_id=film.id,
         text=None,
         when=when,
-        rating=ratings.to_ten(shown or None, out_of=10),
-        rating_raw=f"{shown}/10" if shown else None,
+        rating=rating,
+        rating_raw=raw,
         url=film.url,
         source=source,
     )

@@ -219,17 +219,27 @@ def _save_film(batch: Batch, known: Known, film: Film, now: str) -> str:
         "first_seen_at": now,
         "last_seen_at": now,
     }
-    batch.add(
-        f"INSERT INTO films ({_cols(row)}) VALUES ({_marks(row)}) ON CONFLICT(id) DO UPDATE SET "
+    batch.add(_film_upsert(tuple(row)), tuple(row.values()))
+    known.film_saved(film_id, {key: film_key_kind(key, film.site) for key in keys})
+    return film_id
+
+
+# One statement per shape of row, made once (an export writes a million rows of one shape).
+@lru_cache(maxsize=64)
+def _film_upsert(columns: tuple[str, ...]) -> str:
+    return (
+        f"{_insert('films', columns)} ON CONFLICT(id) DO UPDATE SET "
         "title = coalesce(nullif(excluded.title, ''), title), "
         "year = coalesce(excluded.year, year), "
         "kind = coalesce(excluded.kind, kind), url = coalesce(excluded.url, url), "
         "site_film_id = coalesce(excluded.site_film_id, site_film_id), "
-        "last_seen_at = max(last_seen_at, excluded.last_seen_at)",
-        tuple(row.values()),
+        "last_seen_at = max(last_seen_at, excluded.last_seen_at)"
     )
-    known.film_saved(film_id, {key: film_key_kind(key, film.site) for key in keys})
-    return film_id
+
+
+@lru_cache(maxsize=64)
+def _insert(table: str, columns: tuple[str, ...]) -> str:
+    return f"INSERT INTO {table} ({_joined(columns)}) VALUES ({_questions(len(columns))})"
 
 
 def _excerpt_of(short: str | None, whole: str | None) -> bool:
@@ -276,7 +286,7 @@ def _save_review(
         }
         if review.deleted:
             row |= {"missing_since": now, "deleted_at": now}
-        batch.add(f"INSERT INTO reviews ({_cols(row)}) VALUES ({_marks(row)})", tuple(row.values()))
+        batch.add(_insert("reviews", tuple(row)), tuple(row.values()))
         known.review_saved(review.id, (review.id, *review.keys))
         return "new", False, review.id
     filled = _merge(review, old, row)

@@ -72,8 +72,8 @@ def parse_ratings_export(body: bytes, url: str, fetched_at: datetime) -> Page:
 def stream_ratings_export(
     open_body: Callable[[], BinaryIO], url: str, fetched_at: datetime
 ) -> Iterator[Page]:
-    """The export's ratings, csvfiles.BATCH rows a page, read as a stream (three times: the
-    encoding, the date order, the rows), so that no more than a page is ever held."""
+    """The export's ratings, a batch of rows (csvfiles.BATCH) a page, read as a stream three
+    times (the encoding, the date order, the rows), so that no more than a page is held."""
     owner = _OWNER.search(url)
     if not owner:
         raise ParseError(
@@ -110,24 +110,41 @@ def stream_ratings_export(
     budget.release()  # that pass kept nothing of its rows
     # A file's dates are written one way: the first that reads is how the rest read.
     days = timeparse.DayReader()
+    # A file repeats its dates: each text is read once (a refused one ends the file anyway).
+    seen: dict[str | None, timeparse.When] = {}
     page = new_page()
     with rows() as found:
         for line, row in enumerate(found, start=2):
             const = (row.get("Const") or "").strip()
             if not _CONST.match(const):
                 raise ParseError(SITE, url, f"a title id (ttNNNNNNN) in Const on line {line}")
-            kind = re.sub(r"[^a-z]", "", (row.get("Title Type") or "").lower())
+            kind = _kind(row.get("Title Type") or "")
             film = title_film(const, row.get("Title") or "", row.get("Year"), kind)
             budget.hold(film.title)
             page.films.append(film)
             score = (row.get("Your Rating") or "").strip()
-            when = _rated_on(row.get("Date Rated"), day_first, fetched_at, url, line, days)
+            rated = row.get("Date Rated")
+            when = seen.get(rated)
+            if when is None:
+                when = _rated_on(rated, day_first, fetched_at, url, line, days)
+                if len(seen) < _SEEN_DATES:
+                    seen[rated] = when
             page.reviews.append(rating_row(profile, film, score, when, "imdb-ratings-export"))
-            if len(page.reviews) >= csvfiles.BATCH:
+            if len(page.reviews) >= csvfiles.BATCH or budget.full:
                 yield page
                 budget.release()
                 page = new_page()
     yield page
+
+
+# Distinct dates remembered per file: a century of days, not all of a hostile file's texts.
+_SEEN_DATES = 50_000
+
+
+@functools.lru_cache(maxsize=64)
+def _kind(title_type: str) -> str:
+    """IMDb's title type as a key of KINDS ("TV Series", "tvSeries": "tvseries")."""
+    return re.sub(r"[^a-z]", "", title_type.lower())
 
 
 def _day_first(rows: csvfiles.Rows, url: str) -> bool | None:

@@ -211,10 +211,10 @@ def _is_export(folder: Path) -> bool:
     )
 
 
-def _packed(folder: Path) -> Path | None:
+def _packed(folder: Path) -> tuple[Path, tempfile.TemporaryDirectory] | None:
     """A folder that is a site's unzipped export, as the zip it came in (see pack_export), in
-    a temporary file: an export of a million rows is not held in memory. The file goes when
-    the import's reference to its folder does."""
+    a temporary file (an export of a million rows is not held in memory), with the directory
+    that holds it: removed when the last reference to it goes."""
     for module in sites.SITES.values():
         pack = getattr(module, "pack_export", None)
         if pack is None:
@@ -223,14 +223,9 @@ def _packed(folder: Path) -> Path | None:
         target = Path(scratch.name) / "export.zip"
         with target.open("wb") as into:
             if pack(folder, into=into) is not None:
-                _SCRATCH[target] = scratch
-                return target
+                return target, scratch
         scratch.cleanup()
     return None
-
-
-# The packed folders' temporary directories, alive while their zip may be read.
-_SCRATCH: dict[Path, tempfile.TemporaryDirectory] = {}
 
 
 def _too_large(path: Path, limit: int, what: str) -> str:
@@ -241,18 +236,20 @@ def _source(path: Path) -> tuple[bytes, Callable[[], BinaryIO]]:
     """The file's head (its whole body when it is no bigger than a page) and a way to read it
     all as a stream, or a UsageError past MAX_FILE (read no further than that: a file may
     grow, or say another size, while it is read)."""
+    scratch = None
     if path.is_dir():
         packed = _packed(path)
         if packed is None:
             return b"", lambda: io.BytesIO(b"")
-        path = packed
+        path, scratch = packed
     if path.stat().st_size > MAX_FILE:
         raise UsageError(_too_large(path, MAX_FILE, "one file"))
     with path.open("rb") as file:
         head = file.read(MAX_PAGE + 1)
     if len(head) <= MAX_PAGE:
         return head, lambda: io.BytesIO(head)
-    return head, lambda: io.BufferedReader(_Bounded(path), 1024 * 1024)
+    # The packed folder's directory lives as long as this way of reading it.
+    return head, lambda keep=scratch: io.BufferedReader(_Bounded(path), 1024 * 1024)
 
 
 class _Bounded(io.RawIOBase):

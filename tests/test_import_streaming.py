@@ -168,3 +168,25 @@ def measured(command: list[str], db: Path) -> tuple[str, str, str]:
     )
     code, peak_kb, *output = result.stdout.splitlines()
     return code, peak_kb, "\n".join(output) + result.stderr
+
+
+def test_an_unzipped_export_past_the_page_bound_imports_as_its_zip_does(tmp_path):
+    """A folder is packed into a temporary zip, read as a stream like a downloaded one."""
+    folder = tmp_path / "letterboxd-long-export"
+    folder.mkdir()
+    (folder / "profile.csv").write_text("Date Joined,Username\n2020-01-01,longmember\n")
+    (folder / "watched.csv").write_text("Date,Name,Year,Letterboxd URI\n")
+    (folder / "diary.csv").write_text(
+        "Date,Name,Year,Letterboxd URI,Rating,Rewatch,Tags,Watched Date\n"
+        + "".join(
+            f"2020-01-01,A film called {i},2001,https://boxd.it/e{i:x},4,,,2020-01-01\n"
+            for i in range(40_000)
+        )
+    )
+    assert sum(f.stat().st_size for f in folder.iterdir()) > 2 * 1024 * 1024
+    db = tmp_path / "a.db"
+    result = CliRunner().invoke(cli, ["import", str(folder), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("select count(*) from reviews").fetchone() == (40_000,)
+        assert conn.execute("select count(*) from raw_pages").fetchone() == (1,)

@@ -111,19 +111,19 @@ def stream_ratings_export(
     # A file's dates are written one way: the first that reads is how the rest read.
     days = timeparse.DayReader()
     # A file repeats its dates: each text is read once (a refused one ends the file anyway).
-    seen: dict[str | None, timeparse.When] = {}
+    seen: dict[str, timeparse.When] = {}
     page = new_page()
     with rows() as found:
-        for line, row in enumerate(found, start=2):
-            const = (row.get("Const") or "").strip()
+        # Only the columns read, as a tuple ("" where a row has none): no dict of every row.
+        columns = found.pick("Const", "Title Type", "Title", "Year", "Your Rating", "Date Rated")
+        for line, (const, title_type, title, year, score, rated) in enumerate(columns, start=2):
+            const = const.strip()
             if not _CONST.match(const):
                 raise ParseError(SITE, url, f"a title id (ttNNNNNNN) in Const on line {line}")
-            kind = _kind(row.get("Title Type") or "")
-            film = title_film(const, row.get("Title") or "", row.get("Year"), kind)
+            film = title_film(const, title, year, _kind(title_type))
             budget.hold(film.title)
             page.films.append(film)
-            score = (row.get("Your Rating") or "").strip()
-            rated = row.get("Date Rated")
+            score = score.strip()
             when = seen.get(rated)
             if when is None:
                 when = _rated_on(rated, day_first, fetched_at, url, line, days)
@@ -156,12 +156,22 @@ def _day_first(rows: csvfiles.Rows, url: str) -> bool | None:
     if given:
         return given["order"] == "dmy"
     slashed = day_first = month_first = False
+    verdicts: dict[str, tuple[bool, bool, bool]] = {}  # a file repeats its dates
     for dates in rows.pick("Date Rated", "Release Date"):
         for value in dates:
-            if match := _SLASHED.match(value):
-                slashed = True
-                day_first = day_first or int(match[1]) > 12
-                month_first = month_first or int(match[2]) > 12
+            verdict = verdicts.get(value)
+            if verdict is None:
+                match = _SLASHED.match(value)
+                verdict = (
+                    bool(match),
+                    bool(match and int(match[1]) > 12),
+                    bool(match and int(match[2]) > 12),
+                )
+                if len(verdicts) < _SEEN_DATES:
+                    verdicts[value] = verdict
+            slashed = slashed or verdict[0]
+            day_first = day_first or verdict[1]
+            month_first = month_first or verdict[2]
     if not slashed:
         return None
     if day_first and month_first:

@@ -8,12 +8,17 @@ half-written. An edited review keeps its previous text and rating in `review_ver
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
+from functools import lru_cache
+from operator import attrgetter
+from typing import BinaryIO
 
 import sqlite_utils
 
 from scraper import rawpages, timeparse
+from scraper.batch import Batch
 from scraper.errors import DiskFull
 from scraper.lookup import Known
 from scraper.models import Fetched, Film, Page, Profile, Review
@@ -36,6 +41,11 @@ VERSIONED = ("rating", "rating_raw", "sentiment", "text", "text_original", "url"
 # may name one film differently until their keys meet) and diary flags. None never erases.
 QUIET = ("film_id", "watched_on", "liked", "liked_on", "rewatch", "spoiler", "likes")
 FILM_COLUMNS = ("site", "title", "year", "kind", "url", "site_film_id")
+# Read in one call each: a big import reads them for every row.
+_REVIEW_COLUMNS = ("id", "site", *CONTENT, "source")
+_FILM_VALUES = attrgetter(*FILM_COLUMNS)
+_REVIEW_VALUES = attrgetter(*_REVIEW_COLUMNS)
+_QUIET_VALUES = attrgetter(*QUIET)
 
 
 @dataclass(slots=True)
@@ -84,6 +94,42 @@ def save_page(
         ) from None
 
 
+def save_stream(
+    db: sqlite_utils.Database,
+    pages: Iterable[Page],
+    fetched: Fetched,
+    open_body: Callable[[], BinaryIO],
+) -> Iterator[tuple[Page, Saved]]:
+    """Write a file's pages (a big export's batches) and its raw body in ONE transaction,
+    yielding each page as it is written: whatever fails before the last (a bad row late in
+    the file, a full disk, Ctrl-C) rolls the whole file back."""
+    conn = db.conn
+    now = timeparse.to_iso(datetime.now(UTC))
+    try:
+        conn.execute("BEGIN")
+        row = asdict(fetched)
+        del row["body"]
+        row["sha256"] = rawpages.store_stream(conn, open_body)
+        row["exact_capture"] = int(row["exact_capture"])
+        conn.execute(
+            f"INSERT INTO fetches ({_cols(row)}) VALUES ({_marks(row)})", tuple(row.values())
+        )
+        for page in pages:
+            yield page, write_page(conn, page, now)
+        conn.commit()
+    except sqlite3.OperationalError as exc:
+        conn.rollback()
+        if getattr(exc, "sqlite_errorcode", None) != sqlite3.SQLITE_FULL:
+            raise
+        raise DiskFull(
+            f"disk full while writing {fetched.url} to {archive_file(conn)}; nothing of this "
+            "file was kept: free some space and run again"
+        ) from None
+    except BaseException:
+        conn.rollback()
+        raise
+
+
 def archive_file(conn: sqlite3.Connection) -> str:
     return conn.execute("PRAGMA database_list").fetchone()[2] or "the archive"
 
@@ -92,30 +138,37 @@ def _save_page(
     conn: sqlite3.Connection, page: Page, seen_at: datetime | None, fetched: Fetched | None
 ) -> Saved:
     now = timeparse.to_iso(seen_at or datetime.now(UTC))
-    saved = Saved()
     with conn:
         if fetched is not None:
             _save_fetch(conn, fetched)
-        for profile in page.profiles:
-            _save_profile(conn, profile, now)
-        known = Known(conn, page.films, page.reviews)
-        film_ids = {film.id: _save_film(conn, known, film, now) for film in page.films}
-        titles = {film_ids[film.id]: film.title for film in page.films}
-        for review in page.reviews:
-            film_id = film_ids.get(review.film_id, review.film_id)
-            if film_id != review.film_id:
-                review = replace(review, film_id=film_id)
-            outcome, returned, review_id = _save_review(
-                conn, known, review, titles.get(film_id), now
-            )
-            setattr(saved.counts, outcome, getattr(saved.counts, outcome) + 1)
-            saved.counts.returned += returned
-            saved.review_ids.add(review_id)
-            if outcome == "new":
-                saved.new_ids.add(review_id)
-            if review.source:
-                saved.sources.add(review.source)
-        known.save_keys()
+        return write_page(conn, page, now)
+
+
+def write_page(conn: sqlite3.Connection, page: Page, now: str) -> Saved:
+    """Write a page's profiles, films and reviews inside the caller's transaction (an import
+    writes a big file's pages one after another and commits, or rolls back, once)."""
+    saved = Saved()
+    batch = Batch(conn)
+    for profile in page.profiles:
+        _save_profile(conn, profile, now)
+    known = Known(conn, page.films, page.reviews, before_read=batch.flush)
+    film_ids = {film.id: _save_film(batch, known, film, now) for film in page.films}
+    titles = {film_ids[film.id]: film.title for film in page.films}
+    batch.flush()  # reviews name their films: the films are in before them
+    for review in page.reviews:
+        film_id = film_ids.get(review.film_id, review.film_id)
+        if film_id != review.film_id:
+            review = replace(review, film_id=film_id)
+        outcome, returned, review_id = _save_review(batch, known, review, titles.get(film_id), now)
+        setattr(saved.counts, outcome, getattr(saved.counts, outcome) + 1)
+        saved.counts.returned += returned
+        saved.review_ids.add(review_id)
+        if outcome == "new":
+            saved.new_ids.add(review_id)
+        if review.source:
+            saved.sources.add(review.source)
+    batch.flush()
+    known.save_keys()
     return saved
 
 
@@ -153,7 +206,7 @@ def title_key(title: str | None, year: int | None) -> str | None:
     return f"title:{' '.join(title.lower().split())}|{year}"
 
 
-def _save_film(conn: sqlite3.Connection, known: Known, film: Film, now: str) -> str:
+def _save_film(batch: Batch, known: Known, film: Film, now: str) -> str:
     """Store the film and its keys; returns the id it is stored under, which is an older row's
     when one of the film's site keys already names that row."""
     keys = [film.id, *film.keys]
@@ -161,22 +214,32 @@ def _save_film(conn: sqlite3.Connection, known: Known, film: Film, now: str) -> 
         keys.append(title)
     film_id = known.film(film) or film.id
     # Sources differ in what they know (the 2023 API has no years): never forget a known value.
-    row = {c: getattr(film, c) for c in FILM_COLUMNS} | {
+    row = dict(zip(FILM_COLUMNS, _FILM_VALUES(film), strict=True)) | {
         "id": film_id,
         "first_seen_at": now,
         "last_seen_at": now,
     }
-    conn.execute(
-        f"INSERT INTO films ({_cols(row)}) VALUES ({_marks(row)}) ON CONFLICT(id) DO UPDATE SET "
+    batch.add(_film_upsert(tuple(row)), tuple(row.values()))
+    known.film_saved(film_id, {key: film_key_kind(key, film.site) for key in keys})
+    return film_id
+
+
+# One statement per shape of row, made once (an export writes a million rows of one shape).
+@lru_cache(maxsize=64)
+def _film_upsert(columns: tuple[str, ...]) -> str:
+    return (
+        f"{_insert('films', columns)} ON CONFLICT(id) DO UPDATE SET "
         "title = coalesce(nullif(excluded.title, ''), title), "
         "year = coalesce(excluded.year, year), "
         "kind = coalesce(excluded.kind, kind), url = coalesce(excluded.url, url), "
         "site_film_id = coalesce(excluded.site_film_id, site_film_id), "
-        "last_seen_at = max(last_seen_at, excluded.last_seen_at)",
-        tuple(row.values()),
+        "last_seen_at = max(last_seen_at, excluded.last_seen_at)"
     )
-    known.film_saved(film_id, {key: film_key_kind(key, film.site) for key in keys})
-    return film_id
+
+
+@lru_cache(maxsize=64)
+def _insert(table: str, columns: tuple[str, ...]) -> str:
+    return f"INSERT INTO {table} ({_joined(columns)}) VALUES ({_questions(len(columns))})"
 
 
 def _excerpt_of(short: str | None, whole: str | None) -> bool:
@@ -200,7 +263,7 @@ def _kept_text(review: Review, old: dict) -> bool:
 
 
 def _save_review(
-    conn: sqlite3.Connection, known: Known, review: Review, title: str | None, now: str
+    batch: Batch, known: Known, review: Review, title: str | None, now: str
 ) -> tuple[str, bool, str]:
     old = known.review(review, title)
     if old is None and review.only_text:
@@ -209,8 +272,8 @@ def _save_review(
     if old is not None and old["id"] != review.id:
         # Stored under another source's id: this source's id becomes one of its keys.
         review = replace(review, id=old["id"], keys=(review.id, *review.keys))
-    row = {c: getattr(review, c) for c in ("id", "site", *CONTENT, "source")}
-    row |= {c: _flag(getattr(review, c)) for c in QUIET}
+    row = dict(zip(_REVIEW_COLUMNS, _REVIEW_VALUES(review), strict=True))
+    row |= zip(QUIET, map(_flag, _QUIET_VALUES(review)), strict=True)
     row |= _time_columns(review.when)
     if old is None:
         row["text_incomplete"] = 1 if review.truncated and review.text else None
@@ -223,9 +286,7 @@ def _save_review(
         }
         if review.deleted:
             row |= {"missing_since": now, "deleted_at": now}
-        conn.execute(
-            f"INSERT INTO reviews ({_cols(row)}) VALUES ({_marks(row)})", tuple(row.values())
-        )
+        batch.add(_insert("reviews", tuple(row)), tuple(row.values()))
         known.review_saved(review.id, (review.id, *review.keys))
         return "new", False, review.id
     filled = _merge(review, old, row)
@@ -249,12 +310,12 @@ def _save_review(
     if edited:
         version = {c: old[c] for c in VERSIONED}
         version |= {"review_id": review.id, "seen_from": old["updated_at"], "replaced_at": now}
-        conn.execute(
+        batch.add(
             f"INSERT INTO review_versions ({_cols(version)}) VALUES ({_marks(version)})",
             tuple(version.values()),
         )
     assignments = ", ".join(f"{c} = ?" for c in updates)
-    conn.execute(f"UPDATE reviews SET {assignments} WHERE id = ?", (*updates.values(), review.id))
+    batch.add(f"UPDATE reviews SET {assignments} WHERE id = ?", (*updates.values(), review.id))
     known.review_saved(review.id, (review.id, *review.keys))
     outcome = "changed" if edited else "completed" if changed else "unchanged"
     return outcome, returned, review.id
@@ -306,6 +367,8 @@ def _flag(value: object) -> object:
     return int(value) if isinstance(value, bool) else value
 
 
+# Dates repeat across a file's rows; the returned dict is only ever read.
+@lru_cache(maxsize=8192)
 def _time_columns(when: timeparse.When) -> dict:
     return {
         "created_at": timeparse.to_iso(when.at),
@@ -316,8 +379,19 @@ def _time_columns(when: timeparse.When) -> dict:
 
 
 def _cols(row: dict) -> str:
-    return ", ".join(row)
+    return _joined(tuple(row))
 
 
 def _marks(row: dict) -> str:
-    return ", ".join("?" for _ in row)
+    return _questions(len(row))
+
+
+# A page of an export makes the same few statements thousands of times.
+@lru_cache(maxsize=256)
+def _joined(columns: tuple[str, ...]) -> str:
+    return ", ".join(columns)
+
+
+@lru_cache(maxsize=64)
+def _questions(count: int) -> str:
+    return ", ".join("?" * count)

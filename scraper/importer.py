@@ -2,26 +2,30 @@
 
 from __future__ import annotations
 
+import io
+import itertools
 import re
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from scraper import archive, runs, sites, timeparse
-from scraper.errors import ScrapeError, UsageError
+from scraper.errors import DiskFull, ScrapeError, UsageError
 from scraper.lock import ArchiveLock
 from scraper.models import Fetched, Page
 from scraper.schema import open_archive
 from scraper.sites import Target
 
 MiB = 1024 * 1024
-# What an import reads of one file. The largest files people import are exports: an IMDb
-# export of 20,000 ratings is 2.5 MB, a Letterboxd zip of 10,000 diary entries, all reviewed,
-# 1.2 MB (the corpus's of 913 entries: 0.3 MB). Within it, exports are read row by row within
-# the bounds of scraper.sites.csvfiles and letterboxd.export.MAX_UNPACKED.
-MAX_FILE = 16 * MiB
+# What an import reads of one file. The largest files people import are exports, read as
+# streams a batch of rows at a time (memory does not grow with the file): an IMDb export of
+# 1,000,000 ratings is 230 MB, a Letterboxd zip of as many rows about 60 MB. Within it, exports
+# are read row by row within the bounds of scraper.sites.csvfiles and letterboxd.export.
+MAX_FILE = 512 * MiB
 # A saved page or API response is parsed whole (an HTML tree costs up to 100 bytes per byte
 # of markup, a JSON document 30): the largest in the corpus is 0.47 MB.
 MAX_PAGE = 2 * MiB
@@ -73,9 +77,10 @@ def import_paths(
     """
     files = list(_files(paths))
     options = (site, profile, captured_at, source_url, date_order)
-    # A file given alone and refused fails with its own error, before the archive is opened.
+    # A file given alone and refused fails with its own error, before the archive is opened
+    # (a file refused past its first batch is rolled back, and fails the same way).
     try:
-        alone = _parse(files[0], *options) if len(files) == 1 else None
+        alone = _open(files[0], *options) if len(files) == 1 else None
     except ScrapeError as error:
         raise _named(files[0], error) from None
     result = ImportResult()
@@ -83,21 +88,22 @@ def import_paths(
         run_id = runs.start(db, "import")
         try:
             for path in files:
-                # One file at a time, parsed then written: memory stays flat however many.
+                # One file at a time, a batch of rows at a time: memory stays flat however
+                # many files, however long.
                 try:
-                    page, fetched = alone or _parse(path, *options)
+                    opened = alone or _open(path, *options)
                 except ScrapeError as error:
                     result.refused.append(_refusal(path, error))
                     continue
-                saved = archive.save_page(db, page, fetched=replace(fetched, run_id=run_id))
-                result.counts.add(saved.counts)
-                result.files += 1
-                result.reviews += len(page.reviews)
-                result.profiles.update(r.profile_id for r in page.reviews if r.profile_id)
-                aged = sum(r.when.precision == "relative" for r in page.reviews)
-                if aged and captured_at is None:
-                    result.undated[str(path)] = aged
-                result.formats[fetched.parser] = result.formats.get(fetched.parser, 0) + 1
+                try:
+                    _write(db, opened, run_id, path, result, captured_at)
+                except DiskFull:
+                    raise  # no file can be written now: the run ends, as it always has
+                except ScrapeError as error:
+                    # A row refused late in the file: the file was rolled back whole.
+                    if alone is not None:
+                        raise _named(path, error) from None
+                    result.refused.append(_refusal(path, error))
         except BaseException as error:  # a full disk, Ctrl-C: the files before it stay saved
             error_text = str(error)[:300] or type(error).__name__
             runs.finish(db, run_id, "failed", error_text, result.tallies(), best_effort=True)
@@ -105,6 +111,36 @@ def import_paths(
         status = "failed" if result.refused else "ok"
         runs.finish(db, run_id, status, "; ".join(result.refused) or None, result.tallies())
     return result
+
+
+@dataclass(slots=True)
+class _Opened:
+    """A file ready to be written: its fetch record (without its body, which is read again from
+    `open_body` as it is stored) and its pages, the first already parsed."""
+
+    fetched: Fetched
+    open_body: Callable[[], BinaryIO]
+    pages: Iterator[Page]
+
+
+def _write(db, opened: _Opened, run_id: int, path: Path, result: ImportResult, captured_at) -> None:
+    """One file, in one transaction: a row that fails late leaves nothing of the file."""
+    fetched = replace(opened.fetched, run_id=run_id)
+    counts = archive.SaveCounts()
+    tally = ImportResult()
+    for page, saved in archive.save_stream(db, opened.pages, fetched, opened.open_body):
+        counts.add(saved.counts)
+        tally.reviews += len(page.reviews)
+        tally.profiles.update(r.profile_id for r in page.reviews if r.profile_id)
+        aged = sum(r.when.precision == "relative" for r in page.reviews)
+        if aged and captured_at is None:
+            tally.undated[str(path)] = tally.undated.get(str(path), 0) + aged
+    result.counts.add(counts)
+    result.files += 1
+    result.reviews += tally.reviews
+    result.profiles |= tally.profiles
+    result.undated.update(tally.undated)
+    result.formats[fetched.parser] = result.formats.get(fetched.parser, 0) + 1
 
 
 _OG_URL = re.compile(
@@ -175,53 +211,108 @@ def _is_export(folder: Path) -> bool:
     )
 
 
-def _packed(folder: Path) -> bytes | None:
-    """A folder that is a site's unzipped export, as the zip it came in (see pack_export)."""
+def _packed(folder: Path) -> tuple[Path, tempfile.TemporaryDirectory] | None:
+    """A folder that is a site's unzipped export, as the zip it came in (see pack_export), in
+    a temporary file (an export of a million rows is not held in memory), with the directory
+    that holds it: removed when the last reference to it goes."""
     for module in sites.SITES.values():
         pack = getattr(module, "pack_export", None)
-        if pack is not None and (body := pack(folder)) is not None:
-            return body
+        if pack is None:
+            continue
+        scratch = tempfile.TemporaryDirectory(prefix="scrape-import-")
+        target = Path(scratch.name) / "export.zip"
+        with target.open("wb") as into:
+            if pack(folder, into=into) is not None:
+                return target, scratch
+        scratch.cleanup()
     return None
-
-
-def _read(path: Path) -> bytes:
-    """The file's bytes, or a UsageError past MAX_FILE (read no further than that: a file
-    may grow, or say another size, while it is read)."""
-    if path.is_dir():
-        return _packed(path) or b""
-    if path.stat().st_size > MAX_FILE:
-        raise UsageError(_too_large(path, MAX_FILE, "one file"))
-    with path.open("rb") as file:
-        body = file.read(MAX_FILE + 1)
-    if len(body) > MAX_FILE:
-        raise UsageError(_too_large(path, MAX_FILE, "one file"))
-    return body
 
 
 def _too_large(path: Path, limit: int, what: str) -> str:
     return f"{path}: larger than {limit / MiB:g} MiB, the most scrape imports from {what}"
 
 
-def _parse(
+def _source(path: Path) -> tuple[bytes, Callable[[], BinaryIO]]:
+    """The file's head (its whole body when it is no bigger than a page) and a way to read it
+    all as a stream, or a UsageError past MAX_FILE (read no further than that: a file may
+    grow, or say another size, while it is read)."""
+    scratch = None
+    if path.is_dir():
+        packed = _packed(path)
+        if packed is None:
+            return b"", lambda: io.BytesIO(b"")
+        path, scratch = packed
+    if path.stat().st_size > MAX_FILE:
+        raise UsageError(_too_large(path, MAX_FILE, "one file"))
+    with path.open("rb") as file:
+        head = file.read(MAX_PAGE + 1)
+    if len(head) <= MAX_PAGE:
+        return head, lambda: io.BytesIO(head)
+    # The packed folder's directory lives as long as this way of reading it.
+    return head, lambda keep=scratch: io.BufferedReader(_Bounded(path), 1024 * 1024)
+
+
+class _Bounded(io.RawIOBase):
+    """A file read as a stream that fails past MAX_FILE, however it grows while read."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._file = path.open("rb", buffering=0)
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self._file.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._file.tell()
+
+    def readinto(self, buffer) -> int:
+        count = self._file.readinto(buffer)
+        if self._file.tell() > MAX_FILE:
+            raise UsageError(_too_large(self._path, MAX_FILE, "one file"))
+        return count
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
+
+
+def _sniff(head: bytes, open_body: Callable[[], BinaryIO], site: str | None):
+    """(site, parser) of the file: from its head, or for a zip from its directory."""
+    if len(head) <= MAX_PAGE:
+        return sites.sniff(head, site)
+    for name, module in sites.SITES.items():
+        reader = getattr(module, "sniff_stream", None)
+        if site in (None, name) and reader and (parser := reader(head, open_body)):
+            return name, parser
+    return sites.sniff(head, site)
+
+
+def _open(
     path: Path,
     site: str | None,
     profile: Target | None,
     captured_at: datetime | None,
     source_url: str | None,
     date_order: str | None,
-) -> tuple[Page, Fetched]:
+) -> _Opened:
     try:
-        body = _read(path)
+        head, open_body = _source(path)
     except OSError as exc:
         raise UsageError(f"{path}: cannot read it ({exc.strerror})") from None
-    found = sites.sniff(body, site)
+    found = _sniff(head, open_body, site)
     if found is None:
         raise UsageError(
             f"{path}: not a page or response that scrape recognises "
             f"(known: {', '.join(sites.SITES)} pages and API responses)"
         )
     site_name, parser = found
-    if len(body) > MAX_PAGE and parser not in getattr(sites.SITES[site_name], "EXPORTS", ()):
+    if len(head) > MAX_PAGE and parser not in getattr(sites.SITES[site_name], "EXPORTS", ()):
         raise UsageError(_too_large(path, MAX_PAGE, "a saved page or response"))
     fetched_at = captured_at or datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
     module = sites.SITES[site_name]
@@ -231,24 +322,31 @@ def _parse(
     # parsed under its file's address.
     url = (
         source_url
-        or _own_address(body)
+        or _own_address(head)
         or (module.import_url(profile.handle) if profile else path.resolve().as_uri())
     )
     if date_order:
         # The parser reads it from the address, which the fetch record keeps for reparse.
         url += f"#date-order={date_order}"
     keep = profile.profile_id if profile else None
-    page = sites.parse(site_name, parser, body, url, fetched_at)
-    apply_import_rules(page, keep_profile=keep, exact_capture=captured_at is not None)
+    exact = captured_at is not None
+    stream = sites.stream(site_name, parser, open_body, url, fetched_at)
+    pages = (apply_import_rules(p, keep_profile=keep, exact_capture=exact) for p in stream)
+    try:
+        # The first batch is read now: a file refused in its header or first rows is refused
+        # before the archive is opened.
+        first = next(pages)
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read it ({exc.strerror})") from None
     fetched = Fetched(
-        body=body,
+        body=b"",
         url=url,
         site=site_name,
         parser=parser,
         parser_version=module.PARSER_VERSION,
         fetched_at=timeparse.to_iso(fetched_at),
         profile_id=keep,
-        exact_capture=captured_at is not None,
+        exact_capture=exact,
         keep_profile=keep,
     )
-    return page, fetched
+    return _Opened(fetched, open_body, itertools.chain([first], pages))

@@ -11,7 +11,7 @@ are written once, at the end of the page (`save_keys`).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from scraper.models import Film, Review
 
@@ -24,8 +24,16 @@ _TITLE_KEY = "/watch/title:"
 class Known:
     """The stored rows behind one page's films and reviews, and the keys the page adds."""
 
-    def __init__(self, conn: sqlite3.Connection, films: list[Film], reviews: list[Review]) -> None:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        films: list[Film],
+        reviews: list[Review],
+        before_read: Callable[[], None] = lambda: None,
+    ) -> None:
         self.conn = conn
+        # Writes still held back (archive's Batch) must reach the table before it is read.
+        self._before_read = before_read
         self._film_ids: dict[str, list[str]] = {}
         for key, film_id in _rows(
             conn,
@@ -109,6 +117,7 @@ class Known:
     def _row(self, review_id: str) -> dict | None:
         if review_id in self._rows and review_id not in self._written:
             return self._rows[review_id]
+        self._before_read()
         cursor = self.conn.execute("SELECT * FROM reviews WHERE id = ?", (review_id,))
         row = cursor.fetchone()
         return dict(zip(self._columns, row, strict=True)) if row else None

@@ -6,7 +6,12 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import tempfile
 import zlib
+from collections.abc import Callable
+from typing import BinaryIO
+
+_CHUNK = 1024 * 1024
 
 
 def store(conn: sqlite3.Connection, body: bytes) -> str:
@@ -17,6 +22,33 @@ def store(conn: sqlite3.Connection, body: bytes) -> str:
         (digest, len(body), zlib.compress(body, 6)),
     )
     return digest
+
+
+def store_stream(conn: sqlite3.Connection, open_body: Callable[[], BinaryIO]) -> str:
+    """store() for a body read from a stream (an export of a million rows): hashed and
+    compressed a megabyte at a time into a temporary file, then written into its row the same
+    way, so that neither the body nor its compressed form is ever held whole."""
+    digest, size = hashlib.sha256(), 0
+    packer = zlib.compressobj(6)
+    with tempfile.TemporaryFile() as packed, open_body() as body:
+        while chunk := body.read(_CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+            packed.write(packer.compress(chunk))
+        packed.write(packer.flush())
+        length = packed.tell()
+        sha = digest.hexdigest()
+        cursor = conn.execute(
+            "INSERT OR IGNORE INTO raw_pages (sha256, encoding, size, body) "
+            "VALUES (?, 'zlib', ?, zeroblob(?))",
+            (sha, size, length),
+        )
+        if cursor.rowcount:
+            packed.seek(0)
+            with conn.blobopen("raw_pages", "body", cursor.lastrowid) as blob:
+                while chunk := packed.read(_CHUNK):
+                    blob.write(chunk)
+    return sha
 
 
 def load(conn: sqlite3.Connection, digest: str) -> bytes:

@@ -114,6 +114,48 @@ def _from_day(text: str) -> When | None:
     return None
 
 
+class DayReader:
+    """from_day for the many dates of one file, which writes them all one way: the format that
+    read the first is tried first on the rest (from_day tries each format in turn, and its
+    cache holds too few dates for a big export). Same results as from_day, text for text."""
+
+    _KEEP = 50_000  # distinct dates remembered: a century of days, not a hostile file's all
+
+    def __init__(self) -> None:
+        self.format: str | None = None
+        self._seen: dict[str, When | None] = {}
+
+    def read(self, text: str) -> When | None:
+        text = text.strip()
+        if text in self._seen:
+            return self._seen[text]
+        found = None
+        if self.format is not None:
+            try:
+                found = _day(datetime.strptime(text, self.format))
+            except ValueError:
+                found = None
+        if found is None and (match := _match_day(text)) is not None:
+            found, self.format = match
+        if len(self._seen) < self._KEEP:
+            self._seen[text] = found
+        return found
+
+
+def _match_day(text: str) -> tuple[When, str] | None:
+    if _ISO_DAY.match(text):
+        try:
+            return _day(datetime.fromisoformat(text)), "%Y-%m-%d"
+        except ValueError:
+            return None
+    for fmt in _DAY_FORMATS:
+        try:
+            return _day(datetime.strptime(text, fmt)), fmt
+        except ValueError:
+            continue
+    return None
+
+
 def _day(day: datetime) -> When:
     day = day.replace(tzinfo=UTC)
     return When(

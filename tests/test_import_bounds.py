@@ -238,7 +238,7 @@ def test_file_past_the_size_bound_is_refused_unread(archive, tmp_path):
     refused_alone(
         archive,
         huge,
-        "larger than 16 MiB, the most scrape imports from one file",
+        f"larger than {importer.MAX_FILE // MiB} MiB, the most scrape imports from one file",
         args=("--profile", "imdb:ur1"),
     )
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from types import ModuleType
+from typing import BinaryIO
 from urllib.parse import urlsplit
 
 from scraper.errors import ParseError, UsageError
@@ -71,6 +73,17 @@ def person(name: str, people: dict[str, dict[str, str]] | None) -> dict[str, str
     return folded.get(name.casefold())
 
 
+_BROKEN = (
+    KeyError,
+    TypeError,
+    AttributeError,
+    ValueError,
+    IndexError,
+    ArithmeticError,
+    RecursionError,
+)
+
+
 def parse(site: str, parser: str, body: bytes, url: str, fetched_at: datetime) -> Page:
     """Run one parser. Whatever way the body breaks the parser's expectations (a list where an
     object was, a number where text was) comes out as a ParseError naming site and URL."""
@@ -78,18 +91,31 @@ def parse(site: str, parser: str, body: bytes, url: str, fetched_at: datetime) -
         return SITES[site].PARSERS[parser](body, url, fetched_at)
     except Unbounded as exc:  # a page too deeply nested to build its tree in bounded time
         raise ParseError(site, url, f"{exc}; not a page this site serves") from None
-    except (
-        KeyError,
-        TypeError,
-        AttributeError,
-        ValueError,
-        IndexError,
-        ArithmeticError,
-        RecursionError,
-    ) as exc:
-        raise ParseError(
-            site, url, f"the expected structure ({type(exc).__name__}: {exc})"
-        ) from exc
+    except _BROKEN as exc:
+        raise _broken(site, url, exc) from exc
+
+
+def stream(
+    site: str, parser: str, open_body: Callable[[], BinaryIO], url: str, fetched_at: datetime
+) -> Iterator[Page]:
+    """parse() for a file read as a stream: a parser of STREAMS yields it a batch of rows a
+    page; any other reads the body whole and gives one page."""
+    streaming = getattr(SITES[site], "STREAMS", {}).get(parser)
+    if streaming is None:
+        with open_body() as file:
+            body = file.read()
+        yield parse(site, parser, body, url, fetched_at)
+        return
+    try:
+        yield from streaming(open_body, url, fetched_at)
+    except Unbounded as exc:
+        raise ParseError(site, url, f"{exc}; not a page this site serves") from None
+    except _BROKEN as exc:
+        raise _broken(site, url, exc) from exc
+
+
+def _broken(site: str, url: str, exc: Exception) -> ParseError:
+    return ParseError(site, url, f"the expected structure ({type(exc).__name__}: {exc})")
 
 
 def sniff(body: bytes, site: str | None = None) -> tuple[str, str] | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -11,7 +12,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from scraper import nesting
 from scraper import text as textmod
 from scraper.errors import ParseError
-from scraper.models import Review
+from scraper.models import Page, Review
 from scraper.timeparse import When
 
 _YEAR = re.compile(r"\b(18[89]\d|19\d\d|20\d\d)\b")
@@ -116,3 +117,18 @@ def absolute(base: str, href: str | None) -> str | None:
         parts = urlsplit(base)
         return f"{parts.scheme}://{parts.netloc}{href}"
     return urljoin(base, href)
+
+
+def joined(pages: Iterable[Page]) -> Page:
+    """A streamed file's pages as the one page a whole parse gives (for reparse and tests)."""
+    whole: Page | None = None
+    for page in pages:
+        if whole is None:
+            whole = page
+            continue
+        whole.profiles += [p for p in page.profiles if p not in whole.profiles]
+        whole.films += page.films
+        whole.reviews += page.reviews
+    if whole is None:
+        raise ValueError("a streamed parse gave no page")
+    return whole

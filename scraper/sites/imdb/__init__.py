@@ -27,7 +27,13 @@ import re
 
 from scraper.models import Request
 from scraper.sites.identity import Identity
-from scraper.sites.imdb.exports import MEMBER, SITE, SITE_URL, parse_ratings_export
+from scraper.sites.imdb.exports import (
+    MEMBER,
+    SITE,
+    SITE_URL,
+    parse_ratings_export,
+    stream_ratings_export,
+)
 from scraper.sites.imdb.ratings_page import parse_ratings_page
 from scraper.sites.imdb.reviews import parse_review_cards
 
@@ -65,6 +71,8 @@ PARSERS = {
     "review_cards": parse_review_cards,
     "ratings_page": parse_ratings_page,
 }
+# The parsers that read a file as a stream, a batch of rows a page (see scraper.importer).
+STREAMS = {"ratings_export": stream_ratings_export}
 IDENTITY = Identity(
     name=SITE,
     default_root=SITE_URL,

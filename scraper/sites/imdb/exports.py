@@ -13,10 +13,12 @@ URL (`--profile imdb:ur<digits>`).
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterator
 from datetime import datetime
+from typing import BinaryIO
 
 from scraper import ratings, timeparse
 from scraper.errors import ParseError
@@ -64,6 +66,14 @@ KINDS = {
 
 
 def parse_ratings_export(body: bytes, url: str, fetched_at: datetime) -> Page:
+    return common.joined(stream_ratings_export(lambda: io.BytesIO(body), url, fetched_at))
+
+
+def stream_ratings_export(
+    open_body: Callable[[], BinaryIO], url: str, fetched_at: datetime
+) -> Iterator[Page]:
+    """The export's ratings, a batch of rows (csvfiles.BATCH) a page, read as a stream three
+    times (the encoding, the date order, the rows), so that no more than a page is held."""
     owner = _OWNER.search(url)
     if not owner:
         raise ParseError(
@@ -73,37 +83,71 @@ def parse_ratings_export(body: bytes, url: str, fetched_at: datetime) -> Page:
             "are): import with --profile imdb:ur<digits> (or imdb:p.<id>), e.g. "
             "--profile imdb:ur7654321",
         )
-    # Read twice, row by row (the date order first, from every row): never all rows at once.
-    encoding = csvfiles.encoding_of(csvfiles.chunks_of(body))
-    budget = csvfiles.Budget(SITE, url)
+    with open_body() as stream:
+        encoding = csvfiles.encoding_of(iter(lambda: stream.read(1024 * 1024), b""))
+    # Rows leave nothing behind here: each rating is counted as it is held, until written.
+    budget = csvfiles.Budget(SITE, url, row_cost=0)
 
-    def rows() -> csvfiles.Rows:
-        found = csvfiles.Rows(io.BytesIO(body), "the file", budget, encoding)
-        found.rename(_OLD_NAMES)
-        return found
+    @contextlib.contextmanager
+    def rows() -> Iterator[csvfiles.Rows]:
+        with open_body() as stream:
+            found = csvfiles.Rows(stream, "the file", budget, encoding)
+            found.rename(_OLD_NAMES)
+            yield found
 
-    missing = [c for c in _REQUIRED if c not in rows().columns]
+    with rows() as header:
+        missing = [c for c in _REQUIRED if c not in header.columns]
     if missing:
         raise ParseError(SITE, url, f"the columns {', '.join(missing)} of a ratings export")
     handle = owner["user"]
     profile = Profile(f"{SITE}:{handle}", SITE, handle, "member", url=f"{SITE_URL}/user/{handle}/")
-    page = Page(url=url, fetched_at=timeparse.to_iso(fetched_at), profiles=[profile])
-    day_first = _day_first(rows(), url)
-    for line, row in enumerate(rows(), start=2):
-        const = (row.get("Const") or "").strip()
-        if not _CONST.match(const):
-            raise ParseError(SITE, url, f"a title id (ttNNNNNNN) in Const on line {line}")
-        kind = re.sub(r"[^a-z]", "", (row.get("Title Type") or "").lower())
-        film = title_film(const, row.get("Title") or "", row.get("Year"), kind)
-        budget.hold(film.title)
-        page.films.append(film)
-        score = (row.get("Your Rating") or "").strip()
-        when = _rated_on(row.get("Date Rated"), day_first, fetched_at, url, line)
-        page.reviews.append(rating_row(profile, film, score, when, "imdb-ratings-export"))
-    return page
+
+    def new_page() -> Page:
+        return Page(url=url, fetched_at=timeparse.to_iso(fetched_at), profiles=[profile])
+
+    with rows() as found:
+        day_first = _day_first(found, url)
+    budget.release()  # that pass kept nothing of its rows
+    # A file's dates are written one way: the first that reads is how the rest read.
+    days = timeparse.DayReader()
+    # A file repeats its dates: each text is read once (a refused one ends the file anyway).
+    seen: dict[str, timeparse.When] = {}
+    page = new_page()
+    with rows() as found:
+        # Only the columns read, as a tuple ("" where a row has none): no dict of every row.
+        columns = found.pick("Const", "Title Type", "Title", "Year", "Your Rating", "Date Rated")
+        for line, (const, title_type, title, year, score, rated) in enumerate(columns, start=2):
+            const = const.strip()
+            if not _CONST.match(const):
+                raise ParseError(SITE, url, f"a title id (ttNNNNNNN) in Const on line {line}")
+            film = title_film(const, title, year, _kind(title_type))
+            budget.hold(film.title)
+            page.films.append(film)
+            score = score.strip()
+            when = seen.get(rated)
+            if when is None:
+                when = _rated_on(rated, day_first, fetched_at, url, line, days)
+                if len(seen) < _SEEN_DATES:
+                    seen[rated] = when
+            page.reviews.append(rating_row(profile, film, score, when, "imdb-ratings-export"))
+            if len(page.reviews) >= csvfiles.BATCH or budget.full:
+                yield page
+                budget.release()
+                page = new_page()
+    yield page
 
 
-def _day_first(rows: Iterable[dict], url: str) -> bool | None:
+# Distinct dates remembered per file: a century of days, not all of a hostile file's texts.
+_SEEN_DATES = 50_000
+
+
+@functools.lru_cache(maxsize=64)
+def _kind(title_type: str) -> str:
+    """IMDb's title type as a key of KINDS ("TV Series", "tvSeries": "tvseries")."""
+    return re.sub(r"[^a-z]", "", title_type.lower())
+
+
+def _day_first(rows: csvfiles.Rows, url: str) -> bool | None:
     """Whether the file's d/m/yyyy dates are day-first: --date-order if given, else what its
     rows prove (a first number over 12 is a day, a second over 12 is one), in Date Rated and
     in Release Date, which one program wrote the same way. None: no such dates. A file whose
@@ -112,12 +156,22 @@ def _day_first(rows: Iterable[dict], url: str) -> bool | None:
     if given:
         return given["order"] == "dmy"
     slashed = day_first = month_first = False
-    for row in rows:
-        for column in ("Date Rated", "Release Date"):
-            if match := _SLASHED.match(row.get(column) or ""):
-                slashed = True
-                day_first = day_first or int(match[1]) > 12
-                month_first = month_first or int(match[2]) > 12
+    verdicts: dict[str, tuple[bool, bool, bool]] = {}  # a file repeats its dates
+    for dates in rows.pick("Date Rated", "Release Date"):
+        for value in dates:
+            verdict = verdicts.get(value)
+            if verdict is None:
+                match = _SLASHED.match(value)
+                verdict = (
+                    bool(match),
+                    bool(match and int(match[1]) > 12),
+                    bool(match and int(match[2]) > 12),
+                )
+                if len(verdicts) < _SEEN_DATES:
+                    verdicts[value] = verdict
+            slashed = slashed or verdict[0]
+            day_first = day_first or verdict[1]
+            month_first = month_first or verdict[2]
     if not slashed:
         return None
     if day_first and month_first:
@@ -132,7 +186,14 @@ def _day_first(rows: Iterable[dict], url: str) -> bool | None:
     return day_first
 
 
-def _rated_on(value: str | None, day_first: bool | None, fetched_at, url: str, line: int):
+def _rated_on(
+    value: str | None,
+    day_first: bool | None,
+    fetched_at,
+    url: str,
+    line: int,
+    days: timeparse.DayReader | None = None,
+):
     text = (value or "").strip()
     if match := _SLASHED.match(text):
         first, second, year = int(match[1]), int(match[2]), int(match[3])
@@ -140,6 +201,8 @@ def _rated_on(value: str | None, day_first: bool | None, fetched_at, url: str, l
         found = timeparse.from_day(f"{year:04d}-{month:02d}-{day:02d}")
         if found is None:
             raise ParseError(SITE, url, f"a real date in Date Rated on line {line}")
+        return found
+    if days is not None and (found := days.read(text)) is not None:
         return found
     try:  # the pre-2017 form, "Sun Jan 29 00:00:00 2017": a day
         moment = datetime.strptime(text, "%a %b %d %H:%M:%S %Y")
@@ -161,11 +224,19 @@ def title_film(const: str, title: str, year: object, kind: str) -> Film:
     )
 
 
-def rating_row(profile: Profile, film: Film, score: object, when, source: str) -> Review:
-    """A member's rating of a title (1-10): one row per title, whichever source shows it."""
-    shown = f"{score:g}" if isinstance(score, int | float) else str(score or "").strip()
+# An export has ten scores, a million times over.
+@functools.lru_cache(maxsize=256, typed=True)
+def _score(score: str | int | float) -> tuple[float | None, str | None]:
+    """(rating on 0-10, rating_raw) of a score as the export writes it."""
+    shown = f"{score:g}" if isinstance(score, int | float) else score.strip()
     with contextlib.suppress(ValueError):  # "8.0" (2026 exports) and "8" (older) are one
         shown = f"{float(shown):g}" if shown else shown
+    return ratings.to_ten(shown or None, out_of=10), f"{shown}/10" if shown else None
+
+
+def rating_row(profile: Profile, film: Film, score: object, when, source: str) -> Review:
+    """A member's rating of a title (1-10): one row per title, whichever source shows it."""
+    rating, raw = _score(score if isinstance(score, int | float) else str(score or ""))
     return common.review(
         id=f"{profile.id}/{film.site_film_id}",
         site=SITE,
@@ -173,8 +244,8 @@ def rating_row(profile: Profile, film: Film, score: object, when, source: str) -
         film_id=film.id,
         text=None,
         when=when,
-        rating=ratings.to_ten(shown or None, out_of=10),
-        rating_raw=f"{shown}/10" if shown else None,
+        rating=rating,
+        rating_raw=raw,
         url=film.url,
         source=source,
     )

@@ -38,7 +38,9 @@ import io
 import re
 import shutil
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import quote
 
 from scraper.errors import ParseError
@@ -103,6 +105,8 @@ PARSERS = {
     "profile": parse_profile,
     "export": parse_export,
 }
+# The parsers that read a file as a stream, a batch of rows a page (see scraper.importer).
+STREAMS = {"export": export.stream_export}
 
 
 # A film's reviews (any sort, rating filter or page), named by the page's own og:url.
@@ -165,9 +169,10 @@ def is_export_folder(folder: Path) -> bool:
     return _export_files(folder) is not None
 
 
-def pack_export(folder: Path) -> bytes | None:
+def pack_export(folder: Path, into: BinaryIO | None = None) -> bytes | None:
     """An unzipped export folder, zipped again (stable bytes: sorted names, fixed times), so it
-    is archived and parsed exactly as the downloaded zip is; None if the folder is not one."""
+    is archived and parsed exactly as the downloaded zip is; None if the folder is not one.
+    Written `into` a file when given (then b"" is returned), else returned."""
     files = _export_files(folder)
     if files is None:
         return None
@@ -178,14 +183,28 @@ def pack_export(folder: Path) -> bytes | None:
             folder.resolve().as_uri(),
             f"an export whose CSV files hold at most {export.MAX_UNPACKED / 2**20:g} MiB",
         )
-    buffer = io.BytesIO()
+    buffer = into or io.BytesIO()
     # Stored, as it always was: a folder imported again is the same raw page, kept once.
     with zipfile.ZipFile(buffer, "w") as packed:
         for path, name in files:
             info = zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0))
             with path.open("rb") as source, packed.open(info, "w") as target:
                 shutil.copyfileobj(source, target)
-    return buffer.getvalue()
+    return b"" if into is not None else buffer.getvalue()
+
+
+def sniff_stream(head: bytes, open_body: Callable[[], BinaryIO]) -> str | None:
+    """sniff() for a file too big to read whole: an export zip, known by its directory."""
+    if head[:4] != b"PK\x03\x04":
+        return None
+    with open_body() as stream:
+        if export.too_many_members_in(stream):
+            return "export"  # refused by the parser, which says why
+        try:
+            names = zipfile.ZipFile(stream).namelist()
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
+            return None
+    return "export" if is_export(names) else None
 
 
 def sniff(body: bytes) -> str | None:

@@ -22,25 +22,31 @@ import io
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
+from typing import BinaryIO
 
 from scraper import timeparse
 from scraper.errors import ParseError
-from scraper.models import Film, Page
-from scraper.sites import csvfiles
+from scraper.models import Film, Page, Review
+from scraper.sites import common, csvfiles
 from scraper.sites.letterboxd import records
 from scraper.sites.letterboxd.records import SITE
+from scraper.sites.spill import Spill
 
 # What the CSV files an import reads may unpack to, counted as they are read (a zip's own
 # sizes can lie). The corpus export of 913 entries unpacks to 1 MB; one of 10,000 diary
-# entries, all reviewed, to about 9 MB; one of 20,000, half reviewed, to 12 MB. More would
-# not fit the memory bound of csvfiles.MAX_HELD anyway.
-MAX_UNPACKED = 16 * 1024 * 1024
+# entries, all reviewed, to about 9 MB; one of 1,000,000 rows to about 70 MB. Their joins are
+# kept on disk (scraper.sites.spill), so this bounds disk and time, not memory: a bomb of
+# 512 MiB of rows also meets csvfiles.MAX_ROWS.
+MAX_UNPACKED = 512 * 1024 * 1024
 # A zip's directory is read whole to open it (about 1 kB of memory a member): an export has a
 # dozen files and one per list. Counted before it is read, by the members' signatures.
 MAX_MEMBERS = 10_000
 _MEMBER = b"PK\x01\x02"
+# Reviews a page: fewer than csvfiles.BATCH, as a diary entry with its keys, film and the
+# stored row it is compared with takes about 6 kB while written (an IMDb rating 3.5 kB).
+BATCH = 4_000
 _LID = re.compile(r"^https?://boxd\.it/(?P<lid>[A-Za-z0-9]+)/?$")
 # Exports from before about 2018 name films (and entries) by their page instead:
 # letterboxd.com/film/<slug>/, letterboxd.com/<user>/film/<slug>/[<n>/].
@@ -59,26 +65,85 @@ def too_many_members(body: bytes) -> bool:
     return body.count(_MEMBER) > MAX_MEMBERS
 
 
+def too_many_members_in(stream: BinaryIO) -> bool:
+    """too_many_members for a zip read a megabyte at a time (a signature may straddle two)."""
+    count, tail = 0, b""
+    while chunk := stream.read(1024 * 1024):
+        window = tail + chunk
+        count += window.count(_MEMBER) - tail.count(_MEMBER)
+        tail = window[-(len(_MEMBER) - 1) :]
+        if count > MAX_MEMBERS:
+            break
+    stream.seek(0)
+    return count > MAX_MEMBERS
+
+
 def is_export(names: list[str]) -> bool:
     files = set(_relative(names).values())
     return "watched.csv" in files and ("diary.csv" in files or "ratings.csv" in files)
 
 
 def parse_export(body: bytes, url: str, fetched_at: datetime) -> Page:
+    return common.joined(stream_export(lambda: io.BytesIO(body), url, fetched_at))
+
+
+def stream_export(
+    open_body: Callable[[], BinaryIO], url: str, fetched_at: datetime
+) -> Iterator[Page]:
+    """The export's reviews, a batch (BATCH) a page, with the films they name."""
     try:
-        return _parse(_Export(body, url), url, fetched_at)
+        with open_body() as stream:
+            files = _Export(stream, url)
+            try:
+                yield from _parse(files, url, fetched_at)
+            finally:
+                files.spill.close()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError) as exc:
         raise ParseError(SITE, url, f"a readable zip ({exc})") from None
     except (NotImplementedError, RuntimeError) as exc:  # another compression; a password
         raise ParseError(SITE, url, f"a zip scrape can unpack ({exc})") from None
 
 
-def _parse(files: _Export, url: str, fetched_at: datetime) -> Page:
+class _Batches:
+    """The pages a file's reviews are written in: each holds its reviews and their films, and
+    what it holds is counted until it is written."""
+
+    def __init__(self, files: _Export, url: str, fetched_at: datetime, owner: str) -> None:
+        self.files, self.url, self.fetched_at = files, url, fetched_at
+        self.profile = records.profile(owner)
+        self.page = self._new()
+
+    def _new(self) -> Page:
+        return Page(
+            url=self.url, fetched_at=timeparse.to_iso(self.fetched_at), profiles=[self.profile]
+        )
+
+    def add(self, review: Review, film: Film) -> Iterator[Page]:
+        # The text is held twice: as given (HTML) and as plain text.
+        self.files.budget.hold(review.text, review.text_original)
+        page = self.page
+        page.reviews.append(review)
+        if not page.films or page.films[-1].id != film.id:
+            page.films.append(film)
+        if len(page.reviews) >= BATCH or self.files.budget.full:
+            yield from self.flush()
+
+    def flush(self) -> Iterator[Page]:
+        page, self.page = self.page, self._new()
+        films: dict[str, Film] = {}
+        for film in page.films:
+            films.setdefault(film.id, film)
+        page.films = list(films.values())
+        yield page
+        self.files.budget.release()
+
+
+def _parse(files: _Export, url: str, fetched_at: datetime) -> Iterator[Page]:
     owner = _owner(files, url)
-    page = Page(url=url, fetched_at=timeparse.to_iso(fetched_at), profiles=[records.profile(owner)])
-    owner_id = page.profiles[0].id
-    refs, folded = _film_refs(files, url)
-    films: dict[str, Film] = {}
+    batches = _Batches(files, url, fetched_at, owner)
+    owner_id = batches.profile.id
+    spill = files.spill
+    _film_refs(files, url)
 
     def film_for(row: dict, ref: str | None = None) -> Film:
         """The row's film, by its own URI ("lid:X" or "slug:y"), else by the URI a film-level
@@ -88,32 +153,36 @@ def _parse(files: _Export, url: str, fetched_at: datetime) -> Page:
             raise ParseError(SITE, url, "a Name in every row")
         # The film of that exact name first; one whose name differs only in case ("Rain" and
         # "rain" are two films) only when no other film could be meant.
-        known = refs.get((name, year)) or folded.get(records.title_part(name, year))
-        kind, _, value = (ref or known or ":").partition(":")
+        known = ref or spill.get("refs", (name, year))
+        if not known:
+            folded = spill.get("folded", records.title_part(name, year), ())
+            known = next(iter(folded)) if len(folded) == 1 else None
+        kind, _, value = (known or ":").partition(":")
         found = records.film(
             title=name,
             year=year,
             lid=value if kind == "lid" else None,
             slug=value if kind == "slug" else None,
         )
-        return films.setdefault(found.id, found)
+        # The first film made under an id is the one every row of it names.
+        return spill.setdefault("films", found.id, found)
 
     for folder, deleted in (("", False), ("deleted/", True), ("orphaned/", False)):
-        _entries(files, folder, deleted, owner_id, film_for, page, url, fetched_at)
+        yield from _entries(files, folder, deleted, owner_id, film_for, batches, url, fetched_at)
     # One row per film the member has: rated (ratings.csv), else liked (likes/films.csv), else
     # only watched (watched.csv: a watched mark, rating NULL). A like keeps the day it was made.
-    liked = {_ref(row, url): row.get("Date") for row in _rows(files, "likes/films.csv", url)}
-    done: set[str | None] = set()
+    for row in _rows(files, "likes/films.csv", url):
+        spill.put("liked", _ref(row, url), row.get("Date"))
     for name in ("ratings.csv", "likes/films.csv", "watched.csv"):
         for row in _rows(files, name, url):
             ref = _ref(row, url)
             film = film_for(row, ref)
-            if film.id in done:
+            if ("done", film.id) in spill:
                 continue
-            done.add(film.id)
-            files.budget.hold()
+            spill.put("done", film.id, True)
             stars = _stars(row.get("Rating"), url) if name == "ratings.csv" else None
-            page.reviews.append(
+            liked_on = spill.get("liked", ref, _UNLIKED)
+            yield from batches.add(
                 records.film_rating(
                     owner_id,
                     film,
@@ -122,42 +191,48 @@ def _parse(files: _Export, url: str, fetched_at: datetime) -> Page:
                     if name != "likes/films.csv"
                     else timeparse.UNKNOWN,
                     "letterboxd-export",
-                    liked=ref in liked,
-                    liked_on=(liked.get(ref) or "").strip() or None if ref in liked else None,
-                )
+                    liked=liked_on is not _UNLIKED,
+                    liked_on=(liked_on or "").strip() or None if liked_on is not _UNLIKED else None,
+                ),
+                film,
             )
-    page.films = list(films.values())
-    return page
+    yield from batches.flush()
 
 
-def _entries(files, folder, deleted, owner_id, film_for, page, url, fetched_at) -> None:
+# A film the member has not liked (None is a like without its day).
+_UNLIKED = "\x00unliked"
+
+
+def _entries(files, folder, deleted, owner_id, film_for, batches, url, fetched_at) -> Iterator:
     """Diary entries of one folder: diary.csv and reviews.csv rows joined on their URI (or, in
-    orphaned/, which has no URIs, on name + year + watched date + occurrence)."""
-    merged: dict[str, dict] = {}
+    orphaned/, which has no URIs, on name + year + watched date + occurrence), the join kept
+    on disk (files.spill)."""
+    spill = files.spill
+    spill.clear("merged")
     for name in ENTRY_FILES:
-        occurrences: dict[tuple, int] = {}
+        spill.clear("spots")
         for row in _rows(files, folder + name, url, required=_ENTRY_COLUMNS):
             uri = (row.get("Letterboxd URI") or "").strip()
             if uri:
                 key = uri
             else:
                 spot = (row.get("Name"), row.get("Year"), row.get("Watched Date"))
-                occurrences[spot] = occurrences.get(spot, 0) + 1
-                key = (*spot, occurrences[spot])
-            if key not in merged:
-                files.budget.hold()
-            # The text is held twice: as given (HTML) and as plain text.
-            files.budget.hold(row.get("Review"), row.get("Review"), records=0)
-            entry = merged.setdefault(key, {})
+                seen = spill.get("spots", spot, 0) + 1
+                spill.put("spots", spot, seen)
+                key = (*spot, seen)
+            entry = spill.get("merged", key) or {}
             entry.update({k: v for k, v in row.items() if v not in (None, "")})
             entry["_has_text"] = entry.get("_has_text", False) or name == "reviews.csv"
-    counter = records.Occurrences()
-    for key, row in merged.items():
+            spill.put("merged", key, entry)
+    spill.clear("occurrences")
+    for key, row in spill.items("merged"):
         # A pre-2018 entry names its film's page: the film is known by slug.
         page_link = _SLUG.match(key) if isinstance(key, str) else None
         film = film_for(row, f"slug:{page_link['slug']}" if page_link else None)
         watched = (row.get("Watched Date") or "").strip() or None
-        occurrence = counter.next(film, watched)
+        # Repeated (film, day) pairs numbered in the order listed (records.Occurrences).
+        occurrence = spill.get("occurrences", (film.id, watched), 0) + 1
+        spill.put("occurrences", (film.id, watched), occurrence)
         suffix = f"#{occurrence}" if occurrence > 1 else ""
         if page_link:
             ident = f"{owner_id}/entry/slug:{page_link['slug']}/{watched or 'undated'}{suffix}"
@@ -171,7 +246,7 @@ def _entries(files, folder, deleted, owner_id, film_for, page, url, fetched_at) 
         else:
             ident = f"{owner_id}/orphaned/{film.id.split('/', 1)[1]}/{watched}{suffix}"
         text = row.get("Review") if row["_has_text"] else None
-        page.reviews.append(
+        yield from batches.add(
             records.entry(
                 id=ident,
                 owner_id=owner_id,
@@ -190,7 +265,8 @@ def _entries(files, folder, deleted, owner_id, film_for, page, url, fetched_at) 
                 if "Spoilers" in row
                 else None,
                 deleted=deleted,
-            )
+            ),
+            film,
         )
 
 
@@ -198,15 +274,17 @@ class _Export:
     """The CSV files of an export zip, each unpacked as a stream when it is read (again for
     each pass over it), within MAX_UNPACKED and the rows of csvfiles.MAX_ROWS in all."""
 
-    def __init__(self, body: bytes, url: str) -> None:
+    def __init__(self, stream: BinaryIO, url: str) -> None:
         self.url = url
-        if too_many_members(body):
+        if too_many_members_in(stream):
             raise ParseError(SITE, url, f"an export of at most {MAX_MEMBERS:,} files")
-        self.zip = zipfile.ZipFile(io.BytesIO(body))
+        self.zip = zipfile.ZipFile(stream)
         infos = [i for i in self.zip.infolist() if not i.is_dir()]
         names = _relative([i.filename for i in infos])
         self.members = {names[i.filename]: i for i in infos if i.filename in names}
-        self.budget = csvfiles.Budget(SITE, url)
+        # Rows leave nothing held: the joins are on disk (spill), the records counted as held.
+        self.budget = csvfiles.Budget(SITE, url, row_cost=0)
+        self.spill = Spill()
         self.unpacked = 0
         self.encodings: dict[str, str] = {}
 
@@ -282,20 +360,19 @@ def _owner(files: _Export, url: str) -> str:
     return owner
 
 
-def _film_refs(
-    files: _Export, url: str
-) -> tuple[dict[tuple[str, int | None], str], dict[str, str]]:
-    """(exact name, year) -> "lid:X" or "slug:y", from the files whose URIs are films (diary
-    URIs are entries); and the same by case-folded name, for the names only one film has."""
-    refs: dict[tuple[str, int | None], str] = {}
+def _film_refs(files: _Export, url: str) -> None:
+    """Into files.spill: "refs", (exact name, year) -> "lid:X" or "slug:y", from the files
+    whose URIs are films (diary URIs are entries); and "folded", the set of those refs by
+    case-folded name, for the names only one film has."""
+    spill = files.spill
     for name in FILM_FILES:
         for row in _rows(files, name, url):
-            if ref := _ref(row, url):
-                refs.setdefault(((row.get("Name") or "").strip(), _year(row.get("Year"))), ref)
-    folded: dict[str, set[str]] = {}
-    for (title, year), ref in refs.items():
-        folded.setdefault(records.title_part(title, year), set()).add(ref)
-    return refs, {key: next(iter(v)) for key, v in folded.items() if len(v) == 1}
+            ref = _ref(row, url)
+            spot = ((row.get("Name") or "").strip(), _year(row.get("Year")))
+            if ref and ("refs", spot) not in spill:
+                spill.put("refs", spot, ref)
+                folded = records.title_part(*spot)
+                spill.put("folded", folded, spill.get("folded", folded, frozenset()) | {ref})
 
 
 def _rows(

@@ -10,7 +10,7 @@ import platform
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import crawl, memory, parse, search, write
+from bench import crawl, importing, memory, parse, search, start, write
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 
@@ -38,8 +38,11 @@ def main() -> None:
             "scrape_pages_s",
             "bs4_pages_s",
             "scrape_over_bs4",
+            "bs4_met",
             "floor_pages_s",
             "floor_over_scrape",
+            "floor_met",
+            "bare_floor_over_scrape",
         ],
     )
     print("\nwrite")
@@ -51,11 +54,30 @@ def main() -> None:
     print("\nmemory (peak RSS)")
     results["memory"] = memory.run([size(1_000), size(10_000), size(100_000)])
     _table(results["memory"], list(results["memory"][0]))
+    print("\ncrawl at the default delay")
+    results["crawl_at_delay"] = [crawl.at_delay(1_000)]  # 21 pages, about 22 s, at any --scale
+    _figures(results["crawl_at_delay"])
     print("\nsearch")
     results["search"] = search.run(size(1_000_000))
     _table([results["search"]], list(results["search"]))
+    print("\nprocess start, and whole-process search vs sqlite-utils")
+    results["start"] = start.run(size(1_000_000))
+    _figures(results["start"])
+    print("\nimport of one large export file")
+    results["import"] = importing.run((size(100_000), size(1_000_000)), size(100_000))
+    _figures(results["import"])
     args.json.write_text(json.dumps(results, indent=2) + "\n")
     print(f"\nfigures written to {args.json}")
+
+
+def _figures(rows: list[dict]) -> None:
+    """Each figure beside its target, met or missed."""
+    for row in rows:
+        target = row.get("target")
+        unit = row.get("unit", "")
+        verdict = "" if target is None else ("met" if row["met"] else "MISSED")
+        shown = "" if target is None else f"target {target} {unit}".strip()
+        print(f"  {row['figure']:<70} {row['value']:>9} {unit:<3} {shown:<18} {verdict}")
 
 
 def _table(rows: list[dict], columns: list[str]) -> None:

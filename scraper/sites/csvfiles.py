@@ -23,7 +23,7 @@ import io
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from scraper.errors import ParseError
 
@@ -136,24 +136,19 @@ class Rows:
         self._reader.fieldnames = [names.get(n, n) for n in self.columns]
 
     def __iter__(self) -> Iterator[dict[str, str]]:
-        row, reader, take = 0, self._reader, self.budget.take
-        while True:
-            try:
-                found = next(reader, None)
-            except csv.Error as exc:
-                raise self._broken(exc) from None
-            if found is None:
-                return
-            row += 1
-            take(self.name, row)
-            yield found
+        return self._counted(self._reader)
 
     def pick(self, *names: str) -> Iterator[tuple[str, ...]]:
         """Only these columns of each row ("" where a row has none): a pass that needs two
         columns of every row (a file's date order) without making a dict of each."""
         columns = self.columns
         spots = [columns.index(n) if n in columns else None for n in names]
-        row, reader, take = 0, self._reader.reader, self.budget.take
+        for found in self._counted(self._reader.reader):
+            yield tuple(found[i] if i is not None and i < len(found) else "" for i in spots)
+
+    def _counted(self, reader: Iterator[Any]) -> Iterator[Any]:
+        """The rows of `reader`, each counted against the budget; a broken row is a refusal."""
+        row, take = 0, self.budget.take
         while True:
             try:
                 found = next(reader, None)
@@ -165,7 +160,7 @@ class Rows:
                 continue  # a blank line is no row, as DictReader has it
             row += 1
             take(self.name, row)
-            yield tuple(found[i] if i is not None and i < len(found) else "" for i in spots)
+            yield found
 
     def _lines(self, text: io.TextIOWrapper) -> Iterator[str]:
         number = 0

@@ -288,6 +288,9 @@ class Fetcher:
             self.run_limit.check()
         self.requests += 1
         started = time.monotonic()
+        # The pause runs from when this request was sent, not from its answer: waiting out the
+        # delay after a slow answer added the server's time to every page (issue 18).
+        self.pacer.sent(host)
         attempt = self._retrying.statistics.get("attempt_number", 1)
 
         def exchange() -> tuple[int, httpx.Headers, bytes, str]:
@@ -313,8 +316,6 @@ class Fetcher:
                 attempt,
             )
             raise
-        finally:
-            self.pacer.sent(host)
         log.debug(
             "%s %s -> %s (%d bytes, %.2fs, attempt %d)",
             method,

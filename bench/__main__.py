@@ -58,7 +58,7 @@ def main() -> None:
     results["crawl_at_delay"] = crawl.paced()  # 31 pages, about 32 s, at any --scale
     _figures(results["crawl_at_delay"])
     print("\nsearch")
-    results["search"] = search.run(size(1_000_000))
+    results["search"] = search.run(size(1_000_000), corpus=args.corpus)
     _table([results["search"]], list(results["search"]))
     print("\nprocess start, and whole-process search vs sqlite-utils")
     results["start"] = start.run(size(1_000_000))

@@ -11,8 +11,9 @@ reviews rather than inspecting tables.
 
 Why our own plugin and Chart.js rather than datasette-dashboards or datasette-vega: the
 dashboards plugin (0.8.0, the latest) calls Datasette.permission_allowed, which Datasette
-1.0a41 no longer has, so its pages fail on 1.x; datasette-vega's last release is 0.6.2 and
-targets Datasette's pre-1.0 JSON. The hooks and templates used here exist in 0.65 and 1.x.
+1.0a41 no longer has, so its pages fail on 1.x; datasette-vega (0.6.2) builds charts a
+reader configures on a table page, not given charts on given pages. The hooks and templates
+used here exist in 0.65 and 1.x (the browser tests pass on both, 0.65.5 and 1.0a41).
 """
 
 from pathlib import Path

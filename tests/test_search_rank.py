@@ -42,3 +42,35 @@ def test_search_ranks_by_relevance_until_a_query_matches_too_much(db, monkeypatc
     newest = [row["id"] for row in search.search(db, "harbour")]
     assert newest == ["bench:3", "bench:2", "bench:1", "bench:0"]  # last archived first
     assert [row["id"] for row in search.search(db, "fog")] == ["bench:3"]  # few: ranked
+
+
+def test_a_page_holds_exactly_its_limit_in_both_orders_and_filters_apply(db, monkeypatch):
+    """The scan's gate keeps a page's rows as the cursor steps (one row ahead of the loop that
+    reads it): the page must still come out whole, in order, and filtered."""
+    from scraper import search
+
+    page = Page(url="file:///t", fetched_at="2026-01-01T00:00:00Z")
+    for i in range(12):
+        film = Film(f"bench:m/{i}", "bench", f"Film {i}", 2000, "movie")
+        page.films.append(film)
+        page.reviews.append(
+            common.review(
+                id=f"bench:{i}",
+                site="bench",
+                profile_id=None,
+                film_id=film.id,
+                text="harbour " * (i + 1),
+                when=timeparse.UNKNOWN,
+                rating=float(i % 3) * 4,
+                rating_raw=None,
+            )
+        )
+    archive.save_page(db, page)
+    ranked = search.search(db, "harbour", limit=3)
+    assert len(ranked) == 3 and all("[harbour]" in row["snippet"] for row in ranked)
+    monkeypatch.setattr(search, "RANK_LIMIT", 5)
+    newest = [row["id"] for row in search.search(db, "harbour", limit=3)]
+    assert newest == ["bench:11", "bench:10", "bench:9"]
+    rated = [row["id"] for row in search.search(db, "harbour", limit=3, min_rating=8.0)]
+    assert rated == ["bench:11", "bench:8", "bench:5"]
+    assert [r["id"] for r in search.search(db, "harbour", limit=50, min_rating=8.0)][-1] == "bench:2"

@@ -48,6 +48,8 @@ def main() -> None:
     print("\nwrite")
     results["write"] = write.run(size(100_000))
     _table([results["write"]], list(results["write"]))
+    results["write_end_to_end"] = [write.end_to_end(size(100_000))]
+    _figures(results["write_end_to_end"])
     print("\ncrawl")
     results["crawl"] = crawl.run(size(10_000))
     _table([results["crawl"]], list(results["crawl"]))

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -20,14 +19,9 @@ from pathlib import Path
 
 import httpx
 
+from bench import critic_pages
+from bench.critic_pages import PAGE, QUOTE
 from tests.fake_rottentomatoes import FakeRottenTomatoes, Site, make_ratings
-
-PAGE = 50
-# A real critic API page is ~33 KB for 50 reviews: ~650 bytes each, most of it the quote.
-QUOTE = (
-    "A patient, quietly devastating film that trusts its actors and its audience; the third "
-    "act stumbles, but the lighthouse sequences alone are worth the price of admission. "
-) * 3
 
 
 def _ratings(prefix: str, count: int) -> list:
@@ -37,20 +31,32 @@ def _ratings(prefix: str, count: int) -> list:
     ]
 
 
-def _dated(db: Path) -> None:
-    """Fail loudly if the fake's field names drift from what the parser reads: no dates."""
-    total, dated = (
-        sqlite3.connect(db).execute("SELECT count(*), count(created_at) FROM reviews").fetchone()
-    )
-    assert total and dated == total, f"{total - dated} of {total} reviews have no date"
+def _audience(count: int) -> list:
+    """An audience profile as the corpus's 2023 one: 72% of ratings with a review of ~350
+    characters, so that with the API's other fields a page of 50 is ~46 KB."""
+    return [
+        dataclasses.replace(r, text=QUOTE[:348] if i % 7 < 5 else "")
+        for i, r in enumerate(make_ratings("fan", count))
+    ]
 
 
-def _run(root: str, db: Path, delay: float = 0) -> float:
+def _page_kb(root: str) -> dict:
+    """The size of the first critic and profile API pages the stand-in serves."""
+    with httpx.Client() as client:
+        critic = client.get(f"{root}/napi/critics/bench/movies", params={"pageCount": PAGE})
+        profile = client.post(f"{root}/napi/profiles/ratings/bench-fan/movie?pagecount={PAGE}")
+    return {
+        "critic_page_kb": round(len(critic.content) / 1024, 1),
+        "profile_page_kb": round(len(profile.content) / 1024, 1),
+    }
+
+
+def _run(root: str, db: Path, delay: float = 0, who: str = "critic/bench") -> float:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SCRAPE_")}
     env |= {"SCRAPE_ROTTENTOMATOES_ROOT": root, "SCRAPE_DELAY": str(delay)}
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "scraper", "user", "rottentomatoes:critic/bench", "--db", str(db)],
+        [sys.executable, "-m", "scraper", "user", f"rottentomatoes:{who}", "--db", str(db)],
         env=env,
         capture_output=True,
         text=True,
@@ -83,7 +89,7 @@ def paced(count: int = 1500, delay: float = 1.0, latency: float = 0.02) -> list[
         db = Path(folder) / "archive.db"
         wall = _run(server.root, db, delay)
         pages = len(server.site.requests())
-        _dated(db)
+        critic_pages.dated(db)
     ratio = wall / (pages * delay)
     return [
         {
@@ -96,12 +102,24 @@ def paced(count: int = 1500, delay: float = 1.0, latency: float = 0.02) -> list[
 
 
 def run(count: int, latency: float = 0.02) -> dict:
-    site = Site(critics={"bench": _ratings("bench", count)}, latency=latency, robots=None)
+    site = Site(
+        critics={"bench": _ratings("bench", count)},
+        profiles={"bench-fan": _audience(count)},
+        latency=latency,
+        robots=None,
+    )
     with FakeRottenTomatoes(site) as server, tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "archive.db"
+        sizes = _page_kb(server.root)
+        server.site.log.clear()
+        audience_db = Path(folder) / "audience.db"
+        audience = _run(server.root, audience_db, who="bench-fan")
+        audience_pages = len(server.site.requests())
+        critic_pages.dated(audience_db)
+        server.site.log.clear()
         startup = _startup()
         full = _run(server.root, db)
-        _dated(db)
+        critic_pages.dated(db)
         sent = server.site.requests()
         pages = len(sent)
         bound = pages * latency
@@ -115,6 +133,7 @@ def run(count: int, latency: float = 0.02) -> dict:
         five_requests = len(server.site.requests())
     return {
         "reviews": count,
+        **sizes,
         "pages": pages,
         "latency_ms": latency * 1000,
         "full_wall_s": round(full, 2),
@@ -129,4 +148,7 @@ def run(count: int, latency: float = 0.02) -> dict:
         "incremental_nothing_new_wall_s": round(quiet, 2),
         "incremental_5_new_requests": five_requests,
         "incremental_5_new_wall_s": round(five, 2),
+        "profile_pages": audience_pages,
+        "profile_full_wall_s": round(audience, 2),
+        "profile_full_over_bound": round(audience / (audience_pages * latency), 2),
     }

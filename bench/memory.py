@@ -1,42 +1,21 @@
 """Memory: peak RSS of `scrape import` (a folder of critic API pages, 50 reviews each) and of
-`scrape export` (jsonl) on histories of growing size, each in a fresh process."""
+`scrape export` (jsonl) on histories of growing size, each in a fresh process; the import's
+target is the issue's 150 MB."""
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-PAGE = 50
+from bench import critic_pages
+
 _MEASURE = (
     "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, "
     "stdout=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
 )
-
-
-def _write_pages(folder: Path, count: int) -> None:
-    for start in range(0, count, PAGE):
-        reviews = [
-            {
-                "reviewId": str(i),
-                "quote": f"Review {i}: about the sea and a lighthouse. " * 3,
-                "originalScore": f"{i % 5}/5",
-                "creationDate": "Jul 24, 2023",
-                "scoreSentiment": "POSITIVE",
-                "publicationName": "Bench Gazette",
-                "reviewUrl": f"https://gazette.test/{i}",
-                "mediaTitle": f"Film {i}",
-                "mediaUrl": f"/m/film_{i}",
-                "mediaInfo": "2019",
-                "emsId": f"00000000-0000-0000-0000-{i:012d}",
-            }
-            for i in range(start, min(count, start + PAGE))
-        ]
-        body = {"reviews": reviews, "pageInfo": {"hasNextPage": True, "endCursor": "x"}}
-        (folder / f"page-{start:07d}.json").write_text(json.dumps(body))
 
 
 def _peak_mb(args: list[str]) -> float:
@@ -56,10 +35,11 @@ def run(sizes: list[int]) -> list[dict]:
         with tempfile.TemporaryDirectory() as folder:
             pages = Path(folder) / "pages"
             pages.mkdir()
-            _write_pages(pages, count)
+            critic_pages.write(pages, count)
             db = Path(folder) / "archive.db"
-            url = "https://www.rottentomatoes.com/napi/critics/bench/movies"
+            url = critic_pages.URL
             imported = _peak_mb([*scrape, "import", str(pages), "--db", str(db), "--url", url])
+            critic_pages.dated(db)
             exported = _peak_mb(
                 [*scrape, "export", "--db", str(db), "-o", str(Path(folder) / "out.jsonl")]
             )
@@ -67,6 +47,8 @@ def run(sizes: list[int]) -> list[dict]:
             {
                 "reviews": count,
                 "import_peak_mb": round(imported, 1),
+                "import_target_mb": "< 150",
+                "import_met": imported < 150,
                 "export_peak_mb": round(exported, 1),
             }
         )

@@ -77,7 +77,7 @@ def start_figures(folder: Path) -> list[dict]:
     return figures
 
 
-def search_ratio(archive: Path, pairs: int = PAIRS) -> list[dict]:
+def search_ratio(archive: Path, reviews: int, pairs: int = PAIRS) -> list[dict]:
     """Both print the 20 best matches; sqlite-utils ranks by bm25 as scrape does."""
     ours = [*_tool("scrape"), "search", QUERY, "--db", str(archive)]
     theirs = [*_tool("sqlite-utils"), "search", str(archive), "reviews", QUERY, "--limit", "20"]
@@ -89,7 +89,7 @@ def search_ratio(archive: Path, pairs: int = PAIRS) -> list[dict]:
         b.append(_wall_ms(theirs, folder))
     mine, other = statistics.median(a), statistics.median(b)
     return [
-        _figure(f"scrape search {QUERY} (1M-review archive)", mine, None),
+        _figure(f"scrape search {QUERY} ({reviews:,}-review archive)", mine, None),
         _figure(f"sqlite-utils search {QUERY} (same file)", other, None),
         _figure("scrape search / sqlite-utils search", mine / other, RATIO_TARGET, unit="x"),
     ]
@@ -102,7 +102,7 @@ def run(reviews: int = 1_000_000, archive: Path | None = None) -> list[dict]:
         path = archive or folder / "archive.db"
         if not path.exists():
             build(path, reviews)
-        return figures + search_ratio(path)
+        return figures + search_ratio(path, reviews)
 
 
 def main() -> None:

@@ -97,6 +97,30 @@ def make_ratings(
     ]
 
 
+def _profile_media(r: Rating) -> dict:
+    """A rating's film as the 2023+ profile API gives it (corpus napi-profiles-ratings-movie-
+    2023.json): the scores, poster and trailer the parser does not read make up ~570 bytes of
+    each ~910-byte rating, and so of the ~46 KB page of 50."""
+    kind = "TvSeason" if r.tv else "Movie"
+    poster = "https://resizing.flixster.com/" + base64.b64encode(r.slug.encode() * 4).decode()
+    return {
+        "audienceScore": {"score": "98", "sentiment": "positive"},
+        "emsId": r.ems_id,
+        "pageLink": r.path,
+        "posterUrl": f"{poster}/206x305/v2/{poster}.png",
+        "primaryVideo": {
+            "exists": True,
+            "emsId": r.ems_id,
+            "type": kind,
+            "mpxId": str(zlib.crc32(r.title.encode())),
+            "publicId": r.slug[:12],
+        },
+        "title": r.title,
+        "tomatometerScore": {"certified": True, "score": "96", "sentiment": "positive"},
+        "type": kind,
+    }
+
+
 def _critic_score(r: Rating) -> str:
     return f"{r.score:g}/5" if r.score else ""
 
@@ -309,12 +333,7 @@ class Handler(BaseHTTPRequestHandler):
                             "hasReview": bool(r.text),
                             **({"review": r.text} if r.text else {}),
                         },
-                        "media": {
-                            "emsId": r.ems_id,
-                            "pageLink": r.path,
-                            "title": r.title,
-                            "type": "TvSeason" if r.tv else "Movie",
-                        },
+                        "media": _profile_media(r),
                     }
                     for r in chunk
                 ],

@@ -55,6 +55,9 @@ def _figure(name: str, value: float, target: float | None, unit: str = "ms") -> 
 def start_figures(folder: Path) -> list[dict]:
     small = folder / "small.db"
     build(small, 1000)
+    # The benches before this one leave hundreds of MB of dirty pages (a deleted 1M archive):
+    # written back while these 30 ms processes run, they doubled every start in one run.
+    os.sync()
     scrape = _tool("scrape")
     figures = [
         _figure(

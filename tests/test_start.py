@@ -22,6 +22,10 @@ HEAVY = (
     "sqlite_utils",
     "curl_cffi",
     "importlib.metadata",
+    # What `scrape serve` alone needs (scraper/serving.py): a server's sockets and processes.
+    "socket",
+    "subprocess",
+    "scraper.serving",
 )
 
 # Runs the command in a fresh interpreter, then prints the modules it imported.

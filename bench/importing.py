@@ -112,7 +112,6 @@ def baseline(csv_path: Path, db_path: Path) -> None:
 
     conn = schema.open_archive(db_path).conn
     body = csv_path.read_bytes()
-    digest = hashlib.sha256(body).hexdigest()
     now = "2026-11-28T00:00:00Z"
     films, links, reviews, keys = [], [], [], []
     rows = csv.reader(io.StringIO(body.decode("utf-8-sig")))
@@ -147,15 +146,8 @@ def baseline(csv_path: Path, db_path: Path) -> None:
         )
         keys.append((review_id, review_id))
     with conn:
-        conn.execute(
-            "INSERT INTO raw_pages (sha256, encoding, size, body) VALUES (?, 'zlib', ?, ?)",
-            (digest, len(body), zlib.compress(body, 6)),
-        )
-        conn.execute(
-            "INSERT INTO fetches (url, site, parser, parser_version, fetched_at, sha256) "
-            "VALUES (?, 'imdb', 'ratings_export', 1, ?, ?)",
-            ("https://www.imdb.com/user/ur1/ratings", now, digest),
-        )
+        url = "https://www.imdb.com/user/ur1/ratings"
+        plain_file(conn, body, url, "imdb", "ratings_export", now)
         conn.execute(
             "INSERT INTO profiles (id, site, handle, kind, first_seen_at, last_seen_at) "
             "VALUES ('imdb:ur1', 'imdb', 'ur1', 'member', ?, ?)",
@@ -175,6 +167,20 @@ def baseline(csv_path: Path, db_path: Path) -> None:
             reviews,
         )
         conn.executemany("INSERT OR IGNORE INTO review_keys VALUES (?,?)", keys)
+
+
+def plain_file(conn, body: bytes, url: str, site: str, parser: str, now: str) -> None:
+    """The raw file and its fetch record, as scrape keeps them, written plainly."""
+    digest = hashlib.sha256(body).hexdigest()
+    conn.execute(
+        "INSERT INTO raw_pages (sha256, encoding, size, body) VALUES (?, 'zlib', ?, ?)",
+        (digest, len(body), zlib.compress(body, 6)),
+    )
+    conn.execute(
+        "INSERT INTO fetches (url, site, parser, parser_version, fetched_at, sha256) "
+        "VALUES (?, ?, ?, 1, ?, ?)",
+        (url, site, parser, now, digest),
+    )
 
 
 def _figure(figure: str, value: float, target: str, met: bool) -> dict:

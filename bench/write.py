@@ -131,7 +131,6 @@ def folder_baseline(folder: Path, db_path: Path) -> None:
         )
     for path in sorted(folder.iterdir()):
         body = path.read_bytes()
-        digest = hashlib.sha256(body).hexdigest()
         films, links, reviews, keys = [], [], [], []
         for item in json.loads(body)["reviews"]:
             said, media = item["critic"], item["media"]
@@ -148,15 +147,7 @@ def folder_baseline(folder: Path, db_path: Path) -> None:
             )  # fmt: skip
             keys.append((review_id, review_id))
         with conn:
-            conn.execute(
-                "INSERT INTO raw_pages (sha256, encoding, size, body) VALUES (?, 'zlib', ?, ?)",
-                (digest, len(body), zlib.compress(body, 6)),
-            )
-            conn.execute(
-                "INSERT INTO fetches (url, site, parser, parser_version, fetched_at, sha256) "
-                "VALUES (?, 'rottentomatoes', 'critic_api', 1, ?, ?)",
-                (critic_pages.URL, now, digest),
-            )
+            importing.plain_file(conn, body, critic_pages.URL, "rottentomatoes", "critic_api", now)
             conn.executemany(
                 "INSERT INTO films (id, site, title, kind, url, site_film_id, first_seen_at, "
                 "last_seen_at) VALUES (?, 'rottentomatoes', ?, 'movie', ?, ?, ?, ?)",

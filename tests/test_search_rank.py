@@ -15,12 +15,10 @@ def db(tmp_path):
     return schema.open_archive(tmp_path / "a.db")
 
 
-def test_search_ranks_by_relevance_until_a_query_matches_too_much(db, monkeypatch):
-    from scraper import search
-
+def _save(db, reviews: list[tuple[str, float | None]]) -> None:
+    """One review (text, rating) of its own film each, archived in this order."""
     page = Page(url="file:///t", fetched_at="2026-01-01T00:00:00Z")
-    texts = ["harbour", "harbour harbour harbour harbour", "a harbour at night", "harbour fog"]
-    for i, text in enumerate(texts):
+    for i, (text, rating) in enumerate(reviews):
         film = Film(f"bench:m/{i}", "bench", f"Film {i}", 2000, "movie")
         page.films.append(film)
         page.reviews.append(
@@ -31,11 +29,18 @@ def test_search_ranks_by_relevance_until_a_query_matches_too_much(db, monkeypatc
                 film_id=film.id,
                 text=text,
                 when=timeparse.UNKNOWN,
-                rating=None,
+                rating=rating,
                 rating_raw=None,
             )
         )
     archive.save_page(db, page)
+
+
+def test_search_ranks_by_relevance_until_a_query_matches_too_much(db, monkeypatch):
+    from scraper import search
+
+    texts = ["harbour", "harbour harbour harbour harbour", "a harbour at night", "harbour fog"]
+    _save(db, [(text, None) for text in texts])
     ranked = [row["id"] for row in search.search(db, "harbour")]
     assert ranked[0] == "bench:1"  # bm25: the review that is all harbour
     monkeypatch.setattr(search, "RANK_LIMIT", 3)
@@ -49,23 +54,7 @@ def test_a_page_holds_exactly_its_limit_in_both_orders_and_filters_apply(db, mon
     reads it): the page must still come out whole, in order, and filtered."""
     from scraper import search
 
-    page = Page(url="file:///t", fetched_at="2026-01-01T00:00:00Z")
-    for i in range(12):
-        film = Film(f"bench:m/{i}", "bench", f"Film {i}", 2000, "movie")
-        page.films.append(film)
-        page.reviews.append(
-            common.review(
-                id=f"bench:{i}",
-                site="bench",
-                profile_id=None,
-                film_id=film.id,
-                text="harbour " * (i + 1),
-                when=timeparse.UNKNOWN,
-                rating=float(i % 3) * 4,
-                rating_raw=None,
-            )
-        )
-    archive.save_page(db, page)
+    _save(db, [("harbour " * (i + 1), float(i % 3) * 4) for i in range(12)])
     ranked = search.search(db, "harbour", limit=3)
     assert len(ranked) == 3 and all("[harbour]" in row["snippet"] for row in ranked)
     monkeypatch.setattr(search, "RANK_LIMIT", 5)

@@ -7,7 +7,6 @@ import itertools
 import re
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import closing
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,9 +14,7 @@ from typing import BinaryIO
 
 from scraper import archive, runs, sites, timeparse
 from scraper.errors import DiskFull, ScrapeError, UsageError
-from scraper.lock import ArchiveLock
 from scraper.models import Fetched, Page
-from scraper.schema import open_archive
 from scraper.sites import Target
 
 MiB = 1024 * 1024
@@ -84,32 +81,30 @@ def import_paths(
     except ScrapeError as error:
         raise _named(files[0], error) from None
     result = ImportResult()
-    with ArchiveLock(db_path), closing(open_archive(db_path)) as db:
-        run_id = runs.start(db, "import")
-        try:
-            for path in files:
-                # One file at a time, a batch of rows at a time: memory stays flat however
-                # many files, however long.
-                try:
-                    opened = alone or _open(path, *options)
-                except ScrapeError as error:
-                    result.refused.append(_refusal(path, error))
-                    continue
-                try:
-                    _write(db, opened, run_id, path, result, captured_at)
-                except DiskFull:
-                    raise  # no file can be written now: the run ends, as it always has
-                except ScrapeError as error:
-                    # A row refused late in the file: the file was rolled back whole.
-                    if alone is not None:
-                        raise _named(path, error) from None
-                    result.refused.append(_refusal(path, error))
-        except BaseException as error:  # a full disk, Ctrl-C: the files before it stay saved
-            error_text = str(error)[:300] or type(error).__name__
-            runs.finish(db, run_id, "failed", error_text, result.tallies(), best_effort=True)
-            raise
-        status = "failed" if result.refused else "ok"
-        runs.finish(db, run_id, status, "; ".join(result.refused) or None, result.tallies())
+    with runs.recorded(db_path, "import") as run:
+        for path in files:
+            # One file at a time, a batch of rows at a time: memory stays flat however many
+            # files, however long. A full disk or Ctrl-C ends the run: the files before it
+            # stay saved.
+            try:
+                opened = alone or _open(path, *options)
+            except ScrapeError as error:
+                result.refused.append(_refusal(path, error))
+                continue
+            try:
+                _write(run.db, opened, run.id, path, result, captured_at)
+            except DiskFull:
+                raise  # no file can be written now: the run ends, as it always has
+            except ScrapeError as error:
+                # A row refused late in the file: the file was rolled back whole.
+                if alone is not None:
+                    raise _named(path, error) from None
+                result.refused.append(_refusal(path, error))
+            finally:
+                run.tallies = result.tallies()
+        run.tallies = result.tallies()
+        run.status = "failed" if result.refused else "ok"
+        run.error = "; ".join(result.refused) or None
     return result
 
 

@@ -5,7 +5,6 @@ versions, first/last-seen times and narrowed dates come out as the original runs
 
 from __future__ import annotations
 
-from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -13,8 +12,6 @@ from pathlib import Path
 from scraper import archive, rawpages, runs, sites, timeparse
 from scraper.errors import ParseError
 from scraper.importer import apply_import_rules
-from scraper.lock import ArchiveLock
-from scraper.schema import open_archive
 
 
 @dataclass(slots=True)
@@ -41,8 +38,8 @@ def reparse(
     db_path: str | Path, *, site: str | None = None, since: datetime | None = None
 ) -> ReparseResult:
     result = ReparseResult()
-    with ArchiveLock(db_path), closing(open_archive(db_path)) as db:
-        run_id = runs.start(db, "reparse")
+    with runs.recorded(db_path, "reparse") as run:
+        db = run.db
         fetches = list(
             db.query(
                 "SELECT * FROM fetches WHERE (:site IS NULL OR site = :site) "
@@ -68,11 +65,8 @@ def reparse(
             result.reviews += len(page.reviews)
             result.profiles.update(r.profile_id for r in page.reviews if r.profile_id)
             result.counts.add(saved.counts)
-        runs.finish(
-            db,
-            run_id,
-            "failed" if result.failures else "ok",
-            "; ".join(result.failures) or None,
-            result.tallies(),
-        )
+            run.tallies = result.tallies()
+        run.tallies = result.tallies()
+        run.status = "failed" if result.failures else "ok"
+        run.error = "; ".join(result.failures) or None
     return result

@@ -10,12 +10,16 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scraper import timeparse
-from scraper.schema import COUNTERS
+from scraper.lock import ArchiveLock
+from scraper.schema import COUNTERS, open_archive
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -45,6 +49,41 @@ def start(db: sqlite_utils.Database, command: str) -> int:
             [command, os.getpid(), now()],
         )
     return cursor.lastrowid
+
+
+@dataclass(slots=True)
+class Run:
+    """A run in progress: its archive and row, and how it ends, set by the command as it goes
+    (`tallies` for a run that crawls no profile, see finish)."""
+
+    db: sqlite_utils.Database
+    id: int
+    status: str = "ok"
+    error: str | None = None
+    tallies: dict[str, int] | None = None
+
+
+@contextmanager
+def recorded(
+    db_path: str | Path,
+    command: str,
+    *,
+    until: datetime | None = None,
+    best_effort: bool = False,
+) -> Iterator[Run]:
+    """Hold the archive's lock, open it and record a run of `command` for as long as the block
+    runs. However the block ends, the run is closed: with the status the command set, or as
+    failed with what stopped it (an error, Ctrl-C), which then goes on up."""
+    with ArchiveLock(db_path, until=until), closing(open_archive(db_path)) as db:
+        run = Run(db, start(db, command))
+        try:
+            yield run
+        except BaseException as stopped:
+            said = str(stopped)[:300] or type(stopped).__name__
+            error = "; ".join(filter(None, (run.error, said)))
+            finish(db, run.id, "failed", error, run.tallies, best_effort=True)
+            raise
+        finish(db, run.id, run.status, run.error, run.tallies, best_effort=best_effort)
 
 
 @dataclass(frozen=True, slots=True)

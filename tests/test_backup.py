@@ -282,8 +282,8 @@ def test_a_failure_that_is_not_ours_fails_its_profile_only_and_is_recorded(
     skipping the profiles after it."""
     import sqlite3 as sqlite
 
-    from scraper import backup as backup_module
     from scraper import crawl as crawl_module
+    from scraper import crawl_run
     from scraper.fetch import FetchSettings
     from scraper.sites import Target
 
@@ -294,16 +294,16 @@ def test_a_failure_that_is_not_ours_fails_its_profile_only_and_is_recorded(
             raise OverflowError("int too large to convert to float")
         return real(db, fetcher, result, **kwargs)
 
-    monkeypatch.setattr(backup_module, "crawl", flaky)
+    monkeypatch.setattr(crawl_run, "crawl", flaky)
     monkeypatch.setenv("SCRAPE_ROTTENTOMATOES_ROOT", site.root)
     site.site.critics["other-critic"] = make_ratings("other", 10)
     settings = FetchSettings(delay=0)
     plans = [
-        backup_module.Plan(Target("rottentomatoes", "critic/jane-critic"), settings),
-        backup_module.Plan(Target("rottentomatoes", "critic/other-critic"), settings),
+        crawl_run.Plan(Target("rottentomatoes", "critic/jane-critic"), settings),
+        crawl_run.Plan(Target("rottentomatoes", "critic/other-critic"), settings),
     ]
     db = tmp_path / "archive.db"
-    summary = backup_module.run(db, plans, command="backup")
+    summary = crawl_run.run(db, plans, command="backup")
     first, second = summary.outcomes
     assert (first.status, str(first.error)) == (
         "failed",

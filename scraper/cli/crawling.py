@@ -30,7 +30,7 @@ from scraper.wording import plural
 if TYPE_CHECKING:
     from http.cookiejar import CookieJar
 
-    from scraper import backup, sites
+    from scraper import crawl_run, sites
     from scraper.crawl import CrawlResult
     from scraper.fetch import FetchSettings
 
@@ -166,7 +166,7 @@ def user(
 
 
 def _remember(
-    ident: str, settings: config.Config, targets: list[sites.Target], summary: backup.Summary
+    ident: str, settings: config.Config, targets: list[sites.Target], summary: crawl_run.Summary
 ) -> None:
     from scraper import probe
     from scraper import remember as remembered
@@ -232,7 +232,7 @@ def backup_(
     sys.exit(summary.exit_code)
 
 
-def _exit_if_interrupted(summary: backup.Summary) -> None:
+def _exit_if_interrupted(summary: crawl_run.Summary) -> None:
     if summary.status == "interrupted":
         click.echo(
             "interrupted; every page already read is saved, and the next run goes on", err=True
@@ -347,9 +347,9 @@ def _plans(
     browser: str | None = None,
     delay: float | None = None,
     **overrides: object,
-) -> list[backup.Plan]:
+) -> list[crawl_run.Plan]:
     """Everything the user named is checked here, before the archive or the network is used."""
-    from scraper import backup
+    from scraper import crawl_run
     from scraper.fetch import check_browser
 
     delay = delay if delay is not None else _env_delay()
@@ -360,7 +360,7 @@ def _plans(
         if fetching.impersonate:
             check_browser(fetching.impersonate)
         options = {"games": True} if settings.site_setting(target.site, "games") else {}
-        plans.append(backup.Plan(target, fetching, jar, options))
+        plans.append(crawl_run.Plan(target, fetching, jar, options))
     return plans
 
 
@@ -386,14 +386,14 @@ def _cookies(
 
 def _run(
     settings: config.Config,
-    plans: list[backup.Plan],
+    plans: list[crawl_run.Plan],
     db_path: Path | None,
     *,
     command: str,
     full: bool,
     quiet: bool = False,
-) -> backup.Summary:
-    from scraper import backup
+) -> crawl_run.Summary:
+    from scraper import crawl_run
 
     stop = threading.Event()
 
@@ -405,7 +405,7 @@ def _run(
     previous = signal.signal(signal.SIGINT, on_interrupt)
     show = _progress if sys.stderr.isatty() and not quiet else None
     try:
-        return backup.run(
+        return crawl_run.run(
             db_path_for(db_path, settings),
             plans,
             command=command,
@@ -431,7 +431,7 @@ def _env_delay() -> float | None:
         raise UsageError(f"SCRAPE_DELAY={value!r} is not a number of seconds") from None
 
 
-def _line(outcome: backup.Outcome, db_path: Path) -> str:
+def _line(outcome: crawl_run.Outcome, db_path: Path) -> str:
     extra = f", {outcome.missing} missing" if outcome.mode == "full" else ""
     note = f"; {outcome.note}" if outcome.note else ""
     mode = outcome.mode if outcome.status != "interrupted" else f"{outcome.mode}, {outcome.error}"

@@ -12,7 +12,6 @@ import logging
 import sqlite3
 import threading
 from collections.abc import Callable
-from contextlib import closing
 from dataclasses import dataclass, field
 from http.cookiejar import CookieJar
 from pathlib import Path
@@ -23,8 +22,6 @@ from scraper import runs, tombstones
 from scraper.crawl import CrawlResult, crawl
 from scraper.errors import Interrupted, ScrapeError, unexpected
 from scraper.fetch import Fetcher, FetchSettings, RunLimit
-from scraper.lock import ArchiveLock
-from scraper.schema import open_archive
 from scraper.sites import Target
 from scraper.wording import plural
 
@@ -103,28 +100,24 @@ def run(
     limit) no request starts, and none runs on, past that long after the start: the profile
     then fails as incomplete, and the lock tells `scrape status` until when the run may go."""
     limit = RunLimit.starting_now(time_limit)
-    with (
-        ArchiveLock(db_path, until=limit.until if limit else None),
-        closing(open_archive(db_path)) as db,
-    ):
-        summary = Summary(runs.start(db, command))
-        try:
-            for plan in plans:
-                try:
-                    outcome = _run_profile(
-                        db, summary.run_id, plan, full, full_every, progress, stop, limit
-                    )
-                except Exception as error:  # a failure outside the crawl: the next profile runs
-                    outcome = Outcome(plan.target.profile_id, "unknown", "failed")
-                    outcome.error = unexpected(error)
-                summary.outcomes.append(outcome)
-                if outcome.status == "interrupted":
-                    break
-        finally:
+    until = limit.until if limit else None
+    # A profile's failure is its own outcome; only what stops the whole run (Ctrl-C) leaves
+    # the block, and the run is then recorded failed.
+    with runs.recorded(db_path, command, until=until, best_effort=True) as run:
+        summary = Summary(run.id)
+        for plan in plans:
+            try:
+                outcome = _run_profile(
+                    run.db, summary.run_id, plan, full, full_every, progress, stop, limit
+                )
+            except Exception as error:  # a failure outside the crawl: the next profile runs
+                outcome = Outcome(plan.target.profile_id, "unknown", "failed")
+                outcome.error = unexpected(error)
+            summary.outcomes.append(outcome)
             errors = [f"{o.profile_id}: {o.error}" for o in summary.outcomes if o.error]
-            runs.finish(
-                db, summary.run_id, summary.status, "; ".join(errors) or None, best_effort=True
-            )
+            run.status, run.error = summary.status, "; ".join(errors) or None
+            if outcome.status == "interrupted":
+                break
         return summary
 
 

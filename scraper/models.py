@@ -59,7 +59,7 @@ class Film:
     kind: str | None
     url: str | None = None
     site_film_id: str | None = None
-    # Other names of this film (see archive.FILM_KEYS): "<site>:lid:vHza" ones make two sources
+    # Other names of this film (see archive.film_key_kind): "<site>:lid:vHza" ones make two sources
     # of one site land on one film row; "tmdb:603", "imdb:tt0133093" ones join films across sites.
     keys: tuple[str, ...] = ()
 

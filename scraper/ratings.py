@@ -16,7 +16,6 @@ _FRACTION = re.compile(
 )
 _STAR_TOKEN = re.compile(r"^STAR_(\d+)(?:_(\d))?$")
 _NUMBER = re.compile(r"^\s*\d+(?:\.\d+)?\s*$")
-SENTIMENTS = ("fresh", "rotten", "certified_fresh", "upright", "spilled")
 
 
 def to_ten(raw: object, *, out_of: float | None = None) -> float | None:

@@ -97,7 +97,7 @@ TABLES: dict[str, dict] = {
         # (profile_id, film_id): FOLDED looks up a person's other rows of one film per row.
         "indexes": [["profile_id"], ["film_id"], ["created_at"], ["profile_id", "film_id"]],
     },
-    # Every name a film goes by (see archive.FILM_KEYS): "<site>:..." keys unite one site's
+    # Every name a film goes by (see archive.film_key_kind): "<site>:..." keys unite one site's
     # sources on one film row; "tmdb:", "imdb:" and "title:" keys join films across sites.
     "film_links": {
         "columns": {"film_id": str, "key": str, "kind": str},

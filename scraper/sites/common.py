@@ -50,6 +50,11 @@ def node_text(node: LexborNode | None) -> str | None:
     return value or None
 
 
+def yes(value: str | None) -> bool | None:
+    """A site's "Yes" flag (a CSV column, a feed element); None when the source does not say."""
+    return None if value is None else value.strip().lower() == "yes"
+
+
 def year_in(value: object) -> int | None:
     """The release year in "2019", 2019, "2021, Season 1"; None for "" or 0."""
     if isinstance(value, int) and not isinstance(value, bool):

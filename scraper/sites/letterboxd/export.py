@@ -260,7 +260,7 @@ def _entries(files, folder, deleted, owner_id, film_for, batches, url, fetched_a
                 # boxd.it/<LID> is kept as a key; the entry's page URL comes from the site.
                 url=None,
                 watched_on=watched,
-                rewatch=_yes(row.get("Rewatch")),
+                rewatch=common.yes(row.get("Rewatch") or ""),
                 spoiler=(row.get("Spoilers") or "").strip().lower() == "yes"
                 if "Spoilers" in row
                 else None,
@@ -410,10 +410,6 @@ def _stars(value: str | None, url: str) -> float | None:
     if not 0 < stars <= 5:
         raise ParseError(SITE, url, f"a star rating from 0.5 to 5 (got {value!r})")
     return stars
-
-
-def _yes(value: str | None) -> bool:
-    return (value or "").strip().lower() == "yes"
 
 
 def _year(value: str | None) -> int | None:

@@ -23,6 +23,7 @@ from defusedxml.ElementTree import fromstring
 from scraper import timeparse
 from scraper.errors import ParseError
 from scraper.models import Page
+from scraper.sites import common
 from scraper.sites.letterboxd import records
 from scraper.sites.letterboxd.records import SITE
 
@@ -99,8 +100,8 @@ def _entry(item: Element, guid, page: Page, url: str, fetched_at: datetime, occu
         text_known=is_review,
         url=link or None,
         watched_on=watched,
-        rewatch=_yes(_child(item, "rewatch")),
-        liked=_yes(_child(item, "memberLike")),
+        rewatch=common.yes(_child(item, "rewatch")),
+        liked=common.yes(_child(item, "memberLike")),
         spoiler=spoiler if is_review else None,
     )
 
@@ -120,7 +121,3 @@ def _child(node: Element, local_name: str) -> str | None:
         if child.tag.rsplit("}", 1)[-1] == local_name:
             return (child.text or "").strip()
     return None
-
-
-def _yes(value: str | None) -> bool | None:
-    return None if value is None else value.strip().lower() == "yes"

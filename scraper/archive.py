@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from functools import lru_cache
 from operator import attrgetter
-from typing import BinaryIO
+from typing import BinaryIO, Literal
 
 import sqlite_utils
 
@@ -48,6 +48,10 @@ _REVIEW_VALUES = attrgetter(*_REVIEW_COLUMNS)
 _QUIET_VALUES = attrgetter(*QUIET)
 
 
+# What saving did to one review.
+Outcome = Literal["new", "changed", "completed", "unchanged"]
+
+
 @dataclass(slots=True)
 class SaveCounts:
     new: int = 0
@@ -56,6 +60,19 @@ class SaveCounts:
     returned: int = 0  # seen again after a full crawl had marked them missing
     # Gained what an earlier source could not show (text, a link) without being edited.
     completed: int = 0
+
+    def count(self, outcome: Outcome) -> None:
+        """One more review of this outcome of _save_review."""
+        if outcome == "new":
+            self.new += 1
+        elif outcome == "changed":
+            self.changed += 1
+        elif outcome == "completed":
+            self.completed += 1
+        elif outcome == "unchanged":
+            self.unchanged += 1
+        else:
+            raise ValueError(f"not an outcome of saving a review: {outcome!r}")
 
     def add(self, other: SaveCounts) -> None:
         self.new += other.new
@@ -160,7 +177,7 @@ def write_page(conn: sqlite3.Connection, page: Page, now: str) -> Saved:
         if film_id != review.film_id:
             review = replace(review, film_id=film_id)
         outcome, returned, review_id = _save_review(batch, known, review, titles.get(film_id), now)
-        setattr(saved.counts, outcome, getattr(saved.counts, outcome) + 1)
+        saved.counts.count(outcome)
         saved.counts.returned += returned
         saved.review_ids.add(review_id)
         if outcome == "new":
@@ -264,7 +281,7 @@ def _kept_text(review: Review, old: dict) -> bool:
 
 def _save_review(
     batch: Batch, known: Known, review: Review, title: str | None, now: str
-) -> tuple[str, bool, str]:
+) -> tuple[Outcome, bool, str]:
     old = known.review(review, title)
     if old is None and review.only_text:
         # The whole text of a review the archive does not hold: nothing to complete.
@@ -317,7 +334,7 @@ def _save_review(
     assignments = ", ".join(f"{c} = ?" for c in updates)
     batch.add(f"UPDATE reviews SET {assignments} WHERE id = ?", (*updates.values(), review.id))
     known.review_saved(review.id, (review.id, *review.keys))
-    outcome = "changed" if edited else "completed" if changed else "unchanged"
+    outcome: Outcome = "changed" if edited else "completed" if changed else "unchanged"
     return outcome, returned, review.id
 
 

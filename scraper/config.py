@@ -15,10 +15,10 @@ delay = 2.0
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
 import re
 import stat
-import sys
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -168,9 +168,10 @@ def load_cookies(path: str | Path) -> MozillaCookieJar:
     if not path.is_file():
         raise UsageError(f"cookies file {path} does not exist")
     if os.name == "posix" and path.stat().st_mode & (stat.S_IRGRP | stat.S_IROTH):
-        print(
-            f"warning: {path} is readable by other users; it holds your login (chmod 600 {path})",
-            file=sys.stderr,
+        logging.getLogger(__name__).warning(
+            "warning: %s is readable by other users; it holds your login (chmod 600 %s)",
+            path,
+            path,
         )
     _check_cookie_lines(path)
     jar = MozillaCookieJar(str(path))

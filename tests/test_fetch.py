@@ -231,14 +231,15 @@ def test_cookies_go_only_to_their_own_domain(tmp_path):
     assert sent == {"www.rottentomatoes.com": "sid=abc", "elsewhere.example": None}
 
 
-def test_readable_cookies_file_gets_a_warning(tmp_path, capsys):
+def test_readable_cookies_file_gets_a_warning(tmp_path, caplog):
+    """Logged, not printed: the CLI shows warnings on stderr, a library caller decides."""
     from scraper.config import load_cookies
 
     jar_file = tmp_path / "cookies.txt"
     jar_file.write_text("# Netscape HTTP Cookie File\n")
     jar_file.chmod(0o644)
     load_cookies(jar_file)
-    assert "readable by other users" in capsys.readouterr().err
+    assert "readable by other users" in caplog.text
 
 
 def test_pacer_spaces_requests_per_host():

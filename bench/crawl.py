@@ -1,6 +1,7 @@
 """Crawl: a critic's whole history served by a local Rotten Tomatoes stand-in with added
 latency per response and no politeness delay, through the real `scrape user` process; then an
-incremental run with nothing new, and one with 5 new reviews.
+incremental run with nothing new, and one with 5 new reviews; and an audience profile's whole
+history (its ratings API). Pages are of real size (critic ~35 KB, profile ~47 KB per 50).
 
 Two bounds for the full crawl: pages x latency (the issue's), and plain httpx sending the same
 requests one after another with nothing else done (what a page costs on this machine before

@@ -81,7 +81,7 @@ def import_paths(
     except ScrapeError as error:
         raise _named(files[0], error) from None
     result = ImportResult()
-    with runs.recorded(db_path, "import") as run:
+    with runs.recorded(db_path, "import", tallies=result.tallies) as run:
         for path in files:
             # One file at a time, a batch of rows at a time: memory stays flat however many
             # files, however long. A full disk or Ctrl-C ends the run: the files before it
@@ -100,9 +100,6 @@ def import_paths(
                 if alone is not None:
                     raise _named(path, error) from None
                 result.refused.append(_refusal(path, error))
-            finally:
-                run.tallies = result.tallies()
-        run.tallies = result.tallies()
         run.status = "failed" if result.refused else "ok"
         run.error = "; ".join(result.refused) or None
     return result

@@ -38,7 +38,7 @@ def reparse(
     db_path: str | Path, *, site: str | None = None, since: datetime | None = None
 ) -> ReparseResult:
     result = ReparseResult()
-    with runs.recorded(db_path, "reparse") as run:
+    with runs.recorded(db_path, "reparse", tallies=result.tallies) as run:
         db = run.db
         fetches = list(
             db.query(
@@ -65,8 +65,6 @@ def reparse(
             result.reviews += len(page.reviews)
             result.profiles.update(r.profile_id for r in page.reviews if r.profile_id)
             result.counts.add(saved.counts)
-            run.tallies = result.tallies()
-        run.tallies = result.tallies()
         run.status = "failed" if result.failures else "ok"
         run.error = "; ".join(result.failures) or None
     return result

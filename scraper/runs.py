@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -53,14 +53,12 @@ def start(db: sqlite_utils.Database, command: str) -> int:
 
 @dataclass(slots=True)
 class Run:
-    """A run in progress: its archive and row, and how it ends, set by the command as it goes
-    (`tallies` for a run that crawls no profile, see finish)."""
+    """A run in progress: its archive and row, and how it ends, set by the command."""
 
     db: sqlite_utils.Database
     id: int
     status: str = "ok"
     error: str | None = None
-    tallies: dict[str, int] | None = None
 
 
 @contextmanager
@@ -70,10 +68,12 @@ def recorded(
     *,
     until: datetime | None = None,
     best_effort: bool = False,
+    tallies: Callable[[], dict[str, int]] | None = None,
 ) -> Iterator[Run]:
     """Hold the archive's lock, open it and record a run of `command` for as long as the block
     runs. However the block ends, the run is closed: with the status the command set, or as
-    failed with what stopped it (an error, Ctrl-C), which then goes on up."""
+    failed with what stopped it (an error, Ctrl-C), which then goes on up. `tallies` gives
+    what a run that crawls no profile did, read when it ends (see finish)."""
     with ArchiveLock(db_path, until=until), closing(open_archive(db_path)) as db:
         run = Run(db, start(db, command))
         try:
@@ -81,9 +81,9 @@ def recorded(
         except BaseException as stopped:
             said = str(stopped)[:300] or type(stopped).__name__
             error = "; ".join(filter(None, (run.error, said)))
-            finish(db, run.id, "failed", error, run.tallies, best_effort=True)
+            finish(db, run.id, "failed", error, tallies and tallies(), best_effort=True)
             raise
-        finish(db, run.id, run.status, run.error, run.tallies, best_effort=best_effort)
+        finish(db, run.id, run.status, run.error, tallies and tallies(), best_effort=best_effort)
 
 
 @dataclass(frozen=True, slots=True)

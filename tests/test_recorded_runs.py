@@ -60,7 +60,7 @@ def test_ctrl_c_in_a_reparse_is_recorded_failed(tmp_path, monkeypatch):
 
 def test_a_run_ends_with_the_status_its_command_set(tmp_path):
     db = tmp_path / "archive.db"
-    with runs.recorded(db, "import") as run:
+    with runs.recorded(db, "import", tallies=lambda: {"reviews": 1}) as run:
         page = Page(url="file:///t", fetched_at="2026-01-01T00:00:00Z")
         page.films.append(Film("bench:m/1", "bench", "One", 2001, "movie"))
         page.reviews.append(
@@ -76,5 +76,5 @@ def test_a_run_ends_with_the_status_its_command_set(tmp_path):
             )
         )
         archive.save_page(run.db, page)
-        run.status, run.error, run.tallies = "failed", "1 of 2 files refused", {"reviews": 1}
+        run.status, run.error = "failed", "1 of 2 files refused"
     assert _runs(db) == [("import", "failed", "1 of 2 files refused", 1)]

@@ -111,6 +111,28 @@ def save_page(
         ) from None
 
 
+def has_reviews(db: sqlite_utils.Database, profile_id: str, source: str | None) -> bool:
+    """Whether the profile has any review archived (from that listing `source`, when given)."""
+    row = db.execute(
+        "SELECT 1 FROM reviews WHERE profile_id = ? AND (? IS NULL OR source = ?) LIMIT 1",
+        [profile_id, source, source],
+    ).fetchone()
+    return row is not None
+
+
+def incomplete_texts(db: sqlite_utils.Database, profile_id: str) -> list[str]:
+    """The ids of the profile's live reviews whose stored text is still an excerpt, newest
+    first."""
+    return [
+        row[0]
+        for row in db.execute(
+            "SELECT id FROM reviews WHERE profile_id = ? AND text_incomplete = 1 "
+            "AND deleted_at IS NULL ORDER BY created_at DESC, id",
+            [profile_id],
+        )
+    ]
+
+
 def save_stream(
     db: sqlite_utils.Database,
     pages: Iterable[Page],
@@ -207,11 +229,10 @@ def _save_profile(conn: sqlite3.Connection, profile: Profile, now: str) -> None:
     )
 
 
-def film_key_kind(key: str, site: str) -> str:
-    """'site' keys name a film within one site; 'id' (IMDb, TMDB) and 'title' keys join sites."""
-    if key.startswith(("imdb:tt", "tmdb:")):
-        return "id"  # an IMDb film's own id is also what other sites' sources may cite
-    if key.startswith(f"{site}:"):
+def film_key_kind(key: str, film: Film) -> str:
+    """'site' keys name a film within its own site; 'id' keys (another site's id for it, or
+    one its site shares: Film.shared_keys) and 'title' keys join films across sites."""
+    if key.startswith(f"{film.site}:") and key not in film.shared_keys:
         return "site"
     return "title" if key.startswith("title:") else "id"
 
@@ -237,7 +258,7 @@ def _save_film(batch: Batch, known: Known, film: Film, now: str) -> str:
         "last_seen_at": now,
     }
     batch.add(_film_upsert(tuple(row)), tuple(row.values()))
-    known.film_saved(film_id, {key: film_key_kind(key, film.site) for key in keys})
+    known.film_saved(film_id, {key: film_key_kind(key, film) for key in keys})
     return film_id
 
 

@@ -86,13 +86,14 @@ class Config:
         from scraper import sites
         from scraper.fetch import FetchSettings
 
-        module = sites.SITES.get(site)
-        values: dict[str, object] = {}
-        for key, name in (("advice", "BLOCK_ADVICE"), ("robots_advice", "ROBOTS_ADVICE")):
-            if text := getattr(module, name, None):
-                values[key] = text
-        # A site that refuses plain clients is fetched as a browser unless told otherwise.
-        values["impersonate"] = getattr(module, "IMPERSONATE", None)
+        declared = sites.SITES.get(site)
+        values: dict[str, object] = {"impersonate": None}
+        if declared is not None:
+            values["advice"] = declared.block_advice
+            if declared.robots_advice:
+                values["robots_advice"] = declared.robots_advice
+            # A site that refuses plain clients is fetched as a browser unless told otherwise.
+            values["impersonate"] = declared.impersonate
         for layer in (self.fetch, self.sites.get(site, {}), overrides):
             values |= {k: v for k, v in layer.items() if v is not None}
         if str(values["impersonate"]).lower() in NO_IMPERSONATION:

@@ -21,8 +21,7 @@ from scraper import archive, sites, timeparse
 from scraper.blocks import is_login_page
 from scraper.errors import Blocked, FetchError, Incomplete, Interrupted, NotFound, ParseError
 from scraper.fetch import Fetcher, redact, without_userinfo
-from scraper.models import Fetched, Page, Request
-from scraper.sites import Target
+from scraper.models import Fetched, Page, Request, Target
 from scraper.wording import plural
 
 log = logging.getLogger(__name__)
@@ -66,9 +65,9 @@ def crawl(
     site, or runs past the page ceiling; with Interrupted when `stop` is set between pages.
     """
     crawler = _Crawler(db, fetcher, result, run_id, progress, stop)
-    module = sites.SITES[result.target.site]
-    listings = module.listings(result.target.handle, **(options or {}))
-    quick = getattr(module, "incremental_listings", None)
+    site = sites.SITES[result.target.site]
+    listings = site.listings(result.target.handle, **(options or {}))
+    quick = site.incremental_listings
     # A site with a cheap feed of recent entries (Letterboxd's RSS) is read through it first;
     # when the feed reaches back to entries already archived, it held all that is new.
     if result.incremental and quick is not None:
@@ -120,7 +119,7 @@ class _Crawler:
             result.sources |= saved.sources
             reached_old = not (saved.review_ids & result.fresh)
             result.fresh |= saved.new_ids
-            expected = not first or _has_reviews(self.db, target, listing.source)
+            expected = not first or archive.has_reviews(self.db, target.profile_id, listing.source)
             if not page.reviews and not page.past_end and expected:
                 result.suspicious_empty += 1
             if self.progress:
@@ -181,7 +180,7 @@ class _Crawler:
             url=without_userinfo(response.url),
             site=target.site,
             parser=request.parser,
-            parser_version=sites.SITES[target.site].PARSER_VERSION,
+            parser_version=sites.SITES[target.site].parser_version,
             fetched_at=timeparse.to_iso(response.fetched_at),
             method=request.method,
             params=json.dumps(request.params) if request.params else None,
@@ -198,17 +197,10 @@ class _Crawler:
         A text that cannot be had stays an excerpt, marked, for the next run; it is noted, and
         never fails the crawl. Three failures in a row (the site refusing us) stop the attempt.
         """
-        request_for = getattr(sites.SITES[self.result.target.site], "full_text_request", None)
+        request_for = sites.SITES[self.result.target.site].full_text_request
         if request_for is None:
             return
-        pending = [
-            row[0]
-            for row in self.db.execute(
-                "SELECT id FROM reviews WHERE profile_id = ? AND text_incomplete = 1 "
-                "AND deleted_at IS NULL ORDER BY created_at DESC, id",
-                [self.result.target.profile_id],
-            )
-        ]
+        pending = archive.incomplete_texts(self.db, self.result.target.profile_id)
         failed: list[str] = []
         last_error: Exception | None = None
         in_a_row = 0
@@ -288,11 +280,3 @@ def _fetch(fetcher: Fetcher, request: Request, target: Target, pages_read: int):
 
 def _nothing_new(counts: archive.SaveCounts) -> bool:
     return counts.new == counts.changed == counts.returned == counts.completed == 0
-
-
-def _has_reviews(db: sqlite_utils.Database, target: Target, source: str | None) -> bool:
-    row = db.execute(
-        "SELECT 1 FROM reviews WHERE profile_id = ? AND (? IS NULL OR source = ?) LIMIT 1",
-        [target.profile_id, source, source],
-    ).fetchone()
-    return row is not None

@@ -22,7 +22,7 @@ from scraper import runs, tombstones
 from scraper.crawl import CrawlResult, crawl
 from scraper.errors import Interrupted, ScrapeError, unexpected
 from scraper.fetch import Fetcher, FetchSettings, RunLimit
-from scraper.sites import Target
+from scraper.models import Target
 from scraper.wording import plural
 
 log = logging.getLogger(__name__)

@@ -14,8 +14,7 @@ from typing import BinaryIO
 
 from scraper import archive, runs, sites, timeparse
 from scraper.errors import DiskFull, ScrapeError, UsageError
-from scraper.models import Fetched, Page
-from scraper.sites import Target
+from scraper.models import Fetched, Page, Target
 
 MiB = 1024 * 1024
 # What an import reads of one file. The largest files people import are exports, read as
@@ -198,8 +197,7 @@ def _files(paths: list[Path]) -> Iterator[Path]:
 
 def _is_export(folder: Path) -> bool:
     return any(
-        getattr(module, "is_export_folder", lambda _: False)(folder)
-        for module in sites.SITES.values()
+        site.is_export_folder(folder) for site in sites.SITES.values() if site.is_export_folder
     )
 
 
@@ -207,14 +205,13 @@ def _packed(folder: Path) -> tuple[Path, tempfile.TemporaryDirectory] | None:
     """A folder that is a site's unzipped export, as the zip it came in (see pack_export), in
     a temporary file (an export of a million rows is not held in memory), with the directory
     that holds it: removed when the last reference to it goes."""
-    for module in sites.SITES.values():
-        pack = getattr(module, "pack_export", None)
-        if pack is None:
+    for site in sites.SITES.values():
+        if site.pack_export is None:
             continue
         scratch = tempfile.TemporaryDirectory(prefix="scrape-import-")
         target = Path(scratch.name) / "export.zip"
         with target.open("wb") as into:
-            if pack(folder, into=into) is not None:
+            if site.pack_export(folder, into) is not None:
                 return target, scratch
         scratch.cleanup()
     return None
@@ -278,8 +275,8 @@ def _sniff(head: bytes, open_body: Callable[[], BinaryIO], site: str | None):
     """(site, parser) of the file: from its head, or for a zip from its directory."""
     if len(head) <= MAX_PAGE:
         return sites.sniff(head, site)
-    for name, module in sites.SITES.items():
-        reader = getattr(module, "sniff_stream", None)
+    for name, declared in sites.SITES.items():
+        reader = declared.sniff_stream
         if site in (None, name) and reader and (parser := reader(head, open_body)):
             return name, parser
     return sites.sniff(head, site)
@@ -304,10 +301,10 @@ def _open(
             f"(known: {', '.join(sites.SITES)} pages and API responses)"
         )
     site_name, parser = found
-    if len(head) > MAX_PAGE and parser not in getattr(sites.SITES[site_name], "EXPORTS", ()):
+    if len(head) > MAX_PAGE and parser not in sites.SITES[site_name].streams:
         raise UsageError(_too_large(path, MAX_PAGE, "a saved page or response"))
     fetched_at = captured_at or datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
-    module = sites.SITES[site_name]
+    declared = sites.SITES[site_name]
     # The page's own address when the user gives it (a saved fragment may name nothing else),
     # else the one a saved page names itself (og:url), else the listing of --profile (so that
     # formats that do not name their owner get one): only a page that names nothing at all is
@@ -315,7 +312,7 @@ def _open(
     url = (
         source_url
         or _own_address(head)
-        or (module.import_url(profile.handle) if profile else path.resolve().as_uri())
+        or (declared.import_url(profile.handle) if profile else path.resolve().as_uri())
     )
     if date_order:
         # The parser reads it from the address, which the fetch record keeps for reparse.
@@ -335,7 +332,7 @@ def _open(
         url=url,
         site=site_name,
         parser=parser,
-        parser_version=module.PARSER_VERSION,
+        parser_version=declared.parser_version,
         fetched_at=timeparse.to_iso(fetched_at),
         profile_id=keep,
         exact_capture=exact,

@@ -33,6 +33,18 @@ class Request:
 
 
 @dataclass(frozen=True, slots=True)
+class Target:
+    """One profile on one site, named by the site's own handle."""
+
+    site: str
+    handle: str
+
+    @property
+    def profile_id(self) -> str:
+        return f"{self.site}:{self.handle}"
+
+
+@dataclass(frozen=True, slots=True)
 class Profile:
     id: str
     site: str
@@ -62,6 +74,9 @@ class Film:
     # Other names of this film (see archive.film_key_kind): "<site>:lid:vHza" ones make two sources
     # of one site land on one film row; "tmdb:603", "imdb:tt0133093" ones join films across sites.
     keys: tuple[str, ...] = ()
+    # Of the film's id and keys, those under this site's name that other sites cite as well
+    # (IMDb's tt ids): they join films across sites instead of naming one within the site.
+    shared_keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from http.cookiejar import CookieJar
 from scraper import sites
 from scraper.errors import Blocked, NotFound, ScrapeError
 from scraper.fetch import Fetcher, FetchSettings
-from scraper.sites import Target
+from scraper.models import Target
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +40,8 @@ def look_up_name(
 ) -> list[Found]:
     """What each site says of `name`: one look-up where it can be a handle (see look_up)."""
     verdicts = []
-    for site, module in sites.SITES.items():
-        handle = module.handle_from_text(name)
+    for site, declared in sites.SITES.items():
+        handle = declared.handle_from_text(name)
         if handle is None or handle.isdigit():
             verdicts.append(Found(site, None, "not a handle there"))
             continue
@@ -52,7 +52,7 @@ def look_up_name(
 def existing(target: Target, settings: FetchSettings, cookies: CookieJar | None = None) -> Target:
     """The first of the target's readings whose first listing page is not a 404; the target as
     given when it has one reading or none exists (its crawl then says it does not exist)."""
-    if len(_readings(target)) < 2:
+    if len(sites.SITES[target.site].handles(target.handle)) < 2:
         return target
     return look_up(target, settings, cookies).target or target
 
@@ -61,7 +61,7 @@ def look_up(target: Target, settings: FetchSettings, cookies: CookieJar | None =
     """Ask the site for each reading of `target`'s handle in turn, one request each."""
     refusals: list[str] = []
     with Fetcher(settings, cookies=cookies) as fetcher:
-        for handle in _readings(target):
+        for handle in sites.SITES[target.site].handles(target.handle):
             try:
                 fetcher.fetch(sites.SITES[target.site].listings(handle)[0])
             except NotFound:
@@ -74,11 +74,6 @@ def look_up(target: Target, settings: FetchSettings, cookies: CookieJar | None =
                 continue
             return Found(target.site, Target(target.site, handle), "found")
     return Found(target.site, None, refusals[0] if refusals else "not found")
-
-
-def _readings(target: Target) -> list[str]:
-    readings = getattr(sites.SITES[target.site], "readings", None)
-    return readings(target.handle) if readings else [target.handle]
 
 
 def _why_blocked(error: Blocked) -> str:

@@ -11,7 +11,7 @@ import tomlkit
 from tomlkit.exceptions import TOMLKitError
 
 from scraper.errors import UsageError
-from scraper.sites import Target
+from scraper.models import Target
 
 
 def remember(path: Path, person: str, targets: list[Target]) -> None:

@@ -24,8 +24,8 @@ from scraper.schema import COUNTERS, open_archive
 if TYPE_CHECKING:
     import sqlite_utils
 
+    from scraper.models import Target
     from scraper.reader import Reader
-    from scraper.sites import Target
 
 log = logging.getLogger(__name__)
 

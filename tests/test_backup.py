@@ -285,7 +285,7 @@ def test_a_failure_that_is_not_ours_fails_its_profile_only_and_is_recorded(
     from scraper import crawl as crawl_module
     from scraper import crawl_run
     from scraper.fetch import FetchSettings
-    from scraper.sites import Target
+    from scraper.models import Target
 
     real = crawl_module.crawl
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import types
 from datetime import datetime
 
 import httpx
@@ -11,7 +10,9 @@ import pytest
 from scraper import crawl, schema, sites
 from scraper.errors import Blocked, FetchError
 from scraper.fetch import Fetcher, FetchSettings
-from scraper.models import Page, Request
+from scraper.models import Page, Request, Target
+from scraper.sites.identity import Identity
+from scraper.sites.site import Site
 
 
 def stub_site(next_urls: list[str | None]):
@@ -23,10 +24,16 @@ def stub_site(next_urls: list[str | None]):
         page.next = Request(following, "page") if following else None
         return page
 
-    return types.SimpleNamespace(
+    return Site(
+        identity=Identity("stub", "https://stub.example", ("stub.example",), (), ()),
+        forms=(),
+        examples=(),
+        parsers={"page": parse},
+        parser_version=1,
         listings=lambda handle: [Request("https://stub.example/p/1", "page")],
-        PARSER_VERSION=1,
-        PARSERS={"page": parse},
+        import_url=lambda handle: "https://stub.example/",
+        sniff=lambda body: None,
+        block_advice="",
     )
 
 
@@ -39,7 +46,7 @@ def run(tmp_path, monkeypatch):
             transport=httpx.MockTransport(lambda r: httpx.Response(200, json={})),
         )
         db = schema.open_archive(tmp_path / "a.db")
-        result = crawl.CrawlResult(sites.Target("stub", "someone"))
+        result = crawl.CrawlResult(Target("stub", "someone"))
         return crawl.crawl(db, fetcher, result), fetcher
 
     return go

@@ -396,7 +396,7 @@ def test_metacritic_pages_are_forbidden_by_robots_with_what_to_do(metacritic, ru
     from scraper.models import Request
     from scraper.sites import metacritic as site
 
-    settings = FetchSettings(delay=0, robots_advice=site.ROBOTS_ADVICE)
+    settings = FetchSettings(delay=0, robots_advice=site.SITE_DEF.robots_advice)
     with Fetcher(settings) as fetcher, pytest.raises(Exception) as caught:
         fetcher.fetch(Request(f"{metacritic.root}/user/oysteims/", "profile_page"))
     message = str(caught.value)

@@ -14,8 +14,8 @@ import pytest
 from selectolax.lexbor import LexborDocumentOptions, LexborHTMLParser
 
 from scraper import nesting, sites
-from scraper import text as textmod
 from scraper.errors import ParseError
+from scraper.sites import text as textmod
 from tests.conftest import CORPUS
 from tests.test_e2e_imdb_metacritic import FakeImdb, imdb_reviews
 

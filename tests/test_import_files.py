@@ -161,7 +161,7 @@ def test_a_folder_of_mixed_files_imports_what_it_can_and_names_what_it_refused(t
 
 
 def test_closing_block_tags_end_lines_so_words_never_glue():
-    from scraper.text import plain
+    from scraper.sites.text import plain
 
     assert plain("...Toototabon!</blockquote>Love it.") == "...Toototabon!\nLove it."
     assert plain("<ul><li>one</li><li>two</li></ul>after") == "one\ntwo\n\nafter"

@@ -12,9 +12,10 @@ from datetime import UTC, datetime
 import pytest
 from click.testing import CliRunner
 
-from scraper import sites, text
+from scraper import sites
 from scraper.cli import cli
 from scraper.errors import ParseError
+from scraper.sites import text
 from scraper.sites.metacritic.devalue import unflatten
 
 SEEN = datetime(2026, 5, 1, tzinfo=UTC)

@@ -14,7 +14,7 @@ from scraper import sites
 from scraper.errors import ParseError
 from scraper.models import Page
 
-PARSERS = [(site, name) for site, module in sites.SITES.items() for name in module.PARSERS]
+PARSERS = [(site, name) for site, module in sites.SITES.items() for name in module.parsers]
 URL = "https://www.rottentomatoes.com/napi/profiles/ratings/someone/movie"
 WHEN = datetime(2024, 1, 1, tzinfo=UTC)
 

@@ -3,7 +3,7 @@ from ftfy.badness import is_bad
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from scraper import ratings, text
+from scraper.sites import ratings, text
 
 
 @pytest.mark.parametrize(
@@ -111,13 +111,13 @@ def test_mojibake_suspects_on_the_corpus_texts(corpus):
     ],
 )
 def test_critic_scores_on_ten(raw, scale, expected):
-    from scraper.ratings import critic_to_ten
+    from scraper.sites.ratings import critic_to_ten
 
     assert critic_to_ten(raw, scale) == expected
 
 
 def test_a_critics_star_scale_comes_from_their_other_scores():
-    from scraper.ratings import star_scale
+    from scraper.sites.ratings import star_scale
 
     assert star_scale(["3/4", "2.5/4", "B", "4 stars"]) == 4.0
     assert star_scale(["3/5", None, ""]) == 5.0

@@ -60,8 +60,9 @@ def record(page, review) -> dict:
         "created_at_precision": review.when.precision,
         "film": asdict(next(f for f in page.films if f.id == review.film_id)),
     }
-    if row["film"]["keys"] == ():
-        del row["film"]["keys"]
+    for name in ("keys", "shared_keys"):
+        if row["film"][name] == ():
+            del row["film"][name]
     return row
 
 

@@ -2,29 +2,30 @@ import pytest
 
 from scraper import sites
 from scraper.errors import UsageError
+from scraper.models import Target
 
 
 @pytest.mark.parametrize(
     ("site", "ident", "handle"),
-    [(name, ident, handle) for name, m in sites.SITES.items() for ident, handle in m.EXAMPLES],
+    [(name, ident, handle) for name, m in sites.SITES.items() for ident, handle in m.examples],
 )
 def test_every_example_resolves_to_its_own_site(site, ident, handle):
-    assert sites.resolve(ident) == [sites.Target(site, handle)]
+    assert sites.resolve(ident) == [Target(site, handle)]
 
 
 def test_every_site_declares_examples_forms_and_parsers():
     for module in sites.SITES.values():
-        assert module.EXAMPLES and module.FORMS and module.PARSERS
-        for _, handle in module.EXAMPLES:
+        assert module.examples and module.forms and module.parsers
+        for _, handle in module.examples:
             requests = module.listings(handle)
-            assert requests and {r.parser for r in requests} <= set(module.PARSERS)
-            quick = getattr(module, "incremental_listings", lambda _: [])(handle)
-            assert {r.parser for r in quick} <= set(module.PARSERS)
+            assert requests and {r.parser for r in requests} <= set(module.parsers)
+            quick = module.incremental_listings(handle) if module.incremental_listings else []
+            assert {r.parser for r in quick} <= set(module.parsers)
 
 
 def test_bare_handle_needs_site():
     assert sites.resolve("rain-jokinen", site="rottentomatoes") == [
-        sites.Target("rottentomatoes", "rain-jokinen")
+        Target("rottentomatoes", "rain-jokinen")
     ]
     with pytest.raises(UsageError, match="accepted forms"):
         sites.resolve("rain-jokinen")
@@ -32,9 +33,7 @@ def test_bare_handle_needs_site():
 
 def test_person_from_config():
     people = {"rishi": {"rottentomatoes": "rottentomatoes:critic/rishi-r", "mars": "x"}}
-    assert sites.resolve("rishi", people=people) == [
-        sites.Target("rottentomatoes", "critic/rishi-r")
-    ]
+    assert sites.resolve("rishi", people=people) == [Target("rottentomatoes", "critic/rishi-r")]
 
 
 @pytest.mark.parametrize(

@@ -378,8 +378,8 @@ def _cookies(
     if path:
         return config.load_cookies(path)
     if browser:
-        module = sites.SITES[site]
-        hosts = [*module.HOSTS, urlsplit(module.root()).hostname or ""]
+        declared = sites.SITES[site]
+        hosts = [*declared.hosts, urlsplit(declared.root()).hostname or ""]
         return browser_cookies.load(str(browser), hosts)
     return None
 

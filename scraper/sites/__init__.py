@@ -2,40 +2,35 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import datetime
-from types import ModuleType
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
 from scraper.errors import ParseError, UsageError
-from scraper.models import Page
+from scraper.models import Page, Target
 from scraper.nesting import Unbounded
-from scraper.sites import imdb, letterboxd, metacritic, rottentomatoes
+from scraper.site_names import NAMES
+from scraper.sites.site import Site
 
-SITES: dict[str, ModuleType] = {
-    module.NAME: module for module in (rottentomatoes, letterboxd, imdb, metacritic)
-}
+
+def _declared(name: str) -> Site:
+    site = importlib.import_module(f"scraper.sites.{name}").SITE_DEF
+    if not isinstance(site, Site) or site.name != name:
+        raise TypeError(f"scraper.sites.{name}.SITE_DEF is not the Site named {name!r}")
+    return site
+
+
+# Each package under scraper/sites declares its Site as SITE_DEF (see site.py).
+SITES: dict[str, Site] = {name: _declared(name) for name in NAMES}
 MAX_IDENT = 300
 _UNSAFE = re.compile(r"[\s\x00-\x1f\x7f]|\.\.|%2f|%5c|\\", re.IGNORECASE)
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
-    """One profile on one site, named by the site's own handle."""
-
-    site: str
-    handle: str
-
-    @property
-    def profile_id(self) -> str:
-        return f"{self.site}:{self.handle}"
-
-
 def accepted_forms() -> str:
-    lines = [form for module in SITES.values() for form in module.FORMS]
+    lines = [form for each in SITES.values() for form in each.forms]
     lines += ["a person named in the config file", "a bare handle with --site SITE"]
     return "; ".join(lines)
 
@@ -88,7 +83,7 @@ def parse(site: str, parser: str, body: bytes, url: str, fetched_at: datetime) -
     """Run one parser. Whatever way the body breaks the parser's expectations (a list where an
     object was, a number where text was) comes out as a ParseError naming site and URL."""
     try:
-        return SITES[site].PARSERS[parser](body, url, fetched_at)
+        return SITES[site].parsers[parser](body, url, fetched_at)
     except Unbounded as exc:  # a page too deeply nested to build its tree in bounded time
         raise ParseError(site, url, f"{exc}; not a page this site serves") from None
     except _BROKEN as exc:
@@ -98,9 +93,9 @@ def parse(site: str, parser: str, body: bytes, url: str, fetched_at: datetime) -
 def stream(
     site: str, parser: str, open_body: Callable[[], BinaryIO], url: str, fetched_at: datetime
 ) -> Iterator[Page]:
-    """parse() for a file read as a stream: a parser of STREAMS yields it a batch of rows a
-    page; any other reads the body whole and gives one page."""
-    streaming = getattr(SITES[site], "STREAMS", {}).get(parser)
+    """parse() for a file read as a stream: a parser of the site's streams yields a batch of
+    rows a page; any other reads the body whole and gives one page."""
+    streaming = SITES[site].streams.get(parser)
     if streaming is None:
         with open_body() as file:
             body = file.read()
@@ -120,8 +115,8 @@ def _broken(site: str, url: str, exc: Exception) -> ParseError:
 
 def sniff(body: bytes, site: str | None = None) -> tuple[str, str] | None:
     """(site, parser) that reads a saved page, recognised from its content; None if none does."""
-    for name, module in SITES.items():
-        if site in (None, name) and (parser := module.sniff(body)):
+    for name, each in SITES.items():
+        if site in (None, name) and (parser := each.sniff(body)):
             return name, parser
     return None
 
@@ -130,12 +125,12 @@ def _from_url(url: str) -> Target:
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise UsageError(f"{url!r} is not an http(s) URL")
-    for name, module in SITES.items():
-        if module.owns_host(parts.netloc if parts.port else parts.hostname):
-            handle = module.handle_from_url(url)
+    for name, each in SITES.items():
+        if each.owns_host(parts.netloc if parts.port else parts.hostname):
+            handle = each.handle_from_url(url)
             if handle is None:
                 raise UsageError(
-                    f"{url!r} is not a profile page; accepted forms: " + "; ".join(module.FORMS)
+                    f"{url!r} is not a profile page; accepted forms: " + "; ".join(each.forms)
                 )
             return Target(name, handle)
     raise UsageError(f"no supported site at {parts.hostname}; supported: {', '.join(SITES)}")
@@ -145,6 +140,6 @@ def _from_handle(site: str, text: str, ident: str) -> Target:
     handle = SITES[site].handle_from_text(text)
     if handle is None:
         raise UsageError(
-            f"{ident!r} is not a {site} identifier; accepted forms: " + "; ".join(SITES[site].FORMS)
+            f"{ident!r} is not a {site} identifier; accepted forms: " + "; ".join(SITES[site].forms)
         )
     return Target(site, handle)

@@ -10,9 +10,9 @@ from urllib.parse import urljoin, urlsplit
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper import nesting
-from scraper import text as textmod
 from scraper.errors import ParseError
 from scraper.models import Page, Review
+from scraper.sites import text as textmod
 from scraper.timeparse import When
 
 _YEAR = re.compile(r"\b(18[89]\d|19\d\d|20\d\d)\b")

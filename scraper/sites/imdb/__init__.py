@@ -7,11 +7,11 @@ paged by `?page=N`; see ratings_page.py for when it holds no rating values).
 
 How the site answers today, and the evidence relied on:
 - robots.txt says `Disallow: /` to every crawler (the corpus README's 2026-09 probes), so a live
-  run stops before its first request, with the export route (ROBOTS_ADVICE).
+  run stops before its first request, with the export route (its robots_advice).
 - AWS WAF answers non-browser clients with `202`, an empty body and `x-amzn-waf-action:
   challenge` since January 2026 (tboothman/imdbphp#340, 2026-01-17; tveronesi/imdbinfo PR #129,
   2026-01-22; fracpete/kodi-nfo-generator#10, 2026-03-22; Flexget/Flexget PR #5010,
-  2026-05-10): blocks.py reports it as blocked, with the same route (BLOCK_ADVICE).
+  2026-05-10): blocks.py reports it as blocked, with the same route (its block_advice).
 - Profile URLs became /user/p.<id>/ in 2026, `p.` and 26 characters of [a-z2-7] (or a readable
   name on older accounts): Kometa-Team/Kometa#3091, 2026-05-05; cecobask/imdb-trakt-sync#101,
   2026-05-03, and PR #104, 2026-06-05. Both forms are accepted; they name different handles.
@@ -36,13 +36,8 @@ from scraper.sites.imdb.exports import (
 )
 from scraper.sites.imdb.ratings_page import parse_ratings_page
 from scraper.sites.imdb.reviews import parse_review_cards
+from scraper.sites.site import Site
 
-NAME = SITE
-HOSTS = ("www.imdb.com", "imdb.com", "m.imdb.com")
-PARSER_VERSION = 1
-# Formats read row by row within their own bounds (see scraper.sites.csvfiles); any other
-# is a page, parsed whole, and held to importer.MAX_PAGE.
-EXPORTS = ("ratings_export",)
 # The export, step by step: what every refusal from IMDb tells the user to do instead.
 EXPORT_ROUTE = (
     "export your ratings instead: sign in at imdb.com, open Your Ratings "
@@ -51,13 +46,12 @@ EXPORT_ROUTE = (
     "scrape import <that file> --profile imdb:<your id>"
 )
 # IMDb sits behind AWS WAF (since 2026), which challenges anything that is not a browser.
-BLOCK_ADVICE = f"IMDb (AWS WAF) challenges scripts: {EXPORT_ROUTE}"
-ROBOTS_ADVICE = (
+_BLOCK_ADVICE = f"IMDb (AWS WAF) challenges scripts: {EXPORT_ROUTE}"
+_ROBOTS_ADVICE = (
     f"IMDb's robots.txt forbids every crawler the whole site: {EXPORT_ROUTE} "
     "(--ignore-robots would only meet the AWS WAF challenge)"
 )
-FORMS = ("https://www.imdb.com/user/ur<digits>/ or /user/p.<id>/  or  imdb:ur<digits>",)
-EXAMPLES = (
+_EXAMPLES = (
     ("https://www.imdb.com/user/ur12345678/", "ur12345678"),
     ("https://www.imdb.com/user/ur12345678/ratings", "ur12345678"),
     ("https://m.imdb.com/user/ur12345678/reviews/", "ur12345678"),
@@ -66,22 +60,13 @@ EXAMPLES = (
     ("https://www.imdb.com/user/p.colneedham/ratings/", "p.colneedham"),
     ("imdb:p.bngbdelewbg5xo6675jsuzfuvi", "p.bngbdelewbg5xo6675jsuzfuvi"),
 )
-PARSERS = {
-    "ratings_export": parse_ratings_export,
-    "review_cards": parse_review_cards,
-    "ratings_page": parse_ratings_page,
-}
-# The parsers that read a file as a stream, a batch of rows a page (see scraper.importer).
-STREAMS = {"ratings_export": stream_ratings_export}
-IDENTITY = Identity(
+_IDENTITY = Identity(
     name=SITE,
     default_root=SITE_URL,
-    hosts=HOSTS,
+    hosts=("www.imdb.com", "imdb.com", "m.imdb.com"),
     url_patterns=(re.compile(rf"^/user/(?P<user>{MEMBER})(?:/[a-z]*)?/?$"),),
     handle_patterns=(re.compile(rf"^(?P<user>{MEMBER})$"),),
 )
-root, owns_host = IDENTITY.root, IDENTITY.owns_host
-handle_from_url, handle_from_text = IDENTITY.handle_from_url, IDENTITY.handle_from_text
 
 
 def import_url(handle: str) -> str:
@@ -91,7 +76,7 @@ def import_url(handle: str) -> str:
 
 def listings(handle: str) -> list[Request]:
     """Written reviews, then ratings, each newest first."""
-    base = f"{root()}/user/{handle}"
+    base = f"{_IDENTITY.root()}/user/{handle}"
     return [
         Request(f"{base}/reviews/", "review_cards", source="imdb-review-cards"),
         Request(
@@ -110,3 +95,22 @@ def sniff(body: bytes) -> str | None:
     if b'data-testid="review-card-parent"' in body[:2_000_000]:
         return "review_cards"
     return None
+
+
+SITE_DEF = Site(
+    identity=_IDENTITY,
+    forms=("https://www.imdb.com/user/ur<digits>/ or /user/p.<id>/  or  imdb:ur<digits>",),
+    examples=_EXAMPLES,
+    parsers={
+        "ratings_export": parse_ratings_export,
+        "review_cards": parse_review_cards,
+        "ratings_page": parse_ratings_page,
+    },
+    parser_version=1,
+    listings=listings,
+    import_url=import_url,
+    sniff=sniff,
+    block_advice=_BLOCK_ADVICE,
+    robots_advice=_ROBOTS_ADVICE,
+    streams={"ratings_export": stream_ratings_export},
+)

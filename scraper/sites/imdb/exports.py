@@ -20,10 +20,10 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import BinaryIO
 
-from scraper import ratings, timeparse
+from scraper import timeparse
 from scraper.errors import ParseError
 from scraper.models import Film, Page, Profile, Review
-from scraper.sites import common, csvfiles
+from scraper.sites import common, csvfiles, ratings
 
 SITE = "imdb"
 SITE_URL = "https://www.imdb.com"
@@ -99,8 +99,7 @@ def stream_ratings_export(
         missing = [c for c in _REQUIRED if c not in header.columns]
     if missing:
         raise ParseError(SITE, url, f"the columns {', '.join(missing)} of a ratings export")
-    handle = owner["user"]
-    profile = Profile(f"{SITE}:{handle}", SITE, handle, "member", url=f"{SITE_URL}/user/{handle}/")
+    profile = member(owner["user"])
 
     def new_page() -> Page:
         return Page(url=url, fetched_at=timeparse.to_iso(fetched_at), profiles=[profile])
@@ -211,16 +210,24 @@ def _rated_on(
     return timeparse.from_day(moment.date().isoformat()) or timeparse.UNKNOWN
 
 
+def member(handle: str, name: str | None = None) -> Profile:
+    """An IMDb member (ur<digits> or p.<id>), with the name a page shows when it shows one."""
+    return Profile(f"{SITE}:{handle}", SITE, handle, "member", name, f"{SITE_URL}/user/{handle}/")
+
+
 def title_film(const: str, title: str, year: object, kind: str) -> Film:
     """An IMDb title, keyed by its tt id; `kind` is IMDb's title type, lower-cased."""
+    film_id = f"{SITE}:{const}"
     return Film(
-        id=f"{SITE}:{const}",
+        id=film_id,
         site=SITE,
         title=title.strip(),
         year=common.year_in(year),
         kind=KINDS.get(kind, "movie"),
         url=f"{SITE_URL}/title/{const}/",
         site_film_id=const,
+        # Other sites' sources cite IMDb's tt ids (Letterboxd's export, TMDB): they join sites.
+        shared_keys=(film_id,),
     )
 
 

@@ -19,9 +19,9 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from scraper import timeparse
 from scraper.errors import ParseError
-from scraper.models import Page, Profile, Request
+from scraper.models import Page, Request
 from scraper.sites import common
-from scraper.sites.imdb.exports import MEMBER, SITE, SITE_URL, rating_row, title_film
+from scraper.sites.imdb.exports import MEMBER, SITE, member, rating_row, title_film
 
 _NEXT_DATA = re.compile(
     rb'<script[^>]*\bid="__NEXT_DATA__"[^>]*>(?P<json>.*?)</script>', re.DOTALL | re.IGNORECASE
@@ -46,8 +46,7 @@ def parse_ratings_page(body: bytes, url: str, fetched_at: datetime) -> Page:
         raise ParseError(SITE, url, f"valid JSON in __NEXT_DATA__ ({exc})") from None
     search = data["props"]["pageProps"]["mainColumnData"]["advancedTitleSearch"]
     edges = common.list_field(SITE, url, search, "edges")
-    handle = owner["user"]
-    profile = Profile(f"{SITE}:{handle}", SITE, handle, "member", url=f"{SITE_URL}/user/{handle}/")
+    profile = member(owner["user"])
     page = Page(url=url, fetched_at=timeparse.to_iso(fetched_at), profiles=[profile])
     for edge in edges:
         node = edge["node"]

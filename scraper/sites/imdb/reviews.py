@@ -11,11 +11,11 @@ from urllib.parse import quote, urljoin, urlsplit
 
 from selectolax.lexbor import LexborNode
 
-from scraper import ratings, text, timeparse
+from scraper import timeparse
 from scraper.errors import ParseError
-from scraper.models import Film, Page, Profile, Request
-from scraper.sites import common
-from scraper.sites.imdb.exports import MEMBER, SITE, SITE_URL
+from scraper.models import Page, Request
+from scraper.sites import common, ratings, text
+from scraper.sites.imdb.exports import MEMBER, SITE, SITE_URL, member, title_film
 
 _TITLE = re.compile(r"/title/(?P<tt>tt\d{5,12})")
 _USER = re.compile(rf"/user/(?P<ur>{MEMBER})")
@@ -47,24 +47,8 @@ def parse_review_cards(body: bytes, url: str, fetched_at: datetime) -> Page:
                 "a review card's author, permalink and title (a saved "
                 "title page needs its address: scrape import --url)",
             )
-        author_name = common.node_text(author) if author else None
-        profile = Profile(
-            f"{SITE}:{user['ur']}",
-            SITE,
-            user["ur"],
-            "member",
-            author_name,
-            f"{SITE_URL}/user/{user['ur']}/",
-        )
-        film = Film(
-            f"{SITE}:{title['tt']}",
-            SITE,
-            common.node_text(title_link) or "",
-            None,
-            "movie",
-            f"{SITE_URL}/title/{title['tt']}/",
-            title["tt"],
-        )
+        profile = member(user["ur"], common.node_text(author) if author else None)
+        film = title_film(title["tt"], common.node_text(title_link) or "", None, "movie")
         stars = common.node_text(card.css_first(".review-rating .ipc-rating-star--rating"))
         page.profiles.append(profile)
         page.films.append(film)
@@ -82,7 +66,7 @@ def parse_review_cards(body: bytes, url: str, fetched_at: datetime) -> Page:
                 rating=ratings.to_ten(stars, out_of=10),
                 rating_raw=f"{stars}/10" if stars else None,
                 url=f"{SITE_URL}/review/{review_id['rw']}/",
-                reviewer_name=author_name,
+                reviewer_name=profile.display_name,
                 source="imdb-review-cards",
             )
         )

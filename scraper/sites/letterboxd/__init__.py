@@ -17,7 +17,8 @@ How the site answers today, and the evidence relied on:
   2026-09-21, still open). letterboxdpy moved to curl_cffi impersonating "chrome" on 2026-01-21
   (commit a93916e, PR #147) and needed curl_cffi >= 0.15 from 2026-05-06 (commit 2b103ef,
   PR #168, fixing #167 "LB now blocking all scrapes?"); it sends no User-Agent of its own and
-  leaves the browser's headers to curl_cffi (commit f678864, 2026-01-21). Hence IMPERSONATE.
+  leaves the browser's headers to curl_cffi (commit f678864, 2026-01-21).
+  Hence impersonate="chrome".
 - The member feed still answered a plain client in April 2026 (sdblepas/CinePlete#56,
   2026-04-15, while a list's feed got a 403): we send it as Chrome all the same.
 - Review cards: `article.production-viewing`, rating in the `span.inline-rating` svg label,
@@ -62,39 +63,29 @@ from scraper.sites.letterboxd.export import (
 from scraper.sites.letterboxd.feed import parse_rss
 from scraper.sites.letterboxd.pages import parse_diary, parse_films, parse_profile
 from scraper.sites.letterboxd.records import RESERVED, SITE, SITE_URL
+from scraper.sites.site import Site
 
-NAME = SITE
-HOSTS = ("letterboxd.com", "www.letterboxd.com")
-PARSER_VERSION = 2
-# Formats read row by row within their own bounds (see scraper.sites.csvfiles); any other
-# is a page, parsed whole, and held to importer.MAX_PAGE.
-EXPORTS = ("export",)
-# Letterboxd (Cloudflare) refuses plain clients on its HTML pages by TLS fingerprint: every
-# request goes out as Chrome unless the user says --impersonate none.
-IMPERSONATE = "chrome"
-BLOCK_ADVICE = (
+_BLOCK_ADVICE = (
     "Letterboxd (Cloudflare) challenged us: if you turned the browser fingerprint off "
     "(--impersonate none, or impersonate in the config), turn it back on; else wait and slow "
     "down (--delay 5), or download your data instead (Settings, Data, Export your data; then "
     "scrape import the zip)"
 )
-FORMS = ("https://letterboxd.com/<user>/  or  letterboxd:<user>",)
-EXAMPLES = (
+_EXAMPLES = (
     ("https://letterboxd.com/spazznolo/", "spazznolo"),
     ("https://letterboxd.com/Spazznolo/films/diary/", "spazznolo"),
     ("https://letterboxd.com/joshuasalazar/rss/", "joshuasalazar"),
     ("letterboxd:dankmccoy", "dankmccoy"),
 )
 _USER = r"[A-Za-z0-9_]{1,40}"
-IDENTITY = Identity(
+_IDENTITY = Identity(
     name=SITE,
     default_root=SITE_URL,
-    hosts=HOSTS,
+    hosts=("letterboxd.com", "www.letterboxd.com"),
     url_patterns=(re.compile(rf"^/(?!(?:{RESERVED})/)(?P<user>{_USER})(?:/[a-z0-9/_-]*)?$"),),
     handle_patterns=(re.compile(rf"^(?P<user>{_USER})$"),),
 )
-root, owns_host = IDENTITY.root, IDENTITY.owns_host
-PARSERS = {
+_PARSERS = {
     "diary": parse_diary,
     "reviews": parse_reviews,
     "review_page": parse_review_page,
@@ -105,24 +96,12 @@ PARSERS = {
     "profile": parse_profile,
     "export": parse_export,
 }
-# The parsers that read a file as a stream, a batch of rows a page (see scraper.importer).
-STREAMS = {"export": export.stream_export}
 
 
 # A film's reviews (any sort, rating filter or page), named by the page's own og:url.
 _FILM_REVIEWS_PAGE = re.compile(
     rb'<meta property="og:url" content="https?://[^"/]+/film/[a-z0-9-]+/reviews/'
 )
-
-
-def handle_from_url(url: str) -> str | None:
-    handle = IDENTITY.handle_from_url(url)
-    return handle.lower() if handle else None
-
-
-def handle_from_text(text: str) -> str | None:
-    handle = IDENTITY.handle_from_text(text)
-    return handle.lower() if handle else None
 
 
 def import_url(handle: str) -> str:
@@ -132,7 +111,7 @@ def import_url(handle: str) -> str:
 def listings(handle: str) -> list[Request]:
     """Diary first (every viewing), then the reviews (their text), then the films grid (ratings
     of films never logged in the diary)."""
-    base = f"{root()}/{quote(handle)}"
+    base = f"{_IDENTITY.root()}/{quote(handle)}"
     return [
         Request(f"{base}/films/diary/", "diary", source="letterboxd-diary"),
         Request(f"{base}/films/reviews/", "reviews", source="letterboxd-reviews"),
@@ -142,13 +121,13 @@ def listings(handle: str) -> list[Request]:
 
 def full_text_request(review_id: str) -> Request | None:
     """Where the whole text of a stored review cut short lies (see crawl.py)."""
-    return cards.full_text_request(root(), review_id)
+    return cards.full_text_request(_IDENTITY.root(), review_id)
 
 
 def incremental_listings(handle: str) -> list[Request]:
     """What an incremental run reads first: the feed. When it overlaps the archive, the night's
     news is all in it; when it does not, the run goes on to the listings (see crawl.py)."""
-    return [Request(f"{root()}/{quote(handle)}/rss/", "rss", source="letterboxd-rss")]
+    return [Request(f"{_IDENTITY.root()}/{quote(handle)}/rss/", "rss", source="letterboxd-rss")]
 
 
 def _export_files(folder: Path) -> list[tuple[Path, str]] | None:
@@ -233,3 +212,26 @@ def sniff(body: bytes) -> str | None:
     if b"poster-viewingdata" in head:
         return "films"
     return None
+
+
+SITE_DEF = Site(
+    identity=_IDENTITY,
+    forms=("https://letterboxd.com/<user>/  or  letterboxd:<user>",),
+    examples=_EXAMPLES,
+    parsers=_PARSERS,
+    parser_version=2,
+    listings=listings,
+    import_url=import_url,
+    sniff=sniff,
+    block_advice=_BLOCK_ADVICE,
+    # Letterboxd (Cloudflare) refuses plain clients on its HTML pages by TLS fingerprint:
+    # every request goes out as Chrome unless the user says --impersonate none.
+    impersonate="chrome",
+    streams={"export": export.stream_export},
+    fold_case=True,
+    incremental_listings=incremental_listings,
+    full_text_request=full_text_request,
+    is_export_folder=is_export_folder,
+    pack_export=pack_export,
+    sniff_stream=sniff_stream,
+)

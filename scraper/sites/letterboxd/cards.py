@@ -24,11 +24,11 @@ from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scraper import text as textmod
 from scraper import timeparse
 from scraper.errors import ParseError
 from scraper.models import Film, Page, Profile, Request, Review
 from scraper.sites import common
+from scraper.sites import text as textmod
 from scraper.sites.letterboxd import records
 from scraper.sites.letterboxd.records import SITE
 

@@ -22,11 +22,11 @@ from datetime import datetime
 
 from selectolax.lexbor import LexborHTMLParser
 
-from scraper import ratings, timeparse
-from scraper import text as textmod
+from scraper import timeparse
 from scraper.errors import ParseError
 from scraper.models import Film, Profile, Review
-from scraper.sites import common
+from scraper.sites import common, ratings
+from scraper.sites import text as textmod
 from scraper.timeparse import When
 
 SITE = "letterboxd"

@@ -39,43 +39,31 @@ from scraper.sites.metacritic.parsers import (
     parse_profile_page,
     parse_user_reviews_api,
 )
+from scraper.sites.site import Site
 
-NAME = SITE
-HOSTS = ("www.metacritic.com", "metacritic.com")
-PARSER_VERSION = 2
 BACKEND_URL = "https://backend.metacritic.com"
 PAGE_SIZE = 100
-ROBOTS_ADVICE = (
+_ROBOTS_ADVICE = (
     "Metacritic's robots.txt forbids it to every crawler; fetching your own profile anyway "
     "with --ignore-robots is your decision (see the README, Site access, Metacritic)"
 )
-BLOCK_ADVICE = (
+_BLOCK_ADVICE = (
     "Metacritic refused us: save the pages in your browser and run scrape import, or slow down "
     "(--delay 5) and use your browser's cookies (--cookies FILE)"
 )
-FORMS = ("https://www.metacritic.com/user/<name>/  or  metacritic:<name>",)
-EXAMPLES = (
+_EXAMPLES = (
     ("https://www.metacritic.com/user/Gnomishninja/", "Gnomishninja"),
     ("https://www.metacritic.com/user/oysteims", "oysteims"),
     ("metacritic:oysteims", "oysteims"),
 )
-PARSERS = {
-    "nuxt_payload": parse_nuxt_payload,
-    "legacy_profile": parse_legacy_profile,
-    "legacy_film_page": parse_legacy_film_page,
-    "profile_page": parse_profile_page,
-    "user_reviews_api": parse_user_reviews_api,
-}
 _NAME = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}"
-IDENTITY = Identity(
+_IDENTITY = Identity(
     name=SITE,
     default_root=SITE_URL,
-    hosts=HOSTS,
+    hosts=("www.metacritic.com", "metacritic.com"),
     url_patterns=(re.compile(rf"^/user/(?P<user>{_NAME})(?:/[a-z-]*)?/?$"),),
     handle_patterns=(re.compile(rf"^(?P<user>{_NAME})$"),),
 )
-root, owns_host = IDENTITY.root, IDENTITY.owns_host
-handle_from_url, handle_from_text = IDENTITY.handle_from_url, IDENTITY.handle_from_text
 
 
 def import_url(handle: str) -> str:
@@ -89,7 +77,7 @@ _PRODUCT_PAGE = re.compile(
 
 def backend_root() -> str:
     """The API's host; with SCRAPE_METACRITIC_ROOT set, that root serves the API too."""
-    return root() if root() != SITE_URL else BACKEND_URL
+    return _IDENTITY.root() if _IDENTITY.root() != SITE_URL else BACKEND_URL
 
 
 def listings(handle: str, *, games: bool = False) -> list[Request]:
@@ -132,3 +120,23 @@ def sniff(body: bytes) -> str | None:
         # A film page before 2023 names itself as a product; a user's page as /user/<name>.
         return "legacy_film_page" if _PRODUCT_PAGE.search(head) else "legacy_profile"
     return None
+
+
+SITE_DEF = Site(
+    identity=_IDENTITY,
+    forms=("https://www.metacritic.com/user/<name>/  or  metacritic:<name>",),
+    examples=_EXAMPLES,
+    parsers={
+        "nuxt_payload": parse_nuxt_payload,
+        "legacy_profile": parse_legacy_profile,
+        "legacy_film_page": parse_legacy_film_page,
+        "profile_page": parse_profile_page,
+        "user_reviews_api": parse_user_reviews_api,
+    },
+    parser_version=2,
+    listings=listings,
+    import_url=import_url,
+    sniff=sniff,
+    block_advice=_BLOCK_ADVICE,
+    robots_advice=_ROBOTS_ADVICE,
+)

@@ -12,10 +12,10 @@ from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit
 
 from selectolax.lexbor import LexborNode
 
-from scraper import ratings, text, timeparse
+from scraper import timeparse
 from scraper.errors import ParseError
 from scraper.models import Film, Page, Profile, Request, Review
-from scraper.sites import common
+from scraper.sites import common, ratings, text
 from scraper.sites.metacritic.devalue import unflatten
 
 SITE = "metacritic"

@@ -38,24 +38,20 @@ from scraper.sites.rottentomatoes.critics import parse_critic_api, parse_critic_
 from scraper.sites.rottentomatoes.flixster import parse_flixster_ratings
 from scraper.sites.rottentomatoes.pages import parse_flixster_movie_page, parse_movie_page
 from scraper.sites.rottentomatoes.records import SITE, SITE_URL
+from scraper.sites.site import Site
 
-NAME = SITE
-HOSTS = ("www.rottentomatoes.com", "rottentomatoes.com")
-FORMS = (
+_FORMS = (
     "https://www.rottentomatoes.com/critics/<slug>/movies  or  rottentomatoes:critic/<slug>",
     "https://www.rottentomatoes.com/profiles/<handle>  or  rottentomatoes:<handle>",
     "https://www.rottentomatoes.com/user/id/<digits>  or  rottentomatoes:user/<digits>",
 )
-# Raised when a parser changes what it extracts, so stored pages say which parser read them.
-PARSER_VERSION = 1
 # Rotten Tomatoes sits behind Akamai, which refuses by IP reputation, rate and fingerprint.
-BLOCK_ADVICE = (
+_BLOCK_ADVICE = (
     "Rotten Tomatoes (Akamai) refuses clients it distrusts: wait and slow down (--delay 5), use "
     "your browser's cookies (--cookies FILE), or present a browser's fingerprint "
     "(--impersonate chrome)"
 )
-# (identifier, the handle it names): the registry test checks each resolves to itself.
-EXAMPLES = (
+_EXAMPLES = (
     ("https://www.rottentomatoes.com/critics/rain-jokinen/movies", "critic/rain-jokinen"),
     ("https://www.rottentomatoes.com/critics/rain-jokinen", "critic/rain-jokinen"),
     ("https://rottentomatoes.com/critic/rain-jokinen/", "critic/rain-jokinen"),
@@ -70,10 +66,10 @@ EXAMPLES = (
 )
 
 _SLUG = r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}"
-IDENTITY = Identity(
+_IDENTITY = Identity(
     name=SITE,
     default_root=SITE_URL,
-    hosts=HOSTS,
+    hosts=("www.rottentomatoes.com", "rottentomatoes.com"),
     url_patterns=(
         re.compile(rf"^/critics?/(?P<critic>{_SLUG})(?:/(?:movies|tv|reviews)?)?/?$"),
         re.compile(rf"^/profiles/(?P<profile>{_SLUG})(?:/[A-Za-z-]*)?/?$"),
@@ -87,10 +83,7 @@ IDENTITY = Identity(
     ),
     prefixes={"critic": "critic/", "user": "user/"},
 )
-root, owns_host = IDENTITY.root, IDENTITY.owns_host
-handle_from_url, handle_from_text = IDENTITY.handle_from_url, IDENTITY.handle_from_text
-
-PARSERS = {
+_PARSERS = {
     "critic_page": parse_critic_page,
     "critic_api": parse_critic_api,
     "profile_ratings": parse_profile_ratings,
@@ -116,7 +109,7 @@ def readings(handle: str) -> list[str]:
 
 def listings(handle: str) -> list[Request]:
     """The first request of each listing a profile has, newest items first in each."""
-    base = root()
+    base = _IDENTITY.root()
     if handle.startswith("critic/"):
         slug = quote(handle.removeprefix("critic/"))
         return [critics.listing(base, slug, "movies"), critics.listing(base, slug, "tv")]
@@ -157,3 +150,17 @@ def sniff(body: bytes) -> str | None:
     if b'"reviews"' in head and b'"scoreSentiment"' in head and b'"media"' in head:
         return "critic_api"
     return None
+
+
+SITE_DEF = Site(
+    identity=_IDENTITY,
+    forms=_FORMS,
+    examples=_EXAMPLES,
+    parsers=_PARSERS,
+    parser_version=1,
+    listings=listings,
+    import_url=import_url,
+    sniff=sniff,
+    block_advice=_BLOCK_ADVICE,
+    readings=readings,
+)

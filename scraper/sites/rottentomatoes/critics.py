@@ -21,10 +21,10 @@ from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
-from scraper import ratings, timeparse
+from scraper import timeparse
 from scraper.errors import ParseError
 from scraper.models import Page, Profile, Request
-from scraper.sites import common
+from scraper.sites import common, ratings
 from scraper.sites.rottentomatoes.records import SITE, film, profile_url, root_of
 
 PAGE_SIZE = "50"

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from scraper import ratings
 from scraper.models import Film, Review
-from scraper.sites import common
+from scraper.sites import common, ratings
 from scraper.timeparse import When
 
 SITE = "rottentomatoes"

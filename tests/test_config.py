@@ -133,3 +133,28 @@ def test_a_malformed_cookies_line_is_named_by_number_never_by_value(tmp_path, li
     assert f"{path}:3: not a cookies.txt line" in str(caught.value)
     captured = capsys.readouterr()
     assert "SECRET-VALUE-123" not in str(caught.value) + captured.out + captured.err
+
+
+def test_every_command_that_reads_the_config_takes_config(tmp_path):
+    from click.testing import CliRunner
+
+    from scraper.cli import cli
+
+    runner = CliRunner()
+    for name in cli.commands:
+        if name == "example-config":
+            continue  # prints the shipped example; reads no config
+        assert "--config" in runner.invoke(cli, [name, "--help"]).output, name
+    archive = tmp_path / "from-config.db"
+    settings = tmp_path / "elsewhere.toml"
+    settings.write_text(f'db = "{archive}"\n')
+    saved = Path(__file__).parent / "fixtures/rottentomatoes/napi-legacy-page-without-cursor.json"
+    imported = runner.invoke(
+        cli, ["import", str(saved), "--profile", "rottentomatoes:user/1", "--config", str(settings)]
+    )
+    assert imported.exit_code == 0, imported.output
+    assert str(archive) in imported.output and archive.exists()
+    stats = runner.invoke(cli, ["stats", "--json", "--config", str(settings)])
+    assert stats.exit_code == 0 and '"reviews": 1' in stats.output, stats.output
+    missing = runner.invoke(cli, ["search", "x", "--config", str(tmp_path / "none.toml")])
+    assert missing.exit_code == 2, missing.output

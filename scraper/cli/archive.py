@@ -16,6 +16,7 @@ from scraper.cli.common import (
     SITE_CHOICE,
     Rating,
     cli,
+    config_option,
     db_option,
     db_path_for,
     iso_datetime,
@@ -30,6 +31,7 @@ EXPORT_FORMATS = ("jsonl", "csv", "letterboxd")  # export.FORMATS, without impor
 @cli.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @db_option
+@config_option
 @click.option("--site", type=SITE_CHOICE, help="Only recognise formats of this site.")
 @click.option(
     "--profile",
@@ -58,6 +60,7 @@ EXPORT_FORMATS = ("jsonl", "csv", "letterboxd")  # export.FORMATS, without impor
 def import_(
     paths: tuple[Path, ...],
     db_path: Path | None,
+    config_path: Path | None,
     site: str | None,
     profile_handle: str | None,
     captured_at: str | None,
@@ -86,7 +89,7 @@ def import_(
         raise UsageError(f"--url {source_url!r} is not an http(s) address")
     when = iso_datetime(captured_at, "--captured-at") if captured_at else None
     target = sites.resolve(profile_handle, site=site)[0] if profile_handle else None
-    path = db_path_for(db_path, config.load())
+    path = db_path_for(db_path, config.load(config_path))
     result = importer.import_paths(
         path,
         list(paths),
@@ -122,10 +125,13 @@ def import_(
 
 @cli.command("reparse")
 @db_option
+@config_option
 @click.option("--site", type=SITE_CHOICE, help="Only pages of this site.")
 @click.option("--since", help="Only pages fetched at or after this time (ISO 8601).")
 @reports_errors
-def reparse_(db_path: Path | None, site: str | None, since: str | None) -> None:
+def reparse_(
+    db_path: Path | None, config_path: Path | None, site: str | None, since: str | None
+) -> None:
     """Rebuild reviews from the raw pages kept in the archive, with no network.
 
     Run it after upgrading scrape: a parser fix then repairs reviews archived long ago.
@@ -137,7 +143,7 @@ def reparse_(db_path: Path | None, site: str | None, since: str | None) -> None:
     """
     from scraper import reparse
 
-    path = db_path_for(db_path, config.load())
+    path = db_path_for(db_path, config.load(config_path))
     if not path.exists():
         raise UsageError(f"{path} does not exist; nothing to reparse")
     result = reparse.reparse(
@@ -157,6 +163,7 @@ def reparse_(db_path: Path | None, site: str | None, since: str | None) -> None:
 @cli.command("search")
 @click.argument("query")
 @db_option
+@config_option
 @click.option("--site", type=SITE_CHOICE, help="Only reviews from this site.")
 @click.option("--profile", help="Only this person's reviews (SITE:HANDLE, as in the archive).")
 @click.option(
@@ -177,6 +184,7 @@ def reparse_(db_path: Path | None, site: str | None, since: str | None) -> None:
 def search_(
     query: str,
     db_path: Path | None,
+    config_path: Path | None,
     site: str | None,
     profile: str | None,
     min_rating: float | None,
@@ -199,7 +207,7 @@ def search_(
     from scraper.held import held_profile
     from scraper.schema import open_archive
 
-    db = open_archive(db_path_for(db_path, config.load()), write=False)
+    db = open_archive(db_path_for(db_path, config.load(config_path)), write=False)
     held_profile(db, profile)
     rows = search.search(
         db, query, limit=limit, site=site, profile=profile, min_rating=min_rating, year=year
@@ -221,6 +229,7 @@ def search_(
 
 @cli.command("export")
 @db_option
+@config_option
 @click.option(
     "--format",
     "fmt",
@@ -241,6 +250,7 @@ def search_(
 @reports_errors
 def export_(
     db_path: Path | None,
+    config_path: Path | None,
     fmt: str,
     site: str | None,
     profile: str | None,
@@ -264,7 +274,7 @@ def export_(
     from scraper.held import held_profile
     from scraper.schema import open_archive
 
-    archive_path = db_path_for(db_path, config.load())
+    archive_path = db_path_for(db_path, config.load(config_path))
     to_file = output is not None and str(output) != "-"
     if to_file:
         export.check_output(output, archive_path)
@@ -282,9 +292,10 @@ def export_(
 
 @cli.command("stats")
 @db_option
+@config_option
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @reports_errors
-def stats_(db_path: Path | None, as_json: bool) -> None:
+def stats_(db_path: Path | None, config_path: Path | None, as_json: bool) -> None:
     """Reviews per site and profile, a rating histogram, and reviews per year.
 
     Strangers whose single review came along on a film's page are counted on one line; --json
@@ -298,12 +309,15 @@ def stats_(db_path: Path | None, as_json: bool) -> None:
     from scraper import stats
     from scraper.schema import open_archive
 
-    figures = stats.summary(open_archive(db_path_for(db_path, config.load()), write=False))
+    figures = stats.summary(
+        open_archive(db_path_for(db_path, config.load(config_path)), write=False)
+    )
     click.echo(json.dumps(figures, indent=2) if as_json else stats.render(figures))
 
 
 @cli.command("serve")
 @db_option
+@config_option
 @click.option(
     "--port",
     type=click.IntRange(0, 65535),
@@ -318,7 +332,7 @@ def stats_(db_path: Path | None, as_json: bool) -> None:
     help="Interface to listen on (0.0.0.0 shares the archive with your network).",
 )
 @reports_errors
-def serve(db_path: Path | None, port: int, host: str) -> None:
+def serve(db_path: Path | None, config_path: Path | None, port: int, host: str) -> None:
     """Read, search and chart the archive in Datasette: the reading room.
 
     Needs Datasette: pip install 'datasette>=0.65' (or '.[datasette]' in a checkout). It
@@ -333,4 +347,4 @@ def serve(db_path: Path | None, port: int, host: str) -> None:
     """
     from scraper import serving
 
-    sys.exit(serving.serve(db_path_for(db_path, config.load()), host, port))
+    sys.exit(serving.serve(db_path_for(db_path, config.load(config_path)), host, port))

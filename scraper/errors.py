@@ -63,9 +63,16 @@ class Interrupted(ScrapeError):
     exit_code = 130
 
 
+INTERNAL = "internal error, please report it with the output of scrape -v"
+
+
 def unexpected(error: BaseException) -> ScrapeError:
     """A failure that is not one of ours, as the one line a user reads (the traceback goes to
-    the log, shown with -v)."""
+    the log, shown with -v). The machine's own failures (a disk, a permission) say what they
+    are; anything else is a bug of ours, and says so."""
     log.debug("unexpected failure", exc_info=error)
     first = str(error).splitlines()[0] if str(error) else ""
-    return ScrapeError(f"{type(error).__name__}: {first}"[:300])
+    said = f"{type(error).__name__}: {first}"[:300]
+    if isinstance(error, OSError | MemoryError):
+        return ScrapeError(said)
+    return ScrapeError(f"{INTERNAL} ({said})")

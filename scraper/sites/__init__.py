@@ -68,26 +68,14 @@ def person(name: str, people: dict[str, dict[str, str]] | None) -> dict[str, str
     return folded.get(name.casefold())
 
 
-_BROKEN = (
-    KeyError,
-    TypeError,
-    AttributeError,
-    ValueError,
-    IndexError,
-    ArithmeticError,
-    RecursionError,
-)
-
-
 def parse(site: str, parser: str, body: bytes, url: str, fetched_at: datetime) -> Page:
-    """Run one parser. Whatever way the body breaks the parser's expectations (a list where an
-    object was, a number where text was) comes out as a ParseError naming site and URL."""
+    """Run one parser. A page that is not what the parser expects is a ParseError naming the
+    site, the URL and what was missing (parsers check the shape of what they read: see
+    fields.py); any other exception is a bug of ours, and propagates as one."""
     try:
         return SITES[site].parsers[parser](body, url, fetched_at)
     except Unbounded as exc:  # a page too deeply nested to build its tree in bounded time
         raise ParseError(site, url, f"{exc}; not a page this site serves") from None
-    except _BROKEN as exc:
-        raise _broken(site, url, exc) from exc
 
 
 def stream(
@@ -105,12 +93,6 @@ def stream(
         yield from streaming(open_body, url, fetched_at)
     except Unbounded as exc:
         raise ParseError(site, url, f"{exc}; not a page this site serves") from None
-    except _BROKEN as exc:
-        raise _broken(site, url, exc) from exc
-
-
-def _broken(site: str, url: str, exc: Exception) -> ParseError:
-    return ParseError(site, url, f"the expected structure ({type(exc).__name__}: {exc})")
 
 
 def sniff(body: bytes, site: str | None = None) -> tuple[str, str] | None:

@@ -13,9 +13,15 @@ from scraper import nesting
 from scraper.errors import ParseError
 from scraper.models import Page, Review
 from scraper.sites import text as textmod
+from scraper.sites.fields import Fields
 from scraper.timeparse import When
 
 _YEAR = re.compile(r"\b(18[89]\d|19\d\d|20\d\d)\b")
+
+
+def load_fields(site: str, body: bytes, url: str) -> Fields:
+    """load_json, read with its shape checked (see fields.py)."""
+    return Fields(site, url, load_json(site, body, url))
 
 
 def load_json(site: str, body: bytes, url: str) -> dict:

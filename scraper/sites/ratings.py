@@ -89,7 +89,11 @@ def stars_raw(value: object) -> str | None:
     """How a star score reads on the site: 3.5 -> "3.5/5", "4.0" -> "4/5"."""
     if value is None or str(value).strip() == "":
         return None
-    number = float(value)
+    try:
+        number = float(str(value))
+    except ValueError:  # a token ("STAR_3_5") or a word: as the scale reads it, else as is
+        ten = to_ten(value, out_of=5)
+        return f"{ten / 2:g}/5" if ten is not None else str(value).strip()
     return f"{number:g}/5"
 
 

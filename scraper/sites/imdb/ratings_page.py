@@ -20,7 +20,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from scraper import timeparse
 from scraper.errors import ParseError
 from scraper.models import Page, Request
-from scraper.sites import common
+from scraper.sites.fields import Fields
 from scraper.sites.imdb.exports import MEMBER, SITE, member, rating_row, title_film
 
 _NEXT_DATA = re.compile(
@@ -42,29 +42,32 @@ def parse_ratings_page(body: bytes, url: str, fetched_at: datetime) -> Page:
         raise ParseError(SITE, url, 'the <script id="__NEXT_DATA__"> of a ratings page')
     try:
         data = json.loads(script["json"])
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise ParseError(SITE, url, f"valid JSON in __NEXT_DATA__ ({exc})") from None
-    search = data["props"]["pageProps"]["mainColumnData"]["advancedTitleSearch"]
-    edges = common.list_field(SITE, url, search, "edges")
+    search = Fields(SITE, url, data)
+    for name in ("props", "pageProps", "mainColumnData", "advancedTitleSearch"):
+        if name not in search:
+            raise search.missing(name)
+        search = search.obj(name)
+    edges = search.objs("edges", required=True)
     profile = member(owner["user"])
     page = Page(url=url, fetched_at=timeparse.to_iso(fetched_at), profiles=[profile])
     for edge in edges:
-        node = edge["node"]
-        title = node["title"]
-        const = str(title["id"])
-        score = node.get("userRating") or title.get("userRating") or {}
-        value = score.get("value") if isinstance(score, dict) else None
+        title = edge.obj("node").obj("title")
+        const = title.required("id")
+        score = edge.obj("node").obj("userRating") or title.obj("userRating")
+        value = score.value("value")
         if value is None:
             continue
-        kind = str((title.get("titleType") or {}).get("id") or "").lower()
-        name = str((title.get("titleText") or {}).get("text") or "")
-        film = title_film(const, name, (title.get("releaseYear") or {}).get("year"), kind)
+        kind = (title.obj("titleType").text("id") or "").lower()
+        name = title.obj("titleText").text("text") or ""
+        film = title_film(const, name, title.obj("releaseYear").raw("year"), kind)
         page.films.append(film)
-        when = timeparse.parse(score.get("date"), fetched_at)
+        when = timeparse.parse(score.text("date"), fetched_at)
         page.reviews.append(rating_row(profile, film, value, when, "imdb-ratings-page"))
     if edges and not page.reviews:
         raise ParseError(SITE, url, NO_VALUES)
-    if (search.get("pageInfo") or {}).get("hasNextPage"):
+    if search.obj("pageInfo").value("hasNextPage"):
         page.next = Request(_page_url(url), "ratings_page")
     return page
 
@@ -72,6 +75,7 @@ def parse_ratings_page(body: bytes, url: str, fetched_at: datetime) -> Page:
 def _page_url(url: str) -> str:
     parts = urlsplit(url)
     query = parse_qs(parts.query)
-    number = int((query.get("page") or ["1"])[0]) + 1
+    shown = (query.get("page") or ["1"])[0]
+    number = (int(shown) if shown.isdigit() else 1) + 1
     query["page"] = [str(number)]
     return parts._replace(query=urlencode(query, doseq=True)).geturl()

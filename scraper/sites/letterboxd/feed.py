@@ -88,7 +88,7 @@ def _entry(item: Element, guid, page: Page, url: str, fetched_at: datetime, occu
         id=f"{owner_id}/viewing/{guid['id']}",
         owner_id=owner_id,
         film=film,
-        star_value=float(rating) if rating else None,
+        star_value=_stars(rating, url),
         text=text if is_review else None,
         when=_published(_child(item, "pubDate"), url),
         source="letterboxd-rss",
@@ -104,6 +104,16 @@ def _entry(item: Element, guid, page: Page, url: str, fetched_at: datetime, occu
         liked=common.yes(_child(item, "memberLike")),
         spoiler=spoiler if is_review else None,
     )
+
+
+def _stars(value: str | None, url: str) -> float | None:
+    """The member's rating, in stars ("3.5"); an entry without one is unrated."""
+    if not value:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        raise ParseError(SITE, url, f"a memberRating in stars (got {value!r})") from None
 
 
 def _published(value: str | None, url: str) -> timeparse.When:

@@ -16,6 +16,7 @@ from scraper import timeparse
 from scraper.errors import ParseError
 from scraper.models import Film, Page, Profile, Request, Review
 from scraper.sites import common, ratings, text
+from scraper.sites.fields import Fields
 from scraper.sites.metacritic.devalue import unflatten
 
 SITE = "metacritic"
@@ -24,10 +25,11 @@ _PRODUCT_PATH = re.compile(r"^/?(?P<path>(?:movie|tv|game)/[^?#]+?)/?$")
 _USER_PATH = re.compile(r"/user/(?P<user>[^/?#]+)")
 
 
-def film_for(link: str, title: str, year: int | None = None, product_id: object = None) -> Film:
+def film_for(link: str, title: str, year: int | None, product_id: object, *, page_url: str) -> Film:
+    """The product a link names; a link to anything else is not what the page should hold."""
     path = _PRODUCT_PATH.match(urlsplit(link).path)
     if not path:
-        raise ValueError(f"{link!r} is not a Metacritic product path")
+        raise ParseError(SITE, page_url, f"a product's path (/movie/, /tv/, /game/), not {link!r}")
     key = path["path"].rstrip("/")
     kind = {"movie": "movie", "tv": "tv", "game": "game"}[key.split("/")[0]]
     return Film(
@@ -47,7 +49,7 @@ def parse_nuxt_payload(body: bytes, url: str, fetched_at: datetime) -> Page:
     (each review is listed under several tabs; kept once)."""
     try:
         tree = unflatten(json.loads(text.decode_lenient(body)))
-    except (json.JSONDecodeError, RecursionError) as exc:
+    except (json.JSONDecodeError, RecursionError, ValueError) as exc:
         raise ParseError(SITE, url, f"a Nuxt devalue payload ({exc})") from None
     components = [c for c in _walk_components(tree)]
     if not components:
@@ -61,13 +63,16 @@ def parse_nuxt_payload(body: bytes, url: str, fetched_at: datetime) -> Page:
         kind = _name(component)
         if kind not in ("user-reviews", "critic-reviews"):
             continue
-        for item in _review_items(component):
-            product = item.get("reviewedProduct") or {}
+        for entry in _review_items(component):
+            item = Fields(SITE, url, entry, "a review")
+            product = item.obj("reviewedProduct")
+            link, product_id = product.link("url"), product.text("id")
             film = film_for(
-                product["url"],
-                product.get("title") or "",
-                years.get(str(product.get("id"))) or years.get(_product_path(product["url"])),
-                product.get("id"),
+                link,
+                product.text("title") or "",
+                years.get(str(product_id)) or years.get(_product_path(link) or ""),
+                product_id,
+                page_url=url,
             )
             profile, review = _payload_review(item, film, fetched_at, kind == "critic-reviews")
             films.setdefault(film.id, film)
@@ -113,7 +118,9 @@ def parse_legacy_profile(body: bytes, url: str, fetched_at: datetime) -> Page:
         link = item.css_first(".product_title a")
         if link is None:
             raise ParseError(SITE, url, "the film link of a review (.product_title a)")
-        film = film_for(link.attrs.get("href", ""), common.node_text(link) or "")
+        film = film_for(
+            link.attrs.get("href") or "", common.node_text(link) or "", None, None, page_url=url
+        )
         page.films.append(film)
         page.reviews.append(
             _legacy_review(item, profile, film, fetched_at, "metacritic-legacy-profile")
@@ -130,10 +137,11 @@ def _product_years(components: list[dict]) -> dict[str, int | None]:
         item = (component.get("data") or {}).get("item")
         if _name(component) != "product" or not isinstance(item, dict):
             continue
-        years[str(item.get("id"))] = item.get("premiereYear")
+        year = common.year_in(item.get("premiereYear"))
+        years[str(item.get("id"))] = year
         kind = _KIND_OF_TYPE.get(str(item.get("type")))
-        if kind and item.get("slug"):
-            years[f"{kind}/{item['slug']}"] = item.get("premiereYear")
+        if kind and isinstance(item.get("slug"), str) and item["slug"]:
+            years[f"{kind}/{item['slug']}"] = year
     return years
 
 
@@ -147,28 +155,28 @@ def _product_path(link: str) -> str | None:
     return "/".join(parts) if len(parts) == 2 else None
 
 
-def _reviewer(item: dict, critic: bool) -> Profile:
-    author = str(item.get("author") or "").strip()
+def _reviewer(item: Fields, critic: bool, author: str) -> Profile:
     if not critic:
         if not author:
-            raise ValueError("a user review without its author")
+            raise item.missing("the author of a user review")
         return Profile(
             f"{SITE}:{author}", SITE, author, "user", author, f"{SITE_URL}/user/{author}/"
         )
-    slug = item.get("authorSlug") or re.sub(r"\W+", "-", author.lower()).strip("-")
+    slug = item.text("authorSlug") or re.sub(r"\W+", "-", author.lower()).strip("-")
     if not slug:
         # Game pages (2026) credit many reviews to a publication only: the publication is who.
-        publication = item.get("publicationSlug") or re.sub(
-            r"\W+", "-", str(item.get("publicationName") or "").lower()
+        publication_name = item.text("publicationName")
+        publication = item.text("publicationSlug") or re.sub(
+            r"\W+", "-", (publication_name or "").lower()
         ).strip("-")
         if not publication:
-            raise ValueError("a critic review with neither author nor publication")
+            raise item.missing("the author or publication of a critic review")
         return Profile(
             f"{SITE}:publication/{publication}",
             SITE,
             f"publication/{publication}",
             "publication",
-            item.get("publicationName") or publication,
+            publication_name or publication,
             f"{SITE_URL}/publication/{publication}/",
         )
     return Profile(
@@ -182,24 +190,26 @@ def _reviewer(item: dict, critic: bool) -> Profile:
 
 
 def _payload_review(
-    item: dict, film: Film, fetched_at: datetime, critic: bool
+    item: Fields, film: Film, fetched_at: datetime, critic: bool, author: str | None = None
 ) -> tuple[Profile, Review]:
-    """A user review (scored 0-10) or a critic review (0-100, linking to the article)."""
-    profile = _reviewer(item, critic)
-    score = item.get("score")
+    """A user review (scored 0-10) or a critic review (0-100, linking to the article); the
+    `author` when the listing names it rather than the item (a user's own reviews)."""
+    author = author or (item.text("author") or "").strip()
+    profile = _reviewer(item, critic, author)
+    score = item.value("score")
     shown = None if score is None else (f"{score}/100" if critic else str(score))
     return profile, common.review(
         id=f"{profile.id}/{film.id.removeprefix(SITE + ':')}",
         site=SITE,
         profile_id=profile.id,
         film_id=film.id,
-        text=item.get("quote"),
-        when=timeparse.parse(item.get("date"), fetched_at),
+        text=item.text("quote"),
+        when=timeparse.parse(item.text("date"), fetched_at),
         rating=ratings.to_ten(score, out_of=100 if critic else 10),
         rating_raw=shown,
-        url=(item.get("url") if critic else None) or film.url,
-        publication=item.get("publicationName"),
-        reviewer_name=item.get("author") or None,
+        url=(item.text("url") if critic else None) or film.url,
+        publication=item.text("publicationName"),
+        reviewer_name=author or None,
         source="metacritic-critic-reviews" if critic else "metacritic-user-reviews",
     )
 
@@ -243,10 +253,10 @@ def parse_user_reviews_api(body: bytes, url: str, fetched_at: datetime) -> Page:
     """The backend's list of one user's reviews (/reviews/metacritic/user/users/<name>/web,
     2025+): `data{totalResults, items[]}`, paged by offset. A page short of totalResults with
     no items is a broken listing, not its end."""
-    payload = common.load_json(SITE, body, url)
-    data = payload.get("data")
-    if not isinstance(data, dict) or not isinstance(data.get("items"), list):
+    data = common.load_fields(SITE, body, url).obj("data")
+    if not isinstance(data.raw("items"), list):
         raise ParseError(SITE, url, "data.items (a ReviewListComponent of the user's reviews)")
+    items = data.objs("items")
     owner = _API_USER.search(urlsplit(url).path)
     if owner is None:
         raise ParseError(SITE, url, "the user's name in the address (/user/users/<name>/web)")
@@ -254,22 +264,24 @@ def parse_user_reviews_api(body: bytes, url: str, fetched_at: datetime) -> Page:
     profile = Profile(f"{SITE}:{name}", SITE, name, "user", name, f"{SITE_URL}/user/{name}/")
     page = Page(url=url, fetched_at=timeparse.to_iso(fetched_at), profiles=[profile])
     films: dict[str, Film] = {}
-    for item in data["items"]:
-        if not isinstance(item, dict) or "reviewedProduct" not in item:
+    for item in items:
+        if "reviewedProduct" not in item:
             raise ParseError(SITE, url, "a reviewedProduct in every review item")
-        product = item["reviewedProduct"] or {}
-        film = film_for(product["url"], product.get("title") or "", None, product.get("id"))
-        _, review = _payload_review(item | {"author": name}, film, fetched_at, critic=False)
+        product = item.obj("reviewedProduct")
+        film = film_for(
+            product.link("url"), product.text("title") or "", None, product.text("id"), page_url=url
+        )
+        _, review = _payload_review(item, film, fetched_at, critic=False, author=name)
         films.setdefault(film.id, film)
         page.reviews.append(replace(review, source=_api_source(url)))
     page.films = list(films.values())
     query = dict(parse_qsl(urlsplit(url).query))
-    offset, total = _int(query.get("offset")) or 0, _int(data.get("totalResults"))
+    offset, total = _int(query.get("offset")) or 0, _int(data.value("totalResults"))
     if total is None:
         raise ParseError(SITE, url, "data.totalResults")
-    seen = offset + len(data["items"])
+    seen = offset + len(items)
     if seen < total:
-        if not data["items"]:
+        if not items:
             raise ParseError(SITE, url, f"reviews {offset + 1}-{total} (the page was empty)")
         query["offset"] = str(seen)
         base = url.split("?")[0]
@@ -301,7 +313,7 @@ def parse_legacy_film_page(body: bytes, url: str, fetched_at: datetime) -> Page:
         raise ParseError(SITE, url, "the product the page is about (og:url /movie/<slug>)")
     title = common.meta(tree, "og:title") or common.node_text(tree.css_first("h1")) or ""
     year = common.year_in(common.node_text(tree.css_first(".release_year, .release_date")))
-    film = film_for(f"/{path['path']}", title.strip(), year)
+    film = film_for(f"/{path['path']}", title.strip(), year, None, page_url=url)
     items = tree.css("div.user_reviews div.review, li.review.user_review")
     if not items and tree.css_first("div.user_reviews, ol.user_reviews") is None:
         raise ParseError(SITE, url, "the user reviews (div.user_reviews or ol.user_reviews)")

@@ -12,7 +12,9 @@ from scraper import timeparse
 from scraper.errors import ParseError
 from scraper.models import Page, Profile, Request
 from scraper.sites import common
+from scraper.sites.fields import Fields
 from scraper.sites.rottentomatoes.records import SITE, film, profile_url, root_of, star_review
+from scraper.timeparse import When
 
 PAGE_SIZE = "50"
 _PROFILE_API = re.compile(r"/napi/profiles/ratings/(?P<handle>[^/?#]+)/(?P<kind>movie|tv)\b")
@@ -63,48 +65,63 @@ def decode_cursor(cursor: str | None) -> dict:
 
 def parse_profile_ratings(body: bytes, url: str, fetched_at: datetime) -> Page:
     """POST /napi/profiles/ratings/<handle>/movie|tv (2023+ profiles)."""
-    data = common.load_json(SITE, body, url)
-    match = _PROFILE_API.search(url) or _PROFILE_API.search(str(data.get("api") or ""))
+    data = common.load_fields(SITE, body, url)
+    match = _PROFILE_API.search(url) or _PROFILE_API.search(data.text("api") or "")
     if not match:
         raise ParseError(SITE, url, "the profile handle (neither the URL nor 'api' names it)")
     handle, media_kind = match["handle"], match["kind"]
-    items = common.list_field(SITE, url, data, "ratings")
+    items = data.objs("ratings", required=True)
     profile = Profile(f"{SITE}:{handle}", SITE, handle, "audience", url=profile_url(handle))
     page = Page(url=url, fetched_at=timeparse.to_iso(fetched_at), profiles=[profile])
     for item in items:
-        media, review = item.get("media") or {}, item.get("review") or {}
-        link = common.require(SITE, url, media.get("pageLink"), "media.pageLink of a rating")
-        is_tv = str(media.get("type", "")).lower() in _TV_TYPES
+        media, review = item.obj("media"), item.obj("review")
+        is_tv = (media.text("type") or "").lower() in _TV_TYPES
+        ems_id = media.text("emsId")
         record = film(
-            link, media.get("title") or "", None, media.get("emsId"), kind="tv" if is_tv else None
+            media.link("pageLink"),
+            media.text("title") or "",
+            None,
+            ems_id,
+            kind="tv" if is_tv else None,
         )
         page.films.append(record)
-        created = item.get("createTime")
         page.reviews.append(
             star_review(
-                id=f"{profile.id}/{media.get('emsId') or record.id}",
+                id=f"{profile.id}/{ems_id or record.id}",
                 profile_id=profile.id,
                 film=record,
-                stars=review.get("score"),
-                text=review.get("review"),
-                when=timeparse.from_epoch_ms(created) if created else timeparse.UNKNOWN,
+                stars=review.value("score"),
+                text=review.text("review"),
+                when=_created(item),
                 source=f"napi-profiles-ratings-{media_kind}",
             )
         )
-    info = data.get("pageInfo") or {}
-    if info.get("hasNextPage") and info.get("endCursor"):
-        page.next = profile_request(root_of(url), handle, media_kind, info["endCursor"])
-    elif info.get("hasNextPage"):
+    info = data.obj("pageInfo")
+    cursor = info.text("endCursor")
+    if info.value("hasNextPage") and cursor:
+        page.next = profile_request(root_of(url), handle, media_kind, cursor)
+    elif info.value("hasNextPage"):
         page.unfinished = NO_CURSOR
     return page
 
 
+def _created(item: Fields) -> When:
+    created = item.value("createTime")
+    if not created:
+        return timeparse.UNKNOWN
+    try:
+        return timeparse.from_epoch_ms(created)
+    except ValueError as exc:
+        raise item.missing(f"createTime as a time ({exc})") from None
+
+
 def parse_legacy_ratings(body: bytes, url: str, fetched_at: datetime) -> Page:
     """GET /napi/userProfile/movieRatings/<id> in its 2019 and 2020 schemas."""
-    data = common.load_json(SITE, body, url)
-    items = common.list_field(SITE, url, data, "ratings")
-    info = data.get("pageInfo") or {}
-    cursor = decode_cursor(info.get("endCursor"))
+    data = common.load_fields(SITE, body, url)
+    items = data.objs("ratings", required=True)
+    info = data.obj("pageInfo")
+    end_cursor = info.text("endCursor")
+    cursor = decode_cursor(end_cursor)
     match = _LEGACY_API.search(url)
     user_id = match["id"] if match else str(cursor.get("realm_userId", "")).removeprefix("RT_")
     if not user_id.isdigit():
@@ -115,7 +132,7 @@ def parse_legacy_ratings(body: bytes, url: str, fetched_at: datetime) -> Page:
             "--profile rottentomatoes:user/<digits>, e.g. --profile rottentomatoes:user/976284330",
         )
     handle = f"user/{user_id}"
-    names = {r.get("displayName") for r in items if r.get("displayName")}
+    names = {name for r in items if (name := r.text("displayName"))}
     profile = Profile(
         f"{SITE}:{handle}",
         SITE,
@@ -126,38 +143,37 @@ def parse_legacy_ratings(body: bytes, url: str, fetched_at: datetime) -> Page:
     )
     page = Page(url=url, fetched_at=timeparse.to_iso(fetched_at), profiles=[profile])
     for item in items:
-        media, review = item.get("item") or {}, item.get("review") or {}
-        link = common.require(
-            SITE,
-            url,
-            media.get("url") or media.get("vanityUrl"),
-            "item.url or item.vanityUrl of a rating",
-        )
-        title = media.get("fullTitle") or media.get("title") or ""
-        ems_id = media.get("emsId") or review.get("emsId")
-        record = film(link, title, common.year_in(media.get("releaseYear")), ems_id)
+        media, review = item.obj("item"), item.obj("review")
+        link = media.link("url" if media.text("url") else "vanityUrl")
+        title = media.text("fullTitle") or media.text("title") or ""
+        ems_id = media.text("emsId") or review.text("emsId")
+        record = film(link, title, common.year_in(media.raw("releaseYear")), ems_id)
         page.films.append(record)
-        when = timeparse.parse(review.get("age"), fetched_at)
-        if cursor.get("createDate") and cursor.get("emsId") == ems_id:
+        when = timeparse.parse(review.text("age"), fetched_at)
+        created = cursor.get("createDate")
+        if isinstance(created, str) and created and cursor.get("emsId") == ems_id:
             # The cursor records the exact creation time of the page's last item.
-            when = timeparse.from_iso(cursor["createDate"])
+            try:
+                when = timeparse.from_iso(created)
+            except ValueError:
+                raise ParseError(SITE, url, "the cursor's createDate as a time") from None
         page.reviews.append(
             star_review(
                 id=f"{profile.id}/{ems_id or record.id}",
                 profile_id=profile.id,
                 film=record,
-                stars=review.get("score"),
-                text=review.get("comment"),
+                stars=review.value("score"),
+                text=review.text("comment"),
                 when=when,
                 source="napi-userprofile-movieratings",
             )
         )
-    if info.get("hasNextPage") and not info.get("endCursor"):
+    if info.value("hasNextPage") and not end_cursor:
         page.unfinished = NO_CURSOR
-    if info.get("hasNextPage") and info.get("endCursor"):
+    if info.value("hasNextPage") and end_cursor:
         page.next = Request(
             f"{root_of(url)}/napi/userProfile/movieRatings/{user_id}",
             "legacy_ratings",
-            params=(("endCursor", info["endCursor"]),),
+            params=(("endCursor", end_cursor),),
         )
     return page

@@ -25,6 +25,7 @@ from scraper import timeparse
 from scraper.errors import ParseError
 from scraper.models import Page, Profile, Request
 from scraper.sites import common, ratings
+from scraper.sites.fields import Fields
 from scraper.sites.rottentomatoes.records import SITE, film, profile_url, root_of
 
 PAGE_SIZE = "50"
@@ -39,14 +40,14 @@ def parse_critic_page(body: bytes, url: str, fetched_at: datetime) -> Page:
     script = common.section(SITE, url, tree, "script#reviews-json", "the embedded reviews")
     try:
         data = json.loads(script.text())
-    except json.JSONDecodeError as exc:
+    except (json.JSONDecodeError, RecursionError) as exc:
         raise ParseError(SITE, url, f"valid JSON in reviews-json ({exc})") from None
-    return _critic_reviews(data, url, fetched_at, _critic_name(tree))
+    return _critic_reviews(Fields(SITE, url, data), url, fetched_at, _critic_name(tree))
 
 
 def parse_critic_api(body: bytes, url: str, fetched_at: datetime) -> Page:
     """GET /napi/critics/<slug>/movies|tv?pageCount=N[&after=<cursor>], either shape."""
-    return _critic_reviews(common.load_json(SITE, body, url), url, fetched_at, None)
+    return _critic_reviews(common.load_fields(SITE, body, url), url, fetched_at, None)
 
 
 def listing(root: str, slug: str, kind: str) -> Request:
@@ -67,19 +68,20 @@ def _critic_name(tree: LexborHTMLParser) -> str | None:
     return title.split(" Movie Reviews")[0].strip() or None
 
 
-def _critic_reviews(data: dict, url: str, fetched_at: datetime, name: str | None) -> Page:
-    match = _CRITIC_API.search(str(data.get("api") or "")) or _CRITIC_API.search(url)
-    slug = data.get("vanity") or (match["slug"] if match else None)
+def _critic_reviews(data: Fields, url: str, fetched_at: datetime, name: str | None) -> Page:
+    api = data.text("api") or ""
+    match = _CRITIC_API.search(api) or _CRITIC_API.search(url)
+    slug = data.text("vanity") or (match["slug"] if match else None)
     if not slug:
         raise ParseError(SITE, url, "the critic's vanity name")
     kind = match["kind"] if match else "movies"
-    items = common.list_field(SITE, url, data, "reviews")
+    items = data.objs("reviews", required=True)
     handle = f"critic/{slug}"
     profile = Profile(
         f"{SITE}:{handle}", SITE, handle, "critic", display_name=name, url=profile_url(handle)
     )
     page = Page(url=url, fetched_at=timeparse.to_iso(fetched_at), profiles=[profile])
-    reviews = [_flat(item, url) if "critic" not in item else _nested(item, url) for item in items]
+    reviews = [_flat(item) if "critic" not in item else _nested(item) for item in items]
     # A count of stars is read on the scale the critic's other scores on the page state.
     scale = ratings.star_scale([r["original"] for r in reviews])
     source = "critic-reviews" if kind == "movies" else "critic-reviews-tv"
@@ -102,57 +104,54 @@ def _critic_reviews(data: dict, url: str, fetched_at: datetime, name: str | None
                 source=source,
             )
         )
-    info = data.get("pageInfo") or {}
-    api = urlsplit(url).path if match and "/napi/" in url else data.get("api") or ""
-    if info.get("hasNextPage") and not info.get("endCursor"):
+    info = data.obj("pageInfo")
+    cursor = info.text("endCursor")
+    api = urlsplit(url).path if match and "/napi/" in url else api
+    if info.value("hasNextPage") and not cursor:
         page.unfinished = "pageInfo.hasNextPage is true but it gives no endCursor to the next page"
-    if info.get("hasNextPage") and info.get("endCursor") and api.startswith("/napi/"):
+    if info.value("hasNextPage") and cursor and api.startswith("/napi/"):
         page.next = Request(
             f"{root_of(url)}{api}",
             "critic_api",
-            params=(("after", info["endCursor"]), ("pageCount", PAGE_SIZE)),
+            params=(("after", cursor), ("pageCount", PAGE_SIZE)),
         )
     return page
 
 
-def _flat(item: dict, url: str) -> dict:
+def _flat(item: Fields) -> dict:
     """A 2023 review: everything at the top level, the emsId at the end of editReviewUrl."""
-    link = common.require(SITE, url, item.get("mediaUrl"), "mediaUrl of a review")
-    ems_id = str(item.get("editReviewUrl") or "").rstrip("/").rsplit("/", 1)[-1] or None
+    ems_id = (item.text("editReviewUrl") or "").rstrip("/").rsplit("/", 1)[-1] or None
     return {
-        "link": link,
-        "title": item.get("mediaTitle") or "",
-        "year": common.year_in(item.get("mediaInfo")),
+        "link": item.link("mediaUrl"),
+        "title": item.text("mediaTitle") or "",
+        "year": common.year_in(item.raw("mediaInfo")),
         "ems_id": ems_id,
-        "quote": item.get("quote"),
-        "date": item.get("date"),
-        "original": item.get("originalScore") or None,
-        "sentiment": item.get("tomatometerState") or None,
-        "publication": item.get("publicationName"),
-        "url": item.get("url"),
+        "quote": item.text("quote"),
+        "date": item.text("date"),
+        "original": item.text("originalScore"),
+        "sentiment": item.text("tomatometerState"),
+        "publication": item.text("publicationName"),
+        "url": item.text("url"),
     }
 
 
-def _nested(item: dict, url: str) -> dict:
+def _nested(item: Fields) -> dict:
     """A 2026 review: what the critic said under `critic`, the film under `media`."""
-    critic, media = item.get("critic") or {}, item.get("media") or {}
-    if not isinstance(critic, dict) or not isinstance(media, dict):
-        raise ParseError(SITE, url, "the critic and media objects of a review")
-    link = common.require(SITE, url, media.get("url"), "media.url of a review")
+    critic, media = item.obj("critic"), item.obj("media")
 
-    def said(*names: str) -> object:
-        return next((v for n in names for v in (critic.get(n), item.get(n)) if v), None)
+    def said(*names: str) -> str | None:
+        return next((v for n in names for v in (critic.text(n), item.text(n)) if v), None)
 
     quote = said("reviewQuote", "quote")
-    sentiment = str(said("scoreSentiment", "tomatometerState") or "") or None
+    sentiment = said("scoreSentiment", "tomatometerState")
     return {
-        "link": link,
-        "title": media.get("title") or "",
-        "year": common.year_in(media.get("releaseYear")),
-        "ems_id": media.get("emsId") or None,
-        "quote": html.unescape(str(quote)) if quote else None,
+        "link": media.link("url"),
+        "title": media.text("title") or "",
+        "year": common.year_in(media.raw("releaseYear")),
+        "ems_id": media.text("emsId"),
+        "quote": html.unescape(quote) if quote else None,
         "date": said("reviewCreateDate", "createDate", "date"),
-        "original": said("originalScore") or None,
+        "original": said("originalScore"),
         "sentiment": _SENTIMENT.get(sentiment or "", (sentiment or "").lower() or None),
         "publication": said("publicationName"),
         "url": said("reviewUrl", "url"),

@@ -13,27 +13,26 @@ from scraper.sites.rottentomatoes.records import SITE, profile_url, star_review
 
 def parse_flixster_ratings(body: bytes, url: str, fetched_at: datetime) -> Page:
     """Ratings with a relative "lastUpdated" ("41 minutes ago"), so bounds come from fetched_at."""
-    data = common.load_json(SITE, body, url)
-    items = common.list_field(SITE, url, data, "ratings")
+    data = common.load_fields(SITE, body, url)
+    items = data.objs("ratings", required=True)
     page = Page(url=url, fetched_at=timeparse.to_iso(fetched_at))
     profiles: dict[str, Profile] = {}
     for item in items:
-        movie, user = item.get("movie") or {}, item.get("user") or {}
-        user_id = common.require(SITE, url, user.get("id"), "user.id of a rating")
-        handle = f"user/{user_id}"
+        movie, user = item.obj("movie"), item.obj("user")
+        handle = f"user/{user.required('id')}"
         if handle not in profiles:
-            name = " ".join(p for p in (user.get("firstName"), user.get("lastName")) if p)
+            name = " ".join(p for p in (user.text("firstName"), user.text("lastName")) if p)
             profiles[handle] = Profile(
                 f"{SITE}:{handle}", SITE, handle, "legacy", name or None, profile_url(handle)
             )
-        movie_id = common.require(
-            SITE, url, movie.get("id") or item.get("movieId"), "movie.id of a rating"
-        )
+        movie_id = movie.text("id") or item.text("movieId")
+        if not movie_id:
+            raise movie.missing("id (or movieId beside it)")
         record = flixster_film(
             movie_id,
-            movie.get("title") or "",
-            common.year_in(movie.get("year")),
-            movie.get("url") or item.get("movieUrl"),
+            movie.text("title") or "",
+            common.year_in(movie.raw("year")),
+            movie.text("url") or item.text("movieUrl"),
         )
         page.films.append(record)
         page.reviews.append(
@@ -41,9 +40,9 @@ def parse_flixster_ratings(body: bytes, url: str, fetched_at: datetime) -> Page:
                 id=f"{profiles[handle].id}/flixster/{movie_id}",
                 profile_id=profiles[handle].id,
                 film=record,
-                stars=item.get("score"),
-                text=item.get("review"),
-                when=timeparse.parse(item.get("lastUpdated"), fetched_at),
+                stars=item.value("score"),
+                text=item.text("review"),
+                when=timeparse.parse(item.text("lastUpdated"), fetched_at),
                 source="flixster-ratings",
             )
         )

@@ -29,7 +29,8 @@ SITE = "imdb"
 SITE_URL = "https://www.imdb.com"
 # A member: ur<digits>, or since 2026 p.<26 base32 characters> (a readable name on old accounts).
 MEMBER = r"(?:ur\d{1,12}|p\.[a-z0-9]{1,40})"
-_OWNER = re.compile(rf"/user/(?P<user>{MEMBER})")
+# A member named in a link or an address: /user/ur12345678/..., /user/p.<id>/...
+OWNER = re.compile(rf"/user/(?P<user>{MEMBER})")
 _CONST = re.compile(r"^tt\d{5,12}$")
 _REQUIRED = ("Const", "Your Rating", "Date Rated", "Title")
 # The pre-2017 export's columns under today's names.
@@ -74,7 +75,7 @@ def stream_ratings_export(
 ) -> Iterator[Page]:
     """The export's ratings, a batch of rows (csvfiles.BATCH) a page, read as a stream three
     times (the encoding, the date order, the rows), so that no more than a page is held."""
-    owner = _OWNER.search(url)
+    owner = OWNER.search(url)
     if not owner:
         raise ParseError(
             SITE,

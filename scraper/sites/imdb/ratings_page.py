@@ -21,12 +21,11 @@ from scraper import timeparse
 from scraper.errors import ParseError
 from scraper.models import Page, Request
 from scraper.sites.fields import Fields
-from scraper.sites.imdb.exports import MEMBER, SITE, member, rating_row, title_film
+from scraper.sites.imdb.exports import OWNER, SITE, member, rating_row, title_film
 
 _NEXT_DATA = re.compile(
     rb'<script[^>]*\bid="__NEXT_DATA__"[^>]*>(?P<json>.*?)</script>', re.DOTALL | re.IGNORECASE
 )
-_OWNER = re.compile(rf"/user/(?P<user>{MEMBER})/ratings")
 NO_VALUES = (
     "the member's rating values (this ratings page lists titles only; IMDb fills the ratings "
     "in the browser): export your ratings (Your Ratings, Export) and run scrape import"
@@ -34,7 +33,10 @@ NO_VALUES = (
 
 
 def parse_ratings_page(body: bytes, url: str, fetched_at: datetime) -> Page:
-    owner = _OWNER.search(urlsplit(url).path)
+    path = urlsplit(url).path
+    owner = OWNER.search(path)
+    if owner and not path[owner.end() :].startswith("/ratings"):
+        owner = None
     if owner is None:
         raise ParseError(SITE, url, "the member in the address (/user/ur<digits>/ratings/)")
     script = _NEXT_DATA.search(body)

@@ -15,10 +15,9 @@ from scraper import timeparse
 from scraper.errors import ParseError
 from scraper.models import Page, Request
 from scraper.sites import common, ratings, text
-from scraper.sites.imdb.exports import MEMBER, SITE, SITE_URL, member, title_film
+from scraper.sites.imdb.exports import OWNER, SITE, SITE_URL, member, title_film
 
 _TITLE = re.compile(r"/title/(?P<tt>tt\d{5,12})")
-_USER = re.compile(rf"/user/(?P<ur>{MEMBER})")
 _REVIEW = re.compile(r"/review/(?P<rw>rw\d{1,12})")
 
 
@@ -29,13 +28,13 @@ def parse_review_cards(body: bytes, url: str, fetched_at: datetime) -> Page:
         raise ParseError(SITE, url, 'review cards ([data-testid="review-card-parent"])')
     page_title = _TITLE.search(url)
     # On a member's own reviews page the cards may leave the author out: the page names them.
-    page_user = _USER.search(urlsplit(url).path)
+    page_user = OWNER.search(urlsplit(url).path)
     page = Page(url=url, fetched_at=timeparse.to_iso(fetched_at), next=_next(tree, url))
     for card in cards:
         # The author line sits after the card in the same <article>.
         article = card.parent if card.parent is not None else card
         author = article.css_first('[data-testid="author-link"]')
-        user = _USER.search(author.attrs.get("href", "")) if author else page_user
+        user = OWNER.search(author.attrs.get("href", "")) if author else page_user
         permalink = article.css_first('[data-testid="permalink-link"]')
         review_id = _REVIEW.search(permalink.attrs.get("href", "")) if permalink else None
         title_link = card.css_first('a[href*="/title/tt"]')
@@ -47,7 +46,7 @@ def parse_review_cards(body: bytes, url: str, fetched_at: datetime) -> Page:
                 "a review card's author, permalink and title (a saved "
                 "title page needs its address: scrape import --url)",
             )
-        profile = member(user["ur"], common.node_text(author) if author else None)
+        profile = member(user["user"], common.node_text(author) if author else None)
         film = title_film(title["tt"], common.node_text(title_link) or "", None, "movie")
         stars = common.node_text(card.css_first(".review-rating .ipc-rating-star--rating"))
         page.profiles.append(profile)

@@ -125,7 +125,7 @@ class _Crawler:
             if self.progress:
                 self.progress(result)
             if page.unfinished:
-                result.unfinished.append(f"{redact(page.url)} {page.unfinished}")
+                result.unfinished.append(f"{redact(fetched.url)} {page.unfinished}")
                 break
             if result.incremental and page.reviews and _nothing_new(saved.counts) and reached_old:
                 break

@@ -117,10 +117,9 @@ class Review:
 
 @dataclass(slots=True)
 class Page:
-    """Everything one response held, plus the request for the page after it (None when last)."""
+    """Everything one response held, plus the request for the page after it (None when last).
+    Where and when it was fetched is the Fetched record's to say, not the page's."""
 
-    url: str
-    fetched_at: str
     profiles: list[Profile] = field(default_factory=list)
     films: list[Film] = field(default_factory=list)
     reviews: list[Review] = field(default_factory=list)

@@ -23,7 +23,7 @@ def page(text="Great lighthouse film", rating=8.0, year=2001, age="3 years ago",
         text,
         timeparse.parse(age, seen),
     )
-    return Page("https://x", timeparse.to_iso(seen), [profile], [film], [review])
+    return Page([profile], [film], [review])
 
 
 @pytest.fixture

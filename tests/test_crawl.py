@@ -19,7 +19,7 @@ def stub_site(next_urls: list[str | None]):
     remaining = list(next_urls)
 
     def parse(body: bytes, url: str, fetched_at: datetime) -> Page:
-        page = Page(url=url, fetched_at="2024-01-01T00:00:00Z")
+        page = Page()
         following = remaining.pop(0)
         page.next = Request(following, "page") if following else None
         return page

@@ -31,7 +31,7 @@ def rating(site: str, film: Film, profile: str = "p", **extra) -> Review:
 
 
 def save(db, *pairs: tuple[Film, Review]) -> archive.Saved:
-    page = Page(url="file:///t", fetched_at="2026-01-01T00:00:00Z")
+    page = Page()
     for film, review in pairs:
         page.films.append(film)
         page.reviews.append(review)

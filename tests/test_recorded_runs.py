@@ -61,7 +61,7 @@ def test_ctrl_c_in_a_reparse_is_recorded_failed(tmp_path, monkeypatch):
 def test_a_run_ends_with_the_status_its_command_set(tmp_path):
     db = tmp_path / "archive.db"
     with runs.recorded(db, "import", tallies=lambda: {"reviews": 1}) as run:
-        page = Page(url="file:///t", fetched_at="2026-01-01T00:00:00Z")
+        page = Page()
         page.films.append(Film("bench:m/1", "bench", "One", 2001, "movie"))
         page.reviews.append(
             common.review(

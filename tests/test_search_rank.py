@@ -17,7 +17,7 @@ def db(tmp_path):
 
 def _save(db, reviews: list[tuple[str, float | None]]) -> None:
     """One review (text, rating) of its own film each, archived in this order."""
-    page = Page(url="file:///t", fetched_at="2026-01-01T00:00:00Z")
+    page = Page()
     for i, (text, rating) in enumerate(reviews):
         film = Film(f"bench:m/{i}", "bench", f"Film {i}", 2000, "movie")
         page.films.append(film)

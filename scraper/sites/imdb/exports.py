@@ -103,7 +103,7 @@ def stream_ratings_export(
     profile = member(owner["user"])
 
     def new_page() -> Page:
-        return Page(url=url, fetched_at=timeparse.to_iso(fetched_at), profiles=[profile])
+        return Page(profiles=[profile])
 
     with rows() as found:
         day_first = _day_first(found, url)

@@ -53,7 +53,7 @@ def parse_ratings_page(body: bytes, url: str, fetched_at: datetime) -> Page:
         search = search.obj(name)
     edges = search.objs("edges", required=True)
     profile = member(owner["user"])
-    page = Page(url=url, fetched_at=timeparse.to_iso(fetched_at), profiles=[profile])
+    page = Page(profiles=[profile])
     for edge in edges:
         title = edge.obj("node").obj("title")
         const = title.required("id")

@@ -29,7 +29,7 @@ def parse_review_cards(body: bytes, url: str, fetched_at: datetime) -> Page:
     page_title = _TITLE.search(url)
     # On a member's own reviews page the cards may leave the author out: the page names them.
     page_user = OWNER.search(urlsplit(url).path)
-    page = Page(url=url, fetched_at=timeparse.to_iso(fetched_at), next=_next(tree, url))
+    page = Page(next=_next(tree, url))
     for card in cards:
         # The author line sits after the card in the same <article>.
         article = card.parent if card.parent is not None else card

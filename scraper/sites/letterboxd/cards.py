@@ -47,7 +47,7 @@ def parse_reviews(body: bytes, url: str, fetched_at: datetime) -> Page:
     the crawl completes it from the full-text fragment (see full_text_request)."""
     tree = common.html_tree(body)
     owner = records.page_owner(tree, url)
-    page = _page(url, fetched_at, [records.profile(owner)])
+    page = Page(profiles=[records.profile(owner)])
     return _read_cards(tree, page, url, fetched_at, "reviews", owner=owner)
 
 
@@ -58,7 +58,7 @@ def parse_film_reviews(body: bytes, url: str, fetched_at: datetime) -> Page:
     film = records.film_from_poster(tree.css_first(".production-page-header") or tree.root)
     if film is None:
         raise ParseError(SITE, url, "the film of the page (the header's LazyPoster)")
-    page = _page(url, fetched_at, [])
+    page = Page()
     return _read_cards(tree, page, url, fetched_at, "film_reviews", film=film)
 
 
@@ -72,7 +72,7 @@ def parse_review_page(body: bytes, url: str, fetched_at: datetime) -> Page:
         raise ParseError(SITE, url, "the review ([data-object-id=viewing:N] with .js-review-body)")
     viewing, card = cards[0]
     review, film, _ = _card(card, viewing, url, fetched_at, owner, records.film_from_poster(tree))
-    page = _page(url, fetched_at, [records.profile(owner)], films=[film])
+    page = Page(profiles=[records.profile(owner)], films=[film])
     page.reviews.append(replace(review, truncated=False, only_text=True))
     return page
 
@@ -102,7 +102,7 @@ def parse_full_text(body: bytes, url: str, fetched_at: datetime) -> Page:
         source=SOURCE,
         only_text=True,
     )
-    return _page(url, fetched_at, [], reviews=[review])
+    return Page(reviews=[review])
 
 
 def full_text_request(root: str, review_id: str) -> Request | None:
@@ -305,10 +305,6 @@ def _past_the_end(tree: LexborHTMLParser, url: str) -> bool:
     return bool(number and int(number[1]) > 1) or (
         tree.css_first(".pagination a.previous") is not None
     )
-
-
-def _page(url: str, fetched_at: datetime, profiles: list[Profile], **extra) -> Page:
-    return Page(url=url, fetched_at=timeparse.to_iso(fetched_at), profiles=profiles, **extra)
 
 
 def _int(value: str | None) -> int | None:

@@ -114,9 +114,7 @@ class _Batches:
         self.page = self._new()
 
     def _new(self) -> Page:
-        return Page(
-            url=self.url, fetched_at=timeparse.to_iso(self.fetched_at), profiles=[self.profile]
-        )
+        return Page(profiles=[self.profile])
 
     def add(self, review: Review, film: Film) -> Iterator[Page]:
         # The text is held twice: as given (HTML) and as plain text.

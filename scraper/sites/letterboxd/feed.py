@@ -48,7 +48,7 @@ def parse_rss(body: bytes, url: str, fetched_at: datetime) -> Page:
     title = _child(channel, "title") or ""
     if title.startswith("Letterboxd - "):
         profile = replace(profile, display_name=title.removeprefix("Letterboxd - ").strip())
-    page = Page(url=url, fetched_at=timeparse.to_iso(fetched_at), profiles=[profile])
+    page = Page(profiles=[profile])
     occurrences = records.Occurrences()
     for item in reversed(channel.findall("item")):
         guid = _GUID.match(_child(item, "guid") or "")

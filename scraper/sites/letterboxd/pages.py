@@ -35,7 +35,7 @@ def parse_diary(body: bytes, url: str, fetched_at: datetime) -> Page:
         and not records.empty_notice(tree)
     ):
         raise ParseError(SITE, url, "the diary table (tr.diary-entry-row)")
-    page = _page(url, fetched_at, owner)
+    page = Page(profiles=[records.profile(owner)])
     occurrences = records.Occurrences()
     # Oldest first, so that a film logged twice on one day is numbered as the export numbers it.
     for row in reversed(rows):
@@ -88,7 +88,7 @@ def parse_films(body: bytes, url: str, fetched_at: datetime) -> Page:
     items = tree.css("li.griditem, li.poster-container, li.posteritem")
     if not items and not records.empty_notice(tree):
         raise ParseError(SITE, url, "the films grid (li.griditem or li.poster-container)")
-    page = _page(url, fetched_at, owner)
+    page = Page(profiles=[records.profile(owner)])
     likes_page = "/likes/" in url
     for item in items:
         film = records.film_from_poster(item)
@@ -122,13 +122,9 @@ def parse_profile(body: bytes, url: str, fetched_at: datetime) -> Page:
     name = common.node_text(tree.css_first(".profile-name h1, h1.title-1, .displayname"))
     if name is None:
         raise ParseError(SITE, url, "the member's name (.displayname or h1.title-1)")
-    page = _page(url, fetched_at, owner)
+    page = Page(profiles=[records.profile(owner)])
     page.profiles[0] = replace(page.profiles[0], display_name=" ".join(name.split()))
     return page
-
-
-def _page(url: str, fetched_at: datetime, owner: str) -> Page:
-    return Page(url=url, fetched_at=timeparse.to_iso(fetched_at), profiles=[records.profile(owner)])
 
 
 def _diary_day(row: LexborNode) -> str | None:

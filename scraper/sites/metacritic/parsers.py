@@ -54,7 +54,7 @@ def parse_nuxt_payload(body: bytes, url: str, fetched_at: datetime) -> Page:
     components = [c for c in _walk_components(tree)]
     if not components:
         raise ParseError(SITE, url, "the page components of a Nuxt payload")
-    page = Page(url=url, fetched_at=timeparse.to_iso(fetched_at))
+    page = Page()
     years = _product_years(components)
     films: dict[str, Film] = {}
     profiles: dict[str, Profile] = {}
@@ -106,7 +106,7 @@ def parse_legacy_profile(body: bytes, url: str, fetched_at: datetime) -> Page:
     if not name:
         raise ParseError(SITE, url, "whose profile this is (og:url or the page title)")
     profile = Profile(f"{SITE}:{name}", SITE, name, "user", name, f"{SITE_URL}/user/{name}/")
-    page = Page(url=url, fetched_at=timeparse.to_iso(fetched_at), profiles=[profile])
+    page = Page(profiles=[profile])
     # The old site's pager: "next" in a flipper span (absent on the last page).
     more = tree.css_first(".flipper.next a[href], a[rel=next][href]")
     if more is not None:
@@ -262,7 +262,7 @@ def parse_user_reviews_api(body: bytes, url: str, fetched_at: datetime) -> Page:
         raise ParseError(SITE, url, "the user's name in the address (/user/users/<name>/web)")
     name = unquote(owner["user"])
     profile = Profile(f"{SITE}:{name}", SITE, name, "user", name, f"{SITE_URL}/user/{name}/")
-    page = Page(url=url, fetched_at=timeparse.to_iso(fetched_at), profiles=[profile])
+    page = Page(profiles=[profile])
     films: dict[str, Film] = {}
     for item in items:
         if "reviewedProduct" not in item:
@@ -317,7 +317,7 @@ def parse_legacy_film_page(body: bytes, url: str, fetched_at: datetime) -> Page:
     items = tree.css("div.user_reviews div.review, li.review.user_review")
     if not items and tree.css_first("div.user_reviews, ol.user_reviews") is None:
         raise ParseError(SITE, url, "the user reviews (div.user_reviews or ol.user_reviews)")
-    page = Page(url=url, fetched_at=timeparse.to_iso(fetched_at), films=[film])
+    page = Page(films=[film])
     profiles: dict[str, Profile] = {}
     for item in items:
         author = _USER_PATH.search(

@@ -72,7 +72,7 @@ def parse_profile_ratings(body: bytes, url: str, fetched_at: datetime) -> Page:
     handle, media_kind = match["handle"], match["kind"]
     items = data.objs("ratings", required=True)
     profile = Profile(f"{SITE}:{handle}", SITE, handle, "audience", url=profile_url(handle))
-    page = Page(url=url, fetched_at=timeparse.to_iso(fetched_at), profiles=[profile])
+    page = Page(profiles=[profile])
     for item in items:
         media, review = item.obj("media"), item.obj("review")
         is_tv = (media.text("type") or "").lower() in _TV_TYPES
@@ -141,7 +141,7 @@ def parse_legacy_ratings(body: bytes, url: str, fetched_at: datetime) -> Page:
         display_name=names.pop() if len(names) == 1 else None,
         url=profile_url(handle),
     )
-    page = Page(url=url, fetched_at=timeparse.to_iso(fetched_at), profiles=[profile])
+    page = Page(profiles=[profile])
     for item in items:
         media, review = item.obj("item"), item.obj("review")
         link = media.link("url" if media.text("url") else "vanityUrl")

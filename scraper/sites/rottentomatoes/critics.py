@@ -80,7 +80,7 @@ def _critic_reviews(data: Fields, url: str, fetched_at: datetime, name: str | No
     profile = Profile(
         f"{SITE}:{handle}", SITE, handle, "critic", display_name=name, url=profile_url(handle)
     )
-    page = Page(url=url, fetched_at=timeparse.to_iso(fetched_at), profiles=[profile])
+    page = Page(profiles=[profile])
     reviews = [_flat(item) if "critic" not in item else _nested(item) for item in items]
     # A count of stars is read on the scale the critic's other scores on the page state.
     scale = ratings.star_scale([r["original"] for r in reviews])

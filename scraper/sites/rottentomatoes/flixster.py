@@ -15,7 +15,7 @@ def parse_flixster_ratings(body: bytes, url: str, fetched_at: datetime) -> Page:
     """Ratings with a relative "lastUpdated" ("41 minutes ago"), so bounds come from fetched_at."""
     data = common.load_fields(SITE, body, url)
     items = data.objs("ratings", required=True)
-    page = Page(url=url, fetched_at=timeparse.to_iso(fetched_at))
+    page = Page()
     profiles: dict[str, Profile] = {}
     for item in items:
         movie, user = item.obj("movie"), item.obj("user")

@@ -36,7 +36,7 @@ def parse_movie_page(body: bytes, url: str, fetched_at: datetime) -> Page:
         raise ParseError(SITE, url, "the film's title and year in og:title")
     ems = _EMS_ID.search(tree.html or "")
     record = film(link, heading["title"], int(heading["year"]), ems["id"] if ems else None)
-    page = Page(url=url, fetched_at=timeparse.to_iso(fetched_at), films=[record])
+    page = Page(films=[record])
     for item in section.css("li.mop-audience-reviews__review-item"):
         user = item.css_first('a[href*="/user/id/"]')
         user_id = _USER_LINK.search(user.attrs.get("href", "")) if user else None
@@ -79,7 +79,7 @@ def parse_flixster_movie_page(body: bytes, url: str, fetched_at: datetime) -> Pa
         common.year_in(year),
         common.meta(tree, "og:url"),
     )
-    page = Page(url=url, fetched_at=timeparse.to_iso(fetched_at), films=[record])
+    page = Page(films=[record])
     for item in section.css('div.review[bax\\:sub="listItem"]'):
         name = common.node_text(item.css_first(".person-name"))
         avatar = (item.css_first("img.person-img") or item).attrs.get("src") or ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
+from typing import TypedDict, Unpack
 from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -20,12 +21,8 @@ _YEAR = re.compile(r"\b(18[89]\d|19\d\d|20\d\d)\b")
 
 
 def load_fields(site: str, body: bytes, url: str) -> Fields:
-    """load_json, read with its shape checked (see fields.py)."""
-    return Fields(site, url, load_json(site, body, url))
-
-
-def load_json(site: str, body: bytes, url: str) -> dict:
-    """The JSON object in `body`, or a ParseError that says what came instead."""
+    """The JSON object in `body`, read with its shape checked (see fields.py), or a
+    ParseError that says what came instead."""
     stripped = body.lstrip()
     if stripped[:1] == b"<":
         raise ParseError(site, url, "JSON data (the server sent an HTML page instead)")
@@ -35,7 +32,7 @@ def load_json(site: str, body: bytes, url: str) -> dict:
         raise ParseError(site, url, f"valid JSON ({exc})") from None
     if not isinstance(data, dict):
         raise ParseError(site, url, "a JSON object at the top level")
-    return data
+    return Fields(site, url, data)
 
 
 def html_tree(body: bytes) -> LexborHTMLParser:
@@ -69,14 +66,6 @@ def year_in(value: object) -> int | None:
     return int(match[1]) if match else None
 
 
-def list_field(site: str, url: str, data: dict, key: str) -> list:
-    """data[key] as a list; its absence is a layout change, not an empty profile."""
-    value = data.get(key)
-    if not isinstance(value, list):
-        raise ParseError(site, url, f"the list {key!r}")
-    return value
-
-
 def section(site: str, url: str, tree: LexborHTMLParser, selector: str, what: str) -> LexborNode:
     node = tree.css_first(selector)
     if node is None:
@@ -84,11 +73,30 @@ def section(site: str, url: str, tree: LexborHTMLParser, selector: str, what: st
     return node
 
 
-def require(site: str, url: str, value: object, what: str):
+def require(site: str, url: str, value: str | None, what: str) -> str:
     """`value`, or a ParseError naming `what` when it is missing or empty."""
-    if value in (None, "", [], {}):
+    if not value:
         raise ParseError(site, url, what)
     return value
+
+
+class ReviewExtras(TypedDict, total=False):
+    """The Review fields a source may add to what every review has (see models.Review)."""
+
+    url: str | None
+    reviewer_name: str | None
+    publication: str | None
+    sentiment: str | None
+    text_known: bool
+    truncated: bool
+    only_text: bool
+    watched_on: str | None
+    liked: bool | None
+    liked_on: str | None
+    rewatch: bool | None
+    spoiler: bool | None
+    likes: int | None
+    deleted: bool
 
 
 def review(
@@ -101,7 +109,9 @@ def review(
     when: When,
     rating: float | None,
     rating_raw: str | None,
-    **extra: object,
+    source: str | None = None,
+    keys: tuple[str, ...] = (),
+    **extra: Unpack[ReviewExtras],
 ) -> Review:
     """A Review whose searchable `text` is the cleaned form of what the site gave."""
     original = text if text and text.strip() else None
@@ -115,6 +125,8 @@ def review(
         text=textmod.plain(original),
         text_original=original,
         when=when,
+        source=source,
+        keys=keys,
         **extra,
     )
 

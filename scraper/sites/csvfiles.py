@@ -22,9 +22,9 @@ import csv
 import io
 import operator
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 from scraper.errors import ParseError
 
@@ -123,7 +123,7 @@ class Budget:
 class Rows:
     """The rows of one CSV file as dicts, read from a byte stream as they are needed."""
 
-    def __init__(self, stream: BinaryIO, name: str, budget: Budget, encoding: str) -> None:
+    def __init__(self, stream: IO[bytes], name: str, budget: Budget, encoding: str) -> None:
         self.name, self.budget = name, budget
         text = io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline="")
         self._reader = csv.DictReader(self._lines(text))
@@ -189,7 +189,7 @@ class Rows:
             "longer one)",
         )
 
-    def _guarded(self, read: Callable):
+    def _guarded(self, read: Callable[[], Sequence[str] | None]) -> Sequence[str] | None:
         try:
             return read()
         except csv.Error as exc:

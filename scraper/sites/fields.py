@@ -41,9 +41,9 @@ class Fields:
     def value(self, key: str) -> Scalar:
         """A field holding one value (or absent: None)."""
         found = self._data.get(key)
-        if isinstance(found, dict | list):
-            raise ParseError(self._site, self._url, f"{self._name(key)} as a single value")
-        return found
+        if found is None or isinstance(found, str | int | float | bool):
+            return found
+        raise ParseError(self._site, self._url, f"{self._name(key)} as a single value")
 
     def text(self, key: str) -> str | None:
         """A field read as text: a string, or a number written as one; empty reads None."""

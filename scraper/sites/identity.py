@@ -16,8 +16,8 @@ class Identity:
     hosts: tuple[str, ...]
     # Each pattern has one named group; the group's name picks a prefix from `prefixes`
     # ("critic" -> "critic/<slug>"), so several URL forms can share one canonical handle.
-    url_patterns: tuple[re.Pattern, ...]
-    handle_patterns: tuple[re.Pattern, ...]
+    url_patterns: tuple[re.Pattern[str], ...]
+    handle_patterns: tuple[re.Pattern[str], ...]
     prefixes: dict[str, str] = field(default_factory=dict)
 
     def root(self) -> str:
@@ -35,7 +35,7 @@ class Identity:
     def handle_from_text(self, text: str) -> str | None:
         return self._first_match(self.handle_patterns, text)
 
-    def _first_match(self, patterns: tuple[re.Pattern, ...], text: str) -> str | None:
+    def _first_match(self, patterns: tuple[re.Pattern[str], ...], text: str) -> str | None:
         for pattern in patterns:
             match = pattern.match(text)
             if match:

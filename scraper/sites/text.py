@@ -38,9 +38,11 @@ def decode(body: bytes, content_type: str | None = None) -> str:
     return text
 
 
-def _legacy_bytes(error: UnicodeDecodeError) -> tuple[str, int]:
+def _legacy_bytes(error: UnicodeError) -> tuple[str, int]:
     """Invalid UTF-8 inside otherwise UTF-8 files: a two-byte GBK character (files that went
     through a Chinese editor: A1 AA is an em dash) or else a single Windows-1252 byte."""
+    if not isinstance(error, UnicodeDecodeError):  # registered for decoding only
+        raise error
     pair = error.object[error.start : error.start + 2]
     try:
         char = pair.decode("gb18030")
@@ -106,7 +108,8 @@ def plain(raw: str | None) -> str | None:
     if _TAG.search(text):
         text = _PARAGRAPH_END.sub("\n\n", _BLOCK_BREAK.sub("\n", text))
         try:
-            text = nesting.tree(f"<body>{text}</body>").body.text(separator="")
+            body = nesting.tree(f"<body>{text}</body>").body
+            text = body.text(separator="") if body is not None else ""
         except nesting.Unbounded:
             # A text that is the user's own, however sloppy (hundreds of <i>s never closed),
             # is kept: its tags are dropped in one pass instead.

@@ -189,11 +189,11 @@ def _day_first(rows: csvfiles.Rows, url: str) -> bool | None:
 def _rated_on(
     value: str | None,
     day_first: bool | None,
-    fetched_at,
+    fetched_at: datetime,
     url: str,
     line: int,
     days: timeparse.DayReader | None = None,
-):
+) -> timeparse.When:
     text = (value or "").strip()
     if match := _SLASHED.match(text):
         first, second, year = int(match[1]), int(match[2]), int(match[3])
@@ -242,7 +242,9 @@ def _score(score: str | int | float) -> tuple[float | None, str | None]:
     return ratings.to_ten(shown or None, out_of=10), f"{shown}/10" if shown else None
 
 
-def rating_row(profile: Profile, film: Film, score: object, when, source: str) -> Review:
+def rating_row(
+    profile: Profile, film: Film, score: object, when: timeparse.When, source: str
+) -> Review:
     """A member's rating of a title (1-10): one row per title, whichever source shows it."""
     rating, raw = _score(score if isinstance(score, int | float) else str(score or ""))
     return common.review(

@@ -9,7 +9,7 @@ import re
 from datetime import datetime
 from urllib.parse import quote, urljoin, urlsplit
 
-from selectolax.lexbor import LexborNode
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper import timeparse
 from scraper.errors import ParseError
@@ -34,11 +34,11 @@ def parse_review_cards(body: bytes, url: str, fetched_at: datetime) -> Page:
         # The author line sits after the card in the same <article>.
         article = card.parent if card.parent is not None else card
         author = article.css_first('[data-testid="author-link"]')
-        user = OWNER.search(author.attrs.get("href", "")) if author else page_user
+        user = OWNER.search(author.attrs.get("href") or "") if author else page_user
         permalink = article.css_first('[data-testid="permalink-link"]')
-        review_id = _REVIEW.search(permalink.attrs.get("href", "")) if permalink else None
+        review_id = _REVIEW.search(permalink.attrs.get("href") or "") if permalink else None
         title_link = card.css_first('a[href*="/title/tt"]')
-        title = _TITLE.search(title_link.attrs.get("href", "")) if title_link else page_title
+        title = _TITLE.search(title_link.attrs.get("href") or "") if title_link else page_title
         if not (user and review_id and title):
             raise ParseError(
                 SITE,
@@ -72,18 +72,19 @@ def parse_review_cards(body: bytes, url: str, fetched_at: datetime) -> Page:
     return page
 
 
-def _next(tree, url: str) -> Request | None:
+def _next(tree: LexborHTMLParser, url: str) -> Request | None:
     """The next page of a member's reviews: IMDb pages them with a `paginationKey` (a "next"
     link, or the key of the "Load more" block); a title's page is read as saved, one page."""
     if _TITLE.search(url):
         return None
     link = tree.css_first('a[href*="paginationKey="]')
     if link is not None:
-        return Request(urljoin(url, link.attributes["href"]), "review_cards")
+        return Request(urljoin(url, link.attrs.get("href") or ""), "review_cards")
     more = tree.css_first(".load-more-data[data-key]")
-    if more is not None and more.attrs.get("data-key"):
+    key = more.attrs.get("data-key") if more is not None else None
+    if key:
         base = urlsplit(url)._replace(query="").geturl()
-        return Request(f"{base}?paginationKey={quote(more.attributes['data-key'])}", "review_cards")
+        return Request(f"{base}?paginationKey={quote(key)}", "review_cards")
     return None
 
 

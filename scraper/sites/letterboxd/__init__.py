@@ -162,9 +162,9 @@ def pack_export(folder: Path, into: BinaryIO | None = None) -> bytes | None:
             folder.resolve().as_uri(),
             f"an export whose CSV files hold at most {export.MAX_UNPACKED / 2**20:g} MiB",
         )
-    buffer = into or io.BytesIO()
+    buffer = io.BytesIO()
     # Stored, as it always was: a folder imported again is the same raw page, kept once.
-    with zipfile.ZipFile(buffer, "w") as packed:
+    with zipfile.ZipFile(into or buffer, "w") as packed:
         for path, name in files:
             info = zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0))
             with path.open("rb") as source, packed.open(info, "w") as target:

@@ -55,7 +55,8 @@ def parse_film_reviews(body: bytes, url: str, fetched_at: datetime) -> Page:
     """A film's reviews (/film/<slug>/reviews/..., saved and imported): the same cards, each
     by its own member, all of the film in the page's header."""
     tree = common.html_tree(body)
-    film = records.film_from_poster(tree.css_first(".production-page-header") or tree.root)
+    header = tree.css_first(".production-page-header") or tree.root
+    film = records.film_from_poster(header) if header is not None else None
     if film is None:
         raise ParseError(SITE, url, "the film of the page (the header's LazyPoster)")
     page = Page()
@@ -188,13 +189,15 @@ def _card(
     if film is None:
         raise ParseError(SITE, url, f"the film of review viewing:{viewing}")
     body = card.css_first(_BODY)
+    if body is None:
+        raise ParseError(SITE, url, f"the text of review viewing:{viewing} ({_BODY})")
     spoiler = card.css_first(".contains-spoilers") is not None or _SPOILER_NOTE in (
         body.text() or ""
     )
     for note in body.css(".contains-spoilers"):
         note.decompose()
     collapsed = body.css_first(".collapsed-text")
-    html = (collapsed or body).inner_html.strip()
+    html = ((collapsed or body).inner_html or "").strip()
     truncated = collapsed is not None or card.css_first(".reveal") is not None
     link = card.css_first(
         ".attribution-detail a[href*='/film/'], h2 a[href*='/film/'], "

@@ -22,7 +22,7 @@ import io
 import re
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from datetime import datetime
 from typing import BinaryIO
 
@@ -59,6 +59,8 @@ ENTRY_FILES = ("diary.csv", "reviews.csv")
 EXPORT_FOLDERS = ("deleted", "orphaned", "likes", "lists")
 FILM_FILES = ("watched.csv", "ratings.csv", "likes/films.csv")
 _ENTRY_COLUMNS = ("Date", "Name", "Year", "Letterboxd URI", "Rating")
+# A CSV row by column name.
+Row = dict[str, str]
 
 
 def too_many_members(body: bytes) -> bool:
@@ -143,7 +145,7 @@ def _parse(files: _Export, url: str, fetched_at: datetime) -> Iterator[Page]:
     spill = files.spill
     _film_refs(files, url)
 
-    def film_for(row: dict, ref: str | None = None) -> Film:
+    def film_for(row: Row, ref: str | None = None) -> Film:
         """The row's film, by its own URI ("lid:X" or "slug:y"), else by the URI a film-level
         file gives the same name and year."""
         name, year = (row.get("Name") or "").strip(), _year(row.get("Year"))
@@ -163,7 +165,8 @@ def _parse(files: _Export, url: str, fetched_at: datetime) -> Iterator[Page]:
             slug=value if kind == "slug" else None,
         )
         # The first film made under an id is the one every row of it names.
-        return spill.setdefault("films", found.id, found)
+        first: Film = spill.setdefault("films", found.id, found)
+        return first
 
     for folder, deleted in (("", False), ("deleted/", True), ("orphaned/", False)):
         yield from _entries(files, folder, deleted, owner_id, film_for, batches, url, fetched_at)
@@ -201,7 +204,16 @@ def _parse(files: _Export, url: str, fetched_at: datetime) -> Iterator[Page]:
 _UNLIKED = "\x00unliked"
 
 
-def _entries(files, folder, deleted, owner_id, film_for, batches, url, fetched_at) -> Iterator:
+def _entries(
+    files: _Export,
+    folder: str,
+    deleted: bool,
+    owner_id: str,
+    film_for: Callable[[Row, str | None], Film],
+    batches: _Batches,
+    url: str,
+    fetched_at: datetime,
+) -> Iterator[Page]:
     """Diary entries of one folder: diary.csv and reviews.csv rows joined on their URI (or, in
     orphaned/, which has no URIs, on name + year + watched date + occurrence), the join kept
     on disk (files.spill)."""
@@ -211,6 +223,7 @@ def _entries(files, folder, deleted, owner_id, film_for, batches, url, fetched_a
         spill.clear("spots")
         for row in _rows(files, folder + name, url, required=_ENTRY_COLUMNS):
             uri = (row.get("Letterboxd URI") or "").strip()
+            key: Hashable
             if uri:
                 key = uri
             else:
@@ -375,7 +388,7 @@ def _film_refs(files: _Export, url: str) -> None:
 
 def _rows(
     files: _Export, name: str, url: str, required: tuple[str, ...] = ("Name",)
-) -> Iterator[dict]:
+) -> Iterator[Row]:
     if name not in files:
         return
     rows = files.rows(name)
@@ -385,7 +398,7 @@ def _rows(
     yield from rows
 
 
-def _ref(row: dict, url: str) -> str | None:
+def _ref(row: Row, url: str) -> str | None:
     """A film-level row's film: "lid:X" (boxd.it/X) or "slug:y" (letterboxd.com/film/y/)."""
     uri = (row.get("Letterboxd URI") or "").strip()
     if not uri:

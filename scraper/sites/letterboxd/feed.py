@@ -22,7 +22,7 @@ from defusedxml.ElementTree import fromstring
 
 from scraper import timeparse
 from scraper.errors import ParseError
-from scraper.models import Page
+from scraper.models import Page, Review
 from scraper.sites import common
 from scraper.sites.letterboxd import records
 from scraper.sites.letterboxd.records import SITE
@@ -61,7 +61,14 @@ def parse_rss(body: bytes, url: str, fetched_at: datetime) -> Page:
     return page
 
 
-def _entry(item: Element, guid, page: Page, url: str, fetched_at: datetime, occurrences):
+def _entry(
+    item: Element,
+    guid: re.Match[str],
+    page: Page,
+    url: str,
+    fetched_at: datetime,
+    occurrences: records.Occurrences,
+) -> Review:
     film_title = _child(item, "filmTitle")
     if not film_title:
         raise ParseError(SITE, url, f"letterboxd:filmTitle in item {guid[0]}")

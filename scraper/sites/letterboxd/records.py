@@ -19,8 +19,9 @@ import json
 import re
 from collections import Counter
 from datetime import datetime
+from typing import TypedDict, Unpack
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper import timeparse
 from scraper.errors import ParseError
@@ -111,7 +112,9 @@ def film(
     return Film(ident, SITE, title, year, "movie", url, film_id, tuple(keys))
 
 
-def film_from_poster(node, *, year: int | None = None) -> Film | None:
+def film_from_poster(
+    node: LexborHTMLParser | LexborNode, *, year: int | None = None
+) -> Film | None:
     """A film from the LazyPoster component (2025+) or the older film-poster div; `year` when
     neither its name nor its attributes give one."""
     poster = node.css_first("[data-item-slug], [data-film-slug]")
@@ -179,7 +182,7 @@ class Occurrences:
     """Numbers repeated (film, day) pairs in the order a source lists them, oldest first."""
 
     def __init__(self) -> None:
-        self._seen: Counter = Counter()
+        self._seen: Counter[tuple[str, str | None]] = Counter()
 
     def next(self, film: Film, day: str | None) -> int:
         self._seen[(film.id, day)] += 1
@@ -203,7 +206,7 @@ def entry(
     when: When,
     source: str,
     keys: list[str],
-    **extra: object,
+    **extra: Unpack[common.ReviewExtras],
 ) -> Review:
     rating, raw = stars(star_value)
     return common.review(
@@ -221,8 +224,20 @@ def entry(
     )
 
 
+class Liked(TypedDict, total=False):
+    """What a film's row says besides its rating: whether (and when) the member liked it."""
+
+    liked: bool | None
+    liked_on: str | None
+
+
 def film_rating(
-    owner_id: str, film: Film, star_value: float | None, when: When, source: str, **extra
+    owner_id: str,
+    film: Film,
+    star_value: float | None,
+    when: When,
+    source: str,
+    **extra: Unpack[Liked],
 ) -> Review:
     """The member's current rating of a film (films grid, ratings.csv): one row per film."""
     keys = [
@@ -251,7 +266,7 @@ def logged_after(watched: str | None, fetched_at: datetime) -> When:
     seen = timeparse.from_day(watched) if watched else None
     if seen is None:
         return timeparse.UNKNOWN
-    latest = max(fetched_at, seen.latest)
+    latest = max(fetched_at, seen.latest) if seen.latest is not None else fetched_at
     return When(seen.at, seen.earliest, latest, "day")
 
 

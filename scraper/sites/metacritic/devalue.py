@@ -7,13 +7,14 @@ Regular expressions over the raw text would take indices for numbers; this rebui
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 # Negative indices stand for values JSON cannot hold.
 _SPECIAL = {-1: None, -2: None, -3: float("nan"), -4: float("inf"), -5: float("-inf"), -6: -0.0}
 _WRAPPERS = {"Reactive", "ShallowReactive", "Ref", "ShallowRef", "EmptyRef", "EmptyShallowRef"}
 
 
-def unflatten(values: list) -> object:
+def unflatten(values: object) -> object:
     """The value the payload encodes. Raises ValueError for what is not a devalue payload."""
     if not isinstance(values, list) or not values:
         raise ValueError("a devalue payload is a non-empty JSON array")
@@ -30,19 +31,19 @@ def unflatten(values: list) -> object:
             raise ValueError(f"index {index} is past the end of the payload")
         value = values[index]
         if isinstance(value, dict):
-            result: object = {}
-            done[index] = result
+            mapping: dict[str, object] = {}
+            done[index] = mapping
             for key, child in value.items():
-                result[key] = hydrate(child)
-            return result
+                mapping[key] = hydrate(child)
+            return mapping
         if isinstance(value, list):
             if value and isinstance(value[0], str):
                 done[index] = result = _typed(value, hydrate)
                 return result
-            result = []
-            done[index] = result  # set before the children, so cycles resolve
-            result.extend(hydrate(child) for child in value)
-            return result
+            items: list[object] = []
+            done[index] = items  # set before the children, so cycles resolve
+            items.extend(hydrate(child) for child in value)
+            return items
         return value
 
     limit = sys.getrecursionlimit()
@@ -53,14 +54,14 @@ def unflatten(values: list) -> object:
         sys.setrecursionlimit(limit)
 
 
-def _typed(value: list, hydrate) -> object:
+def _typed(value: list[object], hydrate: Callable[[object], object]) -> object:
     tag, args = value[0], value[1:]
     if tag in _WRAPPERS:
         return hydrate(args[0]) if args else None
     if tag in ("Date", "RegExp", "URL"):
         return args[0] if args else None
     if tag == "BigInt":
-        return int(args[0])
+        return int(str(args[0]))
     if tag == "Set":
         return [hydrate(i) for i in args]
     if tag == "Map":

@@ -128,14 +128,14 @@ def parse_legacy_profile(body: bytes, url: str, fetched_at: datetime) -> Page:
     return page
 
 
-def _product_years(components: list[dict]) -> dict[str, int | None]:
+def _product_years(components: list[dict[str, object]]) -> dict[str, int | None]:
     """The page's own product's year, by its id and by its path ("game/elden-ring"). The 2026
     game pages give the product a title id other than the one its reviews cite, so the path
     must match too. A review of another product (a TV season) gets no year from it."""
     years: dict[str, int | None] = {}
     for component in components:
-        item = (component.get("data") or {}).get("item")
-        if _name(component) != "product" or not isinstance(item, dict):
+        item = _dict(_dict(component.get("data")).get("item"))
+        if _name(component) != "product" or not item:
             continue
         year = common.year_in(item.get("premiereYear"))
         years[str(item.get("id"))] = year
@@ -214,7 +214,7 @@ def _payload_review(
     )
 
 
-def _walk_components(tree: object) -> Iterator[dict]:
+def _walk_components(tree: object) -> Iterator[dict[str, object]]:
     """Every page component (a dict with data and meta.componentName), wherever it sits."""
     stack = [tree]
     visited: set[int] = set()
@@ -231,13 +231,18 @@ def _walk_components(tree: object) -> Iterator[dict]:
             stack.extend(node)
 
 
-def _name(component: dict) -> str:
-    return str(component["meta"].get("componentName"))
+def _name(component: dict[str, object]) -> str:
+    return str(_dict(component.get("meta")).get("componentName"))
 
 
-def _review_items(component: dict) -> Iterator[dict]:
+def _dict(value: object) -> dict[str, object]:
+    """An object of the payload's tree; anything else (a list, a number) holds no fields."""
+    return value if isinstance(value, dict) else {}
+
+
+def _review_items(component: dict[str, object]) -> Iterator[dict[str, object]]:
     """Reviews under data.item (film and show payloads) or data.items (2026 review pages)."""
-    data = component.get("data") or {}
+    data = _dict(component.get("data"))
     item = data.get("item") or {}
     lists = [*(item.values() if isinstance(item, dict) else [item]), data.get("items")]
     for entries in lists:

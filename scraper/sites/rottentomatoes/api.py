@@ -52,7 +52,7 @@ def profile_request(
     )
 
 
-def decode_cursor(cursor: str | None) -> dict:
+def decode_cursor(cursor: str | None) -> dict[str, object]:
     """RT's cursors are base64 JSON ({"createDate": ..., "emsId": ...}) or opaque ("MQ==")."""
     if not cursor:
         return {}

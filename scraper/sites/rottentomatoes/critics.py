@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
@@ -83,24 +84,24 @@ def _critic_reviews(data: Fields, url: str, fetched_at: datetime, name: str | No
     page = Page(profiles=[profile])
     reviews = [_flat(item) if "critic" not in item else _nested(item) for item in items]
     # A count of stars is read on the scale the critic's other scores on the page state.
-    scale = ratings.star_scale([r["original"] for r in reviews])
+    scale = ratings.star_scale([r.original for r in reviews])
     source = "critic-reviews" if kind == "movies" else "critic-reviews-tv"
     for r in reviews:
-        record = film(r["link"], r["title"], r["year"], r["ems_id"])
+        record = film(r.link, r.title, r.year, r.ems_id)
         page.films.append(record)
         page.reviews.append(
             common.review(
-                id=f"{profile.id}/{r['ems_id'] or record.id}",
+                id=f"{profile.id}/{r.ems_id or record.id}",
                 site=SITE,
                 profile_id=profile.id,
                 film_id=record.id,
-                text=r["quote"],
-                when=timeparse.parse(r["date"], fetched_at),
-                rating=ratings.critic_to_ten(r["original"], scale),
-                rating_raw=r["original"] or r["sentiment"],
-                url=r["url"] or record.url,
-                publication=r["publication"],
-                sentiment=r["sentiment"],
+                text=r.quote,
+                when=timeparse.parse(r.date, fetched_at),
+                rating=ratings.critic_to_ten(r.original, scale),
+                rating_raw=r.original or r.sentiment,
+                url=r.url or record.url,
+                publication=r.publication,
+                sentiment=r.sentiment,
                 source=source,
             )
         )
@@ -118,24 +119,40 @@ def _critic_reviews(data: Fields, url: str, fetched_at: datetime, name: str | No
     return page
 
 
-def _flat(item: Fields) -> dict:
+@dataclass(frozen=True, slots=True)
+class _Said:
+    """One critic review as either shape gives it."""
+
+    link: str
+    title: str
+    year: int | None
+    ems_id: str | None
+    quote: str | None
+    date: str | None
+    original: str | None
+    sentiment: str | None
+    publication: str | None
+    url: str | None
+
+
+def _flat(item: Fields) -> _Said:
     """A 2023 review: everything at the top level, the emsId at the end of editReviewUrl."""
     ems_id = (item.text("editReviewUrl") or "").rstrip("/").rsplit("/", 1)[-1] or None
-    return {
-        "link": item.link("mediaUrl"),
-        "title": item.text("mediaTitle") or "",
-        "year": common.year_in(item.raw("mediaInfo")),
-        "ems_id": ems_id,
-        "quote": item.text("quote"),
-        "date": item.text("date"),
-        "original": item.text("originalScore"),
-        "sentiment": item.text("tomatometerState"),
-        "publication": item.text("publicationName"),
-        "url": item.text("url"),
-    }
+    return _Said(
+        link=item.link("mediaUrl"),
+        title=item.text("mediaTitle") or "",
+        year=common.year_in(item.raw("mediaInfo")),
+        ems_id=ems_id,
+        quote=item.text("quote"),
+        date=item.text("date"),
+        original=item.text("originalScore"),
+        sentiment=item.text("tomatometerState"),
+        publication=item.text("publicationName"),
+        url=item.text("url"),
+    )
 
 
-def _nested(item: Fields) -> dict:
+def _nested(item: Fields) -> _Said:
     """A 2026 review: what the critic said under `critic`, the film under `media`."""
     critic, media = item.obj("critic"), item.obj("media")
 
@@ -144,15 +161,15 @@ def _nested(item: Fields) -> dict:
 
     quote = said("reviewQuote", "quote")
     sentiment = said("scoreSentiment", "tomatometerState")
-    return {
-        "link": media.link("url"),
-        "title": media.text("title") or "",
-        "year": common.year_in(media.raw("releaseYear")),
-        "ems_id": media.text("emsId"),
-        "quote": html.unescape(quote) if quote else None,
-        "date": said("reviewCreateDate", "createDate", "date"),
-        "original": said("originalScore"),
-        "sentiment": _SENTIMENT.get(sentiment or "", (sentiment or "").lower() or None),
-        "publication": said("publicationName"),
-        "url": said("reviewUrl", "url"),
-    }
+    return _Said(
+        link=media.link("url"),
+        title=media.text("title") or "",
+        year=common.year_in(media.raw("releaseYear")),
+        ems_id=media.text("emsId"),
+        quote=html.unescape(quote) if quote else None,
+        date=said("reviewCreateDate", "createDate", "date"),
+        original=said("originalScore"),
+        sentiment=_SENTIMENT.get(sentiment or "", (sentiment or "").lower() or None),
+        publication=said("publicationName"),
+        url=said("reviewUrl", "url"),
+    )

@@ -9,7 +9,7 @@ import hashlib
 import re
 from datetime import datetime
 
-from selectolax.lexbor import LexborNode
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper import timeparse
 from scraper.errors import ParseError
@@ -39,7 +39,7 @@ def parse_movie_page(body: bytes, url: str, fetched_at: datetime) -> Page:
     page = Page(films=[record])
     for item in section.css("li.mop-audience-reviews__review-item"):
         user = item.css_first('a[href*="/user/id/"]')
-        user_id = _USER_LINK.search(user.attrs.get("href", "")) if user else None
+        user_id = _USER_LINK.search(user.attrs.get("href") or "") if user else None
         if not user_id:
             raise ParseError(SITE, url, "the reviewer link (/user/id/<n>) of an audience review")
         handle = f"user/{user_id['id']}"
@@ -84,7 +84,7 @@ def parse_flixster_movie_page(body: bytes, url: str, fetched_at: datetime) -> Pa
         name = common.node_text(item.css_first(".person-name"))
         avatar = (item.css_first("img.person-img") or item).attrs.get("src") or ""
         stars_node = item.css_first("i.star-rating")
-        tenths = _FLIXSTER_STARS.search(stars_node.attrs.get("class", "")) if stars_node else None
+        tenths = _FLIXSTER_STARS.search(stars_node.attrs.get("class") or "") if stars_node else None
         stars = int(tenths["tenths"]) / 10 if tenths else None
         full = item.css_first('[itemprop="description"]') or item.css_first(".comment .as-is")
         # Flixster shows no reviewer id or date; name and avatar are all that tell reviewers apart.
@@ -109,7 +109,7 @@ def flixster_film(movie_id: str | int, title: str, year: int | None, url: str | 
     return Film(f"{SITE}:flixster/{movie_id}", SITE, title, year, "movie", url, str(movie_id))
 
 
-def _canonical(tree) -> str | None:
+def _canonical(tree: LexborHTMLParser) -> str | None:
     node = tree.css_first('link[rel="canonical"]')
     return (node.attrs.get("href") if node else None) or common.meta(tree, "og:url")
 

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from functools import lru_cache
 from operator import attrgetter
-from typing import BinaryIO, Literal
+from typing import Any, BinaryIO, Literal
 
 import sqlite_utils
 
@@ -288,7 +288,7 @@ def _excerpt_of(short: str | None, whole: str | None) -> bool:
     return whole.startswith(start[: max(len(start) - 1, 1)])
 
 
-def _kept_text(review: Review, old: dict) -> bool:
+def _kept_text(review: Review, old: dict[str, Any]) -> bool:
     """Whether the stored text stays: the source shows none, or only an excerpt of it."""
     if not review.text_known:
         return True
@@ -296,7 +296,7 @@ def _kept_text(review: Review, old: dict) -> bool:
         # Compared as plain text: the excerpt's "…" sits inside its markup. The last character
         # may be cut mid-word, so it is left out.
         excerpt = review.text.rstrip(" .…")
-        return old["text"].startswith(excerpt[: max(len(excerpt) - 1, 1)])
+        return bool(old["text"].startswith(excerpt[: max(len(excerpt) - 1, 1)]))
     return False
 
 
@@ -359,7 +359,7 @@ def _save_review(
     return outcome, returned, review.id
 
 
-def _merge(review: Review, old: dict, row: dict) -> set[str]:
+def _merge(review: Review, old: dict[str, Any], row: dict[str, Any]) -> set[str]:
     """Which source wins (see the README's Letterboxd notes): adjust `row` in place so that
     what a source cannot show never erases what another one stored; return the columns whose
     change only fills a gap (completion, not an edit)."""
@@ -390,7 +390,7 @@ def _merge(review: Review, old: dict, row: dict) -> set[str]:
     return filled
 
 
-def _incomplete(review: Review, old: dict, row: dict) -> int | None:
+def _incomplete(review: Review, old: dict[str, Any], row: dict[str, Any]) -> int | None:
     """Whether the stored text stays an excerpt awaiting its whole text: a source that shows
     the whole text (a feed, an export, the full-text fragment) settles it; one that shows no
     text, or only the excerpt of a text already kept, leaves it as it was."""
@@ -407,7 +407,7 @@ def _flag(value: object) -> object:
 
 # Dates repeat across a file's rows; the returned dict is only ever read.
 @lru_cache(maxsize=8192)
-def _time_columns(when: timeparse.When) -> dict:
+def _time_columns(when: timeparse.When) -> dict[str, Any]:
     return {
         "created_at": timeparse.to_iso(when.at),
         "created_at_earliest": timeparse.to_iso(when.earliest),
@@ -416,11 +416,11 @@ def _time_columns(when: timeparse.When) -> dict:
     }
 
 
-def _cols(row: dict) -> str:
+def _cols(row: dict[str, Any]) -> str:
     return _joined(tuple(row))
 
 
-def _marks(row: dict) -> str:
+def _marks(row: dict[str, Any]) -> str:
     return _questions(len(row))
 
 

@@ -14,9 +14,9 @@ class Batch:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self._sql: str | None = None
-        self._rows: list[tuple] = []
+        self._rows: list[tuple[object, ...]] = []
 
-    def add(self, sql: str, row: tuple) -> None:
+    def add(self, sql: str, row: tuple[object, ...]) -> None:
         if sql != self._sql:
             self.flush()
             self._sql = sql

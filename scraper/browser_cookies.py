@@ -11,8 +11,13 @@ loaded for that site alone, and the jar sends each only to the hosts it belongs 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from http.cookiejar import Cookie, CookieJar, domain_match
+from http.cookiejar import (  # type: ignore[attr-defined]  # domain_match: not in typeshed
+    Cookie,
+    CookieJar,
+    domain_match,
+)
 from pathlib import Path
+from typing import Any
 
 from scraper.errors import UsageError
 
@@ -46,7 +51,9 @@ def load(spec: str, hosts: Iterable[str]) -> CookieJar:
 
     try:
         if profile:
-            rows = rookiepy.firefox_based(str(_firefox_store(browser, profile)), hosts)
+            # rookiepy 0.5.6 takes (db_path, domains); its stub adds a key_path it does not take.
+            store = str(_firefox_store(browser, profile))
+            rows = rookiepy.firefox_based(store, hosts)  # type: ignore[arg-type]
         else:
             rows = getattr(rookiepy, browser)(hosts)
     except UsageError:
@@ -80,7 +87,7 @@ def _belongs(domain: str, hosts: list[str]) -> bool:
     return bool(domain.strip(".")) and any(domain_match(host, domain.lower()) for host in hosts)
 
 
-def _cookie(row: dict) -> Cookie:
+def _cookie(row: dict[str, Any]) -> Cookie:
     domain = str(row["domain"])
     expires = row.get("expires")
     # Firefox stores milliseconds since 2025 (cookie schema 16), seconds before.

@@ -22,7 +22,7 @@ import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from scraper.errors import UsageError
 from scraper.site_names import NAMES as SITE_NAMES
@@ -87,7 +87,8 @@ class Config:
         from scraper.fetch import FetchSettings
 
         declared = sites.SITES.get(site)
-        values: dict[str, object] = {"impersonate": None}
+        # Each value was checked against FetchSettings' field types when the config was loaded.
+        values: dict[str, Any] = {"impersonate": None}
         if declared is not None:
             values["advice"] = declared.block_advice
             if declared.robots_advice:
@@ -250,14 +251,16 @@ def _check_identifier(site: str, ident: str, where: str) -> None:
         raise UsageError(f"{where}: {ident!r} is a profile on another site")
 
 
-def _table(data: dict, key: str, at: _Locator) -> dict:
+def _table(data: dict[str, Any], key: str, at: _Locator) -> dict[str, Any]:
     value = data.get(key, {})
     if not isinstance(value, dict):
         raise UsageError(f"{at(None, key)}: [{key}] must be a table")
     return value
 
 
-def _checked(table: dict, known: dict, section: str, at: _Locator) -> dict:
+def _checked(
+    table: dict[str, Any], known: dict[str, Any], section: str, at: _Locator
+) -> dict[str, Any]:
     for key, value in table.items():
         where = f"{at(section, key)}: {section}.{key}"
         expected = known.get(key)

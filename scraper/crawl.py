@@ -13,6 +13,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from urllib.parse import urlsplit
 
 import sqlite_utils
@@ -20,8 +21,8 @@ import sqlite_utils
 from scraper import archive, sites, timeparse
 from scraper.blocks import is_login_page
 from scraper.errors import Blocked, FetchError, Incomplete, Interrupted, NotFound, ParseError
-from scraper.fetch import Fetcher, redact, without_userinfo
-from scraper.models import Fetched, Page, Request, Target
+from scraper.fetch import Fetcher, Response, redact, without_userinfo
+from scraper.models import Fetched, Page, Request, RequestKey, Target
 from scraper.wording import plural
 
 log = logging.getLogger(__name__)
@@ -96,7 +97,7 @@ class _Crawler:
     run_id: int | None
     progress: Callable[[CrawlResult], None] | None
     stop: threading.Event | None
-    seen_requests: set[tuple] = field(default_factory=set)
+    seen_requests: set[RequestKey] = field(default_factory=set)
     fetched_pages: int = 0
     stopped: bool = False
     # Listing pages are fetched in a thread of their own during full crawls (see read).
@@ -237,14 +238,14 @@ class _Crawler:
 FULL_TEXT_FAILURES_IN_A_ROW = 3
 
 
-def page_time(fetched: Fetched):
-    return timeparse.from_iso(fetched.fetched_at).at
+def page_time(fetched: Fetched) -> datetime:
+    return timeparse.instant(fetched.fetched_at)
 
 
 def _check_next(
     request: Request,
     listing: Request,
-    seen: set[tuple],
+    seen: set[RequestKey],
     result: CrawlResult,
     fetched: int,
     ceiling: int,
@@ -266,7 +267,7 @@ def _check_next(
         )
 
 
-def _fetch(fetcher: Fetcher, request: Request, target: Target, pages_read: int):
+def _fetch(fetcher: Fetcher, request: Request, target: Target, pages_read: int) -> Response:
     try:
         return fetcher.fetch(request)
     except NotFound:

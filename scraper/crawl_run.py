@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.cookiejar import CookieJar
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
@@ -52,7 +53,7 @@ class Outcome:
     note: str | None = None
     error: ScrapeError | None = None
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__slots__ if name != "error"} | {
             "error": str(self.error) if self.error else None
         }
@@ -77,7 +78,7 @@ class Summary:
             return Interrupted.exit_code
         return max(failures, default=0)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "run_id": self.run_id,
             "status": self.status,
@@ -153,8 +154,8 @@ def _run_profile(
         except KeyboardInterrupt:
             # A second Ctrl-C lands wherever the run is (a request, a pause): the pages saved so
             # far are whole, and the run is recorded as interrupted with them, not left running.
-            error = Interrupted(f"stopped at once after {plural(result.pages, 'page')}")
-            outcome.status, outcome.error = "interrupted", error
+            stopped = Interrupted(f"stopped at once after {plural(result.pages, 'page')}")
+            outcome.status, outcome.error = "interrupted", stopped
         except ScrapeError as error:
             outcome.status, outcome.error = "failed", error
         except Exception as error:  # not ours (disk full, OverflowError...): still a failure

@@ -12,12 +12,13 @@ called; the shipped files are for an archive named archive.db."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 SEARCH = {"fts_table": "reviews_fts"}
 RATING = "0 to 10 (3.5 stars = 7.0; B+ = 7.5; 3/4 = 7.5); empty when the site showed none"
 DATE = "ISO 8601, UTC; the best estimate (see date_precision and the bounds)"
 
-TABLES = {
+TABLES: dict[str, dict[str, Any]] = {
     "review_list": {
         "title": "Reviews",
         "description": "One row per review or rating, newest first, with its film. Search "
@@ -180,12 +181,12 @@ TITLE = {
 SETTINGS = {"truncate_cells_html": 400, "suggest_facets": False}
 
 
-def metadata(database: str = "archive") -> dict:
+def metadata(database: str = "archive") -> dict[str, Any]:
     """Datasette 0.65 metadata (everything) for an archive Datasette calls `database`."""
     return TITLE | {"databases": {database: {"tables": TABLES, "queries": QUERIES}}}
 
 
-def metadata_1x(database: str = "archive") -> dict:
+def metadata_1x(database: str = "archive") -> dict[str, Any]:
     """Datasette 1.x metadata: only what describes the tables."""
     tables = {
         name: {k: v for k, v in spec.items() if k not in CONFIG_KEYS}
@@ -194,7 +195,7 @@ def metadata_1x(database: str = "archive") -> dict:
     return TITLE | {"databases": {database: {"tables": {k: v for k, v in tables.items() if v}}}}
 
 
-def config_1x(database: str = "archive") -> dict:
+def config_1x(database: str = "archive") -> dict[str, Any]:
     """Datasette 1.x configuration: how tables behave, canned queries, settings."""
     tables = {
         name: {k: v for k, v in spec.items() if k in CONFIG_KEYS} for name, spec in TABLES.items()
@@ -207,7 +208,7 @@ def config_1x(database: str = "archive") -> dict:
     }
 
 
-def as_json(document: dict) -> str:
+def as_json(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 

@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import IO, TYPE_CHECKING, Any
 
 from scraper import timeparse
 from scraper.errors import ScrapeError, UsageError
@@ -62,7 +62,7 @@ def rows(
     site: str | None = None,
     profile: str | None = None,
     since: datetime | None = None,
-) -> Iterator[dict]:
+) -> Iterator[dict[str, Any]]:
     """Every archived review (deleted ones too: see `status`), oldest first, filtered as asked."""
     sql = (
         f"SELECT {', '.join(COLUMNS)} FROM review_list WHERE "
@@ -83,7 +83,7 @@ def check_output(output: Path, archive: Path) -> None:
         raise UsageError(f"-o {output} is the archive (or one of its files); choose another path")
 
 
-def write_file(records: Iterator[dict], output: Path, fmt: str) -> int:
+def write_file(records: Iterator[dict[str, Any]], output: Path, fmt: str) -> int:
     """Write to a temporary file beside `output`, then move it into place: a failed export
     leaves whatever was at `output` as it was."""
     target = output.expanduser()
@@ -117,7 +117,7 @@ def write_file(records: Iterator[dict], output: Path, fmt: str) -> int:
     return count
 
 
-def write(records: Iterator[dict], out: TextIO, fmt: str) -> int:
+def write(records: Iterator[dict[str, Any]], out: IO[str], fmt: str) -> int:
     """Write `records` in `fmt` to `out`; returns how many were written."""
     if fmt == "jsonl":
         return _count(out.write(json.dumps(r, ensure_ascii=False) + "\n") for r in records)
@@ -132,7 +132,7 @@ def write(records: Iterator[dict], out: TextIO, fmt: str) -> int:
     return _count(writer.writerow(r) for r in current)
 
 
-def letterboxd_row(record: dict) -> dict:
+def letterboxd_row(record: dict[str, Any]) -> dict[str, Any]:
     rating = record["rating"]
     return {
         "Title": record["film"],
@@ -144,6 +144,6 @@ def letterboxd_row(record: dict) -> dict:
     }
 
 
-def _count(writes: Iterator) -> int:
+def _count(writes: Iterator[object]) -> int:
     """Run the writes one by one (never all in memory) and say how many there were."""
     return sum(1 for _ in writes)

@@ -14,12 +14,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from http.cookiejar import CookieJar, domain_match
-from typing import TypeVar, get_args
+from http.cookiejar import (  # type: ignore[attr-defined]  # domain_match: not in typeshed
+    CookieJar,
+    domain_match,
+)
+from typing import TYPE_CHECKING, Any, TypeVar, cast, get_args
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 from tenacity import (
+    RetryCallState,
     RetryError,
     Retrying,
     retry_if_exception,
@@ -27,6 +31,9 @@ from tenacity import (
     wait_exponential_jitter,
 )
 from tenacity.wait import wait_base
+
+if TYPE_CHECKING:
+    from curl_cffi.requests.impersonate import BrowserTypeLiteral
 
 from scraper import __version__
 from scraper.blocks import ADVICE, block_kind
@@ -121,7 +128,7 @@ class _wait_retry_after(wait_base):
     def __init__(self, fallback: wait_base) -> None:
         self.fallback = fallback
 
-    def __call__(self, retry_state) -> float:
+    def __call__(self, retry_state: RetryCallState) -> float:
         error = retry_state.outcome.exception() if retry_state.outcome else None
         if isinstance(error, _Retryable) and error.retry_after is not None:
             return error.retry_after
@@ -258,7 +265,7 @@ class Fetcher:
         self._check(response, headers)
         return response
 
-    def _body(self, request: Request, url: str) -> dict | None:
+    def _body(self, request: Request, url: str) -> dict[str, Any] | None:
         """The request's JSON body with its cookie fields filled in; a cookie the jar does
         not hold for this host is left out (the site then refuses, and says so)."""
         if not request.cookie_fields:
@@ -277,8 +284,8 @@ class Fetcher:
         method: str,
         url: str,
         *,
-        params=(),
-        json=None,
+        params: tuple[tuple[str, str], ...] = (),
+        json: dict[str, Any] | None = None,
         extra_headers: dict[str, str] | None = None,
         follow: bool = False,
     ) -> tuple[int, httpx.Headers, bytes, str]:
@@ -449,7 +456,8 @@ def impersonating_transport(browser: str) -> httpx.BaseTransport:
     check_browser(browser)
     from httpx_curl_cffi import CurlTransport
 
-    return CurlTransport(impersonate=browser, default_headers=True)
+    # check_browser refused any name but curl_cffi's own.
+    return CurlTransport(impersonate=cast("BrowserTypeLiteral", browser), default_headers=True)
 
 
 def check_browser(browser: str) -> None:
@@ -517,7 +525,7 @@ def _describe(error: BaseException | None) -> str:
     return str(error)
 
 
-def _log_retry(retry_state) -> None:
+def _log_retry(retry_state: RetryCallState) -> None:
     error = retry_state.outcome.exception() if retry_state.outcome else None
     log.debug("  retrying in %.1fs after %s", retry_state.upcoming_sleep, _describe(error))
 

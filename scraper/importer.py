@@ -10,11 +10,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from scraper import archive, runs, sites, timeparse
 from scraper.errors import DiskFull, ScrapeError, UsageError
 from scraper.models import Fetched, Page, Target
+
+if TYPE_CHECKING:
+    import sqlite_utils
+    from _typeshed import WriteableBuffer
 
 MiB = 1024 * 1024
 # What an import reads of one file. The largest files people import are exports, read as
@@ -114,7 +118,14 @@ class _Opened:
     pages: Iterator[Page]
 
 
-def _write(db, opened: _Opened, run_id: int, path: Path, result: ImportResult, captured_at) -> None:
+def _write(
+    db: sqlite_utils.Database,
+    opened: _Opened,
+    run_id: int,
+    path: Path,
+    result: ImportResult,
+    captured_at: datetime | None,
+) -> None:
     """One file, in one transaction: a row that fails late leaves nothing of the file."""
     fetched = replace(opened.fetched, run_id=run_id)
     counts = archive.SaveCounts()
@@ -201,7 +212,7 @@ def _is_export(folder: Path) -> bool:
     )
 
 
-def _packed(folder: Path) -> tuple[Path, tempfile.TemporaryDirectory] | None:
+def _packed(folder: Path) -> tuple[Path, tempfile.TemporaryDirectory[str]] | None:
     """A folder that is a site's unzipped export, as the zip it came in (see pack_export), in
     a temporary file (an export of a million rows is not held in memory), with the directory
     that holds it: removed when the last reference to it goes."""
@@ -260,7 +271,7 @@ class _Bounded(io.RawIOBase):
     def tell(self) -> int:
         return self._file.tell()
 
-    def readinto(self, buffer) -> int:
+    def readinto(self, buffer: WriteableBuffer) -> int:
         count = self._file.readinto(buffer)
         if self._file.tell() > MAX_FILE:
             raise UsageError(_too_large(self._path, MAX_FILE, "one file"))
@@ -271,7 +282,9 @@ class _Bounded(io.RawIOBase):
         super().close()
 
 
-def _sniff(head: bytes, open_body: Callable[[], BinaryIO], site: str | None):
+def _sniff(
+    head: bytes, open_body: Callable[[], BinaryIO], site: str | None
+) -> tuple[str, str] | None:
     """(site, parser) of the file: from its head, or for a zip from its directory."""
     if len(head) <= MAX_PAGE:
         return sites.sniff(head, site)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from scraper.models import Film, Review
 
@@ -50,7 +51,7 @@ class Known:
         )
         # Archives from before review_keys have rows under their own id only.
         wanted = {r.id for r in reviews} | set(self._review_ids.values())
-        self._rows: dict[str, dict | None] = dict.fromkeys(wanted)
+        self._rows: dict[str, dict[str, Any] | None] = dict.fromkeys(wanted)
         cursor = conn.execute("SELECT * FROM reviews LIMIT 0")
         self._columns = [d[0] for d in cursor.description]
         for row in _rows(conn, "SELECT * FROM reviews WHERE id IN ({})", wanted):
@@ -81,7 +82,7 @@ class Known:
                 ids.append(film_id)
                 self._new_film_links.append((film_id, key, kind))
 
-    def review(self, review: Review, title: str | None = None) -> dict | None:
+    def review(self, review: Review, title: str | None = None) -> dict[str, Any] | None:
         """The stored row this review is, found by its id or any of its keys. A key made of a
         film's title (lower-cased, so "Rain" and "rain" share it) finds only a row of a film
         titled exactly `title`: case tells films apart when nothing else does."""
@@ -114,7 +115,7 @@ class Known:
         )
         self._new_film_links, self._new_review_keys = [], []
 
-    def _row(self, review_id: str) -> dict | None:
+    def _row(self, review_id: str) -> dict[str, Any] | None:
         if review_id in self._rows and review_id not in self._written:
             return self._rows[review_id]
         self._before_read()
@@ -123,7 +124,7 @@ class Known:
         return dict(zip(self._columns, row, strict=True)) if row else None
 
 
-def _rows(conn: sqlite3.Connection, sql: str, values: Iterable[str]) -> Iterator[tuple]:
+def _rows(conn: sqlite3.Connection, sql: str, values: Iterable[str]) -> Iterator[tuple[Any, ...]]:
     values = list(values)
     for start in range(0, len(values), CHUNK):
         chunk = values[start : start + CHUNK]

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from scraper.timeparse import When
+
+# What tells two requests apart (method, URL, query), for noticing a crawl going in circles.
+RequestKey = tuple[str, str, tuple[tuple[str, str], ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,7 +19,7 @@ class Request:
     parser: str
     method: str = "GET"
     params: tuple[tuple[str, str], ...] = ()
-    json: dict | None = None
+    json: dict[str, Any] | None = None
     # On a listing's first request: the `source` its reviews carry (see tombstones.py).
     source: str | None = None
     # Extra headers, as a browser sends them with this request (Origin, Referer).
@@ -27,7 +31,7 @@ class Request:
     refusal: str | None = None
 
     @property
-    def key(self) -> tuple:
+    def key(self) -> RequestKey:
         """Identity of the request, used to notice a crawl that goes round in circles."""
         return (self.method, self.url, self.params)
 

@@ -116,6 +116,16 @@ _ATTR = re.compile(
 )
 # Tag names match ignoring ASCII case only: "</\u017fcript>" (a long s) does not end a script.
 _ASCII_CASE = re.IGNORECASE | re.ASCII
+
+
+def _match_end(pattern: re.Pattern[str], text: str, pos: int) -> int:
+    """Where `pattern` stops matching at `pos`: it matches there by construction (it ends in
+    \\Z, or `pos` is where the scan found its start)."""
+    found = pattern.match(text, pos)
+    assert found is not None, pattern.pattern
+    return found.end()
+
+
 _BOGUS_END = re.compile(r"[^>]*(?:>|\Z)")
 _CDATA_END = re.compile(r".*?(?:\]\]>|\Z)", re.S)
 _SCRIPT_DATA = re.compile(r"</script[\t\n\f\r />]|<!--", _ASCII_CASE)
@@ -422,7 +432,7 @@ class _Scan:
                 if name is None:
                     if match[4] is not None:  # <![CDATA[
                         ending = _CDATA_END if kinds[-1] else _BOGUS_END
-                        pos = ending.match(markup, pos).end()
+                        pos = _match_end(ending, markup, pos)
                     continue
                 attrs = match[3]
                 if len(attrs) > 2 * MAX_ATTRIBUTES:
@@ -568,7 +578,7 @@ class _Scan:
         self.transient()
         if end < 0:
             raise _Stop
-        return _TOKEN.match(self.markup, end).end()
+        return _match_end(_TOKEN, self.markup, end)
 
     def script_end(self, pos: int) -> int:
         """Where the end tag of a script is, following the tokenizer's script states: inside

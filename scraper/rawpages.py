@@ -45,6 +45,7 @@ def store_stream(conn: sqlite3.Connection, open_body: Callable[[], BinaryIO]) ->
         )
         if cursor.rowcount:
             packed.seek(0)
+            assert cursor.lastrowid is not None  # the row the INSERT just made
             with conn.blobopen("raw_pages", "body", cursor.lastrowid) as blob:
                 while chunk := packed.read(_CHUNK):
                     blob.write(chunk)

@@ -8,10 +8,10 @@ budget of `scrape search`) to run a few SELECTs.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-Params = Iterable[Any] | Mapping[str, Any] | None
+Params = Sequence[Any] | Mapping[str, Any] | None
 
 
 class Reader:
@@ -25,7 +25,7 @@ class Reader:
             return self.conn.execute(sql)
         return self.conn.execute(sql, parameters)
 
-    def query(self, sql: str, params: Params = None) -> Iterator[dict]:
+    def query(self, sql: str, params: Params = None) -> Iterator[dict[str, Any]]:
         cursor = self.execute(sql, params)
         keys = [d[0] for d in cursor.description or ()]
         for row in cursor:

@@ -50,7 +50,7 @@ def reparse(
         for row in fetches:
             if row["site"] not in sites.SITES:
                 continue
-            fetched_at = timeparse.from_iso(row["fetched_at"]).at
+            fetched_at = timeparse.instant(row["fetched_at"])
             body = rawpages.load(db.conn, row["sha256"])
             try:
                 page = sites.parse(row["site"], row["parser"], body, row["url"], fetched_at)

@@ -15,7 +15,7 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from scraper import timeparse
 from scraper.lock import ArchiveLock
@@ -48,7 +48,7 @@ def start(db: sqlite_utils.Database, command: str) -> int:
             "INSERT INTO runs (command, pid, started_at, status) VALUES (?, ?, ?, 'running')",
             [command, os.getpid(), now()],
         )
-    return cursor.lastrowid
+    return _inserted(cursor)
 
 
 @dataclass(slots=True)
@@ -126,10 +126,16 @@ def start_profile(db: sqlite_utils.Database, run_id: int, target: Target, mode: 
                 now(),
             ],
         )
+    return _inserted(cursor)
+
+
+def _inserted(cursor: sqlite3.Cursor) -> int:
+    """The rowid of the row an INSERT just made."""
+    assert cursor.lastrowid is not None
     return cursor.lastrowid
 
 
-def finish_profile(db: sqlite_utils.Database, profile_run_id: int, values: dict) -> None:
+def finish_profile(db: sqlite_utils.Database, profile_run_id: int, values: dict[str, Any]) -> None:
     """Close a profile's row. Called inside the caller's transaction (with the tombstones)."""
     values = values | {"finished_at": now()}
     assignments = ", ".join(f"{k} = ?" for k in values)
@@ -187,7 +193,9 @@ def finish(
         )
 
 
-def report(db: sqlite_utils.Database | Reader, *, limit: int = 10, writing: bool = False) -> dict:
+def report(
+    db: sqlite_utils.Database | Reader, *, limit: int = 10, writing: bool = False
+) -> dict[str, Any]:
     """The last runs, and per profile its last run and last success (for `scrape status`).
 
     A run still marked running counts as failing unless `writing` (the archive's lock is held

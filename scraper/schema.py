@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from scraper.errors import ScrapeError, UsageError
 from scraper.reader import Reader
@@ -26,7 +26,7 @@ COUNTERS = {
     "deleted": int,
 }
 
-TABLES: dict[str, dict] = {
+TABLES: dict[str, dict[str, Any]] = {
     "profiles": {
         "columns": {
             "id": str,
@@ -360,6 +360,12 @@ SCHEMA_VERSION = 1
 _OWN_TABLES = {"reviews", "reviews_fts", "films", "profiles", "runs"}
 
 
+@overload
+def open_archive(path: str | Path, *, write: Literal[True] = True) -> sqlite_utils.Database: ...
+@overload
+def open_archive(path: str | Path, *, write: Literal[False]) -> Reader: ...
+@overload
+def open_archive(path: str | Path, *, write: bool) -> sqlite_utils.Database | Reader: ...
 def open_archive(path: str | Path, *, write: bool = True) -> sqlite_utils.Database | Reader:
     """The archive at `path`, created if needed, in WAL mode so readers never block a backup.
 
@@ -419,17 +425,18 @@ def _shorten(text: str, limit: int = 80) -> str:
 def ensure_schema(db: sqlite_utils.Database) -> None:
     for name, spec in TABLES.items():
         columns = spec["columns"]
-        db[name].create(
+        table = db.table(name)
+        table.create(
             columns,
             pk=spec.get("pk", "id"),
             if_not_exists=True,
             not_null=spec.get("not_null"),
             foreign_keys=spec.get("foreign_keys"),
         )
-        for column in sorted(set(columns) - set(db[name].columns_dict)):
-            db[name].add_column(column, columns[column])
+        for column in sorted(set(columns) - set(table.columns_dict)):
+            table.add_column(column, columns[column])
         for index in spec.get("indexes", []):
-            db[name].create_index(index, if_not_exists=True)
+            table.create_index(index, if_not_exists=True)
     db.executescript(FTS_SQL)
     with db.conn:
         # Letterboxd films were kind 'film' before one vocabulary (models.KINDS) was kept.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from scraper.schema import FOLDED
 
@@ -74,7 +74,7 @@ def search(
     profile: str | None = None,
     min_rating: float | None = None,
     year: int | None = None,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Best matches first (most recently archived first for a query that matches more than
     RANK_LIMIT reviews). FTS syntax works ("exact phrase", OR, prefix*); a query that is not
     valid FTS (an unbalanced quote, a lone "-") is searched as plain words instead.
@@ -104,7 +104,9 @@ def as_plain_words(query: str) -> str:
     return " ".join('"' + word.replace('"', '""') + '"' for word in query.split())
 
 
-def _run(db: sqlite_utils.Database | Reader, query: str, filters: dict) -> list[dict]:
+def _run(
+    db: sqlite_utils.Database | Reader, query: str, filters: dict[str, Any]
+) -> list[dict[str, Any]]:
     params = {"query": query, **filters}
     folded = FOLDED.format(r="r.")
     kept = _scan(db, _SCAN.format(folded=folded, order=_NEWEST), params, RANK_LIMIT + 1)
@@ -118,7 +120,7 @@ def _run(db: sqlite_utils.Database | Reader, query: str, filters: dict) -> list[
 
 
 def _scan(
-    db: sqlite_utils.Database | Reader, sql: str, params: dict, enough: int | None
+    db: sqlite_utils.Database | Reader, sql: str, params: dict[str, Any], enough: int | None
 ) -> dict[int, str] | None:
     """The page's rows (rowid: snippet, in order). With `enough`, the scan goes on until that
     many matches are seen, and gives None when the matches run out first."""

@@ -51,7 +51,7 @@ def serve(path: Path, host: str, port: int) -> int:
             command += ["--metadata" if kind == "metadata" else "--config", str(written)]
         if major < 1:  # 1.x reads the settings from its config file
             for name, value in datasette_config.SETTINGS.items():
-                shown = {True: "on", False: "off"}.get(value, str(value))
+                shown = ("on" if value else "off") if isinstance(value, bool) else str(value)
                 command += ["--setting", name, shown]
         return _run_forwarding_signals(command)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from scraper.schema import FILM_RATING, FOLDED
 
@@ -48,7 +48,7 @@ FROM per ORDER BY reviews DESC, site, profile_id
 PROFILE_WIDTH = 48
 
 
-def summary(db: sqlite_utils.Database | Reader) -> dict:
+def summary(db: sqlite_utils.Database | Reader) -> dict[str, Any]:
     """Every profile (each marked whether it is a stranger from film pages), the ratings
     histogram and reviews per year."""
     return {
@@ -73,7 +73,7 @@ def summary(db: sqlite_utils.Database | Reader) -> dict:
     }
 
 
-def render(stats: dict, width: int = 40) -> str:
+def render(stats: dict[str, Any], width: int = 40) -> str:
     """The summary as tables a person reads in a terminal, histograms drawn with bars."""
     lines = ["Reviews per profile"]
     listed = [row for row in stats["profiles"] if not row.get("from_film_pages")]

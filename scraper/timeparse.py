@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from typing import overload
 
 from dateutil.relativedelta import relativedelta
 
@@ -67,7 +68,12 @@ def from_epoch_ms(ms: int | float | str) -> When:
 
 def from_iso(text: str) -> When:
     """An ISO 8601 instant; one without a zone is taken as UTC (RT's cursors write it so)."""
-    return exact(datetime.fromisoformat(text.strip().replace("Z", "+00:00")))
+    return exact(instant(text))
+
+
+def instant(text: str) -> datetime:
+    """from_iso, as the moment itself (in UTC)."""
+    return _utc(datetime.fromisoformat(text.strip().replace("Z", "+00:00")))
 
 
 def from_relative(text: str, fetched_at: datetime) -> When | None:
@@ -209,7 +215,12 @@ def intersect(old: When, new: When) -> When:
     return When(earliest + (latest - earliest) / 2, earliest, latest, new.precision)
 
 
+@overload
+def to_iso(moment: datetime) -> str: ...
+@overload
+def to_iso(moment: datetime | None) -> str | None: ...
 def to_iso(moment: datetime | None) -> str | None:
+    """ISO 8601 in UTC with a Z, to the second (to the millisecond when it has them)."""
     if moment is None:
         return None
     spec = "milliseconds" if moment.microsecond else "seconds"

@@ -216,10 +216,10 @@ def search_(
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     for row in rows:
-        year = f" ({row['year']})" if row["year"] else ""
+        shown_year = f" ({row['year']})" if row["year"] else ""
         date = (row["created_at"] or "")[:10]
         title = row["title"] or row["film_id"]  # a saved page may not have named its film
-        click.echo(f"{title}{year}  {row['rating_raw'] or '-'}  {date}  {row['site']}")
+        click.echo(f"{title}{shown_year}  {row['rating_raw'] or '-'}  {date}  {row['site']}")
         click.echo(f"    {row['snippet']}")
         if row["url"]:
             click.echo(f"    {row['url']}")
@@ -275,9 +275,9 @@ def export_(
     from scraper.schema import open_archive
 
     archive_path = db_path_for(db_path, config.load(config_path))
-    to_file = output is not None and str(output) != "-"
+    to_file = output if output is not None and str(output) != "-" else None
     if to_file:
-        export.check_output(output, archive_path)
+        export.check_output(to_file, archive_path)
     db = open_archive(archive_path, write=False)
     held_profile(db, profile)  # before the output file is created
     records = export.rows(
@@ -286,7 +286,7 @@ def export_(
     if not to_file:
         export.write(records, sys.stdout, fmt)
         return
-    count = export.write_file(records, output, fmt)
+    count = export.write_file(records, to_file, fmt)
     click.echo(f"{plural(count, 'review')} written to {output}", err=True)
 
 

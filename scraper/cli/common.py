@@ -6,9 +6,10 @@ import functools
 import logging
 import os
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import click
 
@@ -19,10 +20,15 @@ from scraper.site_names import NAMES as SITE_NAMES
 if TYPE_CHECKING:
     from scraper import config
 
+# A click command function, decorated without changing its type.
+Command = TypeVar("Command", bound=Callable[..., Any])
+Params = ParamSpec("Params")
+Result = TypeVar("Result")
+
 SITE_CHOICE = click.Choice(sorted(SITE_NAMES))
 
 
-def db_option(command):
+def db_option(command: Command) -> Command:
     return click.option(
         "--db",
         "db_path",
@@ -31,7 +37,7 @@ def db_option(command):
     )(command)
 
 
-def config_option(command):
+def config_option(command: Command) -> Command:
     return click.option(
         "--config",
         "config_path",
@@ -46,7 +52,7 @@ class Rating(click.FloatRange):
 
     name = "rating"
 
-    def convert(self, value, param, ctx):  # type: ignore[override]
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         number = super().convert(value, param, ctx)
         if number != number:  # NaN is the one float not equal to itself
             self.fail(f"{value!r} is not a number", param, ctx)
@@ -58,12 +64,13 @@ class Failed(click.ClickException):
 
     def __init__(self, error: ScrapeError) -> None:
         super().__init__(str(error))
-        self.exit_code = error.exit_code
+        # click declares exit_code on the class, and exits with the instance's.
+        self.exit_code = error.exit_code  # type: ignore[misc]
 
 
-def reports_errors(command):
+def reports_errors(command: Callable[Params, Result]) -> Callable[Params, Result]:
     @functools.wraps(command)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: Params.args, **kwargs: Params.kwargs) -> Result:
         try:
             return command(*args, **kwargs)
         except ScrapeError as error:

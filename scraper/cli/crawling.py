@@ -8,7 +8,7 @@ import signal
 import sys
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -29,10 +29,12 @@ from scraper.wording import plural
 
 if TYPE_CHECKING:
     from http.cookiejar import CookieJar
+    from types import FrameType
 
-    from scraper import crawl_run, sites
+    from scraper import crawl_run
     from scraper.crawl import CrawlResult
     from scraper.fetch import FetchSettings
+    from scraper.models import Target
 
 
 @cli.command()
@@ -161,12 +163,12 @@ def user(
         for outcome in failed:
             click.echo(f"{outcome.profile_id}: {outcome.error}", err=True)
         return  # at least one profile of the name was archived
-    if failed:
+    if failed and failed[0].error:
         raise Failed(failed[0].error)
 
 
 def _remember(
-    ident: str, settings: config.Config, targets: list[sites.Target], summary: crawl_run.Summary
+    ident: str, settings: config.Config, targets: list[Target], summary: crawl_run.Summary
 ) -> None:
     from scraper import probe
     from scraper import remember as remembered
@@ -319,7 +321,7 @@ def status_(db_path: Path | None, config_path: Path | None, limit: int, as_json:
         sys.exit(1)
 
 
-def _run_totals(run: dict) -> str:
+def _run_totals(run: dict[str, Any]) -> str:
     """What a run did: a crawl in profiles and requests, an import or a reparse in what it read
     and saved (it crawls no profile, so those counts would all be 0)."""
     # .get: an archive written before these columns existed is read as it is (read-only).
@@ -341,7 +343,7 @@ def _run_totals(run: dict) -> str:
 
 def _plans(
     settings: config.Config,
-    targets: list[sites.Target],
+    targets: list[Target],
     *,
     cookies_path: Path | None = None,
     browser: str | None = None,
@@ -359,7 +361,9 @@ def _plans(
         fetching = settings.fetch_settings(target.site, delay=delay, **overrides)
         if fetching.impersonate:
             check_browser(fetching.impersonate)
-        options = {"games": True} if settings.site_setting(target.site, "games") else {}
+        options: dict[str, object] = {}
+        if settings.site_setting(target.site, "games"):
+            options["games"] = True
         plans.append(crawl_run.Plan(target, fetching, jar, options))
     return plans
 
@@ -397,7 +401,7 @@ def _run(
 
     stop = threading.Event()
 
-    def on_interrupt(signum, frame) -> None:
+    def on_interrupt(signum: int, frame: FrameType | None) -> None:
         stop.set()
         signal.signal(signal.SIGINT, signal.default_int_handler)  # a second Ctrl-C stops now
         click.echo("\nstopping after this page (Ctrl-C again to stop at once)", err=True)

@@ -28,11 +28,11 @@ def _archive(datasette: Any) -> Any:
 
 
 def review_path(datasette: Any, rowid: object) -> str:
-    return datasette.urls.path(f"/-/review/{int(str(rowid))}")
+    return str(datasette.urls.path(f"/-/review/{int(str(rowid))}"))
 
 
 def person_path(datasette: Any, profile_id: str) -> str:
-    return datasette.urls.path("/-/people/" + quote(profile_id, safe=":"))
+    return str(datasette.urls.path("/-/people/" + quote(profile_id, safe=":")))
 
 
 @hookimpl
@@ -74,7 +74,7 @@ def extra_template_vars(template: str, datasette: Any) -> Any:
     if template not in ("index.html", "database.html"):
         return None
 
-    async def lead() -> dict:
+    async def lead() -> dict[str, Any]:
         db = _archive(datasette)
         if "review_list" not in await db.view_names():
             return {}
@@ -94,7 +94,7 @@ def extra_template_vars(template: str, datasette: Any) -> Any:
     return lead
 
 
-async def _page(datasette: Any, request: Any, template: str, context: dict) -> Response:
+async def _page(datasette: Any, request: Any, template: str, context: dict[str, Any]) -> Response:
     context |= {"database": _archive(datasette).name, "mount": f"/{MOUNT}"}
     return Response.html(await datasette.render_template(template, context, request=request))
 
@@ -168,7 +168,7 @@ async def charts_page(request: Any, datasette: Any) -> Response:
     )
 
 
-def _linked(datasette: Any, row: dict) -> dict:
+def _linked(datasette: Any, row: dict[str, Any]) -> dict[str, Any]:
     return row | {
         "href": review_path(datasette, row["review_rowid"]),
         "glyphs": cells.stars(row["stars"]),
@@ -176,7 +176,7 @@ def _linked(datasette: Any, row: dict) -> dict:
     }
 
 
-def _as_json(charts: dict[str, dict]) -> dict[str, str]:
+def _as_json(charts: dict[str, dict[str, Any]]) -> dict[str, str]:
     """Each chart's spec as the JSON its <canvas data-chart> attribute carries."""
     return {name: json.dumps(spec, ensure_ascii=False) for name, spec in charts.items()}
 
@@ -192,7 +192,7 @@ def register_routes() -> list[tuple[str, Any]]:
 
 
 @hookimpl
-def menu_links(datasette: Any) -> list[dict]:
+def menu_links(datasette: Any) -> list[dict[str, Any]]:
     return [
         {"href": datasette.urls.path("/-/people"), "label": "People"},
         {"href": datasette.urls.path("/-/charts"), "label": "Charts"},

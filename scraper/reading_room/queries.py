@@ -17,12 +17,12 @@ LIVE = "status != 'deleted'"
 YEAR = "[12][0-9][0-9][0-9]"
 
 
-async def rows(db: Any, sql: str, params: dict | None = None) -> list[dict]:
+async def rows(db: Any, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     result = await db.execute(sql, params or {})
     return [dict(row) for row in result.rows]
 
 
-async def review(db: Any, rowid: int) -> dict | None:
+async def review(db: Any, rowid: int) -> dict[str, Any] | None:
     found = await rows(db, "SELECT * FROM review_list WHERE review_rowid = :r", {"r": rowid})
     if not found:
         return None
@@ -36,7 +36,7 @@ async def review(db: Any, rowid: int) -> dict | None:
     return page
 
 
-async def person(db: Any, profile_id: str) -> dict | None:
+async def person(db: Any, profile_id: str) -> dict[str, Any] | None:
     found = await rows(db, "SELECT * FROM profiles WHERE id = :p", {"p": profile_id})
     if not found:
         return None
@@ -60,7 +60,7 @@ async def person(db: Any, profile_id: str) -> dict | None:
     return page
 
 
-async def people(db: Any) -> list[dict]:
+async def people(db: Any) -> list[dict[str, Any]]:
     return await rows(
         db,
         f"SELECT p.id, p.site, {SHORT_NAME.format(p='p.')} AS name, "
@@ -70,7 +70,7 @@ async def people(db: Any) -> list[dict]:
     )
 
 
-async def charts(db: Any, profile_id: str | None = None) -> dict[str, dict]:
+async def charts(db: Any, profile_id: str | None = None) -> dict[str, dict[str, Any]]:
     """Chart specs (labels, datasets) for the rating distribution, reviews per year by site,
     and the month-by-month timeline; one person's when `profile_id` is given."""
     where = LIVE + (" AND profile_id = :p" if profile_id else "")
@@ -117,7 +117,7 @@ def _stars_label(bucket: int) -> str:
     return "★" * (bucket // 2) + ("½" if bucket % 2 else "")
 
 
-def _by_site(title: str, counts: list[dict]) -> dict:
+def _by_site(title: str, counts: list[dict[str, Any]]) -> dict[str, Any]:
     if counts:
         first, last = int(counts[0]["reviewed"]), int(counts[-1]["reviewed"])
         years = [str(y) for y in range(first, last + 1)]
@@ -136,7 +136,7 @@ def _by_site(title: str, counts: list[dict]) -> dict:
     }
 
 
-def _every_month(months: list[dict]) -> list[str]:
+def _every_month(months: list[dict[str, Any]]) -> list[str]:
     """Every month from the first to the last (a gap is a month of no reviews, not skipped)."""
     if not months:
         return []
@@ -151,6 +151,6 @@ def _every_month(months: list[dict]) -> list[str]:
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
 
 
-def _filled_months(months: list[dict]) -> list[int]:
+def _filled_months(months: list[dict[str, Any]]) -> list[int]:
     counted = {m["month"]: m["n"] for m in months}
     return [counted.get(label, 0) for label in _every_month(months)]

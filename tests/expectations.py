@@ -12,7 +12,9 @@ which are left out. A review's `when` is {at, earliest, latest, precision} in IS
 A list too long to keep whole (a corpus export of thousands of rows) is stored as
 {"count", "first", "last", "sha256"}: its length, its first and last records, and a hash of all
 of them. A corpus file may also carry `samples`: reviews (by id) checked by hand against the raw
-file, compared record for record.
+file, compared record for record. The parser named is also the one `scrape import` recognises
+the file as (sites.sniff), unless `sniffed` says otherwise (null: a page known only by its
+address, such as Letterboxd's full-text fragments).
 
 `pytest --regenerate-expected` rewrites every expected file the tests it runs walk, from what
 the parsers give today (keeping site, parser, url, fetched_at and the ids of the samples): read
@@ -61,6 +63,12 @@ def read_input(site: str, path: Path) -> bytes:
     if body is None:
         raise ValueError(f"{path} is a folder but not an export of {site}")
     return body
+
+
+def sniffed(expected: dict[str, Any], body: bytes) -> str | None:
+    """The parser `scrape import` picks for the body by its content alone (None: none)."""
+    found = sites.sniff(body, expected["site"])
+    return found[1] if found else None
 
 
 def parse(expected: dict[str, Any], body: bytes) -> Page:
@@ -163,7 +171,7 @@ def write(path: Path, expected: dict[str, Any]) -> None:
 
 def regenerated(expected: dict[str, Any], page: Page) -> dict[str, Any]:
     """The expected file anew from a parse: its inputs kept, its records from `page`."""
-    inputs = ("site", "parser", "input", "url", "fetched_at", "note")
+    inputs = ("site", "parser", "input", "url", "fetched_at", "sniffed", "note")
     fresh = {k: expected[k] for k in inputs if k in expected}
     fresh["page"] = summarised(record(page))
     if "samples" in expected:
@@ -217,3 +225,21 @@ def _stem(path: Path) -> str | None:
 def corpus_cases() -> list[Path]:
     """Every expected file of the corpus, tests/expected/<site>/...json."""
     return sorted(EXPECTED.rglob("*.json"))
+
+
+def export_folder_test(site: str):
+    """Whether a folder is the site's unzipped export (never, for a site without exports)."""
+    test = sites.SITES[site].is_export_folder
+    return test if test else (lambda path: False)
+
+
+def check_invariants(page: Page) -> None:
+    """What holds of every page, whatever the site: one review per id, ratings on 0-10, an
+    estimated time within its bounds."""
+    ids = [review.id for review in page.reviews]
+    assert len(ids) == len(set(ids)), "review ids are unique within a page"
+    for review in page.reviews:
+        assert review.rating is None or 0 <= review.rating <= 10, review.id
+        when = review.when
+        if when.at and when.earliest and when.latest:
+            assert when.earliest <= when.at <= when.latest, review.id

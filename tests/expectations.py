@@ -45,12 +45,16 @@ WHOLE_LIMIT = 24 * 1024
 ENDS = 3
 
 
+# The registry (scraper.sites.SITES) is read in these few helpers alone, so that a change to it
+# is a change here; parsers are only ever called through scraper.sites.parse.
+
+
 def site_names() -> list[str]:
     return list(sites.SITES)
 
 
 def parser_names(site: str) -> list[str]:
-    """Every parser a site has (the registry is read here alone)."""
+    """Every parser a site has: the list the walker checks each has a fixture."""
     return list(sites.SITES[site].parsers)
 
 
@@ -63,6 +67,12 @@ def read_input(site: str, path: Path) -> bytes:
     if body is None:
         raise ValueError(f"{path} is a folder but not an export of {site}")
     return body
+
+
+def export_folder_test(site: str):
+    """Whether a folder is the site's unzipped export (never, for a site without exports)."""
+    test = sites.SITES[site].is_export_folder
+    return test if test else (lambda path: False)
 
 
 def sniffed(expected: dict[str, Any], body: bytes) -> str | None:
@@ -225,12 +235,6 @@ def _stem(path: Path) -> str | None:
 def corpus_cases() -> list[Path]:
     """Every expected file of the corpus, tests/expected/<site>/...json."""
     return sorted(EXPECTED.rglob("*.json"))
-
-
-def export_folder_test(site: str):
-    """Whether a folder is the site's unzipped export (never, for a site without exports)."""
-    test = sites.SITES[site].is_export_folder
-    return test if test else (lambda path: False)
 
 
 def check_invariants(page: Page) -> None:

@@ -22,7 +22,7 @@ import httpx
 
 from bench import critic_pages
 from bench.critic_pages import PAGE, QUOTE
-from tests.fake_rottentomatoes import FakeRottenTomatoes, Site, make_ratings
+from tests.fakes.rottentomatoes import FakeRottenTomatoes, Site, make_ratings
 
 
 def _ratings(prefix: str, count: int) -> list:

@@ -1,5 +1,5 @@
 """Critic API pages as the site serves them in 2026 (the shape the stand-in in
-tests/fake_rottentomatoes.py serves: `critic{...reviewCreateDate, reviewQuote, reviewUrl}`,
+tests/fakes/rottentomatoes.py serves: `critic{...reviewCreateDate, reviewQuote, reviewUrl}`,
 `media{title, emsId, url}`), ~33 KB per page of 50 as the real pages are, written as a folder
 of files for `scrape import`."""
 

@@ -70,3 +70,17 @@ def run_scrape(tmp_path):
         )
 
     return run
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--regenerate-expected",
+        action="store_true",
+        help="rewrite the expected JSON of the fixture and corpus tests it runs "
+        "(tests/fixtures/**/*.expected.json, tests/expected/) from what the parsers give today",
+    )
+
+
+@pytest.fixture
+def regenerate_expected(request) -> bool:
+    return request.config.getoption("--regenerate-expected")

@@ -7,16 +7,12 @@ page, then a second run that adds nothing. The markup is that of the corpus capt
 
 from __future__ import annotations
 
-import html
-import json
-import re
 import sqlite3
 
 import pytest
 
-from tests.local_site import NOT_FOUND, LocalSite
-
-PER_PAGE = 25
+from tests.fakes.imdb import FakeImdb, imdb_ratings, imdb_reviews
+from tests.fakes.metacritic import FakeMetacritic
 
 
 def query(db, sql, *args):
@@ -25,126 +21,6 @@ def query(db, sql, *args):
 
 
 # --- IMDb: /user/ur<digits>/reviews/, review cards, "next" by paginationKey -----------------
-
-
-def imdb_reviews(count: int) -> list[dict]:
-    return [
-        {
-            "rw": f"rw{9_000_000 + i}",
-            "tt": f"tt{1_000_000 + i}",
-            "title": f"Picture {i}",
-            "stars": i % 10 + 1,
-            "date": f"Aug {i % 28 + 1}, 20{10 + i % 14}",
-            "headline": f"Headline {i} & co",
-            "text": f"Body of review {i}. " * 3,
-        }
-        for i in range(count)
-    ]
-
-
-def imdb_card(user: str, r: dict) -> str:
-    return (
-        '<article class="user-review-item"><div class="ipc-list-card" data-testid="review-card-parent">'
-        f'<div class="ipc-list-card__content"><a class="ipc-title-link-wrapper" href="/title/{r["tt"]}/?ref_=urv">{html.escape(r["title"])}</a>'
-        f'<span class="ipc-rating-star review-rating"><span class="ipc-rating-star--rating">{r["stars"]}</span><span class="ipc-rating-star--maxRating">/10</span></span>'
-        f'<div class="ipc-title" data-testid="review-summary"><a href="/review/{r["rw"]}/"><h3 class="ipc-title__text">{html.escape(r["headline"])}</h3></a></div>'
-        f'<div class="ipc-overflowText"><div class="ipc-html-content"><div class="ipc-html-content-inner-div">{html.escape(r["text"])}</div></div></div></div></div>'
-        f'<div data-testid="reviews-author"><ul class="ipc-inline-list"><li class="ipc-inline-list__item review-date">{r["date"]}</li>'
-        f'<li class="ipc-inline-list__item"><a data-testid="permalink-link" href="/review/{r["rw"]}/?ref_=urv_perm">Permalink</a></li></ul></div></article>'
-    )
-
-
-RATINGS_PAGE = 250
-
-
-def imdb_ratings(count: int) -> list[dict]:
-    return [
-        {
-            "tt": f"tt{2_000_000 + i}",
-            "title": f"Rated {i}",
-            "year": 1980 + i % 40,
-            "type": "tvSeries" if i % 7 == 0 else "movie",
-            "value": i % 10 + 1,
-            "date": f"2025-{i % 12 + 1:02d}-0{i % 9 + 1}T10:00:00Z",
-        }
-        for i in range(count)
-    ]
-
-
-def next_data(ratings: list[dict], more: bool, with_values: bool) -> str:
-    edges = [
-        {
-            "node": {
-                "title": {
-                    "id": r["tt"],
-                    "titleText": {"text": r["title"]},
-                    "originalTitleText": {"text": r["title"]},
-                    "releaseYear": {"year": r["year"]},
-                    "titleType": {"id": r["type"]},
-                },
-                **({"userRating": {"value": r["value"], "date": r["date"]}} if with_values else {}),
-            }
-        }
-        for r in ratings
-    ]
-    data = {
-        "props": {
-            "pageProps": {
-                "mainColumnData": {
-                    "advancedTitleSearch": {
-                        "total": len(edges),
-                        "edges": edges,
-                        "pageInfo": {"hasNextPage": more},
-                    }
-                }
-            }
-        }
-    }
-    return f'<script id="__NEXT_DATA__" type="application/json">{json.dumps(data)}</script>'
-
-
-class FakeImdb(LocalSite):
-    """IMDb as a mirror would serve it; with `as_in_2026`, as imdb.com answers a script today:
-    robots.txt forbids everything and AWS WAF answers 202 with a challenge header."""
-
-    def __init__(
-        self,
-        users: dict[str, list[dict]],
-        rated: dict[str, list[dict]],
-        *,
-        as_in_2026: bool = False,
-    ) -> None:
-        self.users, self.rated = users, rated
-        self.rating_values = True  # False: the payload lists titles only, as IMDb often does
-        self.challenge: set[str] = set()
-        self.as_in_2026 = as_in_2026
-        robots = (
-            "User-agent: *\nDisallow: /\n" if as_in_2026 else "User-agent: *\nDisallow: /search\n"
-        )
-        super().__init__(self.route, robots=robots)
-
-    def route(self, path: str, query: dict) -> tuple[int, bytes, str]:
-        if path in self.challenge or self.as_in_2026:  # AWS WAF's answer to a script, 2026
-            return 202, b"", "text/html"
-        rated = re.match(r"^/user/(ur\d+)/ratings/$", path)
-        if rated and rated[1] in self.rated:
-            number = int((query.get("page") or ["1"])[0])
-            items = self.rated[rated[1]]
-            chunk = items[(number - 1) * RATINGS_PAGE : number * RATINGS_PAGE]
-            script = next_data(chunk, number * RATINGS_PAGE < len(items), self.rating_values)
-            body = f"<html><head><title>Your ratings</title></head><body>{script}</body></html>"
-            return 200, body.encode(), "text/html; charset=utf-8"
-        match = re.match(r"^/user/(ur\d+)/reviews/$", path)
-        if not match or match[1] not in self.users:
-            return NOT_FOUND
-        reviews = self.users[match[1]]
-        start = int((query.get("paginationKey") or ["0"])[0].removeprefix("k"))
-        cards = "".join(imdb_card(match[1], r) for r in reviews[start : start + PER_PAGE])
-        more = ""
-        if start + PER_PAGE < len(reviews):
-            more = f'<a class="ipc-see-more__button" href="/user/{match[1]}/reviews/?paginationKey=k{start + PER_PAGE}">More</a>'
-        body = f'<html><head><title>IMDb</title></head><body><section class="ipc-page-section">{cards}{more}</section></body></html>'
-        return 200, body.encode(), "text/html; charset=utf-8"
 
 
 @pytest.fixture
@@ -264,54 +140,6 @@ def test_imdb_ratings_page_without_values_fails_loudly(imdb, run_scrape, tmp_pat
 
 
 # --- Metacritic: the backend's list of a user's reviews, paged by offset (2026) -------------
-
-
-def mc_item(user: str, kind: str, i: int) -> dict:
-    path = {"movies": "movie", "shows": "tv", "games": "game"}[kind]
-    return {
-        "id": f"{kind}-{i}",
-        "quote": f"Thoughts on {kind} {i}.",
-        "score": i % 11,
-        "thumbsUp": 0,
-        "thumbsDown": 0,
-        "date": f"2025-{i % 12 + 1:02d}-{i % 28 + 1:02d}",
-        "author": user,
-        "version": 1737927878551,
-        "spoiler": i % 13 == 0,
-        "reviewedProduct": {
-            "id": 1000 + i,
-            "type": {"movies": "movie", "shows": "show", "games": "game-title"}[kind],
-            "title": f"{kind.title()} {i}",
-            "url": f"/{path}/{kind}-{i}/",
-        },
-    }
-
-
-class FakeMetacritic(LocalSite):
-    """www.metacritic.com and its backend on one root: robots.txt forbids /user to every
-    crawler (the pages; the API lives under /reviews/), the API pages a user's reviews by
-    offset, per type, and answers 404 for a user it does not know."""
-
-    def __init__(
-        self,
-        users: dict[str, dict[str, int]],
-        robots: str = "User-agent: *\nDisallow: /user\nDisallow: /search\n",
-    ) -> None:
-        self.users = users
-        super().__init__(self.route, robots=robots)
-
-    def route(self, path: str, query: dict) -> tuple[int, bytes, str]:
-        match = re.match(r"^/reviews/metacritic/user/users/([A-Za-z0-9_.-]+)/web$", path)
-        if not match or match[1] not in self.users:
-            return 404, b'{"statusCode":404,"message":"Not Found"}', "application/json"
-        arg = {k: v[0] for k, v in query.items()}
-        if arg.get("componentType") != "ReviewListComponent" or arg.get("sort") != "date":
-            return 400, b'{"statusCode":400}', "application/json"
-        kind, offset, limit = arg["filterByType"], int(arg["offset"]), int(arg["limit"])
-        total = self.users[match[1]].get(kind, 0)
-        items = [mc_item(match[1], kind, i) for i in range(offset, min(total, offset + limit))]
-        body = {"data": {"totalResults": total, "items": items}, "links": {}, "meta": {}}
-        return 200, json.dumps(body).encode(), "application/json"
 
 
 @pytest.fixture

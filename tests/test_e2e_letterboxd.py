@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from tests.fake_letterboxd import (
+from tests.fakes.letterboxd import (
     DIARY_PAGE,
     EXCERPT,
     FILMS_PAGE,

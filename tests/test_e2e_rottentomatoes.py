@@ -12,7 +12,7 @@ import pytest
 
 from scraper import __version__
 from tests.conftest import scrape_command, scrape_env
-from tests.fake_rottentomatoes import FakeRottenTomatoes, Site, make_ratings
+from tests.fakes.rottentomatoes import FakeRottenTomatoes, Site, make_ratings
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ import time
 import pytest
 
 from tests.conftest import scrape_command, scrape_env
-from tests.fake_rottentomatoes import FakeRottenTomatoes, Site, make_ratings
+from tests.fakes.rottentomatoes import FakeRottenTomatoes, Site, make_ratings
 
 CRITIC = "rottentomatoes:critic/jane-critic"
 PAGE_2 = "/napi/critics/jane-critic/movies?after=NTA"

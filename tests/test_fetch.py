@@ -14,7 +14,7 @@ from scraper.errors import Blocked, FetchError, NotFound
 from scraper.fetch import Fetcher, FetchSettings, redact
 from scraper.models import Request
 from scraper.pacing import Pacer
-from tests.local_site import LocalSite
+from tests.fakes.server import LocalSite
 
 QUICK = FetchSettings(delay=0, robots=False)
 

@@ -8,9 +8,9 @@ import sqlite3
 import pytest
 
 from tests.conftest import ROOT
-from tests.fake_letterboxd import FakeLetterboxd, make_member
-from tests.fake_rottentomatoes import FakeRottenTomatoes, Site, make_ratings
-from tests.local_site import NOT_FOUND, LocalSite
+from tests.fakes.letterboxd import FakeLetterboxd, make_member
+from tests.fakes.rottentomatoes import FakeRottenTomatoes, Site, make_ratings
+from tests.fakes.server import NOT_FOUND, LocalSite
 
 
 def closed_port() -> int:

@@ -8,11 +8,9 @@ import resource
 import socket
 import subprocess
 import sys
-import threading
 import time
 import zlib
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import brotli
@@ -25,41 +23,9 @@ from scraper.fetch import Fetcher, FetchSettings
 from scraper.lock import ArchiveLock
 from scraper.models import Request
 from tests.conftest import scrape_command, scrape_env
+from tests.fakes.server import raw_server
 
 MiB = 1024 * 1024
-
-
-@contextmanager
-def raw_server(answer: Callable[[socket.socket], None]) -> Iterator[str]:
-    """Accept connections on a loopback port and hand each socket, request read, to `answer`."""
-    listener = socket.create_server(("127.0.0.1", 0))
-    stop = threading.Event()
-
-    def serve() -> None:
-        listener.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                conn, _ = listener.accept()
-            except TimeoutError:
-                continue
-            except OSError:  # closed under us at the end of the test
-                return
-            threading.Thread(target=handle, args=(conn,), daemon=True).start()
-
-    def handle(conn: socket.socket) -> None:
-        with conn:
-            try:
-                conn.recv(65536)
-                answer(conn)
-            except OSError:
-                pass  # the client gave up on us: that is the point
-
-    threading.Thread(target=serve, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
-    finally:
-        stop.set()
-        listener.close()
 
 
 def bomb(encoding: str, size: int) -> bytes:

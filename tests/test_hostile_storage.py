@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from scraper import schema
 from scraper.cli import cli
 from scraper.lock import ArchiveLock
-from tests.fake_rottentomatoes import FakeRottenTomatoes, Site, make_ratings
+from tests.fakes.rottentomatoes import FakeRottenTomatoes, Site, make_ratings
 
 RATINGS = "Const,Your Rating,Date Rated,Title,URL,Title Type,Year\n" + "".join(
     f"tt{n:07d},{n % 10 + 1},2024-01-{n % 28 + 1:02d},Film {n},"

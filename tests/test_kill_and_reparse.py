@@ -11,7 +11,7 @@ import time
 import pytest
 
 from tests.conftest import scrape_command, scrape_env
-from tests.fake_rottentomatoes import FakeRottenTomatoes, Site, make_ratings
+from tests.fakes.rottentomatoes import FakeRottenTomatoes, Site, make_ratings
 
 PROFILE = "rottentomatoes:critic/jane-critic"
 KILL_POINTS = 20

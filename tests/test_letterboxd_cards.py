@@ -10,7 +10,7 @@ import pytest
 
 from scraper import archive, sites
 from scraper.schema import open_archive
-from tests.fake_letterboxd import EXCERPT, FakeLetterboxd, make_member, reviews_page_2025
+from tests.fakes.letterboxd import EXCERPT, FakeLetterboxd, make_member, reviews_page_2025
 
 SEEN = datetime(2026, 11, 1, tzinfo=UTC)
 
@@ -86,7 +86,7 @@ def test_a_fragment_completes_only_a_review_the_archive_holds(tmp_path):
 
 def test_a_first_page_without_cards_is_a_layout_change_unless_it_says_none_yet():
     from scraper.errors import ParseError
-    from tests.fake_letterboxd import reviews_page
+    from tests.fakes.letterboxd import reviews_page
 
     url = "https://letterboxd.com/gil/films/reviews/"
     empty = reviews_page(make_member("gil", 0), 1)  # no reviews: an empty card list on page 1

@@ -1,19 +1,16 @@
-"""Every Rotten Tomatoes and Flixster capture in the shared corpus, parsed and checked against
-expected values the project keeps in tests/expected/ (samples checked by hand against the raw
-files)."""
+"""Rotten Tomatoes and Flixster captures of the shared corpus beyond their expected records
+(which tests/test_corpus.py checks, with every other site's, against tests/expected/): the
+cursor's exact time, the whole corpus archived, and the 2026 critic API's nested shape."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
-from datetime import datetime
 from pathlib import Path
 
-import pytest
+from scraper import archive, schema, timeparse
+from tests import expectations as ex
 
-from scraper import archive, schema, sites, timeparse
-
-EXPECTED = Path(__file__).parent / "expected" / "rottentomatoes"
+EXPECTED = ex.EXPECTED / "rottentomatoes"
 CASES = sorted(p.stem for p in EXPECTED.glob("*.json"))
 
 
@@ -23,78 +20,10 @@ def corpus_file(corpus: Path, stem: str) -> Path:
 
 
 def parse_case(corpus: Path, stem: str):
-    expected = json.loads((EXPECTED / f"{stem}.json").read_text())
-    body = corpus_file(corpus, stem).read_bytes()
-    fetched = datetime.fromisoformat(expected["captured_at"].replace("Z", "+00:00"))
-    site, parser = sites.sniff(body)
-    page = sites.parse(site, parser, body, f"file:///corpus/{stem}", fetched)
-    return expected, parser, page
-
-
-# Fields added after the expected files were written; absent there means "left at default".
-LATER_DEFAULTS = {
-    "keys": (),
-    "text_known": True,
-    "truncated": False,
-    "only_text": False,
-    "watched_on": None,
-    "liked": None,
-    "liked_on": None,
-    "rewatch": None,
-    "spoiler": None,
-    "likes": None,
-    "deleted": False,
-}
-
-
-def record(page, review) -> dict:
-    row = asdict(review)
-    row.pop("when")
-    for name, default in LATER_DEFAULTS.items():
-        if row[name] == default:
-            del row[name]
-    row |= {
-        "created_at": timeparse.to_iso(review.when.at),
-        "created_at_earliest": timeparse.to_iso(review.when.earliest),
-        "created_at_latest": timeparse.to_iso(review.when.latest),
-        "created_at_precision": review.when.precision,
-        "film": asdict(next(f for f in page.films if f.id == review.film_id)),
-    }
-    for name in ("keys", "shared_keys"):
-        if row["film"][name] == ():
-            del row["film"][name]
-    return row
-
-
-def test_every_corpus_file_has_expected_values(corpus):
-    stems = {p.stem for p in (corpus / "rottentomatoes").iterdir()}
-    assert stems == set(CASES)
-
-
-@pytest.mark.parametrize("stem", CASES)
-def test_corpus_file_parses_to_expected(corpus, stem):
-    expected, parser, page = parse_case(corpus, stem)
-    assert parser == expected["parser"]
-    counts = {
-        "profiles": len(page.profiles),
-        "films": len(page.films),
-        "reviews": len(page.reviews),
-        "with_text": sum(1 for r in page.reviews if r.text),
-        "rated": sum(1 for r in page.reviews if r.rating is not None),
-        "tv": sum(1 for f in page.films if f.kind == "tv"),
-        "with_year": sum(1 for f in page.films if f.year),
-    }
-    assert counts == expected["counts"]
-    assert [asdict(p) for p in page.profiles[:2]] == expected["profiles"]
-    assert (page.next is not None) == expected["has_next"]
-    by_id = {r.id: r for r in page.reviews}
-    for sample in expected["samples"]:
-        assert record(page, by_id[sample["id"]]) == sample
-    assert len(by_id) == len(page.reviews), "review ids must be unique within a page"
-    for review in page.reviews:
-        assert review.rating is None or 0 <= review.rating <= 10
-        if review.when.earliest and review.when.latest:
-            assert review.when.earliest <= review.when.at <= review.when.latest
+    """A corpus file parsed as its expected file says (parser, url, fetch time)."""
+    expected = ex.load(EXPECTED / f"{stem}.json")
+    page = ex.parse(expected, (corpus / expected["input"]).read_bytes())
+    return expected, expected["parser"], page
 
 
 def test_cursor_create_date_lies_inside_the_relative_bounds(corpus):

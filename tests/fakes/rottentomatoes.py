@@ -9,12 +9,13 @@ import gzip
 import html
 import json
 import socket
-import threading
 import time
 import zlib
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
+
+from tests.fakes.server import LocalServer
 
 
 @dataclass
@@ -433,18 +434,7 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
-class FakeRottenTomatoes:
+class FakeRottenTomatoes(LocalServer):
     def __init__(self, site: Site) -> None:
-        handler = type("BoundHandler", (Handler,), {"site": site})
         self.site = site
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.root = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> FakeRottenTomatoes:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(type("BoundHandler", (Handler,), {"site": site}))

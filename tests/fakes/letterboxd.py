@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
-from tests.local_site import NOT_FOUND, LocalSite
+from tests.fakes.server import NOT_FOUND, LocalSite
 
 DIARY_PAGE, REVIEWS_PAGE, FILMS_PAGE, FEED_SIZE, EXCERPT = 50, 12, 72, 50, 300
 

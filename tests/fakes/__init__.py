@@ -1,0 +1,1 @@
+"""Stand-in sites for the tests, all on the one local server of server.py."""

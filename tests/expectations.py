@@ -247,3 +247,16 @@ def check_invariants(page: Page) -> None:
         when = review.when
         if when.at and when.earliest and when.latest:
             assert when.earliest <= when.at <= when.latest, review.id
+
+
+def verify(path: Path, body: bytes, regenerate: bool) -> None:
+    """The body is recognised as its expectation's parser and parses to its records (written
+    anew first, with --regenerate-expected), within the invariants every page keeps."""
+    expected = load(path)
+    assert sniffed(expected, body) == expected.get("sniffed", expected["parser"])
+    page = parse(expected, body)
+    if regenerate:
+        write(path, regenerated(expected, page))
+        expected = load(path)
+    check(expected, page)
+    check_invariants(page)

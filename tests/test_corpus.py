@@ -25,14 +25,7 @@ def test_corpus_file_parses_to_its_expected_records(path, corpus, regenerate_exp
     site = expected["site"]
     assert path.relative_to(ex.EXPECTED).parts[0] == site
     assert expected["input"].startswith(f"{site}/")
-    body = ex.read_input(site, corpus / expected["input"])
-    assert ex.sniffed(expected, body) == expected.get("sniffed", expected["parser"])
-    page = ex.parse(expected, body)
-    if regenerate_expected:
-        ex.write(path, ex.regenerated(expected, page))
-        expected = ex.load(path)
-    ex.check(expected, page)
-    ex.check_invariants(page)
+    ex.verify(path, ex.read_input(site, corpus / expected["input"]), regenerate_expected)
 
 
 def corpus_inputs(corpus: Path) -> set[str]:

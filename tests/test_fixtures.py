@@ -24,14 +24,7 @@ def test_fixture_parses_to_its_expected_records(case, regenerate_expected):
     site, parser = path.relative_to(ex.FIXTURES).parts[:2]
     expected = ex.load(path)
     assert (expected["site"], expected["parser"]) == (site, parser), "the folder names the parser"
-    body = ex.read_input(site, fixture)
-    assert ex.sniffed(expected, body) == expected.get("sniffed", parser)
-    page = ex.parse(expected, body)
-    if regenerate_expected:
-        ex.write(path, ex.regenerated(expected, page))
-        expected = ex.load(path)
-    ex.check(expected, page)
-    ex.check_invariants(page)
+    ex.verify(path, ex.read_input(site, fixture), regenerate_expected)
 
 
 def test_every_parser_of_every_site_has_a_fixture():

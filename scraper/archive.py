@@ -253,6 +253,7 @@ def _save_film(batch: Batch, known: Known, film: Film, now: str) -> str:
     film_id = known.film(film) or film.id
     # Sources differ in what they know (the 2023 API has no years): never forget a known value.
     row = dict(zip(FILM_COLUMNS, _FILM_VALUES(film), strict=True)) | {
+        "year_source": "listing" if film.year is not None else None,
         "id": film_id,
         "first_seen_at": now,
         "last_seen_at": now,
@@ -269,6 +270,10 @@ def _film_upsert(columns: tuple[str, ...]) -> str:
         f"{_insert('films', columns)} ON CONFLICT(id) DO UPDATE SET "
         "title = coalesce(nullif(excluded.title, ''), title), "
         "year = coalesce(excluded.year, year), "
+        # A year a listing gives is the listing's, whatever a film page said before.
+        "year_source = CASE WHEN excluded.year IS NOT NULL THEN 'listing' ELSE year_source END, "
+        "year_source_url = CASE WHEN excluded.year IS NOT NULL THEN NULL "
+        "ELSE year_source_url END, "
         "kind = coalesce(excluded.kind, kind), url = coalesce(excluded.url, url), "
         "site_film_id = coalesce(excluded.site_film_id, site_film_id), "
         "last_seen_at = max(last_seen_at, excluded.last_seen_at)"

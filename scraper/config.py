@@ -61,7 +61,11 @@ SITE_KEYS: dict[str, type | tuple[type, ...]] = {
 # `impersonate = "none"` (or --impersonate none): plain httpx, even for a site that defaults
 # to a browser's fingerprint.
 NO_IMPERSONATION = {"none", "off", "no", "false", ""}
-BACKUP_KEYS: dict[str, type | tuple[type, ...]] = {"full_every": int, "max_run_hours": _NUMBER}
+BACKUP_KEYS: dict[str, type | tuple[type, ...]] = {
+    "full_every": int,
+    "max_run_hours": _NUMBER,
+    "film_details": bool,
+}
 TOP_KEYS = {"db", "people", "fetch", "sites", "backup"}
 
 
@@ -70,6 +74,8 @@ class Config:
     path: Path | None = None
     db: str | None = None
     full_every: int = 7
+    # Read films' own pages for the years listings leave out (scraper/film_details.py).
+    film_details: bool = True
     # A run still going after this long is stopped (and a stuck one reported as stuck).
     max_run_hours: float = 12.0
     people: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -138,6 +144,7 @@ def load(path: str | Path | None = None) -> Config:
         config.db = str(Path(data["db"]).expanduser())
     backup = _checked(_table(data, "backup", at), BACKUP_KEYS, "backup", at)
     config.full_every = backup.get("full_every", config.full_every)
+    config.film_details = backup.get("film_details", config.film_details)
     config.max_run_hours = backup.get("max_run_hours", config.max_run_hours)
     for name, idents in _table(data, "people", at).items():
         if not isinstance(idents, dict) or not all(isinstance(v, str) for v in idents.values()):

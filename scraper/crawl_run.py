@@ -19,7 +19,7 @@ from typing import Any
 
 import sqlite_utils
 
-from scraper import runs, tombstones
+from scraper import film_details, runs, tombstones
 from scraper.crawl import CrawlResult, crawl
 from scraper.errors import Interrupted, ScrapeError, unexpected
 from scraper.fetch import Fetcher, FetchSettings, RunLimit
@@ -36,6 +36,8 @@ class Plan:
     cookies: CookieJar | None = None
     # Options of the site's listings (Metacritic's games = true).
     options: dict[str, object] = field(default_factory=dict)
+    # Read the own page of each film the listings left without a year (film_details.py).
+    film_details: bool = True
 
 
 @dataclass(slots=True)
@@ -50,6 +52,8 @@ class Outcome:
     changed: int = 0
     missing: int = 0
     deleted: int = 0
+    # Films' own pages read for their years after the crawl.
+    film_pages: int = 0
     note: str | None = None
     error: ScrapeError | None = None
 
@@ -149,6 +153,8 @@ def _run_profile(
                 options=plan.options,
             )
             outcome.status = "ok"
+            if plan.film_details:
+                _film_details(db, fetcher, target, outcome, result, stop)
         except Interrupted as error:
             outcome.status, outcome.error = "interrupted", error
         except KeyboardInterrupt:
@@ -173,6 +179,29 @@ def _run_profile(
         if outcome.error is None:
             outcome.status, outcome.error = "failed", unexpected(exc)
     return outcome
+
+
+def _film_details(
+    db: sqlite_utils.Database,
+    fetcher: Fetcher,
+    target: Target,
+    outcome: Outcome,
+    result: CrawlResult,
+    stop: threading.Event | None,
+) -> None:
+    """The years the crawl left out, from each film's own page: what cannot be had is a note,
+    never the profile's failure."""
+    films = film_details.pending(db, site=target.site, profile_id=target.profile_id)
+    if not films:
+        return
+    try:
+        looked = film_details.look_up(db, fetcher, films, stop=stop)
+    except ScrapeError as error:  # the run's time limit, say: the crawl itself is whole
+        result.notes.append(f"film pages not read: {error}")
+        return
+    outcome.film_pages = looked.read
+    if note := looked.note():
+        result.notes.append(note)
 
 
 def _finish_profile(

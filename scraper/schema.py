@@ -51,6 +51,14 @@ TABLES: dict[str, dict[str, Any]] = {
             "site_film_id": str,
             "first_seen_at": str,
             "last_seen_at": str,
+            # Where the year came from: 'listing' (the page that listed the review) or
+            # 'film page' (the film's own page, read because the listing gave none: see
+            # scraper/film_details.py), which page, and when that page was read or tried.
+            "year_source": str,
+            "year_source_url": str,
+            "year_checked_at": str,
+            # Why the film's own page gave no year (it answered 404, it states none...).
+            "year_check_error": str,
         },
         "not_null": {"site", "title"},
     },
@@ -441,6 +449,11 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     with db.conn:
         # Letterboxd films were kind 'film' before one vocabulary (models.KINDS) was kept.
         db.execute("UPDATE films SET kind = 'movie' WHERE kind = 'film'")
+        # Years archived before their source was kept all came from listings.
+        db.execute(
+            "UPDATE films SET year_source = 'listing' "
+            "WHERE year IS NOT NULL AND year_source IS NULL"
+        )
         for name, sql in VIEWS.items():
             db.execute(f"DROP VIEW IF EXISTS {name}")
             db.execute(f"CREATE VIEW {name} AS {sql}")

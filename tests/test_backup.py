@@ -39,6 +39,9 @@ rottentomatoes = "{PROFILE}"
 [fetch]
 tries = 2
 backoff = 0.05
+[backup]
+# These tests count the listings' requests; films' own pages are test_e2e_rottentomatoes'.
+film_details = false
 """)
     return path
 

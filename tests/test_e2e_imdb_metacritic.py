@@ -12,7 +12,7 @@ import sqlite3
 import pytest
 
 from tests.fakes.imdb import FakeImdb, imdb_ratings, imdb_reviews
-from tests.fakes.metacritic import FakeMetacritic
+from tests.fakes.metacritic import FakeMetacritic, product_year
 
 
 def query(db, sql, *args):
@@ -158,10 +158,18 @@ def test_metacritic_user_reviews_from_the_backend_then_second_run_adds_nothing(
     assert "180 reviews on 3 pages (180 new, 0 changed, 0 missing) [full]" in first.stdout
     api = "GET /reviews/metacritic/user/users/oysteims/web?filterByType="
     common = "componentName=reviews&componentDisplayName=Profile+Reviews"
-    assert metacritic.requests() == [
+    assert metacritic.requests()[:3] == [
         f"{api}movies&offset=0&limit=100&{common}&componentType=ReviewListComponent&sort=date",
         f"{api}movies&offset=100&limit=100&{common}&componentType=ReviewListComponent&sort=date",
         f"{api}shows&offset=0&limit=100&{common}&componentType=ReviewListComponent&sort=date",
+    ]
+    # The API names no year: each product's own page is read once for its premiereYear, the
+    # earliest of its dates (issue 20).
+    assert len(metacritic.requests()[3:]) == 180 and "; 180 film pages read" in first.stdout
+    years = query(db, "select id, year, year_source from films where id like '%-12' order by id")
+    assert years == [
+        ("metacritic:movie/movies-12", product_year(12), "film page"),
+        ("metacritic:tv/shows-12", product_year(12), "film page"),
     ]
     row = query(
         db,
@@ -184,6 +192,7 @@ def test_metacritic_user_reviews_from_the_backend_then_second_run_adds_nothing(
     metacritic.log.clear()
     again = run_scrape("user", "metacritic:oysteims", "--db", str(db), env=env)
     assert "(0 new, 0 changed" in again.stdout, again.stdout
+    assert [r for r in metacritic.requests() if "/reviews/" not in r] == []
 
 
 def test_metacritic_games_when_the_config_asks(metacritic, run_scrape, tmp_path):

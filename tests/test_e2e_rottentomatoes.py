@@ -48,15 +48,26 @@ def test_critic_all_pages_then_second_run_adds_nothing(site, run_scrape, tmp_pat
     url = "https://www.rottentomatoes.com/critics/jane-critic/movies"
     first = run_scrape("user", url, "--db", str(db), env=env)
     assert first.returncode == 0, first.stderr
-    # 120 films on 3 pages of the 2026 API, then 12 TV seasons on one: no HTML page needed.
+    # 120 films on 3 pages of the 2026 API, then 12 TV seasons on one; the API gives no
+    # year, so each film's own page is read once for it (issue 20).
     assert "132 reviews on 4 pages (132 new, 0 changed, 0 missing) [full]" in first.stdout
-    assert site.site.log == [
+    assert "; 132 film pages read for years" in first.stdout
+    assert site.site.log[:5] == [
         "GET /robots.txt",
         "GET /napi/critics/jane-critic/movies?pageCount=50",
         "GET /napi/critics/jane-critic/movies?after=NTA%3D&pageCount=50",
         "GET /napi/critics/jane-critic/movies?after=MTAw&pageCount=50",
         "GET /napi/critics/jane-critic/tv?pageCount=50",
     ]
+    ratings = site.site.critics["jane-critic"]
+    assert sorted(site.site.log[5:]) == sorted(f"GET {r.path}" for r in ratings)
+    assert query(db, "select count(*) from films where year is null") == [(0,)]
+    looked_up = query(
+        db,
+        "select year_source, year_source_url from films where id = ?",
+        "rottentomatoes:m/critic_film_4",
+    )
+    assert looked_up == [("film page", f"{site.root}/m/critic_film_4")]
     assert query(db, "select count(*) from reviews")[0][0] == 132
     assert query(db, "select count(*) from reviews where source = 'critic-reviews-tv'") == [(12,)]
     row = query(
@@ -70,7 +81,7 @@ def test_critic_all_pages_then_second_run_adds_nothing(site, run_scrape, tmp_pat
         f"rottentomatoes:critic/jane-critic/{make_ratings('critic', 5)[4].ems_id}",
         "rottentomatoes:critic/jane-critic",
         "Critic Film 4",
-        None,  # the 2026 API gives no year
+        make_ratings("critic", 5)[4].year,  # from its own page: the 2026 API gives none
         "movie",
         5.0,
         "2.5/5",
@@ -86,8 +97,10 @@ def test_critic_all_pages_then_second_run_adds_nothing(site, run_scrape, tmp_pat
     site.site.log.clear()
     second = run_scrape("user", "rottentomatoes:critic/jane-critic", "--db", str(db), env=env)
     assert second.returncode == 0, second.stderr
-    # Nothing new: the incremental run reads the first page of each listing and stops.
-    assert "62 reviews on 2 pages (0 new, 0 changed) [incremental]" in second.stdout
+    # Nothing new: the incremental run reads the first page of each listing and stops, and
+    # reads no film page (every film has its year).
+    assert "62 reviews on 2 pages (0 new, 0 changed) [incremental] in" in second.stdout
+    assert "film page" not in second.stdout
     assert site.site.requests() == [
         "GET /napi/critics/jane-critic/movies?pageCount=50",
         "GET /napi/critics/jane-critic/tv?pageCount=50",
@@ -131,6 +144,7 @@ def test_audience_profile_movies_and_tv_with_cookies(site, run_scrape, tmp_path)
     cookies.chmod(0o600)
     env = {"SCRAPE_ROTTENTOMATOES_ROOT": site.root}
     db = tmp_path / "archive.db"
+    site.site.missing_film_pages = {"/m/audience_film_1"}
     done = run_scrape(
         "user",
         "https://www.rottentomatoes.com/profiles/AudienceX9",
@@ -142,21 +156,36 @@ def test_audience_profile_movies_and_tv_with_cookies(site, run_scrape, tmp_path)
     )
     assert done.returncode == 0, done.stderr
     assert "130 reviews on 4 pages (130 new" in done.stdout
-    assert site.site.requests() == [
+    assert site.site.requests()[:4] == [
         "POST /napi/profiles/ratings/AudienceX9/movie?pagecount=50",
         "POST /napi/profiles/ratings/AudienceX9/movie?pagecount=50&after=NTA%3D",
         "POST /napi/profiles/ratings/AudienceX9/movie?pagecount=50&after=MTAw",
         "POST /napi/profiles/ratings/AudienceX9/tv?pagecount=50",
+    ]
+    # The 2023+ API gives no year: each film's or season's own page is read once for it. One
+    # answers 404: its year stays empty, with the reason, and the crawl still succeeds.
+    ratings = site.site.profiles["AudienceX9"]
+    assert sorted(site.site.requests()[4:]) == sorted(f"GET {r.path}" for r in ratings)
+    assert "130 film pages read for years; 1 film page(s) gave no year" in done.stdout
+    years = dict(query(db, "select id, year from films"))
+    assert years == {f"rottentomatoes:{r.path[1:]}": r.year for r in ratings} | {
+        "rottentomatoes:m/audience_film_1": None
+    }
+    assert query(db, "select year_check_error from films where year is null") == [
+        ("its page answered 404",)
     ]
     kinds = dict(query(db, "select kind, count(*) from films group by kind"))
     assert kinds == {"movie": 104, "tv": 26}
     assert query(db, "select id from films where kind = 'tv' limit 1") == [
         ("rottentomatoes:tv/audience_film_0/s01",)
     ]
+    before = len(site.site.requests())
     again = run_scrape(
         "user", "rottentomatoes:AudienceX9", "--db", str(db), "--cookies", str(cookies), env=env
     )
     assert "(0 new, 0 changed) [incremental]" in again.stdout, again.stderr
+    # Nothing new, no film page: not even the one that answered 404.
+    assert [r for r in site.site.requests()[before:] if r.startswith("GET ")] == []
     assert query(db, "select count(*) from reviews")[0][0] == 130
     created = query(
         db,
@@ -257,7 +286,13 @@ def test_killed_mid_crawl_leaves_whole_pages_and_next_run_completes(site, tmp_pa
 def test_verbose_logs_each_request(site, run_scrape, tmp_path):
     env = {"SCRAPE_ROTTENTOMATOES_ROOT": site.root}
     done = run_scrape(
-        "-v", "user", "rottentomatoes:critic/jane-critic", "--db", str(tmp_path / "a.db"), env=env
+        "-v",
+        "user",
+        "rottentomatoes:critic/jane-critic",
+        "--no-film-details",
+        "--db",
+        str(tmp_path / "a.db"),
+        env=env,
     )
     assert done.returncode == 0
     lines = [line for line in done.stderr.splitlines() if " -> 200 " in line]

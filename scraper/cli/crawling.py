@@ -17,6 +17,7 @@ import click
 from scraper import config
 from scraper.cli.common import (
     SITE_CHOICE,
+    Command,
     Failed,
     cli,
     config_option,
@@ -24,17 +25,27 @@ from scraper.cli.common import (
     db_path_for,
     reports_errors,
 )
-from scraper.errors import NotFound, UsageError
+from scraper.errors import NotFound, ScrapeError, UsageError
 from scraper.wording import plural
 
 if TYPE_CHECKING:
     from http.cookiejar import CookieJar
     from types import FrameType
 
-    from scraper import crawl_run
+    from scraper import crawl_run, film_details
     from scraper.crawl import CrawlResult
     from scraper.fetch import FetchSettings
     from scraper.models import Target
+
+
+def no_film_details_option(command: Command) -> Command:
+    return click.option(
+        "--no-film-details",
+        "no_film_details",
+        is_flag=True,
+        help="Do not read films' own pages for the years their listings leave out (one request "
+        "per film, once; [backup] film_details = false in the config does the same).",
+    )(command)
 
 
 @cli.command()
@@ -72,6 +83,7 @@ if TYPE_CHECKING:
     "or none for a plain client. Default: chrome for Letterboxd, none elsewhere.",
 )
 @click.option("--full", is_flag=True, help="Read every page, even on a profile archived before.")
+@no_film_details_option
 @click.option(
     "--remember",
     is_flag=True,
@@ -90,6 +102,7 @@ def user(
     ignore_robots: bool,
     impersonate: str | None,
     full: bool,
+    no_film_details: bool,
     remember: bool,
 ) -> None:
     """Archive every review and rating of one person.
@@ -146,6 +159,7 @@ def user(
         cookies_path=cookies_path,
         browser=browser,
         delay=delay,
+        film_details=settings.film_details and not no_film_details,
         **overrides,
     )
     summary = _run(settings, plans, db_path, command="user", full=full)
@@ -188,11 +202,17 @@ def _remember(
 @config_option
 @db_option
 @click.option("--full", is_flag=True, help="Read every page of every profile (edits, deletions).")
+@no_film_details_option
 @click.option("--quiet", is_flag=True, help="Print nothing on success; one line per failure.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run's summary as JSON.")
 @reports_errors
 def backup_(
-    config_path: Path | None, db_path: Path | None, full: bool, quiet: bool, as_json: bool
+    config_path: Path | None,
+    db_path: Path | None,
+    full: bool,
+    no_film_details: bool,
+    quiet: bool,
+    as_json: bool,
 ) -> None:
     """Back up every person and site in the config; made for cron.
 
@@ -219,7 +239,7 @@ def backup_(
             f"the example: `scrape example-config > {where}`"
         )
     targets = [t for name in settings.people for t in sites.resolve(name, people=settings.people)]
-    plans = _plans(settings, targets)
+    plans = _plans(settings, targets, film_details=settings.film_details and not no_film_details)
     summary = _run(settings, plans, db_path, command="backup", full=full, quiet=quiet)
     if as_json:
         click.echo(json.dumps(summary.as_dict(), indent=2))
@@ -348,6 +368,7 @@ def _plans(
     cookies_path: Path | None = None,
     browser: str | None = None,
     delay: float | None = None,
+    film_details: bool = True,
     **overrides: object,
 ) -> list[crawl_run.Plan]:
     """Everything the user named is checked here, before the archive or the network is used."""
@@ -364,7 +385,7 @@ def _plans(
         options: dict[str, object] = {}
         if settings.site_setting(target.site, "games"):
             options["games"] = True
-        plans.append(crawl_run.Plan(target, fetching, jar, options))
+        plans.append(crawl_run.Plan(target, fetching, jar, options, film_details))
     return plans
 
 
@@ -437,7 +458,9 @@ def _env_delay() -> float | None:
 
 def _line(outcome: crawl_run.Outcome, db_path: Path) -> str:
     extra = f", {outcome.missing} missing" if outcome.mode == "full" else ""
-    note = f"; {outcome.note}" if outcome.note else ""
+    films = f"{plural(outcome.film_pages, 'film page')} read for years"
+    notes = [films if outcome.film_pages else None, outcome.note]
+    note = "".join(f"; {n}" for n in notes if n)
     mode = outcome.mode if outcome.status != "interrupted" else f"{outcome.mode}, {outcome.error}"
     return (
         f"{outcome.profile_id}: {plural(outcome.reviews, 'review')} on "
@@ -453,4 +476,88 @@ def _progress(result: CrawlResult) -> None:
         f"({c.new} new)",
         nl=False,
         err=True,
+    )
+
+
+@cli.command("details")
+@db_option
+@config_option
+@click.option("--site", type=SITE_CHOICE, help="Only films of this site.")
+@click.option(
+    "--profile",
+    "profile_handle",
+    metavar="SITE:HANDLE",
+    help="Only the films of this profile's reviews.",
+)
+@click.option(
+    "--ignore-robots",
+    is_flag=True,
+    help="Fetch pages robots.txt disallows. Your responsibility: respect the site's rules.",
+)
+@reports_errors
+def details_(
+    db_path: Path | None,
+    config_path: Path | None,
+    site: str | None,
+    profile_handle: str | None,
+    ignore_robots: bool,
+) -> None:
+    """Fill in the years of archived films whose listings gave none, from each film's page.
+
+    One request per film, paced and robots-checked like a crawl, never repeated for a film
+    that has its year or whose page was read already (a crawl does the same for the films it
+    archives, unless --no-film-details). Imports never go online: run this after one.
+
+    Examples:
+
+    \b
+        scrape details
+        scrape details --site metacritic
+        scrape details --profile rottentomatoes:AbC123
+    """
+    from scraper import film_details, runs, sites
+    from scraper.fetch import Fetcher
+
+    settings = config.load(config_path)
+    path = db_path_for(db_path, settings)
+    target = sites.resolve(profile_handle, site=site)[0] if profile_handle else None
+    show = _details_progress if sys.stderr.isatty() else None
+    totals = film_details.LookedUp()
+    with runs.recorded(path, "details") as run:
+        films = film_details.pending(
+            run.db,
+            site=target.site if target else site,
+            profile_id=target.profile_id if target else None,
+        )
+        totals.pending = len(films)
+        for name in sorted({s for _, s in films}):
+            robots = False if ignore_robots else None
+            with Fetcher(
+                settings.fetch_settings(name, delay=_env_delay(), robots=robots),
+                cookies=_cookies(settings, name, None, None),
+            ) as fetcher:
+                looked = film_details.look_up(
+                    run.db, fetcher, [f for f in films if f[1] == name], progress=show
+                )
+            totals.read += looked.read
+            totals.found += looked.found
+            totals.failed += looked.failed
+            totals.stopped = totals.stopped or looked.stopped
+        run.status = "failed" if totals.stopped else "ok"
+        run.error = totals.note()
+    if show:
+        click.echo("", err=True)
+    click.echo(
+        f"{plural(totals.read, 'film page')} read for {plural(totals.pending, 'film')} "
+        f"without a year: {totals.found} found, {len(totals.failed)} not ({path})"
+    )
+    if note := totals.note():
+        click.echo(f"warning: {note}", err=True)
+    if totals.stopped:
+        raise ScrapeError(f"stopped before every film was looked up: {totals.stopped}")
+
+
+def _details_progress(looked: film_details.LookedUp) -> None:
+    click.echo(
+        f"\rfilm pages: {looked.read} of {looked.pending}, {looked.found} years", nl=False, err=True
     )

@@ -55,6 +55,9 @@ class Site:
     incremental_listings: Callable[[str], list[Request]] | None = None
     # Where the whole text of a review stored as an excerpt lies, by the review's site id.
     full_text_request: Callable[[str], Request | None] | None = None
+    # The request for a film's own page, by the film's archive id, read for what its listing
+    # left out (the year: see scraper/film_details.py); None for a film it cannot name.
+    film_page: Callable[[str], Request | None] | None = None
     # Whether a folder is this site's unzipped export.
     is_export_folder: Callable[[Path], bool] | None = None
     # An unzipped export folder, zipped again as downloaded (None: not this site's export);

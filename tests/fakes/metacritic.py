@@ -30,6 +30,45 @@ def mc_item(user: str, kind: str, i: int) -> dict:
     }
 
 
+def product_year(i: int) -> int:
+    """The year the stand-in's product i premiered (its page's premiereYear)."""
+    return 1950 + i % 70
+
+
+def product_page(section: str, slug: str, i: int) -> bytes:
+    """/movie/<slug>/ (or /tv/, /game/) as the 2026 site serves it, trimmed: ld+json with the
+    US release date (here 20 years late, as for a restoration) and the __NUXT_DATA__ devalue
+    payload whose product component gives the premiereYear (corpus nuxt-data-*-page-2026)."""
+    year = product_year(i)
+    kind = {"movie": "movie", "tv": "show", "game": "game-title"}[section]
+    payload = [
+        ["ShallowReactive", 1],
+        {"data": 2, "state": -1},
+        ["ShallowReactive", 3],
+        {f"loadPage:{section}s:{slug}:": 4},
+        {"components": 5, "meta": -1},
+        [6],
+        {"data": 7, "meta": 8},
+        {"item": 10},
+        {"componentName": 9},
+        "product",
+        {"id": 11, "type": 12, "title": 13, "slug": 14, "premiereYear": 15, "releaseDate": 16},
+        1000 + i,
+        kind,
+        slug.replace("-", " ").title(),
+        slug,
+        year,
+        f"{year + 20}-05-01",
+    ]
+    ld = {"@type": "Movie", "name": slug, "datePublished": f"{year + 20}-05-01"}
+    return (
+        f"<!DOCTYPE html><html><head><title>{slug} Reviews - Metacritic</title>"
+        f'<script type="application/ld+json">{json.dumps(ld)}</script></head><body>'
+        '<script type="application/json" data-nuxt-data="nuxt-app" data-ssr="true" '
+        f'id="__NUXT_DATA__">{json.dumps(payload)}</script></body></html>'
+    ).encode()
+
+
 class FakeMetacritic(LocalSite):
     """www.metacritic.com and its backend on one root: robots.txt forbids /user to every
     crawler (the pages; the API lives under /reviews/), the API pages a user's reviews by
@@ -44,6 +83,9 @@ class FakeMetacritic(LocalSite):
         super().__init__(self.route, robots=robots)
 
     def route(self, path: str, query: dict) -> tuple[int, bytes, str]:
+        product = re.match(r"^/(movie|tv|game)/((?:movies|shows|games)-(\d+))/$", path)
+        if product:
+            return 200, product_page(product[1], product[2], int(product[3])), "text/html"
         match = re.match(r"^/reviews/metacritic/user/users/([A-Za-z0-9_.-]+)/web$", path)
         if not match or match[1] not in self.users:
             return 404, b'{"statusCode":404,"message":"Not Found"}', "application/json"

@@ -72,6 +72,8 @@ class Site:
     empty_tail: int = 0
     # Seconds every response waits before it is sent (a slow site, for tests that interrupt).
     latency: float = 0.0
+    # Film and season pages (/m/<slug>, /tv/<slug>/s01) that answer 404.
+    missing_film_pages: set[str] = field(default_factory=set)
 
     def requests(self, prefix: str = "") -> list[str]:
         """The requests made, robots.txt left out, optionally only those under `prefix`."""
@@ -169,6 +171,8 @@ class Handler(BaseHTTPRequestHandler):
             return self._profile_api(segments[3], segments[4], query)
         if method == "GET" and parts.path.startswith("/napi/userProfile/movieRatings/"):
             return self._legacy_api(segments[3], query)
+        if method == "GET" and segments[0] in ("m", "tv"):
+            return self._film_page(parts.path)
         self._send(404, b"<html><body>Not Found</body></html>", "text/html")
 
     def _inject_fault(self, path: str) -> bool:
@@ -340,6 +344,32 @@ class Handler(BaseHTTPRequestHandler):
                 ],
             }
         )
+
+    def _film_page(self, path: str) -> None:
+        """A film's or season's page in its 2026 shape (scraper/sites/rottentomatoes/
+        film_pages.py): the year in the hero's props and where-to-watch; ld+json dateCreated a
+        year later (RT's record of its own, as for Arrival); no year in the title."""
+        everyone = [*self.site.critics.values(), *self.site.profiles.values()]
+        known = {r.path: r for ratings in [*everyone, *self.site.legacy.values()] for r in ratings}
+        rating = known.get(path.rstrip("/"))
+        if rating is None or rating.path in self.site.missing_film_pages:
+            body = b'<html><body><div id="main-page-content"><h1>404 - Not Found</h1></div>'
+            return self._send(404, body, "text/html")
+        kind = "TVSeason" if rating.tv else "Movie"
+        ld = {"@context": "http://schema.org", "@type": kind, "name": rating.title}
+        ld["dateCreated"] = f"{rating.year + 1}-01-27"
+        hero = {"content": {"title": rating.title, "metadataProps": ["PG-13", str(rating.year)]}}
+        page = (
+            f"<!DOCTYPE html><html><head><title>{html.escape(rating.title)} | Rotten Tomatoes"
+            f'</title><link rel="canonical" href="https://www.rottentomatoes.com{rating.path}">'
+            f'<script type="application/ld+json">{json.dumps(ld)}</script></head><body>'
+            f'<script id="media-hero-json" data-json="mediaHero" type="application/json">'
+            f"{json.dumps(hero)}</script>"
+            f'<script id="where-to-watch-json" type="application/json">'
+            f"{json.dumps({'title': rating.title, 'releaseYear': str(rating.year)})}</script>"
+            "</body></html>"
+        )
+        self._send(200, page.encode(), "text/html; charset=utf-8")
 
     def _tokens_match(self) -> bool:
         """The body's tokens are the request's own cookies, sent as the profile page sends

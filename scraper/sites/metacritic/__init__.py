@@ -36,6 +36,7 @@ from scraper.sites.metacritic.parsers import (
     parse_legacy_film_page,
     parse_legacy_profile,
     parse_nuxt_payload,
+    parse_product_page,
     parse_profile_page,
     parse_user_reviews_api,
 )
@@ -107,6 +108,21 @@ def _query(kind: str) -> dict[str, str]:
     }
 
 
+_SEASON_PATH = re.compile(r"^(tv/[^/]+)/(season-\d+)/?$")
+
+
+def film_page(film_id: str) -> Request | None:
+    """A product's page (/movie/<slug>/, /tv/<slug>/, /game/<slug>/; robots.txt allows them,
+    as reported 2026-09-25 by alp82/goodwatch-monorepo's research notes). A season is
+    read from its show's page, which lists every season's year: #season-N says which."""
+    path = film_id.removeprefix(f"{SITE}:")
+    if not path.startswith(("movie/", "tv/", "game/")):
+        return None
+    season = _SEASON_PATH.match(path)
+    page = f"{season[1]}/#{season[2]}" if season else f"{path}/"
+    return Request(f"{_IDENTITY.root()}/{quote(page, safe='/#')}", "film_page", source="film-page")
+
+
 def sniff(body: bytes) -> str | None:
     head = body[:300_000]
     if head.lstrip()[:1] == b"{" and b'"totalResults"' in head and b'"reviewedProduct"' in head:
@@ -132,6 +148,7 @@ SITE_DEF = Site(
         "legacy_film_page": parse_legacy_film_page,
         "profile_page": parse_profile_page,
         "user_reviews_api": parse_user_reviews_api,
+        "film_page": parse_product_page,
     },
     parser_version=2,
     listings=listings,
@@ -139,4 +156,5 @@ SITE_DEF = Site(
     sniff=sniff,
     block_advice=_BLOCK_ADVICE,
     robots_advice=_ROBOTS_ADVICE,
+    film_page=film_page,
 )

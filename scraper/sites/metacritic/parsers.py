@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import datetime
 from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit
 
-from selectolax.lexbor import LexborNode
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper import timeparse
 from scraper.errors import ParseError
@@ -370,3 +370,75 @@ def _legacy_review(
         reviewer_name=reviewer_name,
         source=source,
     )
+
+
+_SEASON = re.compile(r"season-(\d+)")
+_LD_DATE = re.compile(r"^(\d{4})-\d{2}-\d{2}")
+
+
+def parse_product_page(body: bytes, url: str, fetched_at: datetime) -> Page:
+    """A product's own page (/movie/<slug>/, /tv/<slug>/), read for the year a review listing
+    left out (scraper/film_details.py). Its __NUXT_DATA__ gives the page's `product` item's
+    premiereYear and releaseDate, and each season's releaseYear; its ld+json a datePublished.
+    All but premiereYear are US (re-)release dates (Black Orpheus: 2006 for a 1959 film;
+    Lawrence of Arabia's re-release page: premiereYear 1962, releaseDate 2002-09-20), so the
+    earliest is kept (piemkay/spielplan captures of 2026-08-14 @ 6dca516; corpus
+    nuxt-data-*-page-2026.json). Related films in the same payload carry their own
+    premiereYear: only the product component is read. A season (the URL's #season-N, asked
+    of its show's page) takes its own releaseYear."""
+    tree = common.html_tree(body)
+    parts = urlsplit(url)
+    season = _SEASON.fullmatch(parts.fragment)
+    path = parts.path if not season else f"{parts.path.rstrip('/')}/{parts.fragment}/"
+    embedded = _NUXT_SCRIPT.search(body[:5_000_000])
+    components: list[dict[str, object]] = []
+    if embedded:
+        try:
+            payload = unflatten(json.loads(text.decode_lenient(embedded["payload"])))
+        except (json.JSONDecodeError, RecursionError, ValueError) as exc:
+            raise ParseError(SITE, url, f"a Nuxt devalue payload ({exc})") from None
+        components = list(_walk_components(payload))
+    product = next((c for c in components if _name(c) == "product"), None)
+    item = _dict(_dict(product.get("data")).get("item")) if product else {}
+    title = str(item.get("title") or common.meta(tree, "og:title") or "").strip()
+    if not item and not title:
+        raise ParseError(SITE, url, "the product of the page (its __NUXT_DATA__ product)")
+    if season:
+        years = _season_years(components, int(season[1]))
+    else:
+        years = [common.year_in(item.get("premiereYear"))]
+        years += [_date_year(item.get("releaseDate")), *_ld_years(tree)]
+    found = [y for y in years if y and 1870 <= y <= fetched_at.year + 2]
+    film = film_for(path, title, min(found) if found else None, item.get("id"), page_url=url)
+    return Page(films=[film])
+
+
+def _season_years(components: list[dict[str, object]], number: int) -> list[int | None]:
+    years: list[int | None] = []
+    for component in components:
+        if _name(component) != "seasons":
+            continue
+        entries = _dict(component.get("data")).get("items")
+        for entry in entries if isinstance(entries, list) else []:
+            season = _dict(entry)
+            if season.get("seasonNumber") == number:
+                years += [common.year_in(season.get("releaseYear"))]
+                years += [_date_year(season.get("premiereDate"))]
+    return years
+
+
+def _ld_years(tree: LexborHTMLParser) -> list[int | None]:
+    years: list[int | None] = []
+    for script in tree.css('script[type="application/ld+json"]'):
+        try:
+            data = json.loads(script.text())
+        except (json.JSONDecodeError, RecursionError):
+            continue
+        if isinstance(data, dict):
+            years.append(_date_year(data.get("datePublished") or data.get("dateCreated")))
+    return years
+
+
+def _date_year(value: object) -> int | None:
+    match = _LD_DATE.match(value) if isinstance(value, str) else None
+    return int(match[1]) if match else None

@@ -35,6 +35,7 @@ from scraper.sites.rottentomatoes.api import (
     profile_request,
 )
 from scraper.sites.rottentomatoes.critics import parse_critic_api, parse_critic_page
+from scraper.sites.rottentomatoes.film_pages import parse_film_page
 from scraper.sites.rottentomatoes.flixster import parse_flixster_ratings
 from scraper.sites.rottentomatoes.pages import parse_flixster_movie_page, parse_movie_page
 from scraper.sites.rottentomatoes.records import SITE, SITE_URL
@@ -91,6 +92,7 @@ _PARSERS = {
     "movie_page": parse_movie_page,
     "flixster_ratings": parse_flixster_ratings,
     "flixster_movie_page": parse_flixster_movie_page,
+    "film_page": parse_film_page,
 }
 
 
@@ -128,6 +130,15 @@ def listings(handle: str) -> list[Request]:
     ]
 
 
+def film_page(film_id: str) -> Request | None:
+    """A film's page (/m/<slug>), a show's or a season's (/tv/<show>[/sNN]); None for
+    Flixster's films, which have no page any more."""
+    path = film_id.removeprefix(f"{SITE}:")
+    if not path.startswith(("m/", "tv/")):
+        return None
+    return Request(f"{_IDENTITY.root()}/{quote(path)}", "film_page", source="film-page")
+
+
 def sniff(body: bytes) -> str | None:
     """Which parser reads a saved page or response, judged from its content alone."""
     head = body[:400_000]
@@ -163,4 +174,5 @@ SITE_DEF = Site(
     sniff=sniff,
     block_advice=_BLOCK_ADVICE,
     readings=readings,
+    film_page=film_page,
 )

@@ -48,6 +48,8 @@ class CrawlResult:
     complete: bool = False
     # What went wrong without failing the crawl (a review's whole text that could not be read).
     notes: list[str] = field(default_factory=list)
+    # Films' own pages read after the listings for their years (see film_details.py).
+    film_pages: int = 0
 
 
 def crawl(

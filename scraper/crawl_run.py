@@ -154,7 +154,7 @@ def _run_profile(
             )
             outcome.status = "ok"
             if plan.film_details:
-                _film_details(db, fetcher, target, outcome, result, stop)
+                _film_details(db, fetcher, target, outcome, result, stop, progress)
         except Interrupted as error:
             outcome.status, outcome.error = "interrupted", error
         except KeyboardInterrupt:
@@ -188,14 +188,21 @@ def _film_details(
     outcome: Outcome,
     result: CrawlResult,
     stop: threading.Event | None,
+    progress: Callable[[CrawlResult], None] | None,
 ) -> None:
     """The years the crawl left out, from each film's own page: what cannot be had is a note,
     never the profile's failure."""
     films = film_details.pending(db, site=target.site, profile_id=target.profile_id)
     if not films:
         return
+
+    def show(looked: film_details.LookedUp) -> None:
+        result.film_pages = looked.read
+        if progress:
+            progress(result)
+
     try:
-        looked = film_details.look_up(db, fetcher, films, stop=stop)
+        looked = film_details.look_up(db, fetcher, films, stop=stop, progress=show)
     except ScrapeError as error:  # the run's time limit, say: the crawl itself is whole
         result.notes.append(f"film pages not read: {error}")
         return

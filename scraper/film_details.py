@@ -20,6 +20,7 @@ import sqlite_utils
 from scraper import runs, sites
 from scraper.errors import Blocked, FetchError, NotFound, ParseError
 from scraper.fetch import Fetcher, without_userinfo
+from scraper.models import Request
 
 # A site refusing this many pages in a row is refusing us: the rest wait for the next run.
 REFUSALS_IN_A_ROW = 3
@@ -86,39 +87,48 @@ def look_up(
         if request is None:
             continue
         try:
-            response = fetcher.fetch(request)
-        except NotFound:
-            done.read += 1  # asked and answered: the cost is the same
-            _record(db, film_id, request.url, None, "its page answered 404")
-            done.failed.append(f"{without_userinfo(request.url)}: 404")
-            continue
-        except (Blocked, FetchError) as error:
+            _look_up_one(db, fetcher, film_id, site, request, done)
+            refused = 0
+        except (Blocked, FetchError) as error:  # not the page's answer: asked again next run
             refused += 1
             if refused >= REFUSALS_IN_A_ROW:
                 done.stopped = str(error)
                 break
-            continue
-        finally:
-            if progress:
-                progress(done)
-        refused = 0
-        done.read += 1
-        # The request's own address: a season is named by its fragment (#season-2).
-        try:
-            page = sites.parse(
-                site, request.parser, response.body, request.url, response.fetched_at
-            )
-        except ParseError as error:
-            _record(db, film_id, request.url, None, str(error))
-            done.failed.append(str(error))
-            continue
-        year = page.films[0].year if page.films else None
-        _record(db, film_id, request.url, year, None if year else "its page states no year")
-        if year:
-            done.found += 1
-        else:
-            done.failed.append(f"{without_userinfo(request.url)}: no year on the page")
+        if progress:
+            progress(done)
     return done
+
+
+def _look_up_one(
+    db: sqlite_utils.Database,
+    fetcher: Fetcher,
+    film_id: str,
+    site: str,
+    request: Request,
+    done: LookedUp,
+) -> None:
+    shown = without_userinfo(request.url)
+    try:
+        response = fetcher.fetch(request)
+    except NotFound:
+        done.read += 1  # asked and answered: the cost is the same
+        _record(db, film_id, request.url, None, "its page answered 404")
+        done.failed.append(f"{shown}: 404")
+        return
+    done.read += 1
+    # The request's own address: a season is named by its fragment (#season-2).
+    try:
+        page = sites.parse(site, request.parser, response.body, request.url, response.fetched_at)
+    except ParseError as error:
+        _record(db, film_id, request.url, None, str(error))
+        done.failed.append(str(error))
+        return
+    year = page.films[0].year if page.films else None
+    _record(db, film_id, request.url, year, None if year else "its page states no year")
+    if year:
+        done.found += 1
+    else:
+        done.failed.append(f"{shown}: no year on the page")
 
 
 def _record(

@@ -180,3 +180,27 @@ def test_a_looked_up_year_never_overwrites_a_listings_and_a_listing_takes_over(t
     )
     assert row.fetchall() == [(1987, "listing", None)]
     assert film_details.pending(db) == []
+
+
+def test_a_site_refusing_film_pages_stops_the_look_ups_and_they_wait_for_next_run(tmp_path):
+    import httpx
+
+    from scraper.fetch import Fetcher, FetchSettings
+
+    db = schema.open_archive(tmp_path / "a.db")
+    films = [
+        Film(f"rottentomatoes:m/f{i}", "rottentomatoes", f"F{i}", None, "movie") for i in range(5)
+    ]
+    archive.save_page(db, Page(films=films))
+    asked: list[str] = []
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        asked.append(request.url.path)
+        return httpx.Response(403, text="<html>Access Denied</html>")
+
+    settings = FetchSettings(delay=0, robots=False, tries=1)
+    with Fetcher(settings, transport=httpx.MockTransport(refuse)) as fetcher:
+        looked = film_details.look_up(db, fetcher, film_details.pending(db))
+    assert len(asked) == film_details.REFUSALS_IN_A_ROW and looked.stopped
+    assert looked.read == 0 and "film pages stopped" in (looked.note() or "")
+    assert len(film_details.pending(db)) == 5  # nothing recorded: all asked again next run

@@ -471,9 +471,10 @@ def _line(outcome: crawl_run.Outcome, db_path: Path) -> str:
 
 def _progress(result: CrawlResult) -> None:
     c = result.counts
+    films = f", {plural(result.film_pages, 'film page')}" if result.film_pages else ""
     click.echo(
         f"\r{result.target.profile_id}: page {result.pages}, {result.reviews} reviews "
-        f"({c.new} new)",
+        f"({c.new} new){films}",
         nl=False,
         err=True,
     )

@@ -57,7 +57,12 @@ def _run(root: str, db: Path, delay: float = 0, who: str = "critic/bench") -> fl
     env |= {"SCRAPE_ROTTENTOMATOES_ROOT": root, "SCRAPE_DELAY": str(delay)}
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "scraper", "user", f"rottentomatoes:{who}", "--db", str(db)],
+        # The listings' crawl: each film's own page is a one-off request per film (issue 20),
+        # one delay each, paid on a film's first crawl only; it would swamp the per-page ratio.
+        [
+            *(sys.executable, "-m", "scraper", "user", f"rottentomatoes:{who}"),
+            *("--no-film-details", "--db", str(db)),
+        ],
         env=env,
         capture_output=True,
         text=True,

@@ -25,7 +25,12 @@ from scraper.cli.common import (
 from scraper.errors import ScrapeError, UsageError
 from scraper.wording import plural
 
-EXPORT_FORMATS = ("jsonl", "csv", "letterboxd")  # export.FORMATS, without importing export
+EXPORT_FORMATS = (
+    "jsonl",
+    "csv",
+    "letterboxd",
+    "markdown",
+)  # export.FORMATS, without importing export
 
 
 @cli.command("import")
@@ -236,16 +241,27 @@ def search_(
     type=click.Choice(EXPORT_FORMATS),
     default="jsonl",
     show_default=True,
-    help="jsonl, csv, or letterboxd (Letterboxd's import CSV).",
+    help="jsonl, csv, letterboxd (Letterboxd's import CSV), or markdown (a folder: -o DIR).",
 )
 @click.option("--site", type=SITE_CHOICE, help="Only reviews from this site.")
 @click.option("--profile", help="Only this person's reviews (SITE:HANDLE, as in the archive).")
 @click.option("--since", help="Only reviews written at or after this time (ISO 8601).")
 @click.option(
+    "--only",
+    type=click.Choice(["reviews", "ratings"]),
+    help="markdown: only reviews with text, or only ratings without (default: both).",
+)
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="markdown: remove the files this export wrote before whose review is no longer in it.",
+)
+@click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path, allow_dash=True),
-    help="Write here instead of standard output (written whole, then moved into place).",
+    type=click.Path(path_type=Path, allow_dash=True),
+    help="Write here instead of standard output (written whole, then moved into place); "
+    "for markdown, the folder.",
 )
 @reports_errors
 def export_(
@@ -255,20 +271,25 @@ def export_(
     site: str | None,
     profile: str | None,
     since: str | None,
+    only: str | None,
+    prune: bool,
     output: Path | None,
 ) -> None:
-    """Write the archived reviews as JSON lines, CSV or a Letterboxd import file.
+    """Write the archived reviews as JSON lines, CSV, a Letterboxd import file, or Markdown.
 
     Streams (constant memory) in a fixed column order, oldest review first. jsonl and csv hold
     every archived review with its status (current, missing, deleted); letterboxd holds the
     current ones as Title, Year, Rating (0.5-5), WatchedDate, Review, ready for
-    letterboxd.com/import.
+    letterboxd.com/import. markdown writes one file a review into -o DIR, with front matter
+    for Hugo, Jekyll or Eleventy, rewriting only the files whose review changed (--prune
+    removes its own files of reviews no longer exported; no other file is ever touched).
 
     Examples:
 
     \b
         scrape export --format csv -o reviews.csv
         scrape export --format letterboxd --site rottentomatoes -o for-letterboxd.csv
+        scrape export --format markdown --only reviews -o site/content/reviews
     """
     from scraper import export
     from scraper.held import held_profile
@@ -276,13 +297,31 @@ def export_(
 
     archive_path = db_path_for(db_path, config.load(config_path))
     to_file = output if output is not None and str(output) != "-" else None
+    if fmt in export.FOLDER_FORMATS and to_file is None:
+        raise UsageError(f"--format {fmt} writes a folder of files: give it with -o DIR")
+    if fmt not in export.FOLDER_FORMATS and (only or prune):
+        raise UsageError("--only and --prune are for --format markdown")
+    if to_file and fmt not in export.FOLDER_FORMATS and to_file.is_dir():
+        raise UsageError(f"-o {output} is a folder; --format {fmt} writes one file")
     if to_file:
         export.check_output(to_file, archive_path)
     db = open_archive(archive_path, write=False)
     held_profile(db, profile)  # before the output file is created
-    records = export.rows(
-        db, site=site, profile=profile, since=iso_datetime(since, "--since") if since else None
-    )
+    moment = iso_datetime(since, "--since") if since else None
+    if fmt == "markdown" and to_file is not None:
+        from scraper import markdown_export, timeparse
+
+        rows = markdown_export.records(
+            db, site=site, profile=profile, since=timeparse.to_iso(moment), only=only
+        )
+        done = markdown_export.write_folder(rows, to_file, prune=prune)
+        click.echo(
+            f"{plural(len(done.files), 'review')} in {output}: {done.written} written, "
+            f"{done.unchanged} unchanged, {done.pruned} pruned",
+            err=True,
+        )
+        return
+    records = export.rows(db, site=site, profile=profile, since=moment)
     if not to_file:
         export.write(records, sys.stdout, fmt)
         return

@@ -1,0 +1,109 @@
+"""Issue 21, Markdown: one file a review, front matter a YAML parser reads back as the archive
+holds it, rewritten only when its review changed, and no file this export did not write ever
+removed."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+
+import yaml
+from click.testing import CliRunner
+
+from scraper.cli import cli
+
+FIXTURES = Path(__file__).parent / "fixtures"
+NAME = re.compile(r"^(\d{4}-\d{2}-\d{2}|undated)-[a-z0-9-]+(-[0-9a-f]{6})?\.md$")
+
+
+def export(db: Path, folder: Path, *args: str):
+    result = CliRunner().invoke(
+        cli, ["export", "--db", str(db), "--format", "markdown", "-o", str(folder), *args]
+    )
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def read(path: Path) -> tuple[dict, str]:
+    head, front, body = path.read_text(encoding="utf-8").split("---\n", 2)
+    assert head == ""
+    return yaml.safe_load(front), body
+
+
+def test_every_review_is_a_file_whose_front_matter_is_the_archive(corpus_db, tmp_path):
+    folder = tmp_path / "reviews"
+    done = export(corpus_db, folder)
+    with sqlite3.connect(corpus_db) as conn:
+        conn.row_factory = sqlite3.Row
+        archived = {
+            row["id"]: dict(row)
+            for row in conn.execute("SELECT * FROM review_list WHERE status != 'deleted'")
+        }
+    files = sorted(folder.glob("*.md"))
+    assert len(files) == len(archived) == 842
+    assert f"842 reviews in {folder}: 842 written, 0 unchanged, 0 pruned" in done.output
+    for path in files:
+        assert NAME.match(path.name), path.name
+        front, _ = read(path)
+        row = archived[front["review_id"]]
+        assert front["film"] == row["film"] and front["year"] == row["year"]
+        assert front["rating"] == row["rating"] and front["stars"] == row["stars"]
+        assert front["rating_shown"] == row["rating_shown"]
+        assert front["date"] == row["date"] and front["date_precision"] == row["date_precision"]
+        assert front["url"] == (row["review_url"] or row["film_url"])
+        assert front["site"] == "rottentomatoes" and front["profile"] == row["profile_id"]
+        assert front["tags"][0] == "rottentomatoes" and front["tags"][1] in ("review", "rating")
+        assert path.name.startswith((row["date"] or "undated")[:10])
+
+
+def test_a_second_run_rewrites_nothing_and_prune_removes_only_its_own(corpus_db, tmp_path):
+    folder = tmp_path / "reviews"
+    export(corpus_db, folder)
+    folder.joinpath("about.md").write_text("my own page")
+    stamps = {p.name: p.stat().st_mtime_ns for p in folder.glob("*.md")}
+    again = export(corpus_db, folder)
+    assert "0 written, 842 unchanged, 0 pruned" in again.output
+    assert {p.name: p.stat().st_mtime_ns for p in folder.glob("*.md")} == stamps
+    narrower = export(corpus_db, folder, "--since", "2023-01-01", "--prune")
+    kept = int(re.search(r"(\d+) reviews? in", narrower.output)[1])
+    assert 0 < kept < 842 and f"{842 - kept} pruned" in narrower.output
+    assert len(list(folder.glob("*.md"))) == kept + 1
+    assert folder.joinpath("about.md").read_text() == "my own page"  # never written by us
+
+
+def test_review_html_becomes_markdown_paragraphs(tmp_path):
+    db = tmp_path / "archive.db"
+    page = FIXTURES / "letterboxd/reviews/reviews-2026-page2.html"
+    imported = CliRunner().invoke(
+        cli,
+        [
+            "import",
+            str(page),
+            "--db",
+            str(db),
+            "--url",
+            "https://letterboxd.com/dan/films/reviews/page/2/",
+        ],
+    )
+    assert imported.exit_code == 0, imported.output
+    folder = tmp_path / "out"
+    export(db, folder, "--only", "reviews")
+    bodies = {read(p)[0]["film"]: read(p)[1] for p in folder.glob("*.md")}
+    assert bodies and all(body.strip() for body in bodies.values())
+    joined = "\n".join(bodies.values())
+    assert "*harbour*" in joined and "<i>" not in joined and "<p>" not in joined
+
+
+def test_markdown_needs_a_folder_and_other_formats_refuse_its_options(corpus_db, tmp_path):
+    runner = CliRunner()
+    no_folder = runner.invoke(cli, ["export", "--db", str(corpus_db), "--format", "markdown"])
+    assert no_folder.exit_code == 2 and "-o DIR" in no_folder.output
+    pruned_csv = runner.invoke(cli, ["export", "--db", str(corpus_db), "--prune"])
+    assert pruned_csv.exit_code == 2 and "--format markdown" in pruned_csv.output
+    a_file = tmp_path / "file.md"
+    a_file.write_text("x")
+    onto_file = runner.invoke(
+        cli, ["export", "--db", str(corpus_db), "--format", "markdown", "-o", str(a_file)]
+    )
+    assert onto_file.exit_code == 2 and a_file.read_text() == "x"

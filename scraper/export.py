@@ -53,9 +53,9 @@ COLUMNS = (
 # Letterboxd's import format: https://letterboxd.com/about/importing-data/ (Rating on its
 # 0.5-5 scale in half stars; WatchedDate as YYYY-MM-DD).
 LETTERBOXD = ("Title", "Year", "Rating", "WatchedDate", "Review")
-FORMATS = ("jsonl", "csv", "letterboxd", "markdown")
-# Formats written as a folder of files (see markdown_export.py), not as one stream.
-FOLDER_FORMATS = ("markdown",)
+FORMATS = ("jsonl", "csv", "letterboxd", "markdown", "html")
+# Formats written as a folder of files (markdown_export.py, static_site.py), not as a stream.
+FOLDER_FORMATS = ("markdown", "html")
 
 
 def rows(

@@ -8,8 +8,6 @@ review is no longer in the export set, and nothing else.
 
 from __future__ import annotations
 
-import json
-import os
 import re
 import unicodedata
 from collections import Counter
@@ -22,15 +20,14 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from markdownify import markdownify
 
-from scraper.errors import ScrapeError, UsageError
 from scraper.export import COLUMNS
+from scraper.export_files import make_folder, save_manifest, write_if_changed
 
 if TYPE_CHECKING:
     import sqlite_utils
 
     from scraper.reader import Reader
 
-MANIFEST = ".scrape-export.json"
 _TAG = re.compile(r"<[a-zA-Z/][^>]*>")
 
 
@@ -65,12 +62,7 @@ def records(
 
 def write_folder(rows: Iterator[dict[str, Any]], folder: Path, *, prune: bool = False) -> Written:
     """Write one file per row into `folder` (made if missing), only where its content changed."""
-    if folder.exists() and not folder.is_dir():
-        raise UsageError(f"-o {folder}: a Markdown export goes into a folder, and this is a file")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ScrapeError(f"-o {folder}: cannot make the folder ({exc.strerror})") from None
+    make_folder(folder)
     entries = [(row, _base_name(row)) for row in rows]
     # A name two reviews would share (the same film and day) is told apart by the review's id.
     shared = Counter(name for _, name in entries)
@@ -79,18 +71,12 @@ def write_folder(rows: Iterator[dict[str, Any]], folder: Path, *, prune: bool = 
         if shared[name] > 1:
             name = f"{name}-{sha1(str(row['id']).encode()).hexdigest()[:6]}"
         name += ".md"
-        if _write_if_changed(folder / name, document(row)):
+        if write_if_changed(folder / name, document(row)):
             done.written += 1
         else:
             done.unchanged += 1
         done.files.append(name)
-    ours = _manifest(folder)
-    if prune:
-        for stale in sorted(ours - set(done.files)):
-            (folder / stale).unlink(missing_ok=True)
-            done.pruned += 1
-        ours = set(done.files)
-    _save_manifest(folder, ours | set(done.files))
+    done.pruned = save_manifest(folder, set(done.files), prune=prune)
     return done
 
 
@@ -110,7 +96,7 @@ def front_matter(row: dict[str, Any]) -> dict[str, Any]:
         "year": row["year"],
         "site": row["site"],
         "rating": row["rating"],
-        "stars": row["stars"],
+        "stars": stars_of(row),
         "rating_shown": row["rating_shown"],
         "date": row["date"],
         "date_precision": row["date_precision"],
@@ -144,45 +130,6 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")[:80].rstrip("-") or "film"
 
 
-def _write_if_changed(path: Path, content: str) -> bool:
-    data = content.encode("utf-8")
-    try:
-        if path.read_bytes() == data:
-            return False
-    except FileNotFoundError:
-        pass
-    except OSError as exc:
-        raise ScrapeError(f"{path}: cannot read it ({exc.strerror})") from None
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        partial.write_bytes(data)
-        os.replace(partial, path)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise ScrapeError(f"{path}: cannot write it ({exc.strerror})") from None
-    return True
-
-
-def _manifest(folder: Path) -> set[str]:
-    try:
-        listed = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return set()
-    except (OSError, ValueError) as exc:
-        raise ScrapeError(f"{folder / MANIFEST}: cannot read it ({exc})") from None
-    files = listed.get("files") if isinstance(listed, dict) else None
-    # Only plain names of Markdown files in this folder: a hand-edited list deletes nothing else.
-    return {
-        name
-        for name in files or []
-        if isinstance(name, str)
-        and name.endswith(".md")
-        and "/" not in name
-        and "\\" not in name
-        and not name.startswith(".")
-    }
-
-
-def _save_manifest(folder: Path, names: set[str]) -> None:
-    listed = {"written_by": "scrape export --format markdown", "files": sorted(names)}
-    _write_if_changed(folder / MANIFEST, json.dumps(listed, indent=1) + "\n")
+def stars_of(row: dict[str, Any]) -> float | None:
+    """The rating on 0-5 (review_list shows it as text, "3.5")."""
+    return float(row["stars"]) if row["stars"] not in (None, "") else None

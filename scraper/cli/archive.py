@@ -25,12 +25,8 @@ from scraper.cli.common import (
 from scraper.errors import ScrapeError, UsageError
 from scraper.wording import plural
 
-EXPORT_FORMATS = (
-    "jsonl",
-    "csv",
-    "letterboxd",
-    "markdown",
-)  # export.FORMATS, without importing export
+# export.FORMATS, without importing export
+EXPORT_FORMATS = ("jsonl", "csv", "letterboxd", "markdown", "html")
 
 
 @cli.command("import")
@@ -241,7 +237,8 @@ def search_(
     type=click.Choice(EXPORT_FORMATS),
     default="jsonl",
     show_default=True,
-    help="jsonl, csv, letterboxd (Letterboxd's import CSV), or markdown (a folder: -o DIR).",
+    help="jsonl, csv, letterboxd (Letterboxd's import CSV); markdown or html (a static site), "
+    "each a folder: -o DIR.",
 )
 @click.option("--site", type=SITE_CHOICE, help="Only reviews from this site.")
 @click.option("--profile", help="Only this person's reviews (SITE:HANDLE, as in the archive).")
@@ -249,12 +246,12 @@ def search_(
 @click.option(
     "--only",
     type=click.Choice(["reviews", "ratings"]),
-    help="markdown: only reviews with text, or only ratings without (default: both).",
+    help="markdown, html: only reviews with text, or only ratings without (default: both).",
 )
 @click.option(
     "--prune",
     is_flag=True,
-    help="markdown: remove the files this export wrote before whose review is no longer in it.",
+    help="markdown, html: remove the files this export wrote before that it no longer writes.",
 )
 @click.option(
     "-o",
@@ -290,6 +287,7 @@ def export_(
         scrape export --format csv -o reviews.csv
         scrape export --format letterboxd --site rottentomatoes -o for-letterboxd.csv
         scrape export --format markdown --only reviews -o site/content/reviews
+        scrape export --format html -o my-reviews
     """
     from scraper import export
     from scraper.held import held_profile
@@ -300,7 +298,7 @@ def export_(
     if fmt in export.FOLDER_FORMATS and to_file is None:
         raise UsageError(f"--format {fmt} writes a folder of files: give it with -o DIR")
     if fmt not in export.FOLDER_FORMATS and (only or prune):
-        raise UsageError("--only and --prune are for --format markdown")
+        raise UsageError("--only and --prune are for --format markdown and html")
     if to_file and fmt not in export.FOLDER_FORMATS and to_file.is_dir():
         raise UsageError(f"-o {output} is a folder; --format {fmt} writes one file")
     if to_file:
@@ -308,12 +306,20 @@ def export_(
     db = open_archive(archive_path, write=False)
     held_profile(db, profile)  # before the output file is created
     moment = iso_datetime(since, "--since") if since else None
-    if fmt == "markdown" and to_file is not None:
-        from scraper import markdown_export, timeparse
+    if fmt in export.FOLDER_FORMATS and to_file is not None:
+        from scraper import markdown_export, static_site, timeparse
 
         rows = markdown_export.records(
             db, site=site, profile=profile, since=timeparse.to_iso(moment), only=only
         )
+        if fmt == "html":
+            built = static_site.write_site(rows, to_file, prune=prune)
+            click.echo(
+                f"{plural(built.reviews, 'review')} in {output}: {built.written} pages written, "
+                f"{built.unchanged} unchanged, {built.pruned} pruned (open {output}/index.html)",
+                err=True,
+            )
+            return
         done = markdown_export.write_folder(rows, to_file, prune=prune)
         click.echo(
             f"{plural(len(done.files), 'review')} in {output}: {done.written} written, "

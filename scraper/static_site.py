@@ -1,0 +1,169 @@
+"""Reviews as a small self-contained static site: an index by date (film, stars, an excerpt)
+with a histogram of ratings as inline SVG, one page a review, one page a year. No JavaScript,
+no file from elsewhere; one column that reads on a phone. Every page is well-formed XML
+(XHTML-compatible HTML5), so it can be checked as such.
+
+The review text is the plain text scrape keeps for search, escaped: a site's HTML is never
+copied into these pages. Files are written as Markdown exports are (export_files.py).
+"""
+
+from __future__ import annotations
+
+import html
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from hashlib import sha1
+from pathlib import Path
+from typing import Any
+
+from scraper.export_files import make_folder, save_manifest, write_if_changed
+from scraper.markdown_export import slug, stars_of
+
+EXCERPT = 240
+_STYLE = (
+    "body{font:17px/1.5 system-ui,sans-serif;max-width:42rem;margin:0 auto;padding:1rem;"
+    "color:#222;background:#fffdf8}a{color:#8a2b0e}h1{font-size:1.5rem}ol{padding:0}"
+    "li{list-style:none;margin:0 0 1.2rem}.stars{color:#b8860b;letter-spacing:.1em}"
+    ".meta{color:#666;font-size:.9rem}nav a{margin-right:.6rem}svg{max-width:100%;height:auto}"
+)
+
+
+@dataclass(slots=True)
+class Built:
+    reviews: int = 0
+    written: int = 0
+    unchanged: int = 0
+    pruned: int = 0
+
+
+def write_site(rows: Iterator[dict[str, Any]], folder: Path, *, prune: bool = False) -> Built:
+    make_folder(folder)
+    reviews = sorted(rows, key=lambda r: (r["date"] or "", r["id"]), reverse=True)
+    names = _names(reviews)
+    pages: dict[str, str] = {}
+    by_year: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in reviews:
+        by_year[(row["date"] or "undated")[:4]].append(row)
+        pages[f"reviews/{names[row['id']]}.html"] = _review_page(row)
+    years = sorted(by_year, reverse=True)
+    for year in years:
+        title = f"Reviews of {year}" if year != "undated" else "Undated reviews"
+        pages[f"years/{year}.html"] = _list_page(title, by_year[year], names, years, "../")
+    pages["index.html"] = _list_page("Reviews", reviews, names, years, "", _histogram(reviews))
+    built = Built(reviews=len(reviews))
+    for name, content in pages.items():
+        if write_if_changed(folder / name, content):
+            built.written += 1
+        else:
+            built.unchanged += 1
+    built.pruned = save_manifest(folder, set(pages), prune=prune)
+    return built
+
+
+def _names(reviews: list[dict[str, Any]]) -> dict[str, str]:
+    """Each review's page name, as its Markdown file's: the day and the film."""
+    bases = {
+        r["id"]: f"{(r['date'] or '')[:10] or 'undated'}-{slug(r['film'] or r['id'])}"
+        for r in reviews
+    }
+    counts: dict[str, int] = defaultdict(int)
+    for base in bases.values():
+        counts[base] += 1
+    return {
+        rid: base if counts[base] == 1 else f"{base}-{sha1(str(rid).encode()).hexdigest()[:6]}"
+        for rid, base in bases.items()
+    }
+
+
+def stars(value: float | None) -> str:
+    """3.5 -> '★★★½'; none: ''."""
+    if value is None:
+        return ""
+    halves = round(value * 2)
+    return "★" * (halves // 2) + ("½" if halves % 2 else "")
+
+
+def _film(row: dict[str, Any]) -> str:
+    film = str(row["film"] or row["id"])
+    return f"{film} ({row['year']})" if row["year"] else film
+
+
+def _document(title: str, body: str, root: str, years: list[str] | None = None) -> str:
+    nav = f'<a href="{root}index.html">All reviews</a>' + "".join(
+        f'<a href="{root}years/{y}.html">{html.escape(y)}</a>' for y in years or []
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8" />'
+        '<meta name="viewport" content="width=device-width, initial-scale=1" />'
+        f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head>"
+        f"<body><nav>{nav}</nav><h1>{html.escape(title)}</h1>{body}</body></html>\n"
+    )
+
+
+def _meta(row: dict[str, Any]) -> str:
+    shown = row["rating_shown"] or ""
+    day = (row["date"] or "")[:10] or "undated"
+    parts = [html.escape(day), html.escape(str(row["site"])), html.escape(str(shown))]
+    return f'<p class="meta">{" · ".join(p for p in parts if p)}</p>'
+
+
+def _review_page(row: dict[str, Any]) -> str:
+    text = row["text"] or ""
+    paragraphs = "".join(
+        f"<p>{html.escape(p.strip())}</p>" for p in text.split("\n\n") if p.strip()
+    )
+    link = row["review_url"] or row["film_url"]
+    source = (
+        f'<p><a href="{html.escape(link)}">On {html.escape(row["site"])}</a></p>' if link else ""
+    )
+    by = html.escape(str(row["reviewer"] or row["profile_id"] or ""))
+    body = (
+        f'<p class="stars">{stars(stars_of(row))}</p>{_meta(row)}'
+        f'{paragraphs}<p class="meta">{by}</p>{source}'
+    )
+    return _document(_film(row), body, "../")
+
+
+def _list_page(
+    title: str,
+    reviews: list[dict[str, Any]],
+    names: dict[str, str],
+    years: list[str],
+    root: str,
+    extra: str = "",
+) -> str:
+    items = []
+    for row in reviews:
+        text = " ".join((row["text"] or "").split())
+        excerpt = text[:EXCERPT].rsplit(" ", 1)[0] + "…" if len(text) > EXCERPT else text
+        items.append(
+            f'<li><a href="{root}reviews/{names[row["id"]]}.html">{html.escape(_film(row))}</a> '
+            f'<span class="stars">{stars(stars_of(row))}</span>{_meta(row)}'
+            f"<p>{html.escape(excerpt)}</p></li>"
+        )
+    return _document(title, f"{extra}<ol>{''.join(items)}</ol>", root, years)
+
+
+def _histogram(reviews: list[dict[str, Any]]) -> str:
+    """How many ratings at each half star, as bars: inline SVG, no script."""
+    counts = [0] * 10
+    for row in reviews:
+        value = stars_of(row)
+        if value is not None and value > 0:
+            counts[min(9, max(0, round(value * 2) - 1))] += 1
+    top = max(counts) or 1
+    bars = []
+    for i, count in enumerate(counts):
+        height = round(80 * count / top)
+        x = 10 + i * 30
+        label = f"{(i + 1) / 2:g}"
+        bars.append(
+            f'<rect x="{x}" y="{90 - height}" width="24" height="{height}" fill="#b8860b">'
+            f"<title>{label} stars: {count}</title></rect>"
+            f'<text x="{x + 12}" y="106" font-size="10" text-anchor="middle">{label}</text>'
+        )
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 320 112" role="img" '
+        f'aria-label="Ratings by stars">{"".join(bars)}</svg>'
+    )

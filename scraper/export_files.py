@@ -7,11 +7,24 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from scraper.errors import ScrapeError, UsageError
 
 MANIFEST = ".scrape-export.json"
+
+
+@dataclass(slots=True)
+class Written:
+    """What one export into a folder did."""
+
+    reviews: int = 0
+    written: int = 0
+    unchanged: int = 0
+    pruned: int = 0
+
+
 _SUFFIXES = (".md", ".html")
 
 

@@ -12,7 +12,6 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from hashlib import sha1
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,7 +20,7 @@ import yaml
 from markdownify import markdownify
 
 from scraper.export import COLUMNS
-from scraper.export_files import make_folder, save_manifest, write_if_changed
+from scraper.export_files import Written, make_folder, save_manifest, write_if_changed
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -29,14 +28,6 @@ if TYPE_CHECKING:
     from scraper.reader import Reader
 
 _TAG = re.compile(r"<[a-zA-Z/][^>]*>")
-
-
-@dataclass(slots=True)
-class Written:
-    written: int = 0
-    unchanged: int = 0
-    pruned: int = 0
-    files: list[str] = field(default_factory=list)
 
 
 def records(
@@ -66,7 +57,8 @@ def write_folder(rows: Iterator[dict[str, Any]], folder: Path, *, prune: bool = 
     entries = [(row, _base_name(row)) for row in rows]
     # A name two reviews would share (the same film and day) is told apart by the review's id.
     shared = Counter(name for _, name in entries)
-    done = Written()
+    done = Written(reviews=len(entries))
+    files = set()
     for row, name in entries:
         if shared[name] > 1:
             name = f"{name}-{sha1(str(row['id']).encode()).hexdigest()[:6]}"
@@ -75,8 +67,8 @@ def write_folder(rows: Iterator[dict[str, Any]], folder: Path, *, prune: bool = 
             done.written += 1
         else:
             done.unchanged += 1
-        done.files.append(name)
-    done.pruned = save_manifest(folder, set(done.files), prune=prune)
+        files.add(name)
+    done.pruned = save_manifest(folder, files, prune=prune)
     return done
 
 

@@ -12,12 +12,11 @@ from __future__ import annotations
 import html
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
 from hashlib import sha1
 from pathlib import Path
 from typing import Any
 
-from scraper.export_files import make_folder, save_manifest, write_if_changed
+from scraper.export_files import Written, make_folder, save_manifest, write_if_changed
 from scraper.markdown_export import slug, stars_of
 
 EXCERPT = 240
@@ -29,15 +28,7 @@ _STYLE = (
 )
 
 
-@dataclass(slots=True)
-class Built:
-    reviews: int = 0
-    written: int = 0
-    unchanged: int = 0
-    pruned: int = 0
-
-
-def write_site(rows: Iterator[dict[str, Any]], folder: Path, *, prune: bool = False) -> Built:
+def write_site(rows: Iterator[dict[str, Any]], folder: Path, *, prune: bool = False) -> Written:
     make_folder(folder)
     reviews = sorted(rows, key=lambda r: (r["date"] or "", r["id"]), reverse=True)
     names = _names(reviews)
@@ -51,7 +42,7 @@ def write_site(rows: Iterator[dict[str, Any]], folder: Path, *, prune: bool = Fa
         title = f"Reviews of {year}" if year != "undated" else "Undated reviews"
         pages[f"years/{year}.html"] = _list_page(title, by_year[year], names, years, "../")
     pages["index.html"] = _list_page("Reviews", reviews, names, years, "", _histogram(reviews))
-    built = Built(reviews=len(reviews))
+    built = Written(reviews=len(reviews))
     for name, content in pages.items():
         if write_if_changed(folder / name, content):
             built.written += 1

@@ -312,18 +312,13 @@ def export_(
         rows = markdown_export.records(
             db, site=site, profile=profile, since=timeparse.to_iso(moment), only=only
         )
-        if fmt == "html":
-            built = static_site.write_site(rows, to_file, prune=prune)
-            click.echo(
-                f"{plural(built.reviews, 'review')} in {output}: {built.written} pages written, "
-                f"{built.unchanged} unchanged, {built.pruned} pruned (open {output}/index.html)",
-                err=True,
-            )
-            return
-        done = markdown_export.write_folder(rows, to_file, prune=prune)
+        html = fmt == "html"
+        write = static_site.write_site if html else markdown_export.write_folder
+        done = write(rows, to_file, prune=prune)
         click.echo(
-            f"{plural(len(done.files), 'review')} in {output}: {done.written} written, "
-            f"{done.unchanged} unchanged, {done.pruned} pruned",
+            f"{plural(done.reviews, 'review')} in {output}: {done.written}"
+            f"{' pages' if html else ''} written, {done.unchanged} unchanged, "
+            f"{done.pruned} pruned{f' (open {output}/index.html)' if html else ''}",
             err=True,
         )
         return

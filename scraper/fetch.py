@@ -343,13 +343,14 @@ class Fetcher:
         by_run = self.run_limit is not None and self.run_limit.remaining() < seconds
         if self.run_limit is not None:
             seconds = min(seconds, max(self.run_limit.remaining(), 0.0))
-        outcome: dict[str, object] = {}
+        value: list[_T] = []
+        error: list[BaseException] = []
 
         def work() -> None:
             try:
-                outcome["value"] = exchange()
+                value.append(exchange())
             except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread
-                outcome["error"] = exc
+                error.append(exc)
 
         worker = threading.Thread(target=work, name="request", daemon=True)
         worker.start()
@@ -360,9 +361,9 @@ class Fetcher:
                 self.run_limit.check()
                 raise OutOfTime(f"the run reached its time limit during {redact(url)}")
             raise _Retryable(f"no complete answer within {seconds:g}s")
-        if "error" in outcome:
-            raise outcome["error"]  # type: ignore[misc]
-        return outcome["value"]  # type: ignore[return-value]
+        if error:
+            raise error[0]
+        return value[0]
 
     def _read_capped(self, raw: httpx.Response) -> bytes:
         cap = self.settings.max_body

@@ -158,3 +158,25 @@ def test_every_command_that_reads_the_config_takes_config(tmp_path):
     assert stats.exit_code == 0 and '"reviews": 1' in stats.output, stats.output
     missing = runner.invoke(cli, ["search", "x", "--config", str(tmp_path / "none.toml")])
     assert missing.exit_code == 2, missing.output
+
+
+def test_a_crawl_takes_the_configs_cookies_file_unless_the_command_line_names_cookies(tmp_path):
+    from scraper.cli.crawling import _cookies
+
+    def cookies_file(name: str, value: str) -> Path:
+        path = tmp_path / name
+        path.write_text(
+            "# Netscape HTTP Cookie File\n\n"
+            f"www.rottentomatoes.com\tFALSE\t/\tTRUE\t0\tsession\t{value}\n"
+        )
+        path.chmod(0o600)
+        return path
+
+    configured = cookies_file("cookies.txt", "from-config")
+    flag = cookies_file("other.txt", "from-flag")
+    loaded = config.load(write(tmp_path, f"[sites.rottentomatoes]\ncookies = '{configured}'\n"))
+    assert [c.value for c in _cookies(loaded, "rottentomatoes", None, None)] == ["from-config"]
+    assert [c.value for c in _cookies(loaded, "rottentomatoes", flag, None)] == ["from-flag"]
+    assert _cookies(loaded, "letterboxd", None, None) is None
+    empty = config.load(write(tmp_path, "[sites.rottentomatoes]\ncookies = ''\n"))
+    assert _cookies(empty, "rottentomatoes", None, None) is None

@@ -397,11 +397,15 @@ def _cookies(
 
     from scraper import browser_cookies, sites
 
+    cookies_file: str | Path | None = path
     if path is None and browser is None:
-        path = settings.site_setting(site, "cookies")  # type: ignore[assignment]
-        browser = settings.site_setting(site, "cookies_from_browser")  # type: ignore[assignment]
-    if path:
-        return config.load_cookies(path)
+        # Strings, or absent: config.load checked them against config.SITE_KEYS.
+        configured = settings.site_setting(site, "cookies")
+        cookies_file = configured if isinstance(configured, str) else None
+        configured = settings.site_setting(site, "cookies_from_browser")
+        browser = configured if isinstance(configured, str) else None
+    if cookies_file:
+        return config.load_cookies(cookies_file)
     if browser:
         declared = sites.SITES[site]
         hosts = [*declared.hosts, urlsplit(declared.root()).hostname or ""]

@@ -64,15 +64,34 @@ def rows(
     site: str | None = None,
     profile: str | None = None,
     since: datetime | None = None,
+    only: str | None = None,
+    current: bool = False,
+    original: bool = False,
 ) -> Iterator[dict[str, Any]]:
-    """Every archived review (deleted ones too: see `status`), oldest first, filtered as asked."""
+    """Every archived review (deleted ones too: see `status`), oldest first, filtered as asked:
+    `only` "reviews" (with text) or "ratings" (without), `current` leaves deleted ones out,
+    `original` adds `text_original`, the text as the site gave it (HTML where it gave HTML)."""
+    columns = ", ".join(f"l.{c}" for c in COLUMNS)
+    source = "review_list l"
+    if original:
+        columns += ", r.text_original"
+        source += " JOIN reviews r ON r.id = l.id"
     sql = (
-        f"SELECT {', '.join(COLUMNS)} FROM review_list WHERE "
-        "(:site IS NULL OR site = :site) AND (:profile IS NULL OR profile_id = :profile) "
-        "AND (:since IS NULL OR date >= :since) ORDER BY date, id"
+        f"SELECT {columns} FROM {source} WHERE "
+        "(:site IS NULL OR l.site = :site) AND (:profile IS NULL OR l.profile_id = :profile) "
+        "AND (:since IS NULL OR l.date >= :since) AND (:current = 0 OR l.status != 'deleted') "
+        "AND (:only IS NULL OR (:only = 'reviews') = (coalesce(l.text, '') != '')) "
+        "ORDER BY l.date, l.id"
     )
     yield from db.query(
-        sql, {"site": site, "profile": profile, "since": timeparse.to_iso(since) if since else None}
+        sql,
+        {
+            "site": site,
+            "profile": profile,
+            "since": timeparse.to_iso(since) if since else None,
+            "only": only,
+            "current": int(current),
+        },
     )
 
 

@@ -19,50 +19,24 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from markdownify import markdownify
 
-from scraper.export import COLUMNS
+from scraper import shown
 from scraper.export_files import Written, make_folder, save_manifest, write_if_changed
 
 if TYPE_CHECKING:
-    import sqlite_utils
-
-    from scraper.reader import Reader
+    pass
 
 _TAG = re.compile(r"<[a-zA-Z/][^>]*>")
-
-
-def records(
-    db: sqlite_utils.Database | Reader,
-    *,
-    site: str | None = None,
-    profile: str | None = None,
-    since: str | None = None,
-    only: str | None = None,
-) -> Iterator[dict[str, Any]]:
-    """The export's rows with the text as the site gave it (HTML where it gave HTML); deleted
-    reviews left out; `only` "reviews" (with text) or "ratings" (without)."""
-    sql = (
-        f"SELECT {', '.join('l.' + c for c in COLUMNS)}, r.text_original "
-        "FROM review_list l JOIN reviews r ON r.id = l.id WHERE l.status != 'deleted' "
-        "AND (:site IS NULL OR l.site = :site) AND (:profile IS NULL OR l.profile_id = :profile) "
-        "AND (:since IS NULL OR l.date >= :since) "
-        "AND (:only IS NULL OR (:only = 'reviews') = (coalesce(r.text_original, '') != '')) "
-        "ORDER BY l.date, l.id"
-    )
-    yield from db.query(sql, {"site": site, "profile": profile, "since": since, "only": only})
 
 
 def write_folder(rows: Iterator[dict[str, Any]], folder: Path, *, prune: bool = False) -> Written:
     """Write one file per row into `folder` (made if missing), only where its content changed."""
     make_folder(folder)
-    entries = [(row, _base_name(row)) for row in rows]
-    # A name two reviews would share (the same film and day) is told apart by the review's id.
-    shared = Counter(name for _, name in entries)
+    entries = list(rows)
+    stems = names(entries)
     done = Written(reviews=len(entries))
     files = set()
-    for row, name in entries:
-        if shared[name] > 1:
-            name = f"{name}-{sha1(str(row['id']).encode()).hexdigest()[:6]}"
-        name += ".md"
+    for row in entries:
+        name = f"{stems[row['id']]}.md"
         if write_if_changed(folder / name, document(row)):
             done.written += 1
         else:
@@ -80,11 +54,10 @@ def document(row: dict[str, Any]) -> str:
 
 
 def front_matter(row: dict[str, Any]) -> dict[str, Any]:
-    film = row["film"] or row["id"]
     kind = "review" if (row.get("text_original") or "").strip() else "rating"
     return {
-        "title": f"{film} ({row['year']})" if row["year"] else str(film),
-        "film": film,
+        "title": title(row),
+        "film": row["film"] or row["id"],
         "year": row["year"],
         "site": row["site"],
         "rating": row["rating"],
@@ -107,13 +80,28 @@ def body(text: str | None) -> str:
     if _TAG.search(text):
         converted = markdownify(text, heading_style="ATX", bullets="-", escape_underscores=False)
     else:
-        converted = "\n\n".join(p.strip() for p in re.split(r"\n\s*\n", text) if p.strip())
+        converted = "\n\n".join(shown.paragraphs(text))
     return re.sub(r"\n{3,}", "\n\n", converted).strip() + "\n"
 
 
-def _base_name(row: dict[str, Any]) -> str:
-    day = (row["date"] or "")[:10] or "undated"
-    return f"{day}-{slug(row['film'] or row['id'])}"
+def title(row: dict[str, Any]) -> str:
+    """'The Matrix (1999)', or the film alone when its year is unknown."""
+    film = str(row["film"] or row["id"])
+    return f"{film} ({row['year']})" if row["year"] else film
+
+
+def names(rows: list[dict[str, Any]]) -> dict[str, str]:
+    """Each review's file name, without its suffix: its day and its film ("2024-05-01-the-
+    matrix"). A name two reviews would share (the same film and day: a rewatch, two people)
+    takes a short hash of the review's id, so it stays the same from one export to the next."""
+    bases = {
+        r["id"]: f"{(r['date'] or '')[:10] or 'undated'}-{slug(r['film'] or r['id'])}" for r in rows
+    }
+    shared = Counter(bases.values())
+    return {
+        rid: base if shared[base] == 1 else f"{base}-{sha1(str(rid).encode()).hexdigest()[:6]}"
+        for rid, base in bases.items()
+    }
 
 
 def slug(text: str) -> str:

@@ -12,12 +12,12 @@ from __future__ import annotations
 import html
 from collections import defaultdict
 from collections.abc import Iterator
-from hashlib import sha1
 from pathlib import Path
 from typing import Any
 
+from scraper import shown
 from scraper.export_files import Written, make_folder, save_manifest, write_if_changed
-from scraper.markdown_export import slug, stars_of
+from scraper.markdown_export import names, stars_of, title
 
 EXCERPT = 240
 _STYLE = (
@@ -31,17 +31,17 @@ _STYLE = (
 def write_site(rows: Iterator[dict[str, Any]], folder: Path, *, prune: bool = False) -> Written:
     make_folder(folder)
     reviews = sorted(rows, key=lambda r: (r["date"] or "", r["id"]), reverse=True)
-    names = _names(reviews)
+    stems = names(reviews)
     pages: dict[str, str] = {}
     by_year: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in reviews:
         by_year[(row["date"] or "undated")[:4]].append(row)
-        pages[f"reviews/{names[row['id']]}.html"] = _review_page(row)
+        pages[f"reviews/{stems[row['id']]}.html"] = _review_page(row)
     years = sorted(by_year, reverse=True)
     for year in years:
-        title = f"Reviews of {year}" if year != "undated" else "Undated reviews"
-        pages[f"years/{year}.html"] = _list_page(title, by_year[year], names, years, "../")
-    pages["index.html"] = _list_page("Reviews", reviews, names, years, "", _histogram(reviews))
+        heading = f"Reviews of {year}" if year != "undated" else "Undated reviews"
+        pages[f"years/{year}.html"] = _list_page(heading, by_year[year], stems, years, "../")
+    pages["index.html"] = _list_page("Reviews", reviews, stems, years, "", _histogram(reviews))
     built = Written(reviews=len(reviews))
     for name, content in pages.items():
         if write_if_changed(folder / name, content):
@@ -50,34 +50,6 @@ def write_site(rows: Iterator[dict[str, Any]], folder: Path, *, prune: bool = Fa
             built.unchanged += 1
     built.pruned = save_manifest(folder, set(pages), prune=prune)
     return built
-
-
-def _names(reviews: list[dict[str, Any]]) -> dict[str, str]:
-    """Each review's page name, as its Markdown file's: the day and the film."""
-    bases = {
-        r["id"]: f"{(r['date'] or '')[:10] or 'undated'}-{slug(r['film'] or r['id'])}"
-        for r in reviews
-    }
-    counts: dict[str, int] = defaultdict(int)
-    for base in bases.values():
-        counts[base] += 1
-    return {
-        rid: base if counts[base] == 1 else f"{base}-{sha1(str(rid).encode()).hexdigest()[:6]}"
-        for rid, base in bases.items()
-    }
-
-
-def stars(value: float | None) -> str:
-    """3.5 -> '★★★½'; none: ''."""
-    if value is None:
-        return ""
-    halves = round(value * 2)
-    return "★" * (halves // 2) + ("½" if halves % 2 else "")
-
-
-def _film(row: dict[str, Any]) -> str:
-    film = str(row["film"] or row["id"])
-    return f"{film} ({row['year']})" if row["year"] else film
 
 
 def _document(title: str, body: str, root: str, years: list[str] | None = None) -> str:
@@ -100,26 +72,23 @@ def _meta(row: dict[str, Any]) -> str:
 
 
 def _review_page(row: dict[str, Any]) -> str:
-    text = row["text"] or ""
-    paragraphs = "".join(
-        f"<p>{html.escape(p.strip())}</p>" for p in text.split("\n\n") if p.strip()
-    )
+    paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in shown.paragraphs(row["text"]))
     link = row["review_url"] or row["film_url"]
     source = (
         f'<p><a href="{html.escape(link)}">On {html.escape(row["site"])}</a></p>' if link else ""
     )
     by = html.escape(str(row["reviewer"] or row["profile_id"] or ""))
     body = (
-        f'<p class="stars">{stars(stars_of(row))}</p>{_meta(row)}'
+        f'<p class="stars">{shown.stars(stars_of(row)) or ""}</p>{_meta(row)}'
         f'{paragraphs}<p class="meta">{by}</p>{source}'
     )
-    return _document(_film(row), body, "../")
+    return _document(title(row), body, "../")
 
 
 def _list_page(
-    title: str,
+    heading: str,
     reviews: list[dict[str, Any]],
-    names: dict[str, str],
+    stems: dict[str, str],
     years: list[str],
     root: str,
     extra: str = "",
@@ -129,11 +98,11 @@ def _list_page(
         text = " ".join((row["text"] or "").split())
         excerpt = text[:EXCERPT].rsplit(" ", 1)[0] + "…" if len(text) > EXCERPT else text
         items.append(
-            f'<li><a href="{root}reviews/{names[row["id"]]}.html">{html.escape(_film(row))}</a> '
-            f'<span class="stars">{stars(stars_of(row))}</span>{_meta(row)}'
+            f'<li><a href="{root}reviews/{stems[row["id"]]}.html">{html.escape(title(row))}</a> '
+            f'<span class="stars">{shown.stars(stars_of(row)) or ""}</span>{_meta(row)}'
             f"<p>{html.escape(excerpt)}</p></li>"
         )
-    return _document(title, f"{extra}<ol>{''.join(items)}</ol>", root, years)
+    return _document(heading, f"{extra}<ol>{''.join(items)}</ol>", root, years)
 
 
 def _histogram(reviews: list[dict[str, Any]]) -> str:

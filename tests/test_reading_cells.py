@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from scraper import shown
 from scraper.reading_room import cells, queries
 
 
@@ -13,12 +14,12 @@ from scraper.reading_room import cells, queries
     [("5", "★★★★★"), ("3.5", "★★★½"), ("0.5", "½"), ("3.75", "★★★★"), (4, "★★★★"), ("0", "")],
 )
 def test_stars(value, glyphs):
-    assert cells.stars(value) == glyphs
+    assert shown.stars(value) == glyphs
 
 
 @pytest.mark.parametrize("value", ["fresh", "", None, "6", "-1"])
 def test_not_a_star_rating(value):
-    assert cells.stars(value) is None
+    assert shown.stars(value) is None
 
 
 def test_a_short_text_is_shown_whole_and_escaped():
@@ -36,8 +37,8 @@ def test_a_long_text_folds_at_a_word_with_the_whole_text_behind_more():
 
 
 def test_paragraphs():
-    assert cells.paragraphs("One.\n\nTwo.\nThree.\n  \n") == ["One.", "Two.", "Three."]
-    assert cells.paragraphs(None) == []
+    assert shown.paragraphs("One.\n\nTwo.\nThree.\n  \n") == ["One.", "Two.", "Three."]
+    assert shown.paragraphs(None) == []
 
 
 def test_changes_mark_words_taken_out_and_put_in():

@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 from click.testing import CliRunner
 
 from scraper.cli import cli
-from scraper.static_site import stars
+from scraper.shown import stars
 
 
 def build(db, folder, *args: str) -> str:
@@ -68,5 +68,5 @@ def test_a_rebuild_writes_nothing_and_no_foreign_file_is_touched(corpus_db, tmp_
     assert (folder / "CNAME").read_text() == "reviews.example.org"
 
 
-def test_stars_read_as_glyphs():
-    assert (stars(3.5), stars(5.0), stars(0.5), stars(None)) == ("★★★½", "★★★★★", "½", "")
+def test_stars_read_as_glyphs_as_in_the_reading_room():
+    assert (stars(3.5), stars(5.0), stars(0.5), stars(None)) == ("★★★½", "★★★★★", "½", None)

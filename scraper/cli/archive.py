@@ -307,10 +307,10 @@ def export_(
     held_profile(db, profile)  # before the output file is created
     moment = iso_datetime(since, "--since") if since else None
     if fmt in export.FOLDER_FORMATS and to_file is not None:
-        from scraper import markdown_export, static_site, timeparse
+        from scraper import markdown_export, static_site
 
-        rows = markdown_export.records(
-            db, site=site, profile=profile, since=timeparse.to_iso(moment), only=only
+        rows = export.rows(
+            db, site=site, profile=profile, since=moment, only=only, current=True, original=True
         )
         html = fmt == "html"
         write = static_site.write_site if html else markdown_export.write_folder

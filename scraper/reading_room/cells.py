@@ -7,26 +7,15 @@ they are tested without a server."""
 from __future__ import annotations
 
 import difflib
-import re
 
 from markupsafe import Markup, escape
+
+# Stars and paragraphs read the same here as in exported pages.
 
 # Enough to know the review from the table; the rest opens with "more".
 EXCERPT = 320
 # Word diffs are quadratic in the worst case: beyond this the texts are shown unmarked.
 DIFF_LIMIT = 20_000
-
-
-def stars(value: object) -> str | None:
-    """'3.5' -> '★★★½' (the 0.5-5 scale the archive keeps as text); None when not a rating."""
-    try:
-        number = float(str(value))
-    except ValueError:
-        return None
-    if not 0 <= number <= 5:
-        return None
-    halves = round(number * 2)
-    return "★" * (halves // 2) + ("½" if halves % 2 else "")
 
 
 def fold(text: str, limit: int = EXCERPT) -> Markup:
@@ -40,12 +29,6 @@ def fold(text: str, limit: int = EXCERPT) -> Markup:
         '<details class="review-text fold"><summary><span class="excerpt">{}…</span> '
         '<span class="more">more</span></summary><div class="full">{}</div></details>'
     ).format(text[:cut].rstrip(), text)
-
-
-def paragraphs(text: str | None) -> list[str]:
-    """The text's paragraphs: blank lines divide them, single line breaks too (sites that
-    flatten <p> keep one newline between them)."""
-    return [part.strip() for part in re.split(r"\n\s*", text or "") if part.strip()]
 
 
 def changes(before: str | None, after: str | None) -> Markup:

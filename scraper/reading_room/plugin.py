@@ -16,6 +16,7 @@ from datasette.utils import tilde_encode
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup
 
+from scraper import shown
 from scraper.reading_room import MOUNT, cells, queries
 
 # The tables and views whose cells read as reviews (None: a canned or typed query).
@@ -48,7 +49,7 @@ def render_cell(row: Any, value: Any, column: str, table: str | None, datasette:
         return Markup('<a href="{}">{}</a>').format(
             person_path(datasette, row["profile_id"]), value
         )
-    if column == "stars" and (glyphs := cells.stars(value)):
+    if column == "stars" and (glyphs := shown.stars(value)):
         return Markup('<span class="stars" title="{} stars">{}</span>').format(value, glyphs)
     if column == "date" and isinstance(value, str) and len(value) > 10:
         return Markup('<span title="{}">{}</span>').format(value, value[:10])
@@ -110,13 +111,13 @@ async def review_page(request: Any, datasette: Any) -> Response:
         "scrape_review.html",
         {
             "review": found,
-            "stars": cells.stars(found["stars"]),
-            "paragraphs": cells.paragraphs(found["text"]),
+            "stars": shown.stars(found["stars"]),
+            "paragraphs": shown.paragraphs(found["text"]),
             "versions": [
                 dict(
                     v,
-                    paragraphs=cells.paragraphs(v["text"]),
-                    stars=cells.stars(None if v["rating"] is None else v["rating"] / 2),
+                    paragraphs=shown.paragraphs(v["text"]),
+                    stars=shown.stars(None if v["rating"] is None else v["rating"] / 2),
                 )
                 for v in found["versions"]
             ],
@@ -171,7 +172,7 @@ async def charts_page(request: Any, datasette: Any) -> Response:
 def _linked(datasette: Any, row: dict[str, Any]) -> dict[str, Any]:
     return row | {
         "href": review_path(datasette, row["review_rowid"]),
-        "glyphs": cells.stars(row["stars"]),
+        "glyphs": shown.stars(row["stars"]),
         "excerpt": cells.fold(row["text"]) if row["text"] else "",
     }
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from scraper.schema import SHORT_NAME
+from scraper.shown import half_stars
 
 # Half-star buckets of the 0-10 scale: 0.5 stars is bucket 1, 5 stars bucket 10.
 BUCKETS = range(1, 11)
@@ -98,7 +99,7 @@ async def charts(db: Any, profile_id: str | None = None) -> dict[str, dict[str, 
         "ratings": {
             "type": "bar",
             "title": "Ratings given",
-            "labels": [_stars_label(b) for b in BUCKETS],
+            "labels": [half_stars(b) for b in BUCKETS],
             "datasets": [
                 {"label": "reviews", "data": [counted.get(b, 0) for b in BUCKETS]},
             ],
@@ -111,10 +112,6 @@ async def charts(db: Any, profile_id: str | None = None) -> dict[str, dict[str, 
             "datasets": [{"label": "reviews", "data": _filled_months(months)}],
         },
     }
-
-
-def _stars_label(bucket: int) -> str:
-    return "★" * (bucket // 2) + ("½" if bucket % 2 else "")
 
 
 def _by_site(title: str, counts: list[dict[str, Any]]) -> dict[str, Any]:

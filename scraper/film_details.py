@@ -75,9 +75,11 @@ def look_up(
     *,
     progress: Callable[[LookedUp], None] | None = None,
     stop: threading.Event | None = None,
+    done: LookedUp | None = None,
 ) -> LookedUp:
-    """Read each film's own page for its year (see the module's docstring)."""
-    done = LookedUp(pending=len(films))
+    """Read each film's own page for its year (see the module's docstring), adding to `done`
+    when given (the tally of several sites' look-ups)."""
+    done = done or LookedUp(pending=len(films))
     refused = 0
     for film_id, site in films:
         if stop is not None and stop.is_set():
@@ -96,6 +98,23 @@ def look_up(
                 break
         if progress:
             progress(done)
+    return done
+
+
+def look_up_sites(
+    db: sqlite_utils.Database,
+    films: list[tuple[str, str]],
+    fetcher_for: Callable[[str], Fetcher],
+    *,
+    progress: Callable[[LookedUp], None] | None = None,
+) -> LookedUp:
+    """look_up for films of several sites, each site's through its own Fetcher (its settings,
+    its cookies); a site that refuses us stops only its own look-ups."""
+    done = LookedUp(pending=len(films))
+    for site in sorted({s for _, s in films}):
+        with fetcher_for(site) as fetcher:
+            mine = [film for film in films if film[1] == site]
+            look_up(db, fetcher, mine, progress=progress, done=done)
     return done
 
 

@@ -142,6 +142,12 @@ def test_a_metacritic_season_takes_its_own_year_from_its_shows_page(corpus):
         ),
         ("", None),  # a page that states no year is no error: the year stays empty
         (
+            '</head><body><div data-qa="item"><rt-text data-qa="item-label">Release Date '
+            '(Theaters)</rt-text><rt-text data-qa="item-value">Feb 25, 2022, Wide</rt-text>'
+            "</div></body><head>",
+            2022,
+        ),
+        (
             '<script type="application/ld+json">{"@type":"Movie",'
             '"dateCreated":"2005-11-20T14:50:02-08:00"}</script>',
             None,

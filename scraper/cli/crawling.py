@@ -527,27 +527,19 @@ def details_(
     path = db_path_for(db_path, settings)
     target = sites.resolve(profile_handle, site=site)[0] if profile_handle else None
     show = _details_progress if sys.stderr.isatty() else None
-    totals = film_details.LookedUp()
+    robots = False if ignore_robots else None
+
+    def fetcher_for(name: str) -> Fetcher:
+        fetching = settings.fetch_settings(name, delay=_env_delay(), robots=robots)
+        return Fetcher(fetching, cookies=_cookies(settings, name, None, None))
+
     with runs.recorded(path, "details") as run:
         films = film_details.pending(
             run.db,
             site=target.site if target else site,
             profile_id=target.profile_id if target else None,
         )
-        totals.pending = len(films)
-        for name in sorted({s for _, s in films}):
-            robots = False if ignore_robots else None
-            with Fetcher(
-                settings.fetch_settings(name, delay=_env_delay(), robots=robots),
-                cookies=_cookies(settings, name, None, None),
-            ) as fetcher:
-                looked = film_details.look_up(
-                    run.db, fetcher, [f for f in films if f[1] == name], progress=show
-                )
-            totals.read += looked.read
-            totals.found += looked.found
-            totals.failed += looked.failed
-            totals.stopped = totals.stopped or looked.stopped
+        totals = film_details.look_up_sites(run.db, films, fetcher_for, progress=show)
         run.status = "failed" if totals.stopped else "ok"
         run.error = totals.note()
     if show:

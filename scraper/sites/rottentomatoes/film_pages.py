@@ -38,7 +38,8 @@ _TITLE_SUFFIX = re.compile(r"\s*[|-]\s*Rotten Tomatoes.*$", re.S)
 _YEAR_IN_NAME = re.compile(r"\((\d{4})\)\s*$")
 _BARE_YEAR = re.compile(r"^\s*(\d{4})\s*$")
 _DATE_ONLY = re.compile(r"^(\d{4})-\d{2}-\d{2}$")
-_YEAR_AT_END = re.compile(r"\b(\d{4})\s*(?:\(\w+\)|Wide|Limited)?\s*$")
+# "Jan 27, 2017", "Feb 25, 2022, Wide", "Jan 2008" (a season tile).
+_YEAR_AT_END = re.compile(r"\b(\d{4})\b[\s,]*(?:\(\w+\)|Wide|Limited)?\s*$", re.IGNORECASE)
 _RELEASE_LABELS = ("Release Date (Theaters)", "Premiere Date", "In Theaters")
 
 

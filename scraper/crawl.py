@@ -164,7 +164,7 @@ class _Crawler:
                 target.site, request.parser, response.body, response.url, response.fetched_at
             )
         except ParseError as error:
-            if is_login_page(response.body):
+            if is_login_page(response.body, response.url):
                 raise Blocked(
                     f"{target.profile_id}: {request.refusal}"
                     if request.refusal

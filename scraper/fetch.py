@@ -306,7 +306,7 @@ class Fetcher:
                 url,
                 params=params or None,
                 json=json,
-                headers=extra_headers or None,
+                headers=self._headers(extra_headers),
                 follow_redirects=follow,
             ) as raw:
                 return raw.status_code, raw.headers, self._read_capped(raw), str(raw.url)
@@ -333,6 +333,14 @@ class Fetcher:
             attempt,
         )
         return status, headers, body, final_url
+
+    def _headers(self, extra: dict[str, str] | None) -> dict[str, str] | None:
+        """A request's own headers; one given as "" is one a browser would not send: curl is
+        told to leave out its impersonated default (see _BrowserTransport), plain httpx never
+        had it."""
+        if not extra or self._curl:
+            return extra or None
+        return {name: value for name, value in extra.items() if value} or None
 
     def _within_deadline(self, exchange: Callable[[], _T], url: str) -> _T:
         """`exchange()` in a thread of its own, given up after the request's deadline (or what
@@ -457,8 +465,20 @@ def impersonating_transport(browser: str) -> httpx.BaseTransport:
     check_browser(browser)
     from httpx_curl_cffi import CurlTransport
 
+    class _BrowserTransport(CurlTransport):
+        """A header the request gives as "" is left out, not sent empty: a script's request
+        (Letterboxd's full-text fragment) carries none of a navigation's Sec-Fetch-User or
+        Upgrade-Insecure-Requests. curl_cffi leaves out a header whose value is None."""
+
+        def _create_request_params(self, req: httpx.Request) -> dict[str, Any]:
+            params = super()._create_request_params(req)
+            params["headers"] = [
+                (name, None if value == b"" else value) for name, value in params["headers"]
+            ]
+            return params
+
     # check_browser refused any name but curl_cffi's own.
-    return CurlTransport(impersonate=cast("BrowserTypeLiteral", browser), default_headers=True)
+    return _BrowserTransport(impersonate=cast("BrowserTypeLiteral", browser), default_headers=True)
 
 
 def check_browser(browser: str) -> None:

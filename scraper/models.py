@@ -22,7 +22,8 @@ class Request:
     json: dict[str, Any] | None = None
     # On a listing's first request: the `source` its reviews carry (see tombstones.py).
     source: str | None = None
-    # Extra headers, as a browser sends them with this request (Origin, Referer).
+    # Extra headers, as a browser sends them with this request (Origin, Referer); one given as
+    # "" is one the browser would not send, left out even where the client adds it by default.
     headers: tuple[tuple[str, str], ...] = ()
     # JSON body fields the browser copies from its cookies: (field, cookie name), filled in
     # by fetch from the cookies given for the site (a site module never sees cookies).

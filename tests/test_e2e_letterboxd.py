@@ -317,8 +317,25 @@ def test_html_pages_go_out_as_chrome_and_without_it_cloudflare_refuses(site, run
     assert pages and all("Chromium" in (h.get("sec-ch-ua") or "") for _, h in pages)
     # A browser's navigation: no Accept */* and no library User-Agent from httpx's defaults.
     assert all(h.get("accept", "").startswith("text/html") for _, h in pages)
-    assert all(h.get("sec-fetch-mode") == "navigate" for _, h in pages)
     assert not any("python-httpx" in (h.get("user-agent") or "") for _, h in pages)
+    listings = [h for path, h in pages if not path.startswith("/s/full-text/")]
+    assert listings and all(h.get("sec-fetch-mode") == "navigate" for h in listings)
+    # The full-text fragment as the card's own script asks for it: a same-origin script
+    # request from the reviews listing, with none of a navigation's headers.
+    fragments = [h for path, h in pages if path.startswith("/s/full-text/")]
+    assert len(fragments) == 4
+    for h in fragments:
+        assert h.get("accept") == "text/html, */*; q=0.01"
+        assert h.get("x-requested-with") == "XMLHttpRequest"
+        assert h.get("referer") == f"{site.root}/alice/films/reviews/"
+        assert (h.get("sec-fetch-site"), h.get("sec-fetch-mode"), h.get("sec-fetch-dest")) == (
+            "same-origin",
+            "cors",
+            "empty",
+        )
+        assert "Chromium" in (h.get("sec-ch-ua") or "")
+        for navigation_only in ("sec-fetch-user", "upgrade-insecure-requests", "cache-control"):
+            assert navigation_only not in h, navigation_only
 
     plain = run_scrape(
         "user", "letterboxd:alice", "--full", "--impersonate", "none", "--db", str(db), env=env

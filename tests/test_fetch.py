@@ -308,3 +308,21 @@ def test_absurd_retry_after_values_end_the_run_cleanly(value):
     message = str(caught.value)
     assert "try again after" in message or "failed" in message
     assert len(calls) <= QUICK.tries
+
+
+def test_a_header_given_empty_is_not_sent():
+    """A request's "" header is one a browser would not send: left out, never sent empty."""
+    seen = []
+
+    def handler(request):
+        seen.append(request.headers)
+        return httpx.Response(200)
+
+    request = Request(
+        "https://h/s/x/",
+        "p",
+        headers=(("X-Requested-With", "XMLHttpRequest"), ("Upgrade-Insecure-Requests", "")),
+    )
+    fetcher(handler).fetch(request)
+    assert seen[0]["x-requested-with"] == "XMLHttpRequest"
+    assert "upgrade-insecure-requests" not in seen[0]

@@ -106,12 +106,39 @@ def parse_full_text(body: bytes, url: str, fetched_at: datetime) -> Page:
     return Page(reviews=[review])
 
 
+# The headers of the request a review card's "more" makes from the page's own script, as the
+# browser sends them: a same-origin script request, not a navigation. Evidence (2026-12-07): the
+# listing pages run jQuery (espectro-24 fixtures @ 8a1934d, 2026-07-18), whose ajax adds
+# `X-Requested-With: XMLHttpRequest` to same-origin requests (jquery src/ajax/xhr.js) and asks
+# for `text/html, */*; q=0.01` for an HTML answer (src/ajax.js); a script's same-origin request
+# carries `Sec-Fetch-Site: same-origin`, `Sec-Fetch-Mode: cors`, `Sec-Fetch-Dest: empty` and no
+# `Sec-Fetch-User` (web-platform-tests fetch/metadata/fetch.https.sub.any.js; MDN
+# Sec-Fetch-Mode), and none of a navigation's Upgrade-Insecure-Requests or Cache-Control ("":
+# not sent, see Request.headers). The Referer is the member's reviews listing, where the card
+# was. The fragment answers 200 with bare <p> elements (espectro-24 FASE1_INCOGNITAS.md, A3).
+FRAGMENT_HEADERS = (
+    ("Accept", "text/html, */*; q=0.01"),
+    ("X-Requested-With", "XMLHttpRequest"),
+    ("Sec-Fetch-Site", "same-origin"),
+    ("Sec-Fetch-Mode", "cors"),
+    ("Sec-Fetch-Dest", "empty"),
+    ("Sec-Fetch-User", ""),
+    ("Upgrade-Insecure-Requests", ""),
+    ("Cache-Control", ""),
+)
+
+
 def full_text_request(root: str, review_id: str) -> Request | None:
     """The fragment that holds the whole text of a stored review (None: not a viewing)."""
-    viewing = re.search(r"/viewing/(\d+)$", review_id)
+    viewing = re.search(r"^[a-z]+:([^/]+)/viewing/(\d+)$", review_id)
     if viewing is None:
         return None
-    return Request(f"{root}/s/full-text/viewing:{viewing[1]}/", "full_text")
+    listing = f"{root}/{viewing[1]}/films/reviews/"
+    return Request(
+        f"{root}/s/full-text/viewing:{viewing[2]}/",
+        "full_text",
+        headers=(*FRAGMENT_HEADERS, ("Referer", listing)),
+    )
 
 
 def _read_cards(

@@ -119,3 +119,40 @@ def test_a_card_without_a_poster_takes_its_film_from_its_link_and_headline():
     assert (film.id, film.title, film.year) == ("letterboxd:film/past-lives", "Past Lives", 2023)
     assert (review.id, review.text, review.likes) == ("letterboxd:hal/viewing/77", "Again.", 3)
     assert review.url == "https://letterboxd.com/hal/film/past-lives/1/"
+
+
+@pytest.mark.parametrize(
+    ("parser", "listing", "empty"),
+    [
+        (
+            "diary",
+            "films/diary",
+            '<table class="diary-table" id="diary-table"><tbody></tbody></table>',
+        ),
+        ("films", "films", '<ul class="grid -p70"></ul>'),
+        ("films", "likes/films", '<ul class="poster-list -p70 -grid clear"></ul>'),
+    ],
+)
+def test_a_diary_or_grid_page_after_the_last_is_the_listings_end(parser, listing, empty):
+    """As a film's reviews past their end (corpus film-reviews-2026, page 9999): 200, the list
+    there but empty, a link back. Page 1 so is no end: a grid says "none yet", or is a layout
+    change (a diary's empty table is an empty diary)."""
+    from scraper.errors import ParseError
+
+    def page(number: int) -> bytes:
+        back = (
+            f'<div class="pagination"><a class="previous" href="/ida/{listing}/">Newer</a></div>'
+            if number > 1
+            else ""
+        )
+        return f'<html><body><div id="content">{empty}{back}</div></body></html>'.encode()
+
+    url = f"https://letterboxd.com/ida/{listing}/"
+    past = sites.parse("letterboxd", parser, page(2), f"{url}page/2/", SEEN)
+    assert (past.reviews, past.next, past.past_end) == ([], None, True)
+    if parser == "films":
+        with pytest.raises(ParseError, match="films grid"):
+            sites.parse("letterboxd", parser, page(1), url, SEEN)
+    else:
+        first = sites.parse("letterboxd", parser, page(1), url, SEEN)
+        assert (first.reviews, first.past_end) == ([], False)

@@ -34,7 +34,6 @@ from scraper.sites.letterboxd.records import SITE
 
 _VIEWING = re.compile(r"viewing:(\d+)")
 _FULL_TEXT_PATH = re.compile(r"/s/full-text/viewing:(\d+)/?$")
-_PAGE_NUMBER = re.compile(r"/page/(\d+)/?$")
 _SPOILER_NOTE = "This review may contain spoilers"
 _CARDS = "article.production-viewing, [data-object-id]"
 _BODY = ".js-review-body, .body-text"
@@ -153,7 +152,7 @@ def _read_cards(
 ) -> Page:
     cards = _cards(tree)
     if not cards:
-        if _past_the_end(tree, url):
+        if records.past_the_end(tree, url, ".viewing-list"):
             page.past_end = True
             return page
         if not records.empty_notice(tree):
@@ -325,16 +324,6 @@ def _rewatch(card: LexborNode) -> bool | None:
     if context.startswith("Rewatched"):
         return True
     return False if context.startswith("Watched") else None
-
-
-def _past_the_end(tree: LexborHTMLParser, url: str) -> bool:
-    """A page after the last: the cards' list is there but empty, and it is not page 1."""
-    if tree.css_first(".viewing-list") is None:
-        return False
-    number = _PAGE_NUMBER.search(url.split("?")[0])
-    return bool(number and int(number[1]) > 1) or (
-        tree.css_first(".pagination a.previous") is not None
-    )
 
 
 def _int(value: str | None) -> int | None:

@@ -36,6 +36,9 @@ def parse_diary(body: bytes, url: str, fetched_at: datetime) -> Page:
     ):
         raise ParseError(SITE, url, "the diary table (tr.diary-entry-row)")
     page = Page(profiles=[records.profile(owner)])
+    if not rows and records.past_the_end(tree, url, "#diary-table, .diary-table"):
+        page.past_end = True
+        return page
     occurrences = records.Occurrences()
     # Oldest first, so that a film logged twice on one day is numbered as the export numbers it.
     for row in reversed(rows):
@@ -86,9 +89,12 @@ def parse_films(body: bytes, url: str, fetched_at: datetime) -> Page:
     tree = common.html_tree(body)
     owner = records.page_owner(tree, url)
     items = tree.css("li.griditem, li.poster-container, li.posteritem")
+    page = Page(profiles=[records.profile(owner)])
+    if not items and records.past_the_end(tree, url, "ul.grid, ul.poster-list"):
+        page.past_end = True
+        return page
     if not items and not records.empty_notice(tree):
         raise ParseError(SITE, url, "the films grid (li.griditem or li.poster-container)")
-    page = Page(profiles=[records.profile(owner)])
     likes_page = "/likes/" in url
     for item in items:
         film = records.film_from_poster(item)

@@ -40,6 +40,7 @@ RESERVED = (
     "film|films|list|lists|members|people|search|settings|sign-in|create-account|activity|"
     "journal|pro|patron|about|welcome|tag|director|actor|studio|s|ajax|api|csi|year|crew"
 )
+_PAGE_NUMBER = re.compile(r"/page/(\d+)/?$")
 _VIEWING_LINK = re.compile(r"/film/(?P<slug>[a-z0-9-]+)/(?:(?P<n>\d+)/)?$")
 
 
@@ -68,6 +69,20 @@ def empty_notice(tree: LexborHTMLParser) -> bool:
     notice = common.node_text(tree.css_first(".empty-state, .ui-block-heading, section.-empty"))
     text = (textmod.plain(notice) or "").lower()
     return "no " in text or "yet" in text
+
+
+def past_the_end(tree: LexborHTMLParser, url: str, listing: str) -> bool:
+    """A listing's page after its last: the list (`listing`) is there but empty, and it is not
+    page 1 (its address says page N > 1, or it links back to a previous page). Letterboxd
+    answers a film's reviews so, with 200 (corpus film-reviews-2026/...page9999-empty.html);
+    a member's diary, films grid and reviews end the same way as far as is known (letterboxdpy
+    stops on an empty or short page and raises on a 404: research notes, 2026-12-07)."""
+    if tree.css_first(listing) is None:
+        return False
+    number = _PAGE_NUMBER.search(url.split("?")[0])
+    return bool(number and int(number[1]) > 1) or (
+        tree.css_first(".pagination a.previous") is not None
+    )
 
 
 def viewing_key(viewing_id: str | int) -> str:

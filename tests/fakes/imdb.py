@@ -31,6 +31,7 @@ def imdb_reviews(count: int) -> list[dict]:
     ]
 
 
+# Stands in for a member's reviews page; no capture of it exists (title-reviews-fragment-2025 covers its cards).
 def imdb_card(user: str, r: dict) -> str:
     return (
         '<article class="user-review-item"><div class="ipc-list-card" data-testid="review-card-parent">'
@@ -60,6 +61,7 @@ def imdb_ratings(count: int) -> list[dict]:
     ]
 
 
+# Stands in for a member's ratings page (__NEXT_DATA__); no capture of it exists.
 def next_data(ratings: list[dict], more: bool, with_values: bool) -> str:
     edges = [
         {

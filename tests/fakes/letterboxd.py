@@ -198,6 +198,7 @@ class FakeLetterboxd(LocalSite):
                 return 200, review_page(member, entry).encode(), "text/html; charset=utf-8"
         return NOT_FOUND
 
+    # Stands in for a full-text fragment; the corpus's s-full-text-viewing-*.html cover it.
     def full_text(self, viewing_id: int) -> tuple[int, bytes, str]:
         if viewing_id in self.refuse_full_text:
             return 403, CHALLENGE, "text/html"
@@ -221,6 +222,7 @@ def browsers_only(path: str, headers) -> tuple[int, bytes, str] | None:
     return None if browser else (403, CHALLENGE, "text/html")
 
 
+# Stands in for Cloudflare's challenge page; no capture of it exists.
 CHALLENGE = (
     b"<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>"
     b"<div id='challenge-running'>Checking your browser</div>"
@@ -271,6 +273,7 @@ def _slice(items: list, size: int, number: int) -> tuple[list, int] | None:
     return items[(number - 1) * size : number * size], last
 
 
+# Stands in for a diary page; the corpus's diary-2026.html covers it (replay.py serves it).
 def diary_page(member: Member, number: int) -> str | None:
     found = _slice(member.entries, DIARY_PAGE, number)
     if found is None:
@@ -300,6 +303,7 @@ def diary_page(member: Member, number: int) -> str | None:
     return _document(member, "diary", table + _pagination(member, "films/diary", number, last))
 
 
+# Stands in for a member's 2025 reviews listing; no capture of it exists.
 def reviews_page_2025(member: Member, number: int) -> str | None:
     """The 2025 layout: a card per review with data-object-id, cut short by length."""
     found = _slice([e for e in member.entries if e.text], REVIEWS_PAGE, number)
@@ -347,6 +351,7 @@ def _stars_glyph(stars: float | None) -> str:
     )
 
 
+# Stands in for a member's 2026 reviews listing; no capture of it exists (film-reviews-2026 covers its cards).
 def reviews_page(member: Member, number: int, *, extra_pages: int = 0) -> str | None:
     """The 2026 review cards (as on the corpus's film-reviews-2026 pages, each with its film's
     poster beside it): every body carries data-full-text-url; only a long one is collapsed. A page
@@ -407,6 +412,7 @@ def reviews_page(member: Member, number: int, *, extra_pages: int = 0) -> str | 
     return _document(member, "reviews", listing + pager)
 
 
+# Stands in for a review's own page; no capture of it exists.
 def review_page(member: Member, entry: Entry) -> str:
     spoiler = (
         '<p class="contains-spoilers">This review may contain spoilers.</p>'
@@ -421,6 +427,7 @@ def review_page(member: Member, entry: Entry) -> str:
     return _document(member, "review", body)
 
 
+# Stands in for a films grid; the corpus's films-2026.html covers it (replay.py serves it).
 def films_page(member: Member, number: int) -> str | None:
     found = _slice(member.films, FILMS_PAGE, number)
     if found is None:
@@ -440,6 +447,7 @@ def films_page(member: Member, number: int) -> str | None:
     return _document(member, "films", grid + _pagination(member, "films", number, last))
 
 
+# Stands in for a member's feed; the corpus's rss-*.xml cover it (replay.py serves them).
 def rss(member: Member) -> str:
     items = []
     for e in member.entries[:FEED_SIZE]:
@@ -481,6 +489,7 @@ def rss(member: Member) -> str:
     )
 
 
+# Stands in for the official export; the corpus's export-2026 covers it.
 def export_zip(member: Member) -> bytes:
     """The member's official export: entries oldest first, as Letterboxd writes it."""
 

@@ -9,6 +9,7 @@ import re
 from tests.fakes.server import LocalSite
 
 
+# Stands in for an item of the backend's user reviews API; no capture of it exists.
 def mc_item(user: str, kind: str, i: int) -> dict:
     path = {"movies": "movie", "shows": "tv", "games": "game"}[kind]
     return {
@@ -35,6 +36,7 @@ def product_year(i: int) -> int:
     return 1950 + i % 70
 
 
+# Stands in for a product page; no capture of it exists (the corpus's payloads are not pages).
 def product_page(section: str, slug: str, i: int) -> bytes:
     """/movie/<slug>/ (or /tv/, /game/) as the 2026 site serves it, trimmed: ld+json with the
     US release date (here 20 years late, as for a restoration) and the __NUXT_DATA__ devalue

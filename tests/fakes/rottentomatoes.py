@@ -175,6 +175,7 @@ class Handler(BaseHTTPRequestHandler):
             return self._film_page(parts.path)
         self._send(404, b"<html><body>Not Found</body></html>", "text/html")
 
+    # Stands in for a site's faults and refusals; no capture of them exists.
     def _inject_fault(self, path: str) -> bool:
         """Play the next fault queued for this path; True when it replaced the response."""
         queue = next((q for prefix, q in self.site.faults.items() if path.startswith(prefix)), None)
@@ -222,6 +223,7 @@ class Handler(BaseHTTPRequestHandler):
             raise ValueError(f"unknown fault {action!r}")
         return True
 
+    # Stands in for a critic's 2023 page; critic-movies-page-2023.html covers it.
     def _critic_page(self, slug: str) -> None:
         if slug not in self.site.critics:
             return self._send(404, b"<html>404</html>", "text/html")
@@ -234,6 +236,7 @@ class Handler(BaseHTTPRequestHandler):
         )
         self._send(200, body.encode(), "text/html; charset=utf-8")
 
+    # Stands in for the 2026 critic API; no capture of it exists.
     def _critic_api(self, slug: str, kind: str, query: dict) -> None:
         if slug not in self.site.critics or kind not in ("movies", "tv"):
             return self._send(404, b"{}", "application/json")
@@ -307,6 +310,7 @@ class Handler(BaseHTTPRequestHandler):
             ],
         }
 
+    # Stands in for the 2023 profile API; napi-profiles-ratings-movie-2023.json covers it.
     def _profile_api(self, handle: str, kind: str, query: dict) -> None:
         if handle not in self.site.profiles:
             return self._send(404, b'{"error":"not found"}', "application/json")
@@ -345,6 +349,7 @@ class Handler(BaseHTTPRequestHandler):
             }
         )
 
+    # Stands in for a film's or season's page of 2026; no capture of it exists.
     def _film_page(self, path: str) -> None:
         """A film's or season's page in its 2026 shape (scraper/sites/rottentomatoes/
         film_pages.py): the year in the hero's props and where-to-watch; ld+json dateCreated a
@@ -394,6 +399,7 @@ class Handler(BaseHTTPRequestHandler):
             and body.get("_token") == jar.get("__host_color_scheme")
         )
 
+    # Stands in for the legacy ratings API; napi-userprofile-movieratings-*.json cover it.
     def _legacy_api(self, user_id: str, query: dict) -> None:
         if user_id not in self.site.legacy:
             return self._send(404, b'{"error":"not found"}', "application/json")

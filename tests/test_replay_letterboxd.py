@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 import zlib
 
+import httpx
 import pytest
 
 from scraper.models import Target
@@ -276,3 +277,14 @@ def test_each_real_feed_through_the_crawl(site, tmp_path, name):
     # The feed answers any client, as the real one does; it went out as Chrome all the same.
     (headers,) = [h for path, h in site.headers if path.endswith("/rss/")]
     assert "Chromium" in (headers.get("sec-ch-ua") or "")
+
+
+def test_the_stand_in_answers_as_cloudflare_does(site, corpus):
+    """Every answer names Cloudflare; a client that is not a browser gets its challenge on the
+    HTML pages, the feed answers anyone; what is served is the capture, byte for byte."""
+    page = httpx.get(f"{site.root}/{M}/films/")
+    assert (page.status_code, page.headers["server"]) == (403, "cloudflare")
+    feed = httpx.get(f"{site.root}/sdiamond/rss/")
+    assert (feed.status_code, feed.headers["server"]) == (200, "cloudflare")
+    assert feed.headers["content-type"] == replay.RSS
+    assert feed.content == (corpus / "letterboxd/rss-2026.xml").read_bytes()

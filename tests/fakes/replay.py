@@ -1,4 +1,3 @@
-# ruff: noqa: E501  (markup templates read best one element per line)
 """Replay stand-ins: the shared corpus's real captures served byte for byte, unedited, at the
 paths the live site serves them (each capture's og:url or canonical, or the request that got
 it), with the headers the site sends, so that a crawl runs fetch -> block check -> parser ->
@@ -16,18 +15,20 @@ member with 404 (letterboxdpy raises ResourceNotFoundError on 404).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
 from tests.fakes.letterboxd import browsers_only
-from tests.fakes.server import LocalSite
+from tests.fakes.server import Guard, LocalSite
 
 # What the sites send, as far as it is known. Letterboxd and Metacritic sit behind Cloudflare,
-# whose answers name it (`Server: cloudflare`; its jsd script is on every capture of theirs).
-# The content types are the sites' own where a capture's source recorded them; RSS's is the
-# feed's own declared type (its atom:link says type="application/rss+xml").
+# whose answers name it (`Server: cloudflare`; its jsd script is in every 2026 capture of
+# theirs). No capture kept its response headers: the media types are the formats' own (RSS's
+# as each feed's atom:link declares it, type="application/rss+xml"), in UTF-8 as the pages'
+# own <meta charset> says. Nothing is known of Rotten Tomatoes' or IMDb's Server header.
 HTML = "text/html; charset=UTF-8"
 RSS = "application/rss+xml; charset=utf-8"
 JSON = "application/json; charset=utf-8"
@@ -62,8 +63,8 @@ class Replay(LocalSite):
         missing: Written,
         headers: dict[str, str] | None = None,
         robots: str = "User-agent: *\nDisallow: /search\n",
-        guard=None,
-        admit=None,
+        guard: Guard | None = None,
+        admit: Callable[[str, Message, bytes], Written | None] | None = None,
     ) -> None:
         self.corpus = corpus
         self.answers, self.post_answers, self.missing = get, post or {}, missing

@@ -230,7 +230,7 @@ def _finish_profile(
                 )
             else:
                 outcome.missing, outcome.deleted = tombstones.mark_missing(
-                    db.conn, target.profile_id, result.sources, result.seen, runs.now()
+                    db.conn, target.profile_id, result.read_sources, result.seen, runs.now()
                 )
         outcome.note = "; ".join(notes) or None
         runs.finish_profile(

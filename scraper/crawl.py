@@ -8,7 +8,8 @@ archived by the earlier complete crawls.
 A listing whose first page answers 404 (or 410) does not exist for this profile: the first
 listing's means the profile does not exist; a later one's (a critic with no TV reviews) is
 skipped with a note, and its reviews are never marked missing. A 404 past a listing's first
-page cuts the listing short: the crawl is incomplete.
+page cuts the listing short: the crawl is incomplete. A refusal past a listing's first page
+leaves a checkpoint the next run resumes from (checkpoints.py).
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ from dataclasses import dataclass, field
 import sqlite_utils
 
 from scraper import archive, sites
+from scraper.checkpoints import Checkpoint
 from scraper.errors import Incomplete
 from scraper.fetch import Fetcher
-from scraper.listing_reader import ListingReader
-from scraper.models import Target
+from scraper.listing_reader import Expired, ListingReader
+from scraper.models import Request, Target
 
 
 @dataclass(slots=True)
@@ -51,6 +53,11 @@ class CrawlResult:
     # The sources of listings that answered 404 on their first page: none for this profile,
     # so their reviews are not candidates for tombstones.
     skipped: set[str] = field(default_factory=set)
+    # Where a refusal stopped this crawl mid-listing: the next run resumes there.
+    checkpoint: Checkpoint | None = None
+    # How the resume from the last run's checkpoint went: "done" (read to the end of its
+    # listings), "dropped" (no longer valid); None when there was none or it stopped again.
+    resumed: str | None = None
 
     @property
     def read_sources(self) -> set[str]:
@@ -67,15 +74,25 @@ def crawl(
     progress: Callable[[CrawlResult], None] | None = None,
     stop: threading.Event | None = None,
     options: dict[str, object] | None = None,
+    resume: Checkpoint | None = None,
 ) -> CrawlResult:
-    """Read `result.target`'s listings into the archive, updating `result` as pages arrive.
+    """Read `result.target`'s listings into the archive, updating `result` as pages arrive;
+    from `resume` first, when the last run left a checkpoint.
 
     Stops with an error, keeping the pages already saved, when the pagination loops, leaves the
     site, or runs past the page ceiling; with Interrupted when `stop` is set between pages.
     """
+
+    def crawler(incremental: bool) -> ListingReader:
+        return ListingReader(db, fetcher, result, run_id, progress, stop, incremental)
+
     site = sites.SITES[result.target.site]
     listings = site.listings(result.target.handle, **(options or {}))
-    main = ListingReader(db, fetcher, result, run_id, progress, stop, result.incremental)
+    if resume is not None:
+        _resume(crawler(False), listings, resume)
+    # From the top, as the run's mode says, resumed or not: what a full run marks missing
+    # rests on a pass of its own over every page, never on pages only the resume read.
+    main = crawler(result.incremental)
     quick = site.incremental_listings
     # A site with a cheap feed of recent entries (Letterboxd's RSS) is read through it first;
     # when the feed reaches back to entries already archived, it held all that is new. A feed
@@ -84,7 +101,7 @@ def crawl(
     if result.incremental and quick is not None:
         archived_before = result.counts.unchanged
         for listing in quick(result.target.handle):
-            main.read(listing)
+            main.read(listing, resumable=False)
         if result.counts.unchanged > archived_before:
             listings = []
     for number, listing in enumerate(listings):
@@ -97,3 +114,28 @@ def crawl(
         )
     result.complete = True
     return result
+
+
+def _resume(crawler: ListingReader, listings: list[Request], point: Checkpoint) -> None:
+    """Read from where the last run was stopped to the end of that listing, then the listings
+    after it, each to its end. A checkpoint whose listing is gone, or whose request now
+    answers 404, another 4xx or a page that does not parse, is dropped with a note."""
+    result = crawler.result
+    placed = point.placed(listings)
+    if placed is None:
+        result.resumed = "dropped"
+        result.notes.append(
+            f"dropped the checkpoint at {point.shown()}: the profile has no such listing now; "
+            "started over"
+        )
+        return
+    try:
+        crawler.read(placed.listing, start=placed.request, number=placed.page)
+    except Expired as expired:
+        result.resumed = "dropped"
+        result.notes.append(f"dropped the checkpoint at {point.shown()}: {expired}; started over")
+        return
+    for listing in listings[listings.index(placed.listing) + 1 :]:
+        crawler.read(listing)
+    result.resumed = "done"
+    result.notes.append(f"resumed at {point.shown()} and read on to the end")

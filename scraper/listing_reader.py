@@ -3,7 +3,8 @@ looping, under the page ceiling), fetched, parsed and saved with its raw body; a
 at its end, or (incremental) at the first page with nothing new. Then the whole texts of the
 excerpts the listings gave.
 
-What a 404 means depends on where it comes (see crawl.py).
+What a 404 means depends on where it comes (see crawl.py); a refusal past a listing's first
+page leaves a checkpoint on the result, for the next run to resume from (checkpoints.py).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -21,6 +22,7 @@ import sqlite_utils
 
 from scraper import archive, sites, timeparse
 from scraper.blocks import is_login_page
+from scraper.checkpoints import Checkpoint, reason
 from scraper.errors import (
     Blocked,
     FetchError,
@@ -28,6 +30,7 @@ from scraper.errors import (
     Interrupted,
     NotFound,
     ParseError,
+    Rejected,
     ScrapeError,
 )
 from scraper.fetch import Fetcher, redact, without_userinfo
@@ -40,6 +43,14 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+class Expired(Exception):
+    """The request a checkpoint resumes from answers 404, another 4xx or a page its parser
+    rejects: no longer a place to go on from (an expired cursor)."""
+
+    def __init__(self, error: ScrapeError) -> None:
+        super().__init__(str(error))
+
+
 @dataclass(slots=True)
 class ListingReader:
     """Reads listings into the archive for one crawl, filling in its result."""
@@ -50,34 +61,57 @@ class ListingReader:
     run_id: int | None
     progress: Callable[[CrawlResult], None] | None
     stop: threading.Event | None
-    # Leave a listing at the first page with nothing new.
+    # Leave a listing at the first page with nothing new (the resume reads to the end).
     incremental: bool
     seen_requests: set[RequestKey] = field(default_factory=set)
     fetched_pages: int = 0
 
-    def read(self, listing: Request, *, first_listing: bool = False) -> None:
+    def read(
+        self,
+        listing: Request,
+        *,
+        first_listing: bool = False,
+        resumable: bool = True,
+        start: Request | None = None,
+        number: int = 1,
+    ) -> None:
         """Read one listing page by page, to its last page or (incremental) to the first page
-        that holds nothing new."""
+        that holds nothing new; from `start`, its page `number`, when resuming. A refusal past
+        the listing's first page leaves a checkpoint there, when `resumable`."""
         # Page by page, in one thread: fetching the next page while this one was written
         # (a read-ahead thread) saved nothing at the default 1 s delay, where the pause
         # between requests already covers the write (issue 18: 21 pages, 21.9 s either way).
-        request: Request | None = listing
-        number, first = 1, True  # the listing's own first page
+        request: Request | None = start or listing
+        first = start is None  # the listing's own first page
         while request is not None:
+            # Where the next run would resume, should this request be refused.
+            here = (listing, request, number) if resumable and not first else None
             if self.stop is not None and self.stop.is_set():
                 # Raised once the pages before are saved.
+                self.leave_checkpoint(here, "interrupted")
                 raise Interrupted(f"interrupted after {plural(self.result.pages, 'page')}")
             self.check(request, listing)
             try:
                 page, fetched = self.fetch_parse(request)
-            except NotFound as error:
+            except (NotFound, Rejected, ParseError) as error:
+                if request is start:
+                    raise Expired(error) from None
+                if not isinstance(error, NotFound):
+                    raise
                 if first and not first_listing:
                     self.skip(listing, error)
                     return
                 raise self.not_found(error, listing, request, number, first) from None
+            except (Blocked, FetchError) as error:
+                self.leave_checkpoint(here, reason(error))
+                raise
             if self.save(page, fetched, listing, first):
                 return
             request, number, first = page.next, number + 1, False
+
+    def leave_checkpoint(self, here: tuple[Request, Request, int] | None, why: str) -> None:
+        if here is not None:
+            self.result.checkpoint = Checkpoint(*here, why, datetime.now(UTC))
 
     def skip(self, listing: Request, error: NotFound) -> None:
         """A later listing that does not exist for this profile (a critic with no TV reviews):

@@ -75,9 +75,12 @@ def crawl(
     stop: threading.Event | None = None,
     options: dict[str, object] | None = None,
     resume: Checkpoint | None = None,
+    catch_up: bool = False,
 ) -> CrawlResult:
     """Read `result.target`'s listings into the archive, updating `result` as pages arrive;
-    from `resume` first, when the last run left a checkpoint.
+    from `resume` first, when the last run left a checkpoint. With `catch_up` (the run is full
+    only because the one that left the checkpoint stopped), a resume that reads on to the end
+    is followed by an incremental pass from the top, not a full one.
 
     Stops with an error, keeping the pages already saved, when the pagination loops, leaves the
     site, or runs past the page ceiling; with Interrupted when `stop` is set between pages.
@@ -90,8 +93,18 @@ def crawl(
     listings = site.listings(result.target.handle, **(options or {}))
     if resume is not None:
         _resume(crawler(False), listings, resume)
-    # From the top, as the run's mode says, resumed or not: what a full run marks missing
-    # rests on a pass of its own over every page, never on pages only the resume read.
+        # The run that stopped read every page before its checkpoint, and the resume every
+        # page after it: what is new since lies at the top, where an incremental pass finds
+        # it. Reading the whole profile again would meet a site that refuses us after so many
+        # pages (Letterboxd's 403 waves) at the same place every night, never finishing.
+        if result.resumed == "done":
+            then = ""
+            if catch_up:
+                result.incremental = True
+                then = ", then from the top to what was archived before"
+            result.notes.append(f"resumed at {resume.shown()} and read on to the end{then}")
+    # From the top, as the run's mode says: what a full run marks missing rests on a pass of
+    # its own over every page, never on pages only the resume read.
     main = crawler(result.incremental)
     quick = site.incremental_listings
     # A site with a cheap feed of recent entries (Letterboxd's RSS) is read through it first;
@@ -138,4 +151,3 @@ def _resume(crawler: ListingReader, listings: list[Request], point: Checkpoint) 
     for listing in listings[listings.index(placed.listing) + 1 :]:
         crawler.read(listing)
     result.resumed = "done"
-    result.notes.append(f"resumed at {point.shown()} and read on to the end")

@@ -155,6 +155,7 @@ def _run_profile(
                 stop=stop,
                 options=plan.options,
                 resume=resume,
+                catch_up=mode.after_a_stop,
             )
             outcome.status = "ok"
             if plan.film_details:
@@ -171,10 +172,13 @@ def _run_profile(
         except Exception as error:  # not ours (disk full, OverflowError...): still a failure
             outcome.status, outcome.error = "failed", unexpected(error)
         outcome.requests = fetcher.requests
+    # A resumed run that caught up from the top incrementally was not a full crawl after all.
+    full = mode.full and not result.incremental
+    outcome.mode = "full" if full else "incremental"
     outcome.pages, outcome.reviews = result.pages, result.reviews
     outcome.new, outcome.changed = result.counts.new, result.counts.changed
     notes = list(result.notes)
-    if result.resumed == "done" and mode.full and outcome.status != "ok":
+    if result.resumed == "done" and full and outcome.status != "ok":
         notes.append(
             "nothing was marked missing: a run that resumed marks reviews missing only once it "
             "has read every page itself, from the top"
@@ -183,7 +187,7 @@ def _run_profile(
         with db.conn:
             spent = drop or result.resumed is not None
             _settle_checkpoint(db, run_id, target, outcome, result.checkpoint, spent, notes)
-            _finish_profile(db, target, mode.full, profile_run, outcome, result, notes)
+            _finish_profile(db, target, full, profile_run, outcome, result, notes)
     except sqlite3.Error as exc:
         # The disk that failed the crawl may fail its bookkeeping too: the crawl's own error is
         # the one to tell, and a profile left "running" reads as interrupted next time.
@@ -249,6 +253,7 @@ def _finish_profile(
         db,
         profile_run,
         {
+            "mode": outcome.mode,
             "status": outcome.status,
             "pages": outcome.pages,
             "requests": outcome.requests,

@@ -90,6 +90,9 @@ def recorded(
 class Mode:
     full: bool
     reason: str
+    # Full only because the profile's last crawl stopped part-way (not --full, not its turn):
+    # a run that resumes where that one stopped need not read the rest again (crawl.py).
+    after_a_stop: bool = False
 
 
 def choose_mode(
@@ -105,7 +108,7 @@ def choose_mode(
     if not rows:
         return Mode(True, "first crawl")
     if rows[0][1] != "ok":
-        return Mode(True, f"the last crawl {rows[0][1]}")
+        return Mode(True, f"the last crawl {rows[0][1]}", after_a_stop=True)
     since_full = rows[: full_every - 1] if full_every else rows
     if full_every and not any(mode == "full" and status == "ok" for mode, status in since_full):
         return Mode(True, f"every {full_every} runs")

@@ -1,6 +1,7 @@
 """Resuming where a block stopped us (issue 28, item 4): a stand-in site refuses page 3 once;
 the first run fails keeping pages 1-2, the next reads page 3 first, reads on to the end, then
-starts over. Real `scrape` processes, real archives, the servers' request logs."""
+from the top: up to what was archived before (a run full only because the last one stopped),
+or every page (--full). Real `scrape` processes, real archives, the servers' request logs."""
 
 from __future__ import annotations
 
@@ -64,25 +65,26 @@ def test_letterboxd_resumes_at_the_page_a_403_stopped(run_scrape, tmp_path):
         site.log.clear()
         second = run_scrape("user", "letterboxd:alice", "--db", db, env=env)
         assert second.returncode == 0, second.stderr
-        assert "[full]" in second.stdout
+        # The first run read every page before page 3, so the pass from the top is an
+        # incremental one: not the whole member again, where the site refused us before.
+        assert "[incremental]" in second.stdout
         assert re.search(
-            r"; resumed at letterboxd-reviews page 3 " + stopped("403") + " and read on",
+            r"; resumed at letterboxd-reviews page 3 " + stopped("403") + " and read on to the "
+            "end, then from the top to what was archived before",
             second.stdout,
         ), second.stdout
         requests = site.requests()
         # Page 3 first, to the end of the reviews, then the listing after it (the films grid),
-        # then from the top: the diary, all the reviews, the grid; then the whole texts.
-        top = requests.index("GET /alice/films/diary/")
-        assert requests[:top] == [
+        # then from the top as an incremental run reads it: the feed, which reaches back to
+        # what is archived, so no listing again; then the whole texts.
+        assert requests[:5] == [
             "GET /alice/films/reviews/page/3/",
             "GET /alice/films/reviews/page/4/",
             "GET /alice/films/",
             "GET /alice/films/page/2/",
+            "GET /alice/rss/",
         ]
-        assert [r for r in requests[top:] if "/films/reviews/" in r] == [
-            "GET /alice/films/reviews/",
-            *(f"GET /alice/films/reviews/page/{n}/" for n in (2, 3, 4)),
-        ]
+        assert all(r.startswith("GET /s/full-text/") for r in requests[5:]), requests
     # Every review once: the 120 viewings, a rating row per film, 40 with their text, and no
     # version made by reading a page twice.
     assert query(
@@ -148,13 +150,17 @@ def test_a_cursor_listing_resumes_at_its_cursor_after_a_challenge(critic, backup
 
     done = backup("backup")
     assert done.returncode == 0, done.stderr
-    assert critic.site.requests() == [PAGES[2], TV, *PAGES, TV]
-    assert "resumed at critic-reviews page 3" in done.stdout and "[full]" in done.stdout
+    # From the cursor to the end, TV after it; then from the top up to what is archived.
+    assert critic.site.requests() == [PAGES[2], TV, PAGES[0], TV]
+    assert "resumed at critic-reviews page 3" in done.stdout and "[incremental]" in done.stdout
     assert query(db, "select count(*), count(distinct film_id) from reviews") == [(120, 120)]
     assert query(db, "select count(*) from review_versions") == [(0,)]
     status = backup("status")
     assert status.returncode == 0 and "resumes at" not in status.stdout
-    # The watermark moved: the night after is incremental again.
+    # No full crawl of this critic was ever whole in one run: the night after reads every
+    # page once (what alone may mark reviews missing); the nights after are incremental.
+    whole = backup("backup")
+    assert "[full]" in whole.stdout and critic.site.requests() == [*PAGES, TV]
     quiet = backup("backup")
     assert "[incremental]" in quiet.stdout and critic.site.requests() == [PAGES[0], TV]
 
@@ -184,9 +190,23 @@ def test_a_resumed_run_marks_nothing_missing_unless_it_read_every_page(critic, b
     assert critic.site.requests() == [PAGES[2], TV, PAGES[0]]
     assert query(db, "select count(*) from reviews where missing_since is not null") == [(0,)]
     note = query(db, "select note from profile_runs order by id desc limit 1")[0][0]
-    assert "resumed at critic-reviews page 3" in note
-    assert "nothing was marked missing: a run that resumed" in note
+    assert "resumed at critic-reviews page 3 " in note and "from the top" in note
     # Its resume done, no checkpoint is left; the next run reads every page and marks it.
     assert query(db, "select count(*) from checkpoints") == [(0,)]
     done = backup("backup")
     assert done.returncode == 0 and "1 missing" in done.stdout, done.stdout
+
+
+def test_a_full_run_asked_for_resumes_then_reads_every_page(critic, backup, tmp_path):
+    """--full after a stop: the checkpoint first, then the whole profile from the top, which
+    alone may mark reviews missing."""
+    db = tmp_path / "archive.db"
+    assert backup("backup").returncode == 0
+    critic.site.critics["jane-critic"].pop(110)  # gone from the third page
+    critic.site.faults = {f"{MOVIES}?after=MTAw": ["cloudflare:403"]}
+    assert backup("backup", "--full").returncode == 1
+    done = backup("backup", "--full")
+    assert done.returncode == 0, done.stderr
+    assert critic.site.requests() == [PAGES[2], TV, *PAGES, TV]
+    assert "[full]" in done.stdout and "1 missing" in done.stdout, done.stdout
+    assert query(db, "select count(*) from reviews where missing_since is not null") == [(1,)]

@@ -4,28 +4,28 @@ A profile has one or more listings (RT's 2023 profiles: movies, then TV), each r
 first. A full crawl reads every page of every listing. An incremental crawl leaves a listing as
 soon as one whole page holds only reviews already archived and unchanged: everything older was
 archived by the earlier complete crawls.
+
+A listing whose first page answers 404 (or 410) does not exist for this profile: the first
+listing's means the profile does not exist; a later one's (a critic with no TV reviews) is
+skipped with a note, and its reviews are never marked missing. A 404 past a listing's first
+page cuts the listing short: the crawl is incomplete. A refusal past a listing's first page
+leaves a checkpoint the next run resumes from (checkpoints.py).
 """
 
 from __future__ import annotations
 
-import json
-import logging
 import threading
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
-from datetime import datetime
-from urllib.parse import urlsplit
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import sqlite_utils
 
-from scraper import archive, sites, timeparse
-from scraper.blocks import is_login_page
-from scraper.errors import Blocked, FetchError, Incomplete, Interrupted, NotFound, ParseError
-from scraper.fetch import Fetcher, Response, redact, without_userinfo
-from scraper.models import Fetched, Page, Request, RequestKey, Target
-from scraper.wording import plural
-
-log = logging.getLogger(__name__)
+from scraper import archive, sites
+from scraper.checkpoints import Checkpoint
+from scraper.errors import Incomplete
+from scraper.fetch import Fetcher
+from scraper.listing_reader import Expired, ListingReader
+from scraper.models import Request, Target
 
 
 @dataclass(slots=True)
@@ -50,6 +50,19 @@ class CrawlResult:
     notes: list[str] = field(default_factory=list)
     # Films' own pages read after the listings for their years (see film_details.py).
     film_pages: int = 0
+    # The sources of listings that answered 404 on their first page: none for this profile,
+    # so their reviews are not candidates for tombstones.
+    skipped: set[str] = field(default_factory=set)
+    # Where a refusal stopped this crawl mid-listing: the next run resumes there.
+    checkpoint: Checkpoint | None = None
+    # How the resume from the last run's checkpoint went: "done" (read to the end of its
+    # listings), "dropped" (no longer valid); None when there was none or it stopped again.
+    resumed: str | None = None
+
+    @property
+    def read_sources(self) -> set[str]:
+        """The sources whose listings this crawl read: what tombstones may judge."""
+        return self.sources - self.skipped
 
 
 def crawl(
@@ -61,27 +74,52 @@ def crawl(
     progress: Callable[[CrawlResult], None] | None = None,
     stop: threading.Event | None = None,
     options: dict[str, object] | None = None,
+    resume: Checkpoint | None = None,
+    catch_up: bool = False,
 ) -> CrawlResult:
-    """Read `result.target`'s listings into the archive, updating `result` as pages arrive.
+    """Read `result.target`'s listings into the archive, updating `result` as pages arrive;
+    from `resume` first, when the last run left a checkpoint. With `catch_up` (the run is full
+    only because the one that left the checkpoint stopped), a resume that reads on to the end
+    is followed by an incremental pass from the top, not a full one.
 
     Stops with an error, keeping the pages already saved, when the pagination loops, leaves the
     site, or runs past the page ceiling; with Interrupted when `stop` is set between pages.
     """
-    crawler = _Crawler(db, fetcher, result, run_id, progress, stop)
+
+    def crawler(incremental: bool) -> ListingReader:
+        return ListingReader(db, fetcher, result, run_id, progress, stop, incremental)
+
     site = sites.SITES[result.target.site]
     listings = site.listings(result.target.handle, **(options or {}))
+    if resume is not None:
+        _resume(crawler(False), listings, resume)
+        # The run that stopped read every page before its checkpoint, and the resume every
+        # page after it: what is new since lies at the top, where an incremental pass finds
+        # it. Reading the whole profile again would meet a site that refuses us after so many
+        # pages (Letterboxd's 403 waves) at the same place every night, never finishing.
+        if result.resumed == "done":
+            then = ""
+            if catch_up:
+                result.incremental = True
+                then = ", then from the top to what was archived before"
+            result.notes.append(f"resumed at {resume.shown()} and read on to the end{then}")
+    # From the top, as the run's mode says: what a full run marks missing rests on a pass of
+    # its own over every page, never on pages only the resume read.
+    main = crawler(result.incremental)
     quick = site.incremental_listings
     # A site with a cheap feed of recent entries (Letterboxd's RSS) is read through it first;
-    # when the feed reaches back to entries already archived, it held all that is new.
+    # when the feed reaches back to entries already archived, it held all that is new. A feed
+    # that answers 404 is skipped with a note: the first listing then says whether the
+    # profile exists.
     if result.incremental and quick is not None:
         archived_before = result.counts.unchanged
         for listing in quick(result.target.handle):
-            crawler.read(listing)
+            main.read(listing, resumable=False)
         if result.counts.unchanged > archived_before:
             listings = []
-    for listing in listings:
-        crawler.read(listing)
-    crawler.complete_texts()
+    for number, listing in enumerate(listings):
+        main.read(listing, first_listing=number == 0)
+    main.complete_texts()
     if result.unfinished:
         raise Incomplete(
             f"{result.target.profile_id}: {'; '.join(result.unfinished)}; the crawl is "
@@ -91,195 +129,25 @@ def crawl(
     return result
 
 
-@dataclass(slots=True)
-class _Crawler:
-    db: sqlite_utils.Database
-    fetcher: Fetcher
-    result: CrawlResult
-    run_id: int | None
-    progress: Callable[[CrawlResult], None] | None
-    stop: threading.Event | None
-    seen_requests: set[RequestKey] = field(default_factory=set)
-    fetched_pages: int = 0
-    stopped: bool = False
-    # Listing pages are fetched in a thread of their own during full crawls (see read).
-
-    def read(self, listing: Request) -> None:
-        """Read one listing page by page, to its last page or (incremental) to the first page
-        that holds nothing new."""
-        result, target = self.result, self.result.target
-        # Page by page, in one thread: fetching the next page while this one was written
-        # (a read-ahead thread) saved nothing at the default 1 s delay, where the pause
-        # between requests already covers the write (issue 18: 21 pages, 21.9 s either way).
-        pages = self.pages(listing)
-        first = True
-        for page, fetched in pages:
-            saved = archive.save_page(self.db, page, seen_at=page_time(fetched), fetched=fetched)
-            result.pages += 1
-            result.reviews += len(page.reviews)
-            result.counts.add(saved.counts)
-            result.seen |= saved.review_ids
-            result.sources |= saved.sources
-            reached_old = not (saved.review_ids & result.fresh)
-            result.fresh |= saved.new_ids
-            expected = not first or archive.has_reviews(self.db, target.profile_id, listing.source)
-            if not page.reviews and not page.past_end and expected:
-                result.suspicious_empty += 1
-            if self.progress:
-                self.progress(result)
-            if page.unfinished:
-                result.unfinished.append(f"{redact(fetched.url)} {page.unfinished}")
-                break
-            if result.incremental and page.reviews and _nothing_new(saved.counts) and reached_old:
-                break
-            first = False
-        if self.stopped:
-            raise Interrupted(f"interrupted after {plural(result.pages, 'page')}")
-
-    def pages(self, listing: Request) -> Iterator[tuple[Page, Fetched]]:
-        """The listing's pages, parsed, each fetched once the one before it named it."""
-        request: Request | None = listing
-        while request is not None:
-            if self.stop is not None and self.stop.is_set():
-                self.stopped = True  # raised by read, once the pages before are saved
-                return
-            page, fetched = self.fetch_page(request, listing)
-            yield page, fetched
-            request = page.next
-
-    def fetch_page(self, request: Request, listing: Request) -> tuple[Page, Fetched]:
-        result, target = self.result, self.result.target
-        ceiling = self.fetcher.settings.max_pages
-        _check_next(request, listing, self.seen_requests, result, self.fetched_pages, ceiling)
-        self.seen_requests.add(request.key)
-        self.fetched_pages += 1
-        try:
-            response = _fetch(self.fetcher, request, target, self.fetched_pages - 1)
-        except Blocked as error:
-            if request.refusal and error.refused:
-                raise Blocked(f"{target.profile_id}: {request.refusal}") from None
-            raise
-        try:
-            page = sites.parse(
-                target.site, request.parser, response.body, response.url, response.fetched_at
-            )
-        except ParseError as error:
-            if is_login_page(response.body, response.url):
-                raise Blocked(
-                    f"{target.profile_id}: {request.refusal}"
-                    if request.refusal
-                    else f"{redact(response.url)} answered with a login page: this "
-                    "listing needs your logged-in session; export your browser's "
-                    "cookies to a cookies.txt file and pass --cookies FILE"
-                ) from None
-            raise ParseError(error.site, redact(error.url), error.missing) from None
-        # Links the page made from its own address carry no credentials into the archive.
-        page.reviews = [
-            replace(r, url=without_userinfo(r.url)) if r.url and "@" in r.url else r
-            for r in page.reviews
-        ]
-        fetched = Fetched(
-            body=response.body,
-            url=without_userinfo(response.url),
-            site=target.site,
-            parser=request.parser,
-            parser_version=sites.SITES[target.site].parser_version,
-            fetched_at=timeparse.to_iso(response.fetched_at),
-            method=request.method,
-            params=json.dumps(request.params) if request.params else None,
-            status=response.status,
-            content_type=response.content_type,
-            profile_id=target.profile_id,
-            run_id=self.run_id,
+def _resume(crawler: ListingReader, listings: list[Request], point: Checkpoint) -> None:
+    """Read from where the last run was stopped to the end of that listing, then the listings
+    after it, each to its end. A checkpoint whose listing is gone, or whose request now
+    answers 404, another 4xx or a page that does not parse, is dropped with a note."""
+    result = crawler.result
+    placed = point.placed(listings)
+    if placed is None:
+        result.resumed = "dropped"
+        result.notes.append(
+            f"dropped the checkpoint at {point.shown()}: the profile has no such listing now; "
+            "started over"
         )
-        return page, fetched
-
-    def complete_texts(self) -> None:
-        """Fetch the whole text of every review of the profile whose stored text is still a
-        listing's excerpt: those this crawl saved, and those an earlier run could not complete.
-        A text that cannot be had stays an excerpt, marked, for the next run; it is noted, and
-        never fails the crawl. Three failures in a row (the site refusing us) stop the attempt.
-        """
-        request_for = sites.SITES[self.result.target.site].full_text_request
-        if request_for is None:
-            return
-        pending = archive.incomplete_texts(self.db, self.result.target.profile_id)
-        failed: list[str] = []
-        last_error: Exception | None = None
-        in_a_row = 0
-        for review_id in pending:
-            request = request_for(review_id)
-            if request is None or in_a_row >= FULL_TEXT_FAILURES_IN_A_ROW:
-                failed.append(review_id)
-                continue
-            if self.stop is not None and self.stop.is_set():
-                failed.append(review_id)
-                continue
-            try:
-                page, fetched = self.fetch_page(request, request)
-            except (NotFound, ParseError, Blocked, FetchError) as error:
-                log.info("%s: whole text not read: %s", review_id, error)
-                failed.append(review_id)
-                in_a_row += 1
-                last_error = error
-                continue
-            in_a_row = 0
-            saved = archive.save_page(self.db, page, seen_at=page_time(fetched), fetched=fetched)
-            self.result.pages += 1
-            self.result.counts.completed += saved.counts.completed
-            if self.progress:
-                self.progress(self.result)
-        if failed:
-            why = f" (last error: {last_error})" if last_error else ""
-            self.result.notes.append(
-                f"{len(failed)} review(s) kept as excerpts; their whole text is fetched "
-                f"again next run{why}"
-            )
-
-
-FULL_TEXT_FAILURES_IN_A_ROW = 3
-
-
-def page_time(fetched: Fetched) -> datetime:
-    return timeparse.instant(fetched.fetched_at)
-
-
-def _check_next(
-    request: Request,
-    listing: Request,
-    seen: set[RequestKey],
-    result: CrawlResult,
-    fetched: int,
-    ceiling: int,
-) -> None:
-    if urlsplit(request.url).netloc != urlsplit(listing.url).netloc:
-        raise Blocked(
-            f"the next page of {result.target.profile_id} points off-site "
-            f"({redact(request.url)}); refusing to follow"
-        )
-    if request.key in seen:
-        raise FetchError(
-            f"{redact(request.url)} sent us back to a page already read; "
-            "stopping (the site's pagination is looping)"
-        )
-    if fetched >= ceiling:
-        raise FetchError(
-            f"{result.target.profile_id}: more than {ceiling} pages; stopping "
-            "(raise max_pages in the config's [fetch] table if that is real)"
-        )
-
-
-def _fetch(fetcher: Fetcher, request: Request, target: Target, pages_read: int) -> Response:
+        return
     try:
-        return fetcher.fetch(request)
-    except NotFound:
-        if pages_read:
-            raise
-        raise NotFound(
-            f"{target.profile_id} does not exist on {target.site} "
-            f"({redact(request.url)} answered 404); check the spelling"
-        ) from None
-
-
-def _nothing_new(counts: archive.SaveCounts) -> bool:
-    return counts.new == counts.changed == counts.returned == counts.completed == 0
+        crawler.read(placed.listing, start=placed.request, number=placed.page)
+    except Expired as expired:
+        result.resumed = "dropped"
+        result.notes.append(f"dropped the checkpoint at {point.shown()}: {expired}; started over")
+        return
+    for listing in listings[listings.index(placed.listing) + 1 :]:
+        crawler.read(listing)
+    result.resumed = "done"

@@ -19,7 +19,7 @@ from typing import Any
 
 import sqlite_utils
 
-from scraper import film_details, runs, tombstones
+from scraper import checkpoints, film_details, runs, tombstones
 from scraper.crawl import CrawlResult, crawl
 from scraper.errors import Interrupted, ScrapeError, unexpected
 from scraper.fetch import Fetcher, FetchSettings, RunLimit
@@ -56,6 +56,8 @@ class Outcome:
     film_pages: int = 0
     note: str | None = None
     error: ScrapeError | None = None
+    # Where the next run resumes ("letterboxd-reviews page 3"): a refusal stopped this one.
+    resumes_at: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__slots__ if name != "error"} | {
@@ -141,6 +143,7 @@ def _run_profile(
     profile_run = runs.start_profile(db, run_id, target, mode)
     outcome = Outcome(target.profile_id, "full" if mode.full else "incremental")
     result = CrawlResult(target, incremental=not mode.full)
+    resume, drop = checkpoints.pending(db, target.profile_id, result.notes)
     with Fetcher(plan.settings, cookies=plan.cookies, run_limit=limit) as fetcher:
         try:
             crawl(
@@ -151,6 +154,8 @@ def _run_profile(
                 progress=progress,
                 stop=stop,
                 options=plan.options,
+                resume=resume,
+                catch_up=mode.after_a_stop,
             )
             outcome.status = "ok"
             if plan.film_details:
@@ -167,11 +172,22 @@ def _run_profile(
         except Exception as error:  # not ours (disk full, OverflowError...): still a failure
             outcome.status, outcome.error = "failed", unexpected(error)
         outcome.requests = fetcher.requests
+    # A resumed run that caught up from the top incrementally was not a full crawl after all.
+    full = mode.full and not result.incremental
+    outcome.mode = "full" if full else "incremental"
     outcome.pages, outcome.reviews = result.pages, result.reviews
     outcome.new, outcome.changed = result.counts.new, result.counts.changed
     notes = list(result.notes)
+    if result.resumed == "done" and full and outcome.status != "ok":
+        notes.append(
+            "nothing was marked missing: a run that resumed marks reviews missing only once it "
+            "has read every page itself, from the top"
+        )
     try:
-        _finish_profile(db, target, mode.full, profile_run, outcome, result, notes)
+        with db.conn:
+            spent = drop or result.resumed is not None
+            _settle_checkpoint(db, run_id, target, outcome, result.checkpoint, spent, notes)
+            _finish_profile(db, target, full, profile_run, outcome, result, notes)
     except sqlite3.Error as exc:
         # The disk that failed the crawl may fail its bookkeeping too: the crawl's own error is
         # the one to tell, and a profile left "running" reads as interrupted next time.
@@ -220,31 +236,57 @@ def _finish_profile(
     result: CrawlResult,
     notes: list[str],
 ) -> None:
-    # The tombstones and the profile's finished row (its watermark) move together.
-    with db.conn:
-        if outcome.status == "ok" and full:
-            if result.suspicious_empty:
-                notes.append(
-                    f"{result.suspicious_empty} page(s) had no reviews where some "
-                    "were expected; nothing was marked missing"
-                )
-            else:
-                outcome.missing, outcome.deleted = tombstones.mark_missing(
-                    db.conn, target.profile_id, result.sources, result.seen, runs.now()
-                )
-        outcome.note = "; ".join(notes) or None
-        runs.finish_profile(
-            db,
-            profile_run,
-            {
-                "status": outcome.status,
-                "pages": outcome.pages,
-                "requests": outcome.requests,
-                "new": outcome.new,
-                "changed": outcome.changed,
-                "missing": outcome.missing,
-                "deleted": outcome.deleted,
-                "note": outcome.note,
-                "error": str(outcome.error) if outcome.error else None,
-            },
-        )
+    # Inside the caller's transaction: the tombstones and the profile's finished row (its
+    # watermark) move together, with its checkpoint.
+    if outcome.status == "ok" and full:
+        if result.suspicious_empty:
+            notes.append(
+                f"{result.suspicious_empty} page(s) had no reviews where some "
+                "were expected; nothing was marked missing"
+            )
+        else:
+            outcome.missing, outcome.deleted = tombstones.mark_missing(
+                db.conn, target.profile_id, result.read_sources, result.seen, runs.now()
+            )
+    outcome.note = "; ".join(notes) or None
+    runs.finish_profile(
+        db,
+        profile_run,
+        {
+            "mode": outcome.mode,
+            "status": outcome.status,
+            "pages": outcome.pages,
+            "requests": outcome.requests,
+            "new": outcome.new,
+            "changed": outcome.changed,
+            "missing": outcome.missing,
+            "deleted": outcome.deleted,
+            "note": outcome.note,
+            "error": str(outcome.error) if outcome.error else None,
+        },
+    )
+
+
+def _settle_checkpoint(
+    db: sqlite_utils.Database,
+    run_id: int,
+    target: Target,
+    outcome: Outcome,
+    point: checkpoints.Checkpoint | None,
+    spent: bool,
+    notes: list[str],
+) -> None:
+    """Record where a refusal stopped the crawl, saying so in its error (or, interrupted, in a
+    note); else drop the checkpoint the crawl resumed from (or found stale). A resume stopped
+    again before it read on to the end keeps its checkpoint, or moves it on."""
+    if point is not None and outcome.status != "ok":
+        checkpoints.save(db, target.profile_id, run_id, point)
+        outcome.resumes_at = point.label
+        where = f"stopped at {point.where}; the next run resumes there"
+        if outcome.status == "interrupted" or outcome.error is None:
+            notes.append(where)
+        else:
+            # The error is the run's one line (and its record): it says where it goes on.
+            outcome.error.args = (f"{outcome.error}; {where}",)
+    elif spent:
+        checkpoints.clear(db, target.profile_id)

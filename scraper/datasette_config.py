@@ -107,6 +107,10 @@ TABLES: dict[str, dict[str, Any]] = {
         "description": "Each profile in each run: full or incremental, and what it found.",
         "sort_desc": "id",
     },
+    "checkpoints": {
+        "description": "Where a refusal stopped a profile's crawl part-way: its next run "
+        "reads on from there first."
+    },
 }
 
 # A search term as FTS5 terms: each word quoted (a stray " doubled), so that no input is an

@@ -20,7 +20,11 @@ class UsageError(ScrapeError):
 
 
 class NotFound(ScrapeError):
-    """The site answered 404 for something the user named."""
+    """The site answered 404 (or 410) for something the user named."""
+
+    def __init__(self, message: str, *, status: int = 404) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class Blocked(ScrapeError):
@@ -34,6 +38,11 @@ class Blocked(ScrapeError):
 
 class FetchError(ScrapeError):
     """The network or the server failed, even after retries."""
+
+
+class Rejected(FetchError):
+    """The site answered a 4xx that is neither a refusal nor a 404: it took the request itself
+    for wrong (an expired pagination cursor, say), so asking again the same way is no use."""
 
 
 class OutOfTime(FetchError):

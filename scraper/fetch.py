@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 from scraper import __version__
 from scraper.blocks import ADVICE, block_kind
 from scraper.decoding import DecodeFailed, decoded
-from scraper.errors import Blocked, FetchError, NotFound, OutOfTime, UsageError
+from scraper.errors import Blocked, FetchError, NotFound, OutOfTime, Rejected, UsageError
 from scraper.models import Request
 from scraper.pacing import Pacer
 from scraper.robots import Robots
@@ -405,7 +405,7 @@ class Fetcher:
         status, url = response.status, redact(response.url)
         kind = block_kind(status, headers, response.body)
         if status in (404, 410):
-            raise NotFound(f"{url} does not exist ({status})")
+            raise NotFound(f"{url} does not exist ({status})", status=status)
         if status == 401 or (status == 403 and kind is None):
             raise Blocked(
                 f"{url} refused access ({status}): it needs your logged-in session "
@@ -438,7 +438,7 @@ class Fetcher:
         if response.location:
             return
         if status >= 400:
-            raise FetchError(f"{url} answered HTTP {status}")
+            raise Rejected(f"{url} answered HTTP {status}")
 
     def _fetch_robots(self, url: str) -> tuple[int, bytes]:
         def attempt() -> tuple[int, bytes]:

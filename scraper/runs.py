@@ -90,6 +90,9 @@ def recorded(
 class Mode:
     full: bool
     reason: str
+    # Full only because the profile's last crawl stopped part-way (not --full, not its turn):
+    # a run that resumes where that one stopped need not read the rest again (crawl.py).
+    after_a_stop: bool = False
 
 
 def choose_mode(
@@ -105,7 +108,7 @@ def choose_mode(
     if not rows:
         return Mode(True, "first crawl")
     if rows[0][1] != "ok":
-        return Mode(True, f"the last crawl {rows[0][1]}")
+        return Mode(True, f"the last crawl {rows[0][1]}", after_a_stop=True)
     since_full = rows[: full_every - 1] if full_every else rows
     if full_every and not any(mode == "full" and status == "ok" for mode, status in since_full):
         return Mode(True, f"every {full_every} runs")
@@ -193,6 +196,12 @@ def finish(
         )
 
 
+# As Checkpoint.shown() says it: "letterboxd-reviews page 3 (stopped 2026-12-07 21:04: 403)".
+RESUMES_AT = """(SELECT c.label || ' (stopped ' || substr(replace(c.stopped_at, 'T', ' '), 1, 16)
+    || ': ' || c.reason || ')' FROM checkpoints c WHERE c.profile_id = p.profile_id)
+    AS resumes_at"""
+
+
 def report(
     db: sqlite_utils.Database | Reader, *, limit: int = 10, writing: bool = False
 ) -> dict[str, Any]:
@@ -201,14 +210,18 @@ def report(
     A run still marked running counts as failing unless `writing` (the archive's lock is held
     right now): then it is simply in progress; otherwise its process died."""
     recent = list(db.query("SELECT * FROM runs ORDER BY id DESC LIMIT ?", [limit]))
+    # Where the profile's next run resumes (checkpoints.py); an archive written before
+    # checkpoints has none, and is read as it is.
+    resumes_at = RESUMES_AT if "checkpoints" in db.table_names() else "NULL AS resumes_at"
     profiles = list(
-        db.query("""
+        db.query(f"""
         SELECT p.profile_id, p.mode AS last_mode, p.status AS last_status,
                coalesce(p.finished_at, p.started_at) AS last_run_at, p.error AS last_error,
                (SELECT max(finished_at) FROM profile_runs s
                  WHERE s.profile_id = p.profile_id AND s.status = 'ok') AS last_success_at,
                (SELECT max(finished_at) FROM profile_runs s WHERE s.profile_id = p.profile_id
-                 AND s.status = 'ok' AND s.mode = 'full') AS last_full_at
+                 AND s.status = 'ok' AND s.mode = 'full') AS last_full_at,
+               {resumes_at}
         FROM profile_runs p
         WHERE p.id = (SELECT max(id) FROM profile_runs q WHERE q.profile_id = p.profile_id)
         ORDER BY p.profile_id

@@ -197,6 +197,29 @@ TABLES: dict[str, dict[str, Any]] = {
         "foreign_keys": [("run_id", "runs", "id")],
         "indexes": [["profile_id", "id"]],
     },
+    # Where a profile's crawl was stopped mid-listing by a refusal, read first by its next run
+    # (scraper/checkpoints.py): one row per profile, gone once a run read on from there.
+    "checkpoints": {
+        "columns": {
+            "profile_id": str,
+            # The run that stopped there.
+            "run_id": int,
+            # The listing (the `source` its reviews carry) and its first request, as JSON.
+            "listing_source": str,
+            "listing": str,
+            # The request that was refused, as JSON (the site's origin left out), its page
+            # number in the listing, and the two as people read them: "letterboxd-reviews
+            # page 3".
+            "request": str,
+            "page": int,
+            "label": str,
+            # Why it stopped ("403", "a Cloudflare challenge (HTTP 403)"), and when.
+            "reason": str,
+            "stopped_at": str,
+        },
+        "pk": "profile_id",
+        "foreign_keys": [("run_id", "runs", "id")],
+    },
 }
 
 # sqlite-utils' own FTS triggers fire on every UPDATE; these fire only when indexed text changes,

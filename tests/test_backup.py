@@ -242,9 +242,14 @@ def test_ctrl_c_stops_after_the_current_page_with_a_summary(site, config, tmp_pa
         in out
     )
     assert "every page already read is saved" in err and "Error" not in err
+    # Where it stopped is kept: the next run reads from the second page first (issue 28).
+    assert "stopped at page 2 of /napi/critics/jane-critic/movies; the next run resumes" in out
     with sqlite3.connect(tmp_path / "archive.db") as conn:
         assert conn.execute("select count(*) from reviews").fetchone()[0] == 50
         assert conn.execute("select status from runs").fetchall() == [("interrupted",)]
+        assert conn.execute("select label, reason from checkpoints").fetchall() == [
+            ("critic-reviews page 2", "interrupted")
+        ]
 
 
 def test_a_second_ctrl_c_stops_at_once_and_is_recorded_as_interrupted(

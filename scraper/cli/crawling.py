@@ -334,6 +334,7 @@ def status_(db_path: Path | None, config_path: Path | None, limit: int, as_json:
                 f"  {p['profile_id']}: last run {p['last_status']} ({p['last_mode']}, "
                 f"{p['last_run_at']}), last success {p['last_success_at'] or 'never'}, "
                 f"last full {p['last_full_at'] or 'never'}"
+                + (f"; resumes at {p['resumes_at']}" if p["resumes_at"] else "")
             )
             if p["last_error"]:
                 click.echo(f"    {p['last_error']}")

@@ -164,11 +164,20 @@ class FakeLetterboxd(LocalSite):
         self.refuse_full_text: set[int] = set()
         # The reviews listing's last page links to one more, which answers with no cards.
         self.link_past_the_end = False
+        # Paths that answer 404 (a listing the member does not have).
+        self.missing: set[str] = set()
+        # Paths refused once with a plain 403 (a wave of blocks), then served again.
+        self.refuse_once: set[str] = set()
         super().__init__(self.route, guard=browsers_only)
 
     def route(self, path: str, query: dict) -> tuple[int, bytes, str]:
         if path in self.challenge:
             return 403, CHALLENGE, "text/html"
+        if path in self.missing:
+            return NOT_FOUND
+        if path in self.refuse_once:
+            self.refuse_once.discard(path)
+            return 403, b"<html><body>Forbidden</body></html>", "text/html"
         if found := re.match(r"^/s/full-text/viewing:(\d+)/$", path):
             return self.full_text(int(found[1]))
         match = re.match(r"^/([a-z0-9_]+)/(.*)$", path)

@@ -3,8 +3,9 @@ stand-in in-process, through the crawl's own code, and querying the archive it w
 
 The crawl asks a profile's listings only; a capture of any other page (a film's reviews, a
 profile page, a product's review page) goes through the same path here: scraper.fetch.Fetcher
-against the stand-in (robots.txt, pacing, the block check), then the crawler's `read` (the
-site's parser, archive.save_page, the next page the parser names), into a real SQLite file.
+against the stand-in (robots.txt, pacing, the block check), then the crawl's ListingReader
+(the site's parser, archive.save_page, the next page the parser names), into a real SQLite
+file.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ import sqlite3
 from pathlib import Path
 
 from scraper import schema, sites
-from scraper.crawl import CrawlResult, _Crawler
+from scraper.crawl import CrawlResult
 from scraper.fetch import Fetcher, FetchSettings
+from scraper.listing_reader import ListingReader
 from scraper.models import Request, Target
 
 
@@ -37,9 +39,8 @@ def read_listing(
     result = CrawlResult(target)
     try:
         with Fetcher(settings) as fetcher:
-            _Crawler(archive, fetcher, result, None, None, None).read(
-                Request(url, parser, source=source)
-            )
+            reader = ListingReader(archive, fetcher, result, None, None, None, incremental=False)
+            reader.read(Request(url, parser, source=source), first_listing=True, resumable=False)
     finally:
         archive.close()
     return result
@@ -47,14 +48,15 @@ def read_listing(
 
 def complete_texts(db: Path, target: Target) -> CrawlResult:
     """What a crawl of `target` does after its listings: fetch the whole text of each of its
-    reviews the archive holds only as a listing's excerpt (scraper.crawl, complete_texts)."""
+    reviews the archive holds only as a listing's excerpt (ListingReader.complete_texts)."""
     site = sites.SITES[target.site]
     settings = FetchSettings(delay=0, tries=1, impersonate=site.impersonate)
     archive = schema.open_archive(db)
     result = CrawlResult(target)
     try:
         with Fetcher(settings) as fetcher:
-            _Crawler(archive, fetcher, result, None, None, None).complete_texts()
+            reader = ListingReader(archive, fetcher, result, None, None, None, incremental=False)
+            reader.complete_texts()
     finally:
         archive.close()
     return result

@@ -44,6 +44,8 @@ class ImportResult:
     # Files whose reviews are dated by ages ("2 years ago") with no --captured-at to count them
     # from, and how many such reviews each has: their dates have an upper bound only.
     undated: dict[str, int] = field(default_factory=dict)
+    # What each file's parser could not place (Page.notes), with how many rows each touched.
+    notes: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def tallies(self) -> dict[str, int]:
         """What the runs table records of this import."""
@@ -134,6 +136,9 @@ def _write(
         counts.add(saved.counts)
         tally.reviews += len(page.reviews)
         tally.profiles.update(r.profile_id for r in page.reviews if r.profile_id)
+        for note, count in page.notes.items():
+            noted = tally.notes.setdefault(str(path), {})
+            noted[note] = noted.get(note, 0) + count
         aged = sum(r.when.precision == "relative" for r in page.reviews)
         if aged and captured_at is None:
             tally.undated[str(path)] = tally.undated.get(str(path), 0) + aged
@@ -142,6 +147,7 @@ def _write(
     result.reviews += tally.reviews
     result.profiles |= tally.profiles
     result.undated.update(tally.undated)
+    result.notes.update(tally.notes)
     result.formats[fetched.parser] = result.formats.get(fetched.parser, 0) + 1
 
 

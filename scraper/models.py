@@ -135,6 +135,9 @@ class Page:
     # The page says more follows but gives no way there (a next-page flag without a cursor):
     # why the listing cannot be read to its end.
     unfinished: str | None = None
+    # What the parser could not place, each said once with how many records it touched (an
+    # export's title type it does not know): `scrape import` prints them as warnings.
+    notes: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -117,6 +117,9 @@ def import_(
             "--captured-at ISO (when the pages were saved) to date them",
             err=True,
         )
+    for file, notes in result.notes.items():
+        for note, count in notes.items():
+            click.echo(f"warning: {file}: {plural(count, 'row')} {note}", err=True)
     for line in result.refused:
         click.echo(f"refused: {line}", err=True)
     if result.refused:

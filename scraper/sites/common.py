@@ -152,6 +152,8 @@ def joined(pages: Iterable[Page]) -> Page:
         whole.profiles += [p for p in page.profiles if p not in whole.profiles]
         whole.films += page.films
         whole.reviews += page.reviews
+        for note, count in page.notes.items():
+            whole.notes[note] = whole.notes.get(note, 0) + count
     if whole is None:
         raise ValueError("a streamed parse gave no page")
     return whole

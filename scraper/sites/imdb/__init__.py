@@ -106,7 +106,8 @@ SITE_DEF = Site(
         "review_cards": parse_review_cards,
         "ratings_page": parse_ratings_page,
     },
-    parser_version=1,
+    # 2: title types in the account's language; an unknown one is no kind (was movie).
+    parser_version=2,
     listings=listings,
     import_url=import_url,
     sniff=sniff,

@@ -4,6 +4,9 @@
   ...,"You rated",...,"URL"`, dates like `Sun Jan 29 00:00:00 2017`, types like `Feature Film`;
 - 2017-2025: `Const,Your Rating,Date Rated,Title,URL,Title Type,...`, ISO dates, `tvSeries`;
 - 2026: an `Original Title` column, dates as M/D/YYYY, `TV Series`, ratings as `8.0`.
+An account in another language keeps the English header but writes its Title Type in that
+language (`Serie TV`, `Mini serie TV`): KINDS reads English, Italian, German, French, Spanish
+and Portuguese; a type it does not read is no kind (NULL), and the import names it.
 Re-saved by a spreadsheet, the dates may be day-first (`29/4/2015`): the order is decided per
 file from its rows, or given with --date-order, never assumed. Older exports are cp1252 rather
 than UTF-8. The file does not say whose ratings they are: the importer passes the owner in the
@@ -16,6 +19,7 @@ import contextlib
 import functools
 import io
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import BinaryIO
@@ -44,12 +48,37 @@ _SLASHED = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 # --date-order reaches the parser in the import address (see scraper.importer): the file alone
 # cannot say it, and a reparse must read the file the same way again.
 _ORDER_IN_URL = re.compile(r"[#&]date-order=(?P<order>dmy|mdy)\b")
-# IMDb's title types, old and new spellings, as the archive's kinds.
+# IMDb's title types, old and new spellings and the labels of its interface languages, as the
+# archive's kinds (models.KINDS). Keys are folded by _kind: lower case, accents and everything
+# but letters dropped ("Série télévisée" -> "serietelevisee"). A label not here is no kind at
+# all (NULL), with a note naming it: never a guessed "movie".
+#
+# Where the labels come from:
+# - English: the exports of each era (corpus ratings-export-2023-old-format.csv `movie`,
+#   `tvSeries`; ratings-export-2026-new-format.csv `Movie`, `TV Series`, `TV Mini Series`,
+#   `TV Episode`, `TV Special`), and IMDb's titleType ids (`tvMovie`, `tvShort`, `videoGame`,
+#   `musicVideo`, `podcastSeries`, ...), whose display forms the 2026 export writes.
+# - Italian: a real export of an Italian account, aureliome/imdb-ratings-ai `ratings.csv`
+#   @ 9f2138c84f105865f207d0d5c4cdab24bf8e7727 (2025-12; English header, ISO dates, `Film`,
+#   `Serie TV`, `Mini serie TV`), and the same repository's `.agent/rules/ratings-reading-guide.md`
+#   @ 3cbfa99be8d1ed7f20f175d725efe3e9be3ddbe1 naming those three; `Speciale TV` and `Episodio TV`
+#   from the Italian export measured in issue 29 (item 5). `Film TV`, `Cortometraggio`,
+#   `Videogioco` are IMDb's Italian interface's words for the other types.
+# - German, French, Spanish, Portuguese: IMDb's interface labels for these types (de: Film,
+#   Fernsehserie, Miniserie, Folge / Episode, TV-Special, Fernsehfilm, Kurzfilm, Videospiel;
+#   fr: Film, Série télévisée, Mini-série, Épisode, Spécial TV, Téléfilm, Court métrage, Jeu
+#   vidéo; es: Película, Serie de TV, Miniserie de TV, Episodio de TV, Especial de TV, Película
+#   de TV, Cortometraje, Videojuego; pt: Filme, Série de TV, Minissérie, Episódio de TV,
+#   Especial de TV, Filme para TV, Curta-metragem, Jogo eletrônico). No export from an account in
+#   these languages was found committed publicly (2026-12 search of public repositories): they are
+#   the interface's words, not yet seen in a file, and a label that differs is reported by the
+#   import (kind NULL and a warning naming it), never filed under a guessed kind.
 KINDS = {
     "movie": "movie",
     "tvmovie": "movie",
     "video": "movie",
     "short": "movie",
+    "musicvideo": "movie",
     "tvseries": "tv",
     "tvminiseries": "tv",
     "tvspecial": "tv",
@@ -63,6 +92,52 @@ KINDS = {
     "documentary": "movie",
     "shortfilm": "movie",
     "miniseries": "tv",
+    # Italian.
+    "film": "movie",
+    "filmtv": "movie",
+    "cortometraggio": "movie",
+    "serietv": "tv",
+    "miniserietv": "tv",
+    "specialetv": "tv",
+    "episodiotv": "episode",
+    "videogioco": "game",
+    # German ("Film", "Video", "TV-Special" fold as above).
+    "fernsehserie": "tv",
+    "fernsehminiserie": "tv",
+    "tvserie": "tv",
+    "tvminiserie": "tv",
+    "fernsehfilm": "movie",
+    "kurzfilm": "movie",
+    "folge": "episode",
+    "episode": "episode",
+    "tvfolge": "episode",
+    "videospiel": "game",
+    # French ("Série TV" folds as the Italian).
+    "serietelevisee": "tv",
+    "miniserie": "tv",
+    "miniserietelevisee": "tv",
+    "specialtv": "tv",
+    "telefilm": "movie",
+    "courtmetrage": "movie",
+    "episodetelevise": "episode",
+    "jeuvideo": "game",
+    # Spanish.
+    "pelicula": "movie",
+    "peliculadetv": "movie",
+    "cortometraje": "movie",
+    "seriedetv": "tv",
+    "miniseriedetv": "tv",
+    "especialdetv": "tv",
+    "episodiodetv": "episode",
+    "videojuego": "game",
+    # Portuguese ("Série de TV", "Especial de TV", "Episódio de TV" fold as the Spanish).
+    "filme": "movie",
+    "filmeparatv": "movie",
+    "filmedetv": "movie",
+    "curtametragem": "movie",
+    "minisserie": "tv",
+    "minisseriedetv": "tv",
+    "jogoeletronico": "game",
 }
 
 
@@ -121,6 +196,9 @@ def stream_ratings_export(
             if not _CONST.match(const):
                 raise ParseError(SITE, url, f"a title id (ttNNNNNNN) in Const on line {line}")
             film = title_film(const, title, year, _kind(title_type))
+            if film.kind is None:
+                note = unknown_type_note(title_type)
+                page.notes[note] = page.notes.get(note, 0) + 1
             budget.hold(film.title)
             page.films.append(film)
             score = score.strip()
@@ -143,8 +221,17 @@ _SEEN_DATES = 50_000
 
 @functools.lru_cache(maxsize=64)
 def _kind(title_type: str) -> str:
-    """IMDb's title type as a key of KINDS ("TV Series", "tvSeries": "tvseries")."""
-    return re.sub(r"[^a-z]", "", title_type.lower())
+    """IMDb's title type as a key of KINDS, in any of its languages ("TV Series", "tvSeries":
+    "tvseries"; "Série télévisée": "serietelevisee")."""
+    bare = unicodedata.normalize("NFKD", title_type.lower())
+    return re.sub(r"[^a-z]", "", "".join(c for c in bare if not unicodedata.combining(c)))
+
+
+def unknown_type_note(title_type: str) -> str:
+    """What an import says of the rows whose title type no entry of KINDS reads."""
+    label = " ".join(title_type.split())[:80]
+    shown = f'the Title Type "{label}"' if label else "no Title Type"
+    return f"with {shown}, which scrape does not know: their kind is left empty (NULL)"
 
 
 def _day_first(rows: csvfiles.Rows, url: str) -> bool | None:
@@ -217,14 +304,15 @@ def member(handle: str, name: str | None = None) -> Profile:
 
 
 def title_film(const: str, title: str, year: object, kind: str) -> Film:
-    """An IMDb title, keyed by its tt id; `kind` is IMDb's title type, lower-cased."""
+    """An IMDb title, keyed by its tt id; `kind` is IMDb's title type folded (see _kind)."""
     film_id = f"{SITE}:{const}"
     return Film(
         id=film_id,
         site=SITE,
         title=title.strip(),
         year=common.year_in(year),
-        kind=KINDS.get(kind, "movie"),
+        # A type no entry reads is no kind (NULL), never a guessed "movie".
+        kind=KINDS.get(kind),
         url=f"{SITE_URL}/title/{const}/",
         site_film_id=const,
         # Other sites' sources cite IMDb's tt ids (Letterboxd's export, TMDB): they join sites.

@@ -71,10 +71,11 @@ def import_(
     """Archive official exports, saved pages and API responses, with no network.
 
     The format of each file (Letterboxd export zip or folder, IMDb ratings CSV, critic page,
-    napi JSON, Flixster export...) is recognised from its content. Folders are read
-    recursively, file by file: a file that is refused (with the reason, and the option that
-    would help) leaves the others to be imported, and the command exits 1. Files are read
-    within size bounds, in bounded memory (the README's "Size bounds" names them).
+    napi JSON, Flixster export, a review copied from a Rotten Tomatoes page as text...) is
+    recognised from its content. Folders are read recursively, file by file: a file that is
+    refused (with the reason, and the option that would help) leaves the others to be
+    imported, and the command exits 1. Files are read within size bounds, in bounded memory
+    (the README's "Size bounds" names them).
 
     Examples:
 

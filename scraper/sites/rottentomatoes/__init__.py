@@ -6,6 +6,8 @@ Three kinds of people have reviews here, each with its own identifier and listin
 - audience profiles (2023+): /profiles/<handle>, whose ratings come from
   POST /napi/profiles/ratings/<handle>/movie and /tv and need the user's logged-in session;
 - legacy profiles: /user/id/<digits>, via GET /napi/userProfile/movieRatings/<id>.
+A review a person copied from a page as text (no markup) is imported too (copied.py): it names
+its person by the name shown, not a handle.
 
 How the site answers today, and the evidence relied on:
 - The critic list answers plain clients with JSON in 2026, nested as
@@ -34,6 +36,7 @@ from scraper.sites.rottentomatoes.api import (
     parse_profile_ratings,
     profile_request,
 )
+from scraper.sites.rottentomatoes.copied import is_copied_review, parse_copied_review
 from scraper.sites.rottentomatoes.critics import parse_critic_api, parse_critic_page
 from scraper.sites.rottentomatoes.film_pages import parse_film_page
 from scraper.sites.rottentomatoes.flixster import parse_flixster_ratings
@@ -93,6 +96,7 @@ _PARSERS = {
     "flixster_ratings": parse_flixster_ratings,
     "flixster_movie_page": parse_flixster_movie_page,
     "film_page": parse_film_page,
+    "copied_review": parse_copied_review,
 }
 
 
@@ -148,6 +152,8 @@ def sniff(body: bytes) -> str | None:
         return "movie_page"
     if b"flixster.com" in head and b'id="user-reviews"' in head:
         return "flixster_movie_page"
+    if is_copied_review(head):
+        return "copied_review"
     if head.lstrip()[:1] != b"{":
         return None
     if b"/napi/profiles/ratings/" in head:

@@ -44,6 +44,9 @@ class ImportResult:
     # Files whose reviews are dated by ages ("2 years ago") with no --captured-at to count them
     # from, and how many such reviews each has: their dates have an upper bound only.
     undated: dict[str, int] = field(default_factory=dict)
+    # Of the reviews, those the site's own export lists as deleted (Letterboxd's deleted/):
+    # archived as records of their own, counted apart so that a summary never hides them.
+    deleted: int = 0
 
     def tallies(self) -> dict[str, int]:
         """What the runs table records of this import."""
@@ -133,6 +136,7 @@ def _write(
     for page, saved in archive.save_stream(db, opened.pages, fetched, opened.open_body):
         counts.add(saved.counts)
         tally.reviews += len(page.reviews)
+        tally.deleted += sum(r.deleted for r in page.reviews)
         tally.profiles.update(r.profile_id for r in page.reviews if r.profile_id)
         aged = sum(r.when.precision == "relative" for r in page.reviews)
         if aged and captured_at is None:
@@ -140,6 +144,7 @@ def _write(
     result.counts.add(counts)
     result.files += 1
     result.reviews += tally.reviews
+    result.deleted += tally.deleted
     result.profiles |= tally.profiles
     result.undated.update(tally.undated)
     result.formats[fetched.parser] = result.formats.get(fetched.parser, 0) + 1

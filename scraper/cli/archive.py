@@ -102,9 +102,10 @@ def import_(
     )
     c = result.counts
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(result.formats.items()))
+    deleted = f", {result.deleted} of them deleted on the site," if result.deleted else ""
     click.echo(
         f"{plural(result.files, 'file')} ({kinds}): {plural(result.reviews, 'review')} "
-        f"({c.new} new, {c.changed} changed) in {path}"
+        f"({c.new} new, {c.changed} changed){deleted} in {path}"
     )
     if result.undated:
         files = list(result.undated)

@@ -266,7 +266,10 @@ def _entries(
                 text=text,
                 when=records.day(row.get("Date"), fetched_at),
                 source="letterboxd-export",
-                keys=records.watch_keys(owner_id, film, watched, occurrence),
+                # Film + watched day finds a live entry from the pages that show it under
+                # another id; no page shows a deleted entry, so it is known by its own id only
+                # (a re-logged twin of it is another record).
+                keys=[] if deleted else records.watch_keys(owner_id, film, watched, occurrence),
                 text_known=row["_has_text"],
                 # boxd.it/<LID> is kept as a key; the entry's page URL comes from the site.
                 url=None,

@@ -9,7 +9,9 @@ archive joins them (archive.save_page, film_links and review_keys):
   `letterboxd:lid:<LID>`, `letterboxd:slug:<slug>`, `letterboxd:title:<title>|<year>`, `tmdb:<id>`;
 - diary entry (a viewing, with or without review text): id `<profile>/viewing/<id>` live,
   `<profile>/entry/<LID>` from an export; both also keyed by film + watched date
-  (`<profile>/watch/lid:<LID>/<date>`, `<profile>/watch/title:<title>|<year>/<date>`);
+  (`<profile>/watch/lid:<LID>/<date>`, `<profile>/watch/title:<title>|<year>/<date>`), which
+  join an entry's two ids, never two entries' own ids (lookup._distinct); an export's deleted
+  entry has no such key: no page shows it, and a live twin of it is another record;
 - a film's rating (films grid, ratings.csv): id `<profile>/rating/<film>`, one per film.
 """
 

@@ -385,3 +385,55 @@ def test_letterboxd_reimport_keeps_a_relogged_entry_apart_from_the_one_it_replac
         db,
         "select id, deleted_at is not null from reviews where id like '%/entry/2i%' order by id",
     ) == [("letterboxd:twin/entry/2ixGFf", 1), ("letterboxd:twin/entry/2izPMt", 0)]
+
+
+def test_letterboxd_export_names_a_film_by_its_numeric_id_and_skips_what_names_nothing(tmp_path):
+    """Issue 29, item 2: `letterboxd.com/film/film:253666/` is a film keyed by its Letterboxd
+    film id; a row nothing identifies is skipped and named in one line, never the reason to
+    refuse the export."""
+    export = FIXTURES / "letterboxd" / "export-2017-film-ids"
+    db = tmp_path / "a.db"
+    done = run_import(db, str(export), "--profile", "letterboxd:olduser")
+    assert done.exit_code == 0, done.output
+    assert (
+        "skipped 2 rows: watched.csv row 4 (a Letterboxd URI that names no film or entry "
+        "('https://letterboxd.com/list/some-list/')); diary.csv row 4 (no Name) "
+        f"(in {export})"
+    ) in done.stdout, done.output
+    assert rows(db, "select id, title, year, url from films where id like '%/253666'") == [
+        (
+            "letterboxd:id/253666",
+            "Mon Oncle Antoine",
+            1971,
+            "https://letterboxd.com/film/film:253666/",
+        )
+    ]
+    assert rows(
+        db,
+        "select id, film_id, rating, watched_on from reviews "
+        "where film_id = 'letterboxd:id/253666' order by id",
+    ) == [
+        (
+            "letterboxd:olduser/entry/id:253666/2017-03-02",
+            "letterboxd:id/253666",
+            7.0,
+            "2017-03-02",
+        ),
+        ("letterboxd:olduser/rating/id:253666", "letterboxd:id/253666", 7.0, None),
+    ]
+    assert rows(db, "select count(*) from reviews") == [(4,)]  # Arrival's entry and rating too
+
+
+def test_letterboxd_export_with_no_row_it_can_identify_is_refused(tmp_path):
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "watched.csv").write_text(
+        "Date,Name,Year,Letterboxd URI\n2017-03-12,Paterson,2016,https://example.com/x/\n"
+    )
+    (folder / "diary.csv").write_text(
+        "Date,Name,Year,Letterboxd URI,Rating,Rewatch,Tags,Watched Date\n"
+        "2017-03-10,,2017,https://boxd.it/abc,3,,,2017-03-09\n"
+    )
+    done = run_import(tmp_path / "a.db", str(folder), "--profile", "letterboxd:olduser")
+    assert done.exit_code == 1, done.output
+    assert "every row was skipped" in done.output, done.output

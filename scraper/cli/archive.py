@@ -107,6 +107,8 @@ def import_(
         f"{plural(result.files, 'file')} ({kinds}): {plural(result.reviews, 'review')} "
         f"({c.new} new, {c.changed} changed){deleted} in {path}"
     )
+    for file, skipped in result.skipped.items():
+        click.echo(importer.skipped_line(file, skipped))
     if result.undated:
         files = list(result.undated)
         named = ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")

@@ -437,3 +437,29 @@ def test_letterboxd_export_with_no_row_it_can_identify_is_refused(tmp_path):
     done = run_import(tmp_path / "a.db", str(folder), "--profile", "letterboxd:olduser")
     assert done.exit_code == 1, done.output
     assert "every row was skipped" in done.output, done.output
+
+
+def test_metacritic_review_of_a_closed_account_is_kept_under_the_name_shown(tmp_path):
+    """Issue 29, item 2: an author shown as plain text (no /user/ link) is archived under the
+    name shown, as `metacritic:unlinked/<name>` with no url (not linked to an account); a
+    review naming nobody is skipped and named; the page is never refused for them."""
+    page = FIXTURES / "metacritic" / "movie-user-reviews-2017-closed-accounts.html"
+    db = tmp_path / "a.db"
+    done = run_import(db, str(page))
+    assert done.exit_code == 0, done.output
+    assert f"skipped 1 review: review 3 (no author) (in {page})" in done.stdout, done.output
+    assert rows(db, "select id, handle, display_name, url from profiles order by id") == [
+        (
+            "metacritic:Rhondaqueen",
+            "Rhondaqueen",
+            "Rhondaqueen",
+            "https://www.metacritic.com/user/Rhondaqueen/",
+        ),
+        ("metacritic:unlinked/EricB.", "unlinked/EricB.", "EricB.", None),
+    ]
+    assert rows(
+        db, "select profile_id, reviewer_name, rating, film_id from reviews order by id"
+    ) == [
+        ("metacritic:Rhondaqueen", "Rhondaqueen", 8.0, "metacritic:movie/get-out"),
+        ("metacritic:unlinked/EricB.", "EricB.", 9.0, "metacritic:movie/get-out"),
+    ]

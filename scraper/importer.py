@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from scraper import archive, runs, sites, timeparse
 from scraper.errors import DiskFull, ScrapeError, UsageError
-from scraper.models import Fetched, Page, Target
+from scraper.models import Fetched, Page, Skipped, Target
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -44,6 +44,12 @@ class ImportResult:
     # Files whose reviews are dated by ages ("2 years ago") with no --captured-at to count them
     # from, and how many such reviews each has: their dates have an upper bound only.
     undated: dict[str, int] = field(default_factory=dict)
+    # Of the reviews, those the site's own export lists as deleted (Letterboxd's deleted/):
+    # archived as records of their own, counted apart so that a summary never hides them.
+    deleted: int = 0
+    # Records each file left out because nothing in them identifies them (a row whose URI
+    # names no film), by file: the summary names them, one line a file.
+    skipped: dict[str, list[Skipped]] = field(default_factory=dict)
     # What each file's parser could not place (Page.notes), with how many rows each touched.
     notes: dict[str, dict[str, int]] = field(default_factory=dict)
 
@@ -135,6 +141,9 @@ def _write(
     for page, saved in archive.save_stream(db, opened.pages, fetched, opened.open_body):
         counts.add(saved.counts)
         tally.reviews += len(page.reviews)
+        tally.deleted += sum(r.deleted for r in page.reviews)
+        if page.skipped:
+            tally.skipped.setdefault(str(path), []).extend(page.skipped)
         tally.profiles.update(r.profile_id for r in page.reviews if r.profile_id)
         for note, count in page.notes.items():
             noted = tally.notes.setdefault(str(path), {})
@@ -145,6 +154,8 @@ def _write(
     result.counts.add(counts)
     result.files += 1
     result.reviews += tally.reviews
+    result.deleted += tally.deleted
+    result.skipped.update(tally.skipped)
     result.profiles |= tally.profiles
     result.undated.update(tally.undated)
     result.notes.update(tally.notes)
@@ -160,6 +171,20 @@ def _own_address(body: bytes) -> str | None:
     """The address a saved HTML page names for itself in <meta property="og:url">."""
     found = _OG_URL.search(body[:300_000])
     return found["url"].decode("ascii", errors="ignore") if found else None
+
+
+def skipped_line(file: str, skipped: list[Skipped]) -> str:
+    """One line naming a file's skipped records: `skipped 3 rows: watched.csv row 12 (no
+    Name); ... (in <file>)`."""
+    count = sum(s.count for s in skipped)
+    units = {s.unit for s in skipped}
+    unit = units.pop() if len(units) == 1 else "records"
+    noun = unit.removesuffix("s") if count == 1 else unit
+    named = "; ".join(
+        f"{s.where} ({s.why})" if s.count == 1 else f"{s.count:,} {s.where} ({s.why})"
+        for s in skipped
+    )
+    return f"skipped {count:,} {noun}: {named} (in {file})"
 
 
 def _refusal(path: Path, error: ScrapeError) -> str:

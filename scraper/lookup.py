@@ -10,6 +10,7 @@ are written once, at the end of the page (`save_keys`).
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -20,6 +21,8 @@ from scraper.models import Film, Review
 CHUNK = 500
 # The part of a review key that names its film by title and year (see sites' watch keys).
 _TITLE_KEY = "/watch/title:"
+# Ids that are an entry's own id on its site (see _distinct).
+_ENTRY_KINDS = re.compile(r"/(?:entry|viewing)$")
 
 
 class Known:
@@ -86,9 +89,12 @@ class Known:
         """The stored row this review is, found by its id or any of its keys. A key made of a
         film's title (lower-cased, so "Rain" and "rain" share it) finds only a row of a film
         titled exactly `title`: case tells films apart when nothing else does."""
-        for key in (review.id, *review.keys):
+        # A deleted record (an export's deleted/ entry) is only ever the row of its own id.
+        for key in (review.id,) if review.deleted else (review.id, *review.keys):
             review_id = self._review_ids.get(key) or (key if key == review.id else None)
             if review_id is None:
+                continue
+            if key != review.id and _distinct(review.id, review_id):
                 continue
             row = self._row(review_id)
             if row and _TITLE_KEY in key and title and row["film_title"] not in (title, None):
@@ -122,6 +128,16 @@ class Known:
         cursor = self.conn.execute("SELECT * FROM reviews WHERE id = ?", (review_id,))
         row = cursor.fetchone()
         return dict(zip(self._columns, row, strict=True)) if row else None
+
+
+def _distinct(own_id: str, stored_id: str) -> bool:
+    """Whether two ids are two records: ids of the same kind from one source (two export
+    entries `<profile>/entry/<LID>`, two viewings `<profile>/viewing/<id>`) that differ name
+    two entries, however much else (film, watched day) they share. A key shared by a record
+    and a row under another kind of id (an export's entry and a page's viewing) joins them."""
+    own_kind, _, own = own_id.rpartition("/")
+    stored_kind, _, stored = stored_id.rpartition("/")
+    return own_kind == stored_kind and _ENTRY_KINDS.search(own_kind) is not None and own != stored
 
 
 def _rows(conn: sqlite3.Connection, sql: str, values: Iterable[str]) -> Iterator[tuple[Any, ...]]:

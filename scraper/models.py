@@ -120,6 +120,19 @@ class Review:
     deleted: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A record of a file that names nothing the archive can key it by, left out of the
+    import: where it is (`diary.csv row 7`, `review 3`), why, and what it is (for the count:
+    "rows", "reviews")."""
+
+    where: str
+    why: str
+    unit: str = "rows"
+    # More than one when a file had too many to name: "other rows", counted.
+    count: int = 1
+
+
 @dataclass(slots=True)
 class Page:
     """Everything one response held, plus the request for the page after it (None when last).
@@ -135,6 +148,9 @@ class Page:
     # The page says more follows but gives no way there (a next-page flag without a cursor):
     # why the listing cannot be read to its end.
     unfinished: str | None = None
+    # Records left out because nothing in them identifies them (one odd row never costs the
+    # rest of its file): the import names each in its summary.
+    skipped: list[Skipped] = field(default_factory=list)
     # What the parser could not place, each said once with how many records it touched (an
     # export's title type it does not know): `scrape import` prints them as warnings.
     notes: dict[str, int] = field(default_factory=dict)

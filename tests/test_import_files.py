@@ -309,3 +309,157 @@ def test_imdb_export_whose_ratings_days_are_all_early_is_decided_by_its_release_
     done = run_import(db, str(early), "--profile", "imdb:ur1")
     assert done.exit_code == 0, done.output
     assert {v[2] for v in ratings_by_title(db).values()} == {"2026-04-05"}
+
+
+def test_letterboxd_deleted_entry_never_hides_its_live_twin(tmp_path):
+    """Issue 29, item 1: a deleted/ row of the same film and watched day as a live entry is a
+    record of its own (its own URI), marked deleted; the live entry stays live and whole."""
+    export = FIXTURES / "letterboxd" / "export-deleted-twin"
+    db = tmp_path / "a.db"
+    done = run_import(db, str(export), "--profile", "letterboxd:twin")
+    assert done.exit_code == 0, done.output
+    assert "6 reviews (6 new, 0 changed), 2 of them deleted on the site, in" in done.output, (
+        done.output
+    )
+    entries = rows(
+        db,
+        "select id, rating, text, deleted_at is not null from reviews "
+        "where id like '%/entry/%' order by id",
+    )
+    assert entries == [
+        ("letterboxd:twin/entry/2QvJk9", 2.0, "test review", 1),
+        (
+            "letterboxd:twin/entry/2QvLp1",
+            8.0,
+            "Three hours of rain, and I would sit through it again.",
+            0,
+        ),
+        ("letterboxd:twin/entry/2ixGFf", 5.0, None, 1),
+        ("letterboxd:twin/entry/2izPMt", 5.0, None, 0),
+    ]
+    # Again: every record is found under its own id, nothing is changed or merged.
+    again = run_import(db, str(export), "--profile", "letterboxd:twin")
+    assert "(0 new, 0 changed), 2 of them deleted on the site," in again.output, again.output
+    assert rows(db, "select count(*) from reviews where id like '%/entry/%'") == [(4,)]
+
+
+def test_letterboxd_reimport_repairs_a_live_entry_an_earlier_import_hid(tmp_path):
+    """An archive written before issue 29 holds the live entry marked deleted, under the
+    live id; importing the export again brings it back and adds the deleted one apart."""
+    export = FIXTURES / "letterboxd" / "export-deleted-twin"
+    db = tmp_path / "a.db"
+    assert run_import(db, str(export), "--profile", "letterboxd:twin").exit_code == 0
+    with sqlite3.connect(db) as conn:
+        conn.execute("delete from reviews where id like '%/entry/2ixGFf'")
+        conn.execute(
+            "update reviews set deleted_at = first_seen_at, missing_since = first_seen_at "
+            "where id like '%/entry/2izPMt'"
+        )
+    again = run_import(db, str(export), "--profile", "letterboxd:twin")
+    assert again.exit_code == 0, again.output
+    assert rows(
+        db,
+        "select id, deleted_at is not null from reviews where id like '%/entry/2i%' order by id",
+    ) == [("letterboxd:twin/entry/2ixGFf", 1), ("letterboxd:twin/entry/2izPMt", 0)]
+
+
+def test_letterboxd_reimport_keeps_a_relogged_entry_apart_from_the_one_it_replaced(tmp_path):
+    """Export 1 has entry A live; the member deletes A and logs the same film on the same day
+    again (B). Export 2 has B live and A in deleted/: two rows, B live, A deleted."""
+    first = tmp_path / "first"
+    (first / "deleted").mkdir(parents=True)
+    export = FIXTURES / "letterboxd" / "export-deleted-twin"
+    for name in ("ratings.csv", "watched.csv"):
+        shutil.copy(export / name, first / name)
+    # The live row of export 1 is the one export 2 lists as deleted.
+    (first / "diary.csv").write_text(
+        (export / "deleted" / "diary.csv").read_text().splitlines()[0]
+        + "\n"
+        + (export / "deleted" / "diary.csv").read_text().splitlines()[1]
+        + "\n"
+    )
+    db = tmp_path / "a.db"
+    assert run_import(db, str(first), "--profile", "letterboxd:twin").exit_code == 0
+    assert run_import(db, str(export), "--profile", "letterboxd:twin").exit_code == 0
+    assert rows(
+        db,
+        "select id, deleted_at is not null from reviews where id like '%/entry/2i%' order by id",
+    ) == [("letterboxd:twin/entry/2ixGFf", 1), ("letterboxd:twin/entry/2izPMt", 0)]
+
+
+def test_letterboxd_export_names_a_film_by_its_numeric_id_and_skips_what_names_nothing(tmp_path):
+    """Issue 29, item 2: `letterboxd.com/film/film:253666/` is a film keyed by its Letterboxd
+    film id; a row nothing identifies is skipped and named in one line, never the reason to
+    refuse the export."""
+    export = FIXTURES / "letterboxd" / "export-2017-film-ids"
+    db = tmp_path / "a.db"
+    done = run_import(db, str(export), "--profile", "letterboxd:olduser")
+    assert done.exit_code == 0, done.output
+    assert (
+        "skipped 2 rows: watched.csv row 4 (a Letterboxd URI that names no film or entry "
+        "('https://letterboxd.com/list/some-list/')); diary.csv row 4 (no Name) "
+        f"(in {export})"
+    ) in done.stdout, done.output
+    assert rows(db, "select id, title, year, url from films where id like '%/253666'") == [
+        (
+            "letterboxd:id/253666",
+            "Mon Oncle Antoine",
+            1971,
+            "https://letterboxd.com/film/film:253666/",
+        )
+    ]
+    assert rows(
+        db,
+        "select id, film_id, rating, watched_on from reviews "
+        "where film_id = 'letterboxd:id/253666' order by id",
+    ) == [
+        (
+            "letterboxd:olduser/entry/id:253666/2017-03-02",
+            "letterboxd:id/253666",
+            7.0,
+            "2017-03-02",
+        ),
+        ("letterboxd:olduser/rating/id:253666", "letterboxd:id/253666", 7.0, None),
+    ]
+    assert rows(db, "select count(*) from reviews") == [(4,)]  # Arrival's entry and rating too
+
+
+def test_letterboxd_export_with_no_row_it_can_identify_is_refused(tmp_path):
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "watched.csv").write_text(
+        "Date,Name,Year,Letterboxd URI\n2017-03-12,Paterson,2016,https://example.com/x/\n"
+    )
+    (folder / "diary.csv").write_text(
+        "Date,Name,Year,Letterboxd URI,Rating,Rewatch,Tags,Watched Date\n"
+        "2017-03-10,,2017,https://boxd.it/abc,3,,,2017-03-09\n"
+    )
+    done = run_import(tmp_path / "a.db", str(folder), "--profile", "letterboxd:olduser")
+    assert done.exit_code == 1, done.output
+    assert "every row was skipped" in done.output, done.output
+
+
+def test_metacritic_review_of_a_closed_account_is_kept_under_the_name_shown(tmp_path):
+    """Issue 29, item 2: an author shown as plain text (no /user/ link) is archived under the
+    name shown, as `metacritic:unlinked/<name>` with no url (not linked to an account); a
+    review naming nobody is skipped and named; the page is never refused for them."""
+    page = FIXTURES / "metacritic" / "movie-user-reviews-2017-closed-accounts.html"
+    db = tmp_path / "a.db"
+    done = run_import(db, str(page))
+    assert done.exit_code == 0, done.output
+    assert f"skipped 1 review: review 3 (no author) (in {page})" in done.stdout, done.output
+    assert rows(db, "select id, handle, display_name, url from profiles order by id") == [
+        (
+            "metacritic:Rhondaqueen",
+            "Rhondaqueen",
+            "Rhondaqueen",
+            "https://www.metacritic.com/user/Rhondaqueen/",
+        ),
+        ("metacritic:unlinked/EricB.", "unlinked/EricB.", "EricB.", None),
+    ]
+    assert rows(
+        db, "select profile_id, reviewer_name, rating, film_id from reviews order by id"
+    ) == [
+        ("metacritic:Rhondaqueen", "Rhondaqueen", 8.0, "metacritic:movie/get-out"),
+        ("metacritic:unlinked/EricB.", "EricB.", 9.0, "metacritic:movie/get-out"),
+    ]

@@ -103,10 +103,13 @@ def import_(
     )
     c = result.counts
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(result.formats.items()))
+    deleted = f", {result.deleted} of them deleted on the site," if result.deleted else ""
     click.echo(
         f"{plural(result.files, 'file')} ({kinds}): {plural(result.reviews, 'review')} "
-        f"({c.new} new, {c.changed} changed) in {path}"
+        f"({c.new} new, {c.changed} changed){deleted} in {path}"
     )
+    for file, skipped in result.skipped.items():
+        click.echo(importer.skipped_line(file, skipped))
     if result.undated:
         files = list(result.undated)
         named = ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")

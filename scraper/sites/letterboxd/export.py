@@ -10,6 +10,9 @@ What each file is, and what the archive makes of it:
 - deleted/: entries the member deleted on Letterboxd: archived, with deleted_at set.
 - orphaned/: entries whose film Letterboxd no longer has (no URI at all): archived under their
   name, year and watched date.
+- A row whose URI names no film or entry Letterboxd has a form for, or that has no Name, is
+  skipped and named on the page (Page.skipped), never the reason to refuse the export; an
+  export none of whose rows can be identified is refused.
 - watchlist.csv, lists/, comments.csv: not reviews; left alone (the zip is kept whole).
 
 The export does not name its owner unless it has profile.csv; otherwise import it with
@@ -28,7 +31,7 @@ from typing import BinaryIO
 
 from scraper import timeparse
 from scraper.errors import ParseError
-from scraper.models import Film, Page, Review
+from scraper.models import Film, Page, Review, Skipped
 from scraper.sites import common, csvfiles
 from scraper.sites.letterboxd import records
 from scraper.sites.letterboxd.records import SITE
@@ -54,6 +57,14 @@ _SLUG = re.compile(
     r"^https?://(?:www\.)?letterboxd\.com/(?:[A-Za-z0-9_]+/)?film/(?P<slug>[a-z0-9-]+)/"
     r"(?:(?P<n>\d+)/)?$"
 )
+# Exports of about 2017 name a few films by their numeric id instead of a slug:
+# letterboxd.com/film/film:253666/ (and entries letterboxd.com/<user>/film/film:253666/).
+_FILM_ID = re.compile(
+    r"^https?://(?:www\.)?letterboxd\.com/(?:[A-Za-z0-9_]+/)?film/film:(?P<id>\d+)/"
+    r"(?:(?P<n>\d+)/)?$"
+)
+# The skipped rows an export names one by one; past these, it counts them.
+MAX_NAMED_SKIPS = 50
 ENTRY_FILES = ("diary.csv", "reviews.csv")
 # The subfolders an export has.
 EXPORT_FOLDERS = ("deleted", "orphaned", "likes", "lists")
@@ -114,9 +125,14 @@ class _Batches:
         self.files, self.url, self.fetched_at = files, url, fetched_at
         self.profile = records.profile(owner)
         self.page = self._new()
+        self._written = 0
 
     def _new(self) -> Page:
         return Page(profiles=[self.profile])
+
+    @property
+    def written(self) -> int:
+        return self._written + len(self.page.reviews)
 
     def add(self, review: Review, film: Film) -> Iterator[Page]:
         # The text is held twice: as given (HTML) and as plain text.
@@ -130,6 +146,8 @@ class _Batches:
 
     def flush(self) -> Iterator[Page]:
         page, self.page = self.page, self._new()
+        self._written += len(page.reviews)
+        page.skipped = self.files.take_skipped()
         films: dict[str, Film] = {}
         for film in page.films:
             films.setdefault(film.id, film)
@@ -163,6 +181,7 @@ def _parse(files: _Export, url: str, fetched_at: datetime) -> Iterator[Page]:
             year=year,
             lid=value if kind == "lid" else None,
             slug=value if kind == "slug" else None,
+            film_id=value if kind == "id" else None,
         )
         # The first film made under an id is the one every row of it names.
         first: Film = spill.setdefault("films", found.id, found)
@@ -172,11 +191,11 @@ def _parse(files: _Export, url: str, fetched_at: datetime) -> Iterator[Page]:
         yield from _entries(files, folder, deleted, owner_id, film_for, batches, url, fetched_at)
     # One row per film the member has: rated (ratings.csv), else liked (likes/films.csv), else
     # only watched (watched.csv: a watched mark, rating NULL). A like keeps the day it was made.
-    for row in _rows(files, "likes/films.csv", url):
-        spill.put("liked", _ref(row, url), row.get("Date"))
+    for _, row in _film_rows(files, "likes/films.csv", url):
+        spill.put("liked", _ref(row), row.get("Date"))
     for name in ("ratings.csv", "likes/films.csv", "watched.csv"):
-        for row in _rows(files, name, url):
-            ref = _ref(row, url)
+        for _, row in _film_rows(files, name, url):
+            ref = _ref(row)
             film = film_for(row, ref)
             if ("done", film.id) in spill:
                 continue
@@ -197,6 +216,11 @@ def _parse(files: _Export, url: str, fetched_at: datetime) -> Iterator[Page]:
                 ),
                 film,
             )
+    if not batches.written and files.skips:
+        first = files.skipped[0]
+        raise ParseError(
+            SITE, url, f"a row it can identify (every row was skipped: {first.where}, {first.why})"
+        )
     yield from batches.flush()
 
 
@@ -221,8 +245,11 @@ def _entries(
     spill.clear("merged")
     for name in ENTRY_FILES:
         spill.clear("spots")
-        for row in _rows(files, folder + name, url, required=_ENTRY_COLUMNS):
+        for number, row in _numbered(files, folder + name, url, required=_ENTRY_COLUMNS):
             uri = (row.get("Letterboxd URI") or "").strip()
+            if why := _unidentified(row):
+                files.skip(f"{folder}{name} row {number}", why)
+                continue
             key: Hashable
             if uri:
                 key = uri
@@ -237,9 +264,11 @@ def _entries(
             spill.put("merged", key, entry)
     spill.clear("occurrences")
     for key, row in spill.items("merged"):
-        # A pre-2018 entry names its film's page: the film is known by slug.
+        # A pre-2018 entry names its film's page: the film is known by slug (or numeric id).
         page_link = _SLUG.match(key) if isinstance(key, str) else None
-        film = film_for(row, f"slug:{page_link['slug']}" if page_link else None)
+        id_link = _FILM_ID.match(key) if isinstance(key, str) else None
+        linked = f"slug:{page_link['slug']}" if page_link else None
+        film = film_for(row, f"id:{id_link['id']}" if id_link else linked)
         watched = (row.get("Watched Date") or "").strip() or None
         # Repeated (film, day) pairs numbered in the order listed (records.Occurrences).
         occurrence = spill.get("occurrences", (film.id, watched), 0) + 1
@@ -247,12 +276,11 @@ def _entries(
         suffix = f"#{occurrence}" if occurrence > 1 else ""
         if page_link:
             ident = f"{owner_id}/entry/slug:{page_link['slug']}/{watched or 'undated'}{suffix}"
+        elif id_link:
+            ident = f"{owner_id}/entry/id:{id_link['id']}/{watched or 'undated'}{suffix}"
         elif isinstance(key, str):
             lid = _LID.match(key)
-            if not lid:
-                raise ParseError(
-                    SITE, url, f"a boxd.it or letterboxd.com URI (got {key!r}) in {folder}diary.csv"
-                )
+            assert lid is not None  # _unidentified let only the forms above through
             ident = f"{owner_id}/entry/{lid['lid']}"
         else:
             ident = f"{owner_id}/orphaned/{film.id.split('/', 1)[1]}/{watched}{suffix}"
@@ -266,7 +294,10 @@ def _entries(
                 text=text,
                 when=records.day(row.get("Date"), fetched_at),
                 source="letterboxd-export",
-                keys=records.watch_keys(owner_id, film, watched, occurrence),
+                # Film + watched day finds a live entry from the pages that show it under
+                # another id; no page shows a deleted entry, so it is known by its own id only
+                # (a re-logged twin of it is another record).
+                keys=[] if deleted else records.watch_keys(owner_id, film, watched, occurrence),
                 text_known=row["_has_text"],
                 # boxd.it/<LID> is kept as a key; the entry's page URL comes from the site.
                 url=None,
@@ -298,6 +329,25 @@ class _Export:
         self.spill = Spill()
         self.unpacked = 0
         self.encodings: dict[str, str] = {}
+        # Rows left out (see _unidentified): the first MAX_NAMED_SKIPS named, all counted.
+        self.skipped: list[Skipped] = []
+        self.skips = 0
+        self._unnamed = 0
+
+    def skip(self, where: str, why: str) -> None:
+        self.skips += 1
+        if self.skips <= MAX_NAMED_SKIPS:
+            self.skipped.append(Skipped(where, why))
+        else:
+            self._unnamed += 1
+
+    def take_skipped(self) -> list[Skipped]:
+        """The skips not yet handed on (a page of the export carries them to the summary)."""
+        taken, self.skipped = self.skipped, []
+        if self._unnamed:
+            taken.append(Skipped("other rows", "the same reasons", count=self._unnamed))
+            self._unnamed = 0
+        return taken
 
     def __contains__(self, name: str) -> bool:
         return name in self.members
@@ -377,8 +427,11 @@ def _film_refs(files: _Export, url: str) -> None:
     case-folded name, for the names only one film has."""
     spill = files.spill
     for name in FILM_FILES:
-        for row in _rows(files, name, url):
-            ref = _ref(row, url)
+        for number, row in _numbered(files, name, url, ("Name",)):
+            if why := _unidentified(row):
+                files.skip(f"{name} row {number}", why)
+                continue
+            ref = _ref(row)
             spot = ((row.get("Name") or "").strip(), _year(row.get("Year")))
             if ref and ("refs", spot) not in spill:
                 spill.put("refs", spot, ref)
@@ -389,25 +442,55 @@ def _film_refs(files: _Export, url: str) -> None:
 def _rows(
     files: _Export, name: str, url: str, required: tuple[str, ...] = ("Name",)
 ) -> Iterator[Row]:
+    for _, row in _numbered(files, name, url, required):
+        yield row
+
+
+def _numbered(
+    files: _Export, name: str, url: str, required: tuple[str, ...]
+) -> Iterator[tuple[int, Row]]:
+    """The file's rows, each with its number as a spreadsheet shows it (the header is row 1)."""
     if name not in files:
         return
     rows = files.rows(name)
     missing = [c for c in required if c not in rows.columns]
     if missing:
         raise ParseError(SITE, url, f"the columns {', '.join(missing)} in {name}")
-    yield from rows
+    yield from enumerate(rows, start=2)
 
 
-def _ref(row: Row, url: str) -> str | None:
-    """A film-level row's film: "lid:X" (boxd.it/X) or "slug:y" (letterboxd.com/film/y/)."""
+def _film_rows(files: _Export, name: str, url: str) -> Iterator[tuple[int, Row]]:
+    """A film-level file's rows that name a film (the others _film_refs skipped and named)."""
+    for number, row in _numbered(files, name, url, ("Name",)):
+        if not _unidentified(row):
+            yield number, row
+
+
+def _unidentified(row: Row) -> str | None:
+    """Why nothing in the row says which film (or entry) it is, or None when something does:
+    a Name, and a URI of a form Letterboxd uses (or none, in orphaned/ and film-level files,
+    whose films are then known by name and year)."""
+    if not (row.get("Name") or "").strip():
+        return "no Name"
     uri = (row.get("Letterboxd URI") or "").strip()
-    if not uri:
+    if not uri or _LID.match(uri) or _FILM_ID.match(uri):
         return None
+    if _SLUG.match(uri):
+        return None
+    return f"a Letterboxd URI that names no film or entry ({uri[:100]!r})"
+
+
+def _ref(row: Row) -> str | None:
+    """A film-level row's film: "lid:X" (boxd.it/X), "slug:y" (letterboxd.com/film/y/) or
+    "id:N" (letterboxd.com/film/film:N/); None when it has no URI."""
+    uri = (row.get("Letterboxd URI") or "").strip()
     if match := _LID.match(uri):
         return f"lid:{match['lid']}"
+    if match := _FILM_ID.match(uri):
+        return f"id:{match['id']}"
     if match := _SLUG.match(uri):
         return f"slug:{match['slug']}"
-    raise ParseError(SITE, url, f"a boxd.it or letterboxd.com/film/ URI (got {uri!r})")
+    return None
 
 
 def _stars(value: str | None, url: str) -> float | None:

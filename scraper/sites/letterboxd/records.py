@@ -5,11 +5,14 @@ exports and poster data; the export names diary entries by their own LIDs, pages
 viewing ids. No source has all of these, so every record carries the keys it can form and the
 archive joins them (archive.save_page, film_links and review_keys):
 
-- film: id `letterboxd:film/<slug>` (else `letterboxd:lid/<LID>`, else title and year), keys
-  `letterboxd:lid:<LID>`, `letterboxd:slug:<slug>`, `letterboxd:title:<title>|<year>`, `tmdb:<id>`;
+- film: id `letterboxd:film/<slug>` (else `letterboxd:lid/<LID>`, else `letterboxd:id/<n>` by
+  its numeric film id, else title and year), keys `letterboxd:lid:<LID>`,
+  `letterboxd:slug:<slug>`, `letterboxd:id:<n>`, `letterboxd:title:<title>|<year>`, `tmdb:<id>`;
 - diary entry (a viewing, with or without review text): id `<profile>/viewing/<id>` live,
   `<profile>/entry/<LID>` from an export; both also keyed by film + watched date
-  (`<profile>/watch/lid:<LID>/<date>`, `<profile>/watch/title:<title>|<year>/<date>`);
+  (`<profile>/watch/lid:<LID>/<date>`, `<profile>/watch/title:<title>|<year>/<date>`), which
+  join an entry's two ids, never two entries' own ids (lookup._distinct); an export's deleted
+  entry has no such key: no page shows it, and a live twin of it is another record;
 - a film's rating (films grid, ratings.csv): id `<profile>/rating/<film>`, one per film.
 """
 
@@ -113,7 +116,11 @@ def film(
         keys.append(f"{SITE}:lid:{lid}")
     if slug:
         keys.append(f"{SITE}:slug:{slug}")
-    if year or not (slug or lid):
+    # Letterboxd's numeric film id (data-film-id; letterboxd.com/film/film:<id>/ in old exports).
+    numeric = film_id if film_id and film_id.isdigit() else None
+    if numeric:
+        keys.append(f"{SITE}:id:{numeric}")
+    if year or not (slug or lid or numeric):
         keys.append(f"{SITE}:title:{title_part(title, year)}")
     if tmdb:
         keys.append(f"tmdb:{tmdb}")
@@ -121,6 +128,8 @@ def film(
         ident, url = f"{SITE}:film/{slug}", f"{SITE_URL}/film/{slug}/"
     elif lid:
         ident, url = f"{SITE}:lid/{lid}", f"https://boxd.it/{lid}"
+    elif numeric:
+        ident, url = f"{SITE}:id/{numeric}", f"{SITE_URL}/film/film:{numeric}/"
     else:
         ident, url = f"{SITE}:title/{title_part(title, year)}", None
     # Letterboxd lists films (a TV miniseries there is a film too): models.KINDS calls it movie.

@@ -14,7 +14,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper import timeparse
 from scraper.errors import ParseError
-from scraper.models import Film, Page, Profile, Request, Review
+from scraper.models import Film, Page, Profile, Request, Review, Skipped
 from scraper.sites import common, ratings, text
 from scraper.sites.fields import Fields
 from scraper.sites.metacritic.devalue import unflatten
@@ -324,24 +324,47 @@ def parse_legacy_film_page(body: bytes, url: str, fetched_at: datetime) -> Page:
         raise ParseError(SITE, url, "the user reviews (div.user_reviews or ol.user_reviews)")
     page = Page(films=[film])
     profiles: dict[str, Profile] = {}
-    for item in items:
-        author = _USER_PATH.search(
-            (item.css_first(".name a[href*='/user/'], a[href*='/user/']") or item).attrs.get("href")
-            or ""
-        )
-        if author is None:
-            raise ParseError(SITE, url, "the author (/user/<name>) of a user review")
-        name = author["user"]
-        profile = profiles.setdefault(
-            name, Profile(f"{SITE}:{name}", SITE, name, "user", name, f"{SITE_URL}/user/{name}/")
-        )
+    for number, item in enumerate(items, start=1):
+        profile = _legacy_author(item)
+        if profile is None:
+            page.skipped.append(Skipped(f"review {number}", "no author", unit="reviews"))
+            continue
+        profile = profiles.setdefault(profile.id, profile)
         page.reviews.append(
             _legacy_review(
-                item, profile, film, fetched_at, "metacritic-legacy-film-page", reviewer_name=name
+                item,
+                profile,
+                film,
+                fetched_at,
+                "metacritic-legacy-film-page",
+                reviewer_name=profile.display_name,
             )
         )
+    if items and not page.reviews:
+        raise ParseError(SITE, url, "a user review with an author (none of them names one)")
     page.profiles = list(profiles.values())
     return page
+
+
+# A closed account's review keeps the name it was shown under, as plain text.
+UNLINKED = "unlinked/"
+
+
+def _legacy_author(item: LexborNode) -> Profile | None:
+    """A review's author: the user its /user/<name> link names, else (a closed account's
+    review, shown as plain `<span class="author">EricB.</span>`) the name shown, filed as
+    `metacritic:unlinked/<name>` with no url: not linked to any account. None when the item
+    names nobody."""
+    link = item.css_first(".name a[href*='/user/'], .author a[href*='/user/'], a[href*='/user/']")
+    author = _USER_PATH.search(link.attrs.get("href") or "") if link is not None else None
+    if author is not None:
+        name = author["user"]
+        return Profile(f"{SITE}:{name}", SITE, name, "user", name, f"{SITE_URL}/user/{name}/")
+    shown = " ".join((common.node_text(item.css_first(".author, .name")) or "").split())
+    if not shown:
+        return None
+    handle = UNLINKED + shown
+    return Profile(f"{SITE}:{handle}", SITE, handle, "user", shown, None)
 
 
 def _legacy_review(

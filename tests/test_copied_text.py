@@ -12,7 +12,7 @@ from dateutil.relativedelta import relativedelta
 
 from scraper import timeparse
 
-PROFILE = "rottentomatoes:name/RishiRamesh"
+PROFILE = "rottentomatoes:unlinked/RishiRamesh"
 FILM = "rottentomatoes:named/de_rouille_et_d_os_rust_and_bone_2012"
 REFUSED = "not a page or response that scrape recognises"
 
@@ -65,7 +65,7 @@ def test_a_copied_review_is_one_review_dated_from_the_capture(tmp_path, corpus, 
     # Named by the name shown, marked as a name and not a site handle.
     assert (profile["id"], profile["handle"], profile["kind"], profile["display_name"]) == (
         PROFILE,
-        "name/RishiRamesh",
+        "unlinked/RishiRamesh",
         "named",
         "RishiRamesh",
     )

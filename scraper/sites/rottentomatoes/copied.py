@@ -13,8 +13,9 @@ line, blank lines between:
 What survives the copy, and what the archive makes of it:
 - the person: only the name shown ("RishiRamesh"; the second line's "Rishi" is the same name
   shortened). A copy carries no handle and no link, so the profile is keyed by the site and
-  that name, `rottentomatoes:name/RishiRamesh` (handle `name/<name>`, kind `named`, no URL):
-  marked as a name, not a site handle, which no crawl can reach. The same name copied again is
+  that name, `rottentomatoes:unlinked/RishiRamesh` (handle `unlinked/<name>`, kind `named`, no
+  URL), as Metacritic files a closed account's name (`metacritic:unlinked/<name>`): marked as a
+  name, not a site handle, which no crawl can reach. The same name copied again is
   the same profile; two people of one name are one profile here.
 - the film: its title and year ("(2012)"), no page address, so it is keyed by them,
   `rottentomatoes:named/<title slug>_<year>`, with no URL and no kind (the copy does not say
@@ -90,7 +91,7 @@ def parse_copied_review(body: bytes, url: str, fetched_at: datetime) -> Page:
 
 def named_profile(name: str) -> Profile:
     """A person known only by the name the page shows: not a site handle (kind `named`)."""
-    handle = f"name/{name}"
+    handle = f"unlinked/{name}"
     return Profile(f"{SITE}:{handle}", SITE, handle, "named", name, None)
 
 

@@ -102,3 +102,16 @@ def test_the_wrapper_is_held_to_the_nesting_bounds():
     when = datetime(2026, 1, 20, tzinfo=UTC)
     with pytest.raises(sites.ParseError):
         sites.parse("letterboxd", "diary", saved, DIARY_URL, when)
+
+
+def test_a_view_source_save_of_a_film_page_reads_its_popular_reviews():
+    # The three files were film and member pages: the film page's fixture, saved so.
+    fixture = Path(__file__).parent / "fixtures/letterboxd/film_page/film-page-2026-01.html"
+    page = fixture.read_bytes()
+    saved = view_source(page, "https://letterboxd.com/film/unbelievable/")
+    assert sites.sniff(saved) == ("letterboxd", "film_page")
+    when = datetime(2026, 1, 12, tzinfo=UTC)
+    url = "https://letterboxd.com/film/unbelievable/"
+    shown = sites.parse("letterboxd", "film_page", saved, url, when)
+    assert shown == sites.parse("letterboxd", "film_page", page, url, when)
+    assert len(shown.reviews) == 3

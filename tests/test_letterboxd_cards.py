@@ -3,6 +3,7 @@ test_letterboxd_corpus.py), and what the archive does with a full-text fragment.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -208,3 +209,13 @@ def test_a_film_page_names_its_film_or_is_refused():
         sites.parse(
             "letterboxd", "film_page", body, "https://letterboxd.com/film/unbelievable/", SEEN
         )
+
+
+def test_a_film_page_card_without_data_person_is_read_by_its_avatar():
+    url = "https://letterboxd.com/film/unbelievable/"
+    page = sites.parse("letterboxd", "film_page", FILM_PAGE.read_bytes(), url, SEEN)
+    bare = re.sub(rb' data-person="[^"]*"', b"", FILM_PAGE.read_bytes())
+    assert sites.parse("letterboxd", "film_page", bare, url, SEEN) == page
+    odd = FILM_PAGE.read_bytes().replace(b'data-person="nat_reads"', b'data-person="../x"')
+    with pytest.raises(ParseError, match="data-person"):
+        sites.parse("letterboxd", "film_page", odd, url, SEEN)

@@ -50,12 +50,14 @@ def parse_film_page(body: bytes, url: str, fetched_at: datetime) -> Page:
     if not cards:
         raise ParseError(SITE, url, "review cards (article.production-viewing[data-person])")
     for viewing, card in cards:
+        # The member's handle; a card without data-person is read by its avatar link.
         person = (card.attrs.get("data-person") or "").strip()
-        if not _PERSON.fullmatch(person):
+        if person and not _PERSON.fullmatch(person):
             raise ParseError(SITE, url, f"the member of review viewing:{viewing} (data-person)")
-        review, _, member = read_card(card, viewing, url, fetched_at, person.lower(), film)
+        owner = person.lower() or None
+        review, _, member = read_card(card, viewing, url, fetched_at, owner, film)
         if review.url is None:
-            review = replace(review, url=_review_link(card, person, film, url))
+            review = replace(review, url=_review_link(card, member.handle, film, url))
         if card.css_first("time[datetime]") is None:
             review = replace(review, when=timeparse.When(latest=fetched_at))
         page.reviews.append(replace(review, truncated=True))
@@ -88,11 +90,11 @@ def page_film(tree: LexborHTMLParser, url: str) -> Film:
     )
 
 
-def _review_link(card: LexborNode, person: str, film: Film, url: str) -> str | None:
+def _review_link(card: LexborNode, handle: str, film: Film, url: str) -> str | None:
     """The review's own address, /<person>/film/<slug>/[<n>/], wherever the card puts it."""
     for link in card.css("a[href]"):
         href = link.attrs.get("href") or ""
         slug, _ = records.viewing_link(href)
-        if slug and records.owner_in(href) == person.lower() and film.id.endswith(f"/{slug}"):
+        if slug and records.owner_in(href) == handle and film.id == f"{SITE}:film/{slug}":
             return common.absolute(url, href)
     return None

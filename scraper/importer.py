@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import itertools
 import re
@@ -15,6 +16,8 @@ from typing import TYPE_CHECKING, BinaryIO
 from scraper import archive, runs, sites, timeparse
 from scraper.errors import DiskFull, ScrapeError, UsageError
 from scraper.models import Fetched, Page, Skipped, Target
+from scraper.nesting import Unbounded
+from scraper.sites import viewsource
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -168,7 +171,11 @@ _OG_URL = re.compile(
 
 
 def _own_address(body: bytes) -> str | None:
-    """The address a saved HTML page names for itself in <meta property="og:url">."""
+    """The address a saved HTML page names for itself in <meta property="og:url"> (a page
+    saved from a view-source tab: the page it shows, see sites.viewsource)."""
+    # A wrapper past the nesting bounds is refused by its parser, which says why.
+    with contextlib.suppress(Unbounded):
+        body = viewsource.unwrapped(body) if len(body) <= MAX_PAGE else body
     found = _OG_URL.search(body[:300_000])
     return found["url"].decode("ascii", errors="ignore") if found else None
 

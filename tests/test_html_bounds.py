@@ -31,6 +31,7 @@ HTML_PARSERS = [
     ("letterboxd", "reviews"),
     ("letterboxd", "review_page"),
     ("letterboxd", "film_reviews"),
+    ("letterboxd", "film_page"),
     ("letterboxd", "films"),
     ("letterboxd", "profile"),
     ("imdb", "review_cards"),

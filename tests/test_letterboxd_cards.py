@@ -3,12 +3,17 @@ test_letterboxd_corpus.py), and what the archive does with a full-text fragment.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from scraper import archive, sites
+from scraper.cli import cli
+from scraper.errors import ParseError
 from scraper.schema import open_archive
 from tests.fakes.letterboxd import EXCERPT, FakeLetterboxd, make_member, reviews_page_2025
 
@@ -156,3 +161,61 @@ def test_a_diary_or_grid_page_after_the_last_is_the_listings_end(parser, listing
     else:
         first = sites.parse("letterboxd", parser, page(1), url, SEEN)
         assert (first.reviews, first.past_end) == ([], False)
+
+
+FILM_PAGE = Path(__file__).resolve().parent / "fixtures/letterboxd/film_page/film-page-2026-01.html"
+
+
+def test_a_film_page_s_popular_reviews_are_each_its_member_s_review_of_the_film(tmp_path):
+    """Issue 29, item 4: a film's own page (/film/<slug>/, January 2026 markup; hand-written
+    fixture, see its comment) is imported, every "Popular reviews" card as a review of the
+    page's film (og:url, og:title "Unbelievable (2019)") by its data-person."""
+    body = FILM_PAGE.read_bytes()
+    assert sites.sniff(body) == ("letterboxd", "film_page")
+    db = tmp_path / "a.db"
+    done = CliRunner().invoke(
+        cli, ["import", str(FILM_PAGE), "--captured-at", "2026-01-12T18:30:00Z", "--db", str(db)]
+    )
+    assert done.exit_code == 0, done.output
+    with sqlite3.connect(db) as conn:
+        films = conn.execute("select id, title, year from films").fetchall()
+        rows = conn.execute(
+            "select id, profile_id, film_id, rating, rating_raw, likes, liked, text_incomplete,"
+            " url, created_at, created_at_earliest, created_at_latest, text from reviews"
+            " order by id"
+        ).fetchall()
+        members = conn.execute("select id, display_name from profiles order by id").fetchall()
+    assert films == [("letterboxd:film/unbelievable", "Unbelievable", 2019)]
+    film, latest = "letterboxd:film/unbelievable", "2026-01-12T18:30:00Z"
+    assert [row[:12] for row in rows] == [
+        ("letterboxd:lindqvist/viewing/910552871", "letterboxd:lindqvist", film, None, None,
+         15, 0, 1, "https://letterboxd.com/lindqvist/film/unbelievable/", None, None, latest),
+        ("letterboxd:nat_reads/viewing/912004417", "letterboxd:nat_reads", film, 8.0, "4/5",
+         1204, 1, 1, "https://letterboxd.com/nat_reads/film/unbelievable/1/", None, None, latest),
+        ("letterboxd:okapifilms/viewing/913377020", "letterboxd:okapifilms", film, 9.0, "4.5/5",
+         87, 0, 1, "https://letterboxd.com/okapifilms/film/unbelievable/2/", None, None, latest),
+    ]  # fmt: skip
+    assert rows[1][12].startswith("Merritt Wever and Toni Collette")
+    assert members == [
+        ("letterboxd:lindqvist", "Maja Lindqvist"),
+        ("letterboxd:nat_reads", "Nat"),
+        ("letterboxd:okapifilms", "okapi"),
+    ]
+
+
+def test_a_film_page_names_its_film_or_is_refused():
+    body = FILM_PAGE.read_bytes().replace(b'property="og:title"', b'property="og:x"')
+    with pytest.raises(ParseError, match="og:title"):
+        sites.parse(
+            "letterboxd", "film_page", body, "https://letterboxd.com/film/unbelievable/", SEEN
+        )
+
+
+def test_a_film_page_card_without_data_person_is_read_by_its_avatar():
+    url = "https://letterboxd.com/film/unbelievable/"
+    page = sites.parse("letterboxd", "film_page", FILM_PAGE.read_bytes(), url, SEEN)
+    bare = re.sub(rb' data-person="[^"]*"', b"", FILM_PAGE.read_bytes())
+    assert sites.parse("letterboxd", "film_page", bare, url, SEEN) == page
+    odd = FILM_PAGE.read_bytes().replace(b'data-person="nat_reads"', b'data-person="../x"')
+    with pytest.raises(ParseError, match="data-person"):
+        sites.parse("letterboxd", "film_page", odd, url, SEEN)

@@ -13,6 +13,7 @@ from scraper.errors import ParseError, UsageError
 from scraper.models import Page, Target
 from scraper.nesting import Unbounded
 from scraper.site_names import NAMES
+from scraper.sites import viewsource
 from scraper.sites.site import Site
 
 
@@ -71,9 +72,10 @@ def person(name: str, people: dict[str, dict[str, str]] | None) -> dict[str, str
 def parse(site: str, parser: str, body: bytes, url: str, fetched_at: datetime) -> Page:
     """Run one parser. A page that is not what the parser expects is a ParseError naming the
     site, the URL and what was missing (parsers check the shape of what they read: see
-    fields.py); any other exception is a bug of ours, and propagates as one."""
+    fields.py); any other exception is a bug of ours, and propagates as one. A page saved from
+    a browser's view-source tab is parsed as the page it shows (viewsource.py)."""
     try:
-        return SITES[site].parsers[parser](body, url, fetched_at)
+        return SITES[site].parsers[parser](viewsource.unwrapped(body), url, fetched_at)
     except Unbounded as exc:  # a page too deeply nested to build its tree in bounded time
         raise ParseError(site, url, f"{exc}; not a page this site serves") from None
 
@@ -96,7 +98,12 @@ def stream(
 
 
 def sniff(body: bytes, site: str | None = None) -> tuple[str, str] | None:
-    """(site, parser) that reads a saved page, recognised from its content; None if none does."""
+    """(site, parser) that reads a saved page, recognised from its content (for a page saved
+    from a view-source tab, from the page it shows); None if none does."""
+    try:
+        body = viewsource.unwrapped(body)
+    except Unbounded:
+        return None
     for name, each in SITES.items():
         if site in (None, name) and (parser := each.sniff(body)):
             return name, parser

@@ -29,6 +29,9 @@ How the site answers today, and the evidence relied on:
   letterboxdpy's user_reviews.py (HEAD 36def6b, 2026-06-03) still reads a member's pages as
   `div.viewing-list > article` with `data-object-id` and `rated-N`, 12 a page (af063d7,
   2026-05-10): both card forms are read.
+- A film's own page (/film/<slug>/, January 2026) shows "Popular reviews" in the same card
+  component with the member in `data-person` and a `rating -green rated-N` class
+  (film_page.py, issue 29).
 - Diary rows keep `tr.diary-entry-row[data-viewing-id]`; `data-film-id` left the poster markup
   in April 2026 (letterboxdpy, 2026-05), so films are keyed by slug and LID.
 """
@@ -61,6 +64,7 @@ from scraper.sites.letterboxd.export import (
     too_many_members,
 )
 from scraper.sites.letterboxd.feed import parse_rss
+from scraper.sites.letterboxd.film_page import parse_film_page
 from scraper.sites.letterboxd.pages import parse_diary, parse_films, parse_profile
 from scraper.sites.letterboxd.records import RESERVED, SITE, SITE_URL
 from scraper.sites.site import Site
@@ -90,6 +94,7 @@ _PARSERS = {
     "reviews": parse_reviews,
     "review_page": parse_review_page,
     "film_reviews": parse_film_reviews,
+    "film_page": parse_film_page,
     "full_text": parse_full_text,
     "films": parse_films,
     "rss": parse_rss,
@@ -102,6 +107,8 @@ _PARSERS = {
 _FILM_REVIEWS_PAGE = re.compile(
     rb'<meta property="og:url" content="https?://[^"/]+/film/[a-z0-9-]+/reviews/'
 )
+# A film's own page (/film/<slug>/), whose "Popular reviews" are review cards (film_page.py).
+_FILM_PAGE = re.compile(rb'<meta property="og:url" content="https?://[^"/]+/film/[a-z0-9-]+/"')
 
 
 def import_url(handle: str) -> str:
@@ -206,6 +213,8 @@ def sniff(body: bytes) -> str | None:
         return "profile"
     if _FILM_REVIEWS_PAGE.search(head):
         return "film_reviews"
+    if _FILM_PAGE.search(head) and b"production-viewing" in head:
+        return "film_page"
     if b"production-viewing" in head or b"js-review-body" in head:
         cards = head.count(b'class="production-viewing') + head.count(b'data-object-id="viewing:')
         return "reviews" if cards > 1 else "review_page"

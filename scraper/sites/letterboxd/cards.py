@@ -67,11 +67,13 @@ def parse_review_page(body: bytes, url: str, fetched_at: datetime) -> Page:
     earlier versions): its whole text. Only the text counts from here (`only_text`)."""
     tree = common.html_tree(body)
     owner = records.page_owner(tree, url)
-    cards = _cards(tree)
+    cards = review_cards(tree)
     if not cards:
         raise ParseError(SITE, url, "the review ([data-object-id=viewing:N] with .js-review-body)")
     viewing, card = cards[0]
-    review, film, _ = _card(card, viewing, url, fetched_at, owner, records.film_from_poster(tree))
+    review, film, _ = read_card(
+        card, viewing, url, fetched_at, owner, records.film_from_poster(tree)
+    )
     page = Page(profiles=[records.profile(owner)], films=[film])
     page.reviews.append(replace(review, truncated=False, only_text=True))
     return page
@@ -150,7 +152,7 @@ def _read_cards(
     owner: str | None = None,
     film: Film | None = None,
 ) -> Page:
-    cards = _cards(tree)
+    cards = review_cards(tree)
     if not cards:
         if records.past_the_end(tree, url, ".viewing-list"):
             page.past_end = True
@@ -161,7 +163,7 @@ def _read_cards(
             )
     profiles = {p.id: p for p in page.profiles}
     for viewing, card in cards:
-        review, card_film, member = _card(card, viewing, url, fetched_at, owner, film)
+        review, card_film, member = read_card(card, viewing, url, fetched_at, owner, film)
         profiles.setdefault(member.id, member)
         if member.display_name and not profiles[member.id].display_name:
             profiles[member.id] = member
@@ -174,7 +176,7 @@ def _read_cards(
     return page
 
 
-def _cards(tree: LexborHTMLParser) -> list[tuple[str, LexborNode]]:
+def review_cards(tree: LexborHTMLParser) -> list[tuple[str, LexborNode]]:
     """(viewing id, card) for every review card, each once, in page order."""
     found: dict[str, LexborNode] = {}
     for node in tree.css(_CARDS):
@@ -202,7 +204,7 @@ def _viewing_of(card: LexborNode) -> str | None:
     return match[1] if match else None
 
 
-def _card(
+def read_card(
     card: LexborNode,
     viewing: str,
     url: str,

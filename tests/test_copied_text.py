@@ -84,7 +84,8 @@ def test_without_captured_at_the_files_time_bounds_it_and_the_import_warns(
     copy, db = the_copy(corpus), tmp_path / "a.db"
     done = run_scrape("import", str(copy), "--db", str(db))
     assert done.returncode == 0, done.stderr
-    assert f"warning: 1 review in {copy} are dated by ages" in done.stderr
+    assert f"warning: 1 review in {copy} is dated by an age" in done.stderr
+    assert "the file's modification time" in done.stderr and "to date it" in done.stderr
     assert "--captured-at" in done.stderr
     saved = datetime.fromtimestamp(copy.stat().st_mtime, tz=UTC)
     [review] = rows(db, "SELECT * FROM reviews")

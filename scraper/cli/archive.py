@@ -113,12 +113,15 @@ def import_(
     if result.undated:
         files = list(result.undated)
         named = ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
+        undated = sum(result.undated.values())
+        one = undated == 1
+        whose = "file's" if len(files) == 1 else "files'"
         click.echo(
-            f"warning: {plural(sum(result.undated.values()), 'review')} in {named} are dated "
-            "by ages "
-            '("2 years ago") counted from the files\' modification time, so only "no later '
-            'than" is known: they are left out of per-year counts and newest-first lists. Pass '
-            "--captured-at ISO (when the pages were saved) to date them",
+            f"warning: {plural(undated, 'review')} in {named} {'is' if one else 'are'} dated "
+            f'by an age ("2 years ago") counted from the {whose} modification time, so only '
+            f'"no later than" is known: {"it is" if one else "they are"} left out of per-year '
+            "counts and newest-first lists. Pass --captured-at ISO (when the pages were saved) "
+            f"to date {'it' if one else 'them'}",
             err=True,
         )
     for file, notes in result.notes.items():

@@ -1,8 +1,9 @@
 """Writing parsed pages into the archive (see schema.py for the tables).
 
 `save_page` writes one page in one transaction: its raw body, the record of its fetch, its
-profiles, films and reviews. An interrupted run therefore leaves whole pages behind and nothing
-half-written. An edited review keeps its previous text and rating in `review_versions`.
+profiles, films and reviews (lists and watchlists: archive_lists). An interrupted run therefore
+leaves whole pages behind and nothing half-written. An edited review keeps its previous text
+and rating in `review_versions`.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any, BinaryIO, Literal
 
 import sqlite_utils
 
-from scraper import rawpages, timeparse
+from scraper import archive_lists, rawpages, timeparse
 from scraper.batch import Batch
 from scraper.errors import DiskFull
 from scraper.lookup import Known
@@ -88,6 +89,7 @@ class Saved:
     review_ids: set[str] = field(default_factory=set)
     new_ids: set[str] = field(default_factory=set)
     sources: set[str] = field(default_factory=set)
+    listed: archive_lists.ListCounts = field(default_factory=archive_lists.ListCounts)
 
 
 def save_page(
@@ -206,6 +208,7 @@ def write_page(conn: sqlite3.Connection, page: Page, now: str) -> Saved:
             saved.new_ids.add(review_id)
         if review.source:
             saved.sources.add(review.source)
+    saved.listed = archive_lists.write(batch, page, film_ids)
     batch.flush()
     known.save_keys()
     return saved

@@ -99,6 +99,47 @@ TABLES: dict[str, dict[str, Any]] = {
     "film_links": {
         "description": "Every name a film goes by: site keys, IMDb/TMDB ids, title + year."
     },
+    "list_films": {
+        "title": "Lists",
+        "description": "The films on each list a person made (Letterboxd's export), in the "
+        "list's order, with their notes. Facet by list.",
+        "facets": ["list", "status", "person"],
+        "label_column": "film",
+        "columns": {
+            "position": "The film's place on the list",
+            "notes": "What the list says of the film",
+            "status": "current; removed (a later export of the list no longer has the film); "
+            "list deleted (the member deleted the list); list removed (a later export has no "
+            "such list)",
+            "last_captured_at": "When the newest export that had the film on the list was made",
+        },
+    },
+    "list_summary": {
+        "title": "Lists, one row each",
+        "description": "Each list with its description and how many films it has now.",
+        "facets": ["status", "person"],
+        "label_column": "list",
+    },
+    "watchlist_films": {
+        "title": "Watchlist",
+        "description": "The films on a person's watchlist (Letterboxd's export), latest added "
+        "first.",
+        "facets": ["status", "person", "year"],
+        "sort_desc": "added_on",
+        "label_column": "film",
+        "columns": {
+            "added_on": "The day the film was added to the watchlist",
+            "status": "current; removed (a later export's watchlist no longer has it: watched, "
+            "or taken off)",
+        },
+    },
+    "lists": {
+        "description": "The lists as stored (list_summary is the readable view), keyed by the "
+        "site's own link to each.",
+        "label_column": "name",
+    },
+    "list_entries": {"description": "The films on each list as stored (see list_films)."},
+    "watchlist": {"description": "The watchlist as stored (see watchlist_films)."},
     "review_keys": {"hidden": True},
     "raw_pages": {"hidden": True},
     "fetches": {"description": "Every page fetched and parsed, with its raw body's sha256."},

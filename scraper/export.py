@@ -1,4 +1,5 @@
-"""Reviews out of the archive as JSON lines, CSV, or the CSV Letterboxd's importer reads.
+"""Reviews out of the archive as JSON lines, CSV, or the CSV Letterboxd's importer reads; the
+films on lists and watchlists as JSON lines or CSV.
 
 Rows are streamed from one query, so memory stays flat however long the history is, and the
 columns come in a fixed order so exports diff cleanly from one night to the next.
@@ -53,6 +54,45 @@ COLUMNS = (
 # Letterboxd's import format: https://letterboxd.com/about/importing-data/ (Rating on its
 # 0.5-5 scale in half stars; WatchedDate as YYYY-MM-DD).
 LETTERBOXD = ("Title", "Year", "Rating", "WatchedDate", "Review")
+# The films on people's lists, in each list's order, and on their watchlists (Letterboxd's
+# export): their own exports, in jsonl or csv.
+LISTED = {
+    "lists": (
+        "list_films",
+        (
+            "list",
+            "position",
+            "film",
+            "year",
+            "notes",
+            "status",
+            "person",
+            "site",
+            "film_url",
+            "list_url",
+            "profile_id",
+            "list_id",
+            "film_id",
+        ),
+        "profile_id, list, position IS NULL, position, film",
+    ),
+    "watchlist": (
+        "watchlist_films",
+        (
+            "film",
+            "year",
+            "added_on",
+            "status",
+            "person",
+            "site",
+            "film_url",
+            "profile_id",
+            "film_id",
+        ),
+        "profile_id, added_on, film",
+    ),
+}
+WHAT = ("reviews", *LISTED)
 FORMATS = ("jsonl", "csv", "letterboxd", "markdown", "html")
 # Formats written as a folder of files (markdown_export.py, static_site.py), not as a stream.
 FOLDER_FORMATS = ("markdown", "html")
@@ -95,6 +135,23 @@ def rows(
     )
 
 
+def listed_rows(
+    db: sqlite_utils.Database | Reader,
+    what: str,
+    *,
+    site: str | None = None,
+    profile: str | None = None,
+) -> tuple[tuple[str, ...], Iterator[dict[str, Any]]]:
+    """The columns of `what` ("lists" or "watchlist": LISTED) and its rows, removed ones too
+    (see `status`), in a fixed order."""
+    view, columns, order = LISTED[what]
+    sql = (
+        f"SELECT {', '.join(columns)} FROM {view} WHERE (:site IS NULL OR site = :site) "
+        f"AND (:profile IS NULL OR profile_id = :profile) ORDER BY {order}"
+    )
+    return columns, db.query(sql, {"site": site, "profile": profile})
+
+
 def check_output(output: Path, archive: Path) -> None:
     """Refuse to write over the archive itself or one of its companion files."""
     target = output.expanduser().resolve()
@@ -104,7 +161,12 @@ def check_output(output: Path, archive: Path) -> None:
         raise UsageError(f"-o {output} is the archive (or one of its files); choose another path")
 
 
-def write_file(records: Iterator[dict[str, Any]], output: Path, fmt: str) -> int:
+def write_file(
+    records: Iterator[dict[str, Any]],
+    output: Path,
+    fmt: str,
+    columns: tuple[str, ...] = COLUMNS,
+) -> int:
     """Write to a temporary file beside `output`, then move it into place: a failed export
     leaves whatever was at `output` as it was."""
     target = output.expanduser()
@@ -112,7 +174,7 @@ def write_file(records: Iterator[dict[str, Any]], output: Path, fmt: str) -> int
         # A device or a pipe (/dev/stdout, a fifo): written in place; never replaced.
         try:
             with target.open("w", encoding="utf-8", newline="") as stream:
-                return write(records, stream, fmt)
+                return write(records, stream, fmt, columns)
         except OSError as exc:
             raise ScrapeError(f"-o {output}: cannot write it ({exc.strerror})") from None
     folder = target.resolve().parent
@@ -125,7 +187,7 @@ def write_file(records: Iterator[dict[str, Any]], output: Path, fmt: str) -> int
         raise UsageError(f"-o {output}: cannot write in {folder} ({exc.strerror})") from None
     try:
         with handle:
-            count = write(records, handle, fmt)
+            count = write(records, handle, fmt, columns)
         os.replace(handle.name, target)
     except OSError as exc:
         Path(handle.name).unlink(missing_ok=True)
@@ -138,12 +200,14 @@ def write_file(records: Iterator[dict[str, Any]], output: Path, fmt: str) -> int
     return count
 
 
-def write(records: Iterator[dict[str, Any]], out: IO[str], fmt: str) -> int:
-    """Write `records` in `fmt` to `out`; returns how many were written."""
+def write(
+    records: Iterator[dict[str, Any]], out: IO[str], fmt: str, columns: tuple[str, ...] = COLUMNS
+) -> int:
+    """Write `records` (of `columns`) in `fmt` to `out`; returns how many were written."""
     if fmt == "jsonl":
         return _count(out.write(json.dumps(r, ensure_ascii=False) + "\n") for r in records)
     if fmt == "csv":
-        writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+        writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
         return _count(writer.writerow(r) for r in records)
     writer = csv.DictWriter(out, fieldnames=LETTERBOXD, lineterminator="\n")

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from scraper import archive, runs, sites, timeparse
+from scraper import archive, archive_lists, runs, sites, timeparse
 from scraper.errors import DiskFull, ScrapeError, UsageError
 from scraper.models import Fetched, Page, Skipped, Target
 from scraper.nesting import Unbounded
@@ -55,6 +55,8 @@ class ImportResult:
     skipped: dict[str, list[Skipped]] = field(default_factory=dict)
     # What each file's parser could not place (Page.notes), with how many rows each touched.
     notes: dict[str, dict[str, int]] = field(default_factory=dict)
+    # Lists, films on them, and films on watchlists (Letterboxd's export).
+    listed: archive_lists.ListCounts = field(default_factory=archive_lists.ListCounts)
 
     def tallies(self) -> dict[str, int]:
         """What the runs table records of this import."""
@@ -143,6 +145,7 @@ def _write(
     tally = ImportResult()
     for page, saved in archive.save_stream(db, opened.pages, fetched, opened.open_body):
         counts.add(saved.counts)
+        tally.listed.add(saved.listed)
         tally.reviews += len(page.reviews)
         tally.deleted += sum(r.deleted for r in page.reviews)
         if page.skipped:
@@ -158,6 +161,7 @@ def _write(
     result.files += 1
     result.reviews += tally.reviews
     result.deleted += tally.deleted
+    result.listed.add(tally.listed)
     result.skipped.update(tally.skipped)
     result.profiles |= tally.profiles
     result.undated.update(tally.undated)
@@ -178,6 +182,18 @@ def _own_address(body: bytes) -> str | None:
         body = viewsource.unwrapped(body) if len(body) <= MAX_PAGE else body
     found = _OG_URL.search(body[:300_000])
     return found["url"].decode("ascii", errors="ignore") if found else None
+
+
+def listed_line(listed: archive_lists.ListCounts) -> str | None:
+    """`3 lists (41 films) and a watchlist of 2,540 films`, or None when there were none."""
+    parts = []
+    if listed.lists:
+        films = f"{listed.list_entries:,} film{'' if listed.list_entries == 1 else 's'}"
+        parts.append(f"{listed.lists:,} list{'' if listed.lists == 1 else 's'} ({films})")
+    if listed.watchlist:
+        films = f"{listed.watchlist:,} film{'' if listed.watchlist == 1 else 's'}"
+        parts.append(f"a watchlist of {films}")
+    return " and ".join(parts) or None
 
 
 def skipped_line(file: str, skipped: list[Skipped]) -> str:

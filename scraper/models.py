@@ -133,6 +133,58 @@ class Skipped:
     count: int = 1
 
 
+@dataclass(frozen=True, slots=True)
+class FilmList:
+    """A list a person made on the site (Letterboxd's lists/<name>.csv), keyed by the site's
+    own id for it, as the export captured at `captured_at` (ISO) had it."""
+
+    id: str
+    site: str
+    profile_id: str
+    name: str
+    captured_at: str
+    url: str | None = None
+    # The day the list was made, as the site gives it (YYYY-MM-DD).
+    created_on: str | None = None
+    description: str | None = None
+    tags: str | None = None
+    # The export lists it under deleted/: the member deleted it on the site.
+    deleted: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ListEntry:
+    """One film on a list: where the list puts it and the note it has there."""
+
+    list_id: str
+    film_id: str
+    captured_at: str
+    position: int | None = None
+    notes: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Watchlisted:
+    """A film on a person's watchlist, and the day they added it."""
+
+    profile_id: str
+    film_id: str
+    captured_at: str
+    added_on: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Collected:
+    """An export's word that, at `captured_at`, it held every list (`lists`) or the whole
+    watchlist (`watchlist`) of a person: what an earlier export held and this one does not was
+    removed since."""
+
+    profile_id: str
+    captured_at: str
+    lists: bool
+    watchlist: bool
+
+
 @dataclass(slots=True)
 class Page:
     """Everything one response held, plus the request for the page after it (None when last).
@@ -154,6 +206,11 @@ class Page:
     # What the parser could not place, each said once with how many records it touched (an
     # export's title type it does not know): `scrape import` prints them as warnings.
     notes: dict[str, int] = field(default_factory=dict)
+    # A person's lists and watchlist (Letterboxd's export), and what the export holds whole.
+    lists: list[FilmList] = field(default_factory=list)
+    list_entries: list[ListEntry] = field(default_factory=list)
+    watchlist: list[Watchlisted] = field(default_factory=list)
+    collected: Collected | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,6 +37,11 @@ TABLES: dict[str, dict[str, Any]] = {
             "url": str,
             "first_seen_at": str,
             "last_seen_at": str,
+            # When the newest export that held every list (lists_captured_at) or the whole
+            # watchlist (watchlist_captured_at) of the person was made: a list or film an
+            # earlier export had and that one did not was removed since (see the views).
+            "lists_captured_at": str,
+            "watchlist_captured_at": str,
         },
         "not_null": {"site"},
     },
@@ -196,6 +201,55 @@ TABLES: dict[str, dict[str, Any]] = {
         },
         "foreign_keys": [("run_id", "runs", "id")],
         "indexes": [["profile_id", "id"]],
+    },
+    # A person's lists (Letterboxd's export: lists/*.csv), keyed by the site's own link, as
+    # the newest export that had them says; first/last_captured_at: the first and the last
+    # export (by when it was made) that held it.
+    "lists": {
+        "columns": {
+            "id": str,
+            "site": str,
+            "profile_id": str,
+            "name": str,
+            "url": str,
+            "created_on": str,
+            "description": str,
+            "tags": str,
+            # 1 for a list the member deleted (the export's deleted/lists/).
+            "deleted": int,
+            "first_captured_at": str,
+            "last_captured_at": str,
+        },
+        "not_null": {"site", "profile_id"},
+        "foreign_keys": [("profile_id", "profiles", "id")],
+        "indexes": [["profile_id"]],
+    },
+    # The films on each list: where the list puts them, and the note each has there.
+    "list_entries": {
+        "columns": {
+            "list_id": str,
+            "film_id": str,
+            "position": int,
+            "notes": str,
+            "first_captured_at": str,
+            "last_captured_at": str,
+        },
+        "pk": ("list_id", "film_id"),
+        "foreign_keys": [("list_id", "lists", "id"), ("film_id", "films", "id")],
+        "indexes": [["film_id"]],
+    },
+    # The films on a person's watchlist, with the day each was added.
+    "watchlist": {
+        "columns": {
+            "profile_id": str,
+            "film_id": str,
+            "added_on": str,
+            "first_captured_at": str,
+            "last_captured_at": str,
+        },
+        "pk": ("profile_id", "film_id"),
+        "foreign_keys": [("profile_id", "profiles", "id"), ("film_id", "films", "id")],
+        "indexes": [["film_id"]],
     },
     # Where a profile's crawl was stopped mid-listing by a refusal, read first by its next run
     # (scraper/checkpoints.py): one row per profile, gone once a run read on from there.
@@ -378,6 +432,50 @@ VIEWS = {
                r.rating_raw AS rating_shown, r.rating, r.created_at AS date, f.url AS film_url
         FROM matched m JOIN films f ON f.id = m.film_id
         JOIN reviews r ON r.film_id = f.id AND r.deleted_at IS NULL
+    """,
+    # The films of every list, in each list's order (what Datasette shows unsorted). status:
+    # current; removed (a later export of the list no longer has the film); list deleted (the
+    # export has it under deleted/lists/); list removed (a later export has no such list).
+    "list_films": """
+        SELECT l.name AS list, e.position, f.title AS film, f.year, e.notes,
+               CASE WHEN e.last_captured_at < l.last_captured_at THEN 'removed'
+                    WHEN l.deleted = 1 THEN 'list deleted'
+                    WHEN l.last_captured_at < coalesce(p.lists_captured_at, '')
+                    THEN 'list removed' ELSE 'current' END AS status,
+               """
+    + SHORT_NAME.format(p="p.")
+    + """ AS person, l.site, f.url AS film_url, l.url AS list_url,
+               e.first_captured_at, e.last_captured_at, l.profile_id, e.list_id, e.film_id
+        FROM list_entries e JOIN lists l ON l.id = e.list_id JOIN films f ON f.id = e.film_id
+        LEFT JOIN profiles p ON p.id = l.profile_id
+        ORDER BY l.profile_id, l.name, l.id, e.position IS NULL, e.position, f.title
+    """,
+    # Each list with how many films it has now.
+    "list_summary": """
+        SELECT l.name AS list, l.description, l.tags, l.created_on,
+               (SELECT count(*) FROM list_entries e WHERE e.list_id = l.id
+                  AND e.last_captured_at = l.last_captured_at) AS films,
+               CASE WHEN l.deleted = 1 THEN 'deleted'
+                    WHEN l.last_captured_at < coalesce(p.lists_captured_at, '')
+                    THEN 'removed' ELSE 'current' END AS status,
+               """
+    + SHORT_NAME.format(p="p.")
+    + """ AS person, l.site, l.url AS list_url, l.first_captured_at, l.last_captured_at,
+               l.profile_id, l.id AS list_id
+        FROM lists l LEFT JOIN profiles p ON p.id = l.profile_id
+        ORDER BY l.profile_id, l.name, l.id
+    """,
+    # The watchlist. status: current; removed (a later export's watchlist no longer has it).
+    "watchlist_films": """
+        SELECT f.title AS film, f.year, w.added_on,
+               CASE WHEN w.last_captured_at < coalesce(p.watchlist_captured_at, '')
+                    THEN 'removed' ELSE 'current' END AS status,
+               """
+    + SHORT_NAME.format(p="p.")
+    + """ AS person, f.site, f.url AS film_url, w.first_captured_at, w.last_captured_at,
+               w.profile_id, w.film_id
+        FROM watchlist w JOIN films f ON f.id = w.film_id
+        LEFT JOIN profiles p ON p.id = w.profile_id
     """,
 }
 

@@ -178,8 +178,9 @@ def test_export_then_live_scrape_gives_no_duplicates(site, run_scrape, tmp_path)
     )
     assert (
         query(db, "select count(*) from films where site = 'letterboxd'")[0][0]
-        == len(member.films)  # the watchlist adds none
+        == len(member.films) + 1  # and the one film on the watchlist
     )
+    assert query(db, "select film, status from watchlist_films") == [("Some Day", "current")]
     # The same history imported again, after the crawl: still nothing new.
     again = run_scrape("import", str(export), "--profile", "letterboxd:alice", "--db", str(db))
     assert "(0 new, 0 changed)" in again.stdout, again.stdout

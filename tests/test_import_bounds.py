@@ -262,14 +262,15 @@ def test_saved_page_past_the_page_bound_is_refused(archive, tmp_path, name, head
 def near_the_bounds(path: Path) -> Path:
     """A Letterboxd zip just inside every bound at once: as many film rows as the memory bound
     admits (each its own film, from watched.csv: the costliest rows measured), padded with a
-    member the import never reads to just under the file bound, incompressible."""
+    member the import never reads (comments.csv) to just under the file bound,
+    incompressible."""
     rows = int(csvfiles.MAX_HELD * 0.95) // (csvfiles.RECORD_COST + csvfiles.ROW_COST)
     watched = WATCHED + "".join(
         f"2020-01-01,Film {i},2000,https://boxd.it/f{i:x}\n" for i in range(rows)
     )
     letterboxd_zip(path, {"watched.csv": watched, "diary.csv": DIARY})
     with zipfile.ZipFile(path, "a", zipfile.ZIP_STORED) as packed:
-        packed.writestr("watchlist.csv", os.urandom(importer.MAX_FILE - path.stat().st_size - 4096))
+        packed.writestr("comments.csv", os.urandom(importer.MAX_FILE - path.stat().st_size - 4096))
     assert importer.MAX_FILE - 8192 < path.stat().st_size <= importer.MAX_FILE
     return path
 

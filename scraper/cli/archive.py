@@ -27,6 +27,8 @@ from scraper.wording import plural
 
 # export.FORMATS, without importing export
 EXPORT_FORMATS = ("jsonl", "csv", "letterboxd", "markdown", "html")
+# export.WHAT, likewise
+EXPORT_WHAT = ("reviews", "lists", "watchlist")
 
 
 @cli.command("import")
@@ -108,6 +110,8 @@ def import_(
         f"{plural(result.files, 'file')} ({kinds}): {plural(result.reviews, 'review')} "
         f"({c.new} new, {c.changed} changed){deleted} in {path}"
     )
+    if line := importer.listed_line(result.listed):
+        click.echo(line)
     for file, skipped in result.skipped.items():
         click.echo(importer.skipped_line(file, skipped))
     if result.undated:
@@ -250,6 +254,14 @@ def search_(
     help="jsonl, csv, letterboxd (Letterboxd's import CSV); markdown or html (a static site), "
     "each a folder: -o DIR.",
 )
+@click.option(
+    "--what",
+    type=click.Choice(EXPORT_WHAT),
+    default="reviews",
+    show_default=True,
+    help="reviews; lists (the films on each list, in its order) or watchlist, from "
+    "Letterboxd exports: jsonl or csv.",
+)
 @click.option("--site", type=SITE_CHOICE, help="Only reviews from this site.")
 @click.option("--profile", help="Only this person's reviews (SITE:HANDLE, as in the archive).")
 @click.option("--since", help="Only reviews written at or after this time (ISO 8601).")
@@ -275,6 +287,7 @@ def export_(
     db_path: Path | None,
     config_path: Path | None,
     fmt: str,
+    what: str,
     site: str | None,
     profile: str | None,
     since: str | None,
@@ -290,6 +303,8 @@ def export_(
     letterboxd.com/import. markdown writes one file a review into -o DIR, with front matter
     for Hugo, Jekyll or Eleventy, rewriting only the files whose review changed (--prune
     removes its own files of reviews no longer exported; no other file is ever touched).
+    --what lists and --what watchlist write the films on a person's Letterboxd lists (list,
+    position, film, year, notes, status) and watchlist (film, year, added_on, status).
 
     Examples:
 
@@ -298,6 +313,7 @@ def export_(
         scrape export --format letterboxd --site rottentomatoes -o for-letterboxd.csv
         scrape export --format markdown --only reviews -o site/content/reviews
         scrape export --format html -o my-reviews
+        scrape export --what watchlist --format csv -o watchlist.csv
     """
     from scraper import export
     from scraper.held import held_profile
@@ -307,6 +323,10 @@ def export_(
     to_file = output if output is not None and str(output) != "-" else None
     if fmt in export.FOLDER_FORMATS and to_file is None:
         raise UsageError(f"--format {fmt} writes a folder of files: give it with -o DIR")
+    if what != "reviews" and (fmt not in ("jsonl", "csv") or since or only or prune):
+        raise UsageError(
+            f"--what {what} is written as jsonl or csv, without --since, --only or --prune"
+        )
     if fmt not in export.FOLDER_FORMATS and (only or prune):
         raise UsageError("--only and --prune are for --format markdown and html")
     if to_file and fmt not in export.FOLDER_FORMATS and to_file.is_dir():
@@ -332,12 +352,19 @@ def export_(
             err=True,
         )
         return
-    records = export.rows(db, site=site, profile=profile, since=moment)
+    columns: tuple[str, ...] = export.COLUMNS
+    noun = "review"
+    if what == "reviews":
+        records = export.rows(db, site=site, profile=profile, since=moment)
+    else:
+        columns, records = export.listed_rows(db, what, site=site, profile=profile)
+        noun = "film on lists" if what == "lists" else "watchlist film"
     if not to_file:
-        export.write(records, sys.stdout, fmt)
+        export.write(records, sys.stdout, fmt, columns)
         return
-    count = export.write_file(records, to_file, fmt)
-    click.echo(f"{plural(count, 'review')} written to {output}", err=True)
+    count = export.write_file(records, to_file, fmt, columns)
+    nouns = "films on lists" if noun == "film on lists" else None
+    click.echo(f"{plural(count, noun, nouns)} written to {output}", err=True)
 
 
 @cli.command("stats")

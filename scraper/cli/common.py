@@ -80,6 +80,11 @@ def reports_errors(command: Callable[Params, Result]) -> Callable[Params, Result
             sys.exit(130)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
+        except BrokenPipeError:
+            # The reader of our output stopped early (`scrape export | head`): nothing to say,
+            # and nothing more to write (Python's own advice: send what is left to devnull).
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
         except Exception as error:  # not ours (a full disk, a bug): one line, traceback with -v
             raise Failed(unexpected(error)) from None
 

@@ -87,6 +87,7 @@ def extra_template_vars(template: str, datasette: Any) -> Any:
             "reading_room": {
                 "database": db.name,
                 "reviews": count[0]["n"],
+                "listed": await queries.listed(db),
                 "people": [dict(p, href=person_path(datasette, p["id"])) for p in everyone[:8]],
                 "people_count": len(everyone),
             }

@@ -151,3 +151,17 @@ def _every_month(months: list[dict[str, Any]]) -> list[str]:
 def _filled_months(months: list[dict[str, Any]]) -> list[int]:
     counted = {m["month"]: m["n"] for m in months}
     return [counted.get(label, 0) for label in _every_month(months)]
+
+
+async def listed(db: Any) -> dict[str, int]:
+    """How many lists and watchlist films are current (none in an archive made before them,
+    whose views a read-only serve cannot add)."""
+    views = await db.view_names()
+    if not {"list_summary", "watchlist_films"} <= set(views):
+        return {"lists": 0, "watchlist": 0}
+    found = await rows(
+        db,
+        "SELECT (SELECT count(*) FROM list_summary WHERE status = 'current') AS lists, "
+        "(SELECT count(*) FROM watchlist_films WHERE status = 'current') AS watchlist",
+    )
+    return dict(found[0])

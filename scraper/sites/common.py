@@ -152,6 +152,11 @@ def joined(pages: Iterable[Page]) -> Page:
         whole.profiles += [p for p in page.profiles if p not in whole.profiles]
         whole.films += page.films
         whole.reviews += page.reviews
+        whole.skipped += page.skipped
+        whole.lists += page.lists
+        whole.list_entries += page.list_entries
+        whole.watchlist += page.watchlist
+        whole.collected = page.collected or whole.collected
         for note, count in page.notes.items():
             whole.notes[note] = whole.notes.get(note, 0) + count
     if whole is None:

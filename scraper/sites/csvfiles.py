@@ -139,6 +139,14 @@ class Rows:
     def __iter__(self) -> Iterator[dict[str, str]]:
         return self._counted(self._reader)
 
+    def lines(self) -> Iterator[tuple[int, list[str]]]:
+        """Every row as read, the first one too, with the line it ends on (blank lines left
+        out): a file that holds several tables, each under its own header (Letterboxd's list
+        export), before its columns are asked for."""
+        reader = self._reader.reader
+        for found in self._counted(reader):
+            yield reader.line_num, found
+
     def pick(self, *names: str) -> Iterator[tuple[str, ...]]:
         """Only these columns of each row ("" where a row has none): a pass that needs two
         columns of every row (a file's date order) without making a dict of each."""

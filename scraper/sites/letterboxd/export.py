@@ -13,7 +13,9 @@ What each file is, and what the archive makes of it:
 - A row whose URI names no film or entry Letterboxd has a form for, or that has no Name, is
   skipped and named on the page (Page.skipped), never the reason to refuse the export; an
   export none of whose rows can be identified is refused.
-- watchlist.csv, lists/, comments.csv: not reviews; left alone (the zip is kept whole).
+- watchlist.csv and lists/*.csv: the films on the member's watchlist and on each of their
+  lists, in tables of their own (export_lists); deleted/lists/*.csv: lists they deleted.
+  comments.csv, likes of lists and reviews: left alone (the zip is kept whole, for reparse).
 
 The export does not name its owner unless it has profile.csv; otherwise import it with
 `--profile letterboxd:<user>`.
@@ -31,9 +33,9 @@ from typing import BinaryIO
 
 from scraper import timeparse
 from scraper.errors import ParseError
-from scraper.models import Film, Page, Review, Skipped
+from scraper.models import Collected, Film, ListEntry, Page, Review, Skipped, Watchlisted
 from scraper.sites import common, csvfiles
-from scraper.sites.letterboxd import records
+from scraper.sites.letterboxd import export_lists, records
 from scraper.sites.letterboxd.records import SITE
 from scraper.sites.spill import Spill
 
@@ -126,6 +128,8 @@ class _Batches:
         self.profile = records.profile(owner)
         self.page = self._new()
         self._written = 0
+        # Films on lists and the watchlist, read so far.
+        self.listed = 0
 
     def _new(self) -> Page:
         return Page(profiles=[self.profile])
@@ -137,11 +141,26 @@ class _Batches:
     def add(self, review: Review, film: Film) -> Iterator[Page]:
         # The text is held twice: as given (HTML) and as plain text.
         self.files.budget.hold(review.text, review.text_original)
+        self.page.reviews.append(review)
+        yield from self._added(film)
+
+    def add_listed(self, record: ListEntry | Watchlisted, film: Film) -> Iterator[Page]:
+        """A film on a list or on the watchlist."""
+        if isinstance(record, ListEntry):
+            self.files.budget.hold(record.notes)
+            self.page.list_entries.append(record)
+        else:
+            self.files.budget.hold()
+            self.page.watchlist.append(record)
+        self.listed += 1
+        yield from self._added(film)
+
+    def _added(self, film: Film) -> Iterator[Page]:
         page = self.page
-        page.reviews.append(review)
         if not page.films or page.films[-1].id != film.id:
             page.films.append(film)
-        if len(page.reviews) >= BATCH or self.files.budget.full:
+        records = len(page.reviews) + len(page.list_entries) + len(page.watchlist)
+        if records >= BATCH or self.files.budget.full:
             yield from self.flush()
 
     def flush(self) -> Iterator[Page]:
@@ -216,12 +235,79 @@ def _parse(files: _Export, url: str, fetched_at: datetime) -> Iterator[Page]:
                 ),
                 film,
             )
-    if not batches.written and files.skips:
+    captured = timeparse.to_iso(fetched_at)
+    yield from _watchlist(files, owner_id, film_for, batches, url, captured)
+    yield from _lists(files, owner_id, film_for, batches, captured)
+    # An export holds every list the member has (none: no lists/ folder) and, with
+    # watchlist.csv, their whole watchlist.
+    batches.page.collected = Collected(
+        owner_id, captured, lists=True, watchlist="watchlist.csv" in files
+    )
+    if not (batches.written or batches.listed) and files.skips:
         first = files.skipped[0]
         raise ParseError(
             SITE, url, f"a row it can identify (every row was skipped: {first.where}, {first.why})"
         )
     yield from batches.flush()
+
+
+def _watchlist(
+    files: _Export,
+    owner_id: str,
+    film_for: Callable[[Row, str | None], Film],
+    batches: _Batches,
+    url: str,
+    captured: str,
+) -> Iterator[Page]:
+    """watchlist.csv: one row per film, with the day it was added. A watchlist.csv that is
+    not one (no Name column) is skipped and named: it never costs the export its reviews."""
+    if "watchlist.csv" in files and "Name" not in files.rows("watchlist.csv").columns:
+        files.skip("watchlist.csv", "no Name column", unit="files")
+        return
+    for number, row in _numbered(files, "watchlist.csv", url, ("Name",)):
+        if why := _unidentified(row):
+            files.skip(f"watchlist.csv row {number}", why)
+            continue
+        film = film_for(row, _ref(row))
+        added = (row.get("Date") or "").strip() or None
+        yield from batches.add_listed(Watchlisted(owner_id, film.id, captured, added), film)
+
+
+def _lists(
+    files: _Export,
+    owner_id: str,
+    film_for: Callable[[Row, str | None], Film],
+    batches: _Batches,
+    captured: str,
+) -> Iterator[Page]:
+    """lists/*.csv and deleted/lists/*.csv: each list, then its films in the list's order
+    (export_lists)."""
+    folders = ("lists/", "deleted/lists/")
+    for name in sorted(n for n in files.members if n.startswith(folders)):
+        deleted = name.startswith("deleted/")
+        try:
+            lines = files.rows(name).lines()
+            found = export_lists.read_list(lines, owner_id, captured, deleted=deleted)
+        except export_lists.Unlisted as unlisted:
+            files.skip(name, str(unlisted), unit="lists")
+            continue
+        batches.page.lists.append(found.film_list)
+        placed: dict[str, int | None] = {}
+        for number, row in found.rows:
+            where = f"{name} line {number}"
+            if odd := _unidentified(row):
+                files.skip(where, odd)
+                continue
+            film = film_for(row, _ref(row))
+            spot = export_lists.position(row.get("Position"))
+            if film.id in placed:
+                files.skip(where, f"{film.title} is on the list already (at {placed[film.id]})")
+                continue
+            placed[film.id] = spot
+            entry = ListEntry(
+                found.film_list.id, film.id, captured, spot, export_lists.notes(row.get("Notes"))
+            )
+            yield from batches.add_listed(entry, film)
 
 
 # A film the member has not liked (None is a like without its day).
@@ -334,10 +420,10 @@ class _Export:
         self.skips = 0
         self._unnamed = 0
 
-    def skip(self, where: str, why: str) -> None:
+    def skip(self, where: str, why: str, unit: str = "rows") -> None:
         self.skips += 1
         if self.skips <= MAX_NAMED_SKIPS:
-            self.skipped.append(Skipped(where, why))
+            self.skipped.append(Skipped(where, why, unit))
         else:
             self._unnamed += 1
 

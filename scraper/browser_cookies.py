@@ -59,13 +59,21 @@ def load(spec: str, hosts: Iterable[str]) -> CookieJar:
     except UsageError:
         raise
     except Exception as exc:  # rookiepy reports every failure as a bare Exception
-        raise UsageError(f"cannot read {browser}'s cookies: {exc}") from None
+        raise UsageError(f"cannot read {browser}'s cookies: {_first_line(exc)}") from None
     jar = CookieJar()
     for row in rows:
         cookie = _cookie(row)
         if _belongs(cookie.domain, hosts) and not cookie.is_expired():
             jar.set_cookie(cookie)
     return jar
+
+
+def _first_line(exc: Exception) -> str:
+    """What rookiepy says went wrong, without its Rust error chain ("Caused by: ...",
+    "Location: rookie-rs/src/...") after it: one line."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    first = lines[0] if lines else type(exc).__name__
+    return first if len(first) <= 200 else first[:197] + "..."
 
 
 def _firefox_store(browser: str, profile: str) -> Path:

@@ -208,6 +208,7 @@ def test_review_and_person_pages(datasette):
     assert person.status_code == 200 and person.text.count("data-chart=") == 3
     assert f"/-/review/{latest['review_rowid']}" in person.text
     assert datasette.get("/-/review/999999").status_code == 404
+    assert datasette.get("/-/review/99999999999999999999999").status_code == 404
     assert datasette.get("/-/people/nobody:here").status_code == 404
     assert datasette.get("/-/charts").text.count("<canvas") == 3
 

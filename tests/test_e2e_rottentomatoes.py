@@ -398,6 +398,16 @@ def test_cookies_from_an_unknown_browser_or_missing_profile_are_usage_errors(run
     assert missing.returncode == 2 and "no cookies.sqlite" in missing.stderr
     chrome = run_scrape("user", "rottentomatoes:X1", "--cookies-from-browser", "chrome:Default")
     assert chrome.returncode == 2 and "a profile can be named for Firefox" in chrome.stderr
+    # A file that is no cookie store: rookiepy's error in one line, without its Rust trail.
+    (tmp_path / "notdb.sqlite").write_text("not a database")
+    broken = run_scrape(
+        "user",
+        "rottentomatoes:X1",
+        "--cookies-from-browser",
+        f"firefox:{tmp_path / 'notdb.sqlite'}",
+    )
+    assert broken.returncode == 2
+    assert broken.stderr.strip() == "Error: cannot read firefox's cookies: file is not a database"
 
 
 def test_a_listing_that_promises_more_but_gives_no_cursor_is_incomplete(site, run_scrape, tmp_path):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from click.testing import CliRunner
 
 from scraper.cli import cli
 from scraper.export import COLUMNS, LETTERBOXD, letterboxd_row
+from tests.conftest import scrape_command, scrape_env
 
 
 @pytest.fixture
@@ -178,3 +180,19 @@ def test_export_to_a_full_device_and_a_nan_rating_are_one_line_errors(tmp_path):
     assert Path("/dev/full").is_char_device()  # written in place, never replaced
     nan = CliRunner().invoke(cli, ["search", "x", "--min-rating", "nan", "--db", str(db)])
     assert nan.exit_code == 2 and "'nan' is not a number" in nan.output
+
+
+def test_an_export_piped_into_a_reader_that_stops_early_says_nothing(db):
+    """`scrape export | head -1`: the reader leaving is no error worth a line."""
+    export = subprocess.Popen(
+        scrape_command("export", "--db", str(db), "--format", "csv"),
+        env=scrape_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert export.stdout is not None and export.stderr is not None
+    first = export.stdout.readline()
+    export.stdout.close()  # as head does after its line
+    _, err = export.communicate(timeout=60)
+    assert first.startswith(b"id,site,profile_id")
+    assert err == b"" and export.returncode == 1

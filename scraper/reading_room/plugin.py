@@ -103,7 +103,9 @@ async def _page(datasette: Any, request: Any, template: str, context: dict[str, 
 
 async def review_page(request: Any, datasette: Any) -> Response:
     db = _archive(datasette)
-    found = await queries.review(db, int(request.url_vars["rowid"]))
+    rowid = int(request.url_vars["rowid"])
+    # SQLite's rowids are 64-bit: a longer number is no review (not an overflow, a 500).
+    found = await queries.review(db, rowid) if rowid < 2**63 else None
     if found is None:
         raise NotFound("No such review in the archive")
     return await _page(

@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 import tomlkit
+import tomlkit.items
 from tomlkit.exceptions import TOMLKitError
 
 from scraper.errors import UsageError
@@ -25,21 +26,45 @@ def remember(path: Path, person: str, targets: list[Target]) -> None:
         document = tomlkit.document()
         document.add(tomlkit.comment("scrape's config: who `scrape backup` backs up, and how"))
     people = document.setdefault("people", tomlkit.table(is_super_table=True))
+    if not isinstance(people, dict):
+        raise UsageError(f"{path}: `people` is not a table of people; left as it was")
     key = next((k for k in people if k.casefold() == person.casefold()), person)
-    entry = people.setdefault(key, tomlkit.table())
+    # Written as the file writes people: `people = { rishi = { ... } }` takes inline tables.
+    inline = isinstance(people, tomlkit.items.InlineTable)
+    entry = people.setdefault(key, tomlkit.inline_table() if inline else tomlkit.table())
+    if not isinstance(entry, dict):
+        raise UsageError(f"{path}: people.{key} is not a table of profiles; left as it was")
     for target in targets:
         entry[target.site] = target.profile_id
     _write(path, tomlkit.dumps(document))
 
 
 def _write(path: Path, text: str) -> None:
-    """All of the new file or none of it: a temporary file beside it, renamed into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    """All of the new file or none of it: a temporary file beside it, renamed into place. A
+    config that is a symlink (a dotfiles repository's) is written where it points, so the link
+    stays; the file keeps its permissions (mkstemp's are 0600)."""
+    target = path.resolve() if path.is_symlink() else path
+    try:
+        mode = target.stat().st_mode & 0o7777 if target.exists() else _default_mode()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write it ({exc.strerror}); left as it was") from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as file:
             file.write(text)
-        os.replace(temporary, path)
+        os.chmod(temporary, mode)
+        os.replace(temporary, target)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise UsageError(f"{path}: cannot write it ({exc.strerror}); left as it was") from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _default_mode() -> int:
+    """What a new file gets from open(): 0666 less the umask."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask

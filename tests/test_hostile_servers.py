@@ -184,3 +184,42 @@ def test_a_run_stuck_past_its_limit_is_reported_as_stuck_not_try_again_later(tmp
         holder.wait()
     with ArchiveLock(db):  # the kernel released it with the process
         pass
+
+
+def test_a_page_too_big_to_parse_in_bounded_memory_is_refused_before_it_is_parsed(tmp_path):
+    """Issue 30, item 10: a 5 MiB film page of bare <p> would take some 360 MB to parse (49 MiB
+    took 3.3 GB): past the default max_body (4 MiB) it is refused, whatever it claims."""
+    page = b"<html><body>" + b"<p>" * (5 * MiB // 3)
+
+    def answer(conn: socket.socket) -> None:
+        head = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nConnection: close\r\n\r\n"
+        conn.sendall(head.encode() + page)
+
+    settings = FetchSettings(delay=0, robots=False, tries=1)
+    refused = pytest.raises(FetchError, match="sent more than 4 MiB")
+    with raw_server(answer) as root, Fetcher(settings) as fetcher, refused:
+        fetcher.fetch(Request(f"{root}/film/heat-1995/", "film_page"))
+
+
+def test_the_biggest_page_fetched_parses_in_under_300_mb():
+    """The worst page max_body admits, parsed as a crawl parses it, in a child of its own."""
+    measure = (
+        "import resource, sys\n"
+        "from datetime import UTC, datetime\n"
+        "from scraper import sites\n"
+        "from scraper.errors import ParseError\n"
+        "from scraper.fetch import FetchSettings\n"
+        "size = FetchSettings().max_body\n"
+        "body = b'<html><body>' + b'<p>' * ((size - 12) // 3)\n"
+        "try:\n"
+        "    sites.parse('letterboxd', 'film_page', body, 'https://letterboxd.com/film/x/',"
+        " datetime.now(UTC))\n"
+        "except ParseError:\n"
+        "    pass\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", measure], capture_output=True, text=True, env=scrape_env()
+    )
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) < 300, f"peak {done.stdout.strip()} MB"

@@ -1,18 +1,28 @@
 """The files an export writes into a folder (Markdown, a static site): each written only when
-its content changed, and a manifest of what the export wrote, so that it never touches, let
-alone deletes, a file it did not write.
+its content changed, and a manifest of what the export wrote, with each file's sha256, so that
+it never writes over, let alone deletes, a file it did not write or one changed since.
+
+A file the export would write or prune is refused (and nothing at all is written) when it is
+not in the manifest, is no longer as the export wrote it, is reached through a symbolic link,
+or is not a regular file. A manifest from before hashes were kept lists names only: such a
+file counts as the export's only if it holds exactly what this export writes there now; the
+others are left alone and no longer listed.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from scraper import folder_io
 from scraper.errors import ScrapeError, UsageError
 
 MANIFEST = ".scrape-export.json"
+# The names a refusal lists before "and N more": it stays one line.
+SHOWN = 5
 
 
 @dataclass(slots=True)
@@ -26,6 +36,8 @@ class Written:
 
 
 _SUFFIXES = (".md", ".html")
+# A name -> the hashes it may hold and still be the export's own (empty: an older manifest).
+Listed = dict[str, frozenset[str]]
 
 
 def make_folder(folder: Path) -> None:
@@ -37,53 +49,121 @@ def make_folder(folder: Path) -> None:
         raise ScrapeError(f"-o {folder}: cannot make the folder ({exc.strerror})") from None
 
 
-def write_if_changed(path: Path, content: str) -> bool:
-    """Write `content` to `path` (whole, through a temporary file) unless it holds it already;
-    True when it was written."""
-    data = content.encode("utf-8")
+def write_files(folder: Path, pages: dict[str, str], *, reviews: int, prune: bool) -> Written:
+    """Write `pages` (relative name -> content) into `folder`, only where it changed, and with
+    `prune` remove the files an earlier export wrote that are not among them."""
+    make_folder(folder)
     try:
-        if path.read_bytes() == data:
-            return False
-    except FileNotFoundError:
-        pass
+        root = folder_io.open_root(folder)
     except OSError as exc:
-        raise ScrapeError(f"{path}: cannot read it ({exc.strerror})") from None
-    partial = path.with_name(f".{path.name}.partial")
+        raise ScrapeError(f"-o {folder}: cannot open the folder ({exc.strerror})") from None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial.write_bytes(data)
-        os.replace(partial, path)
+        return _export(root, folder, pages, reviews=reviews, prune=prune)
     except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise ScrapeError(f"{path}: cannot write it ({exc.strerror})") from None
-    return True
+        raise ScrapeError(f"-o {folder}: cannot write in it ({exc.strerror})") from None
+    finally:
+        os.close(root)
 
 
-def read_manifest(folder: Path) -> set[str]:
-    """The files (paths relative to `folder`) an export wrote there before."""
+def _export(
+    root: int, folder: Path, pages: dict[str, str], *, reviews: int, prune: bool
+) -> Written:
+    raw, listed = _read_manifest(root, folder)
+    data = {name: content.encode("utf-8") for name, content in pages.items()}
+    new = {name: hashlib.sha256(body).hexdigest() for name, body in data.items()}
+    done = Written(reviews=reviews)
+    refused: set[str] = set()
+    changed: list[str] = []
+    for name in sorted(data):
+        try:
+            now = folder_io.digest(root, name)
+        except folder_io.NotBelow as where:
+            refused.add(where.path)
+            continue
+        ours = name in listed and (now in listed[name] or now == new[name] and not listed[name])
+        if now is not None and not ours:
+            refused.add(name)
+        elif now == new[name]:
+            done.unchanged += 1
+        else:
+            changed.append(name)
+    # Kept as listed (for a later --prune), unless an older manifest cannot say whose it is.
+    kept = {name: hashes for name, hashes in listed.items() if name not in data and hashes}
+    stale: list[str] = []
+    for name in sorted(kept) if prune else []:
+        try:
+            now = folder_io.digest(root, name)
+        except folder_io.NotBelow as where:
+            refused.add(where.path)
+            continue
+        if now is not None and now not in kept[name]:
+            refused.add(name)
+        elif now is not None:
+            stale.append(name)
+        del kept[name]
+    if refused:
+        raise ScrapeError(_refusal(folder, refused))
+    final = {**kept, **{name: frozenset([new[name]]) for name in data}}
+    if changed or stale:
+        # Listed before it is written: a run killed part-way leaves each file the export's own,
+        # in its old content or its new one.
+        before = {**listed, **{n: listed.get(n, frozenset()) | final[n] for n in changed}}
+        _save_manifest(root, before, raw)
+    for name in changed:
+        folder_io.write(root, name, data[name])
+        done.written += 1
+    for name in stale:
+        folder_io.unlink(root, name)
+        done.pruned += 1
+    _save_manifest(root, final, raw)
+    return done
+
+
+def _refusal(folder: Path, refused: set[str]) -> str:
+    names = sorted(refused)
+    shown = ", ".join(names[:SHOWN]) + (f" and {len(names) - SHOWN} more" if names[SHOWN:] else "")
+    return (
+        f"-o {folder}: nothing written: {shown} not written by scrape export, changed since, "
+        "or a symbolic link, so not ours to write over or delete; move "
+        f"{'it' if len(names) == 1 else 'them'} away or choose another folder"
+    )
+
+
+def _read_manifest(root: int, folder: Path) -> tuple[bytes | None, Listed]:
+    """The manifest as it is on disk, and the files it lists with their hashes."""
     try:
-        listed = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return set()
+        raw = folder_io.read(root, MANIFEST)
+        listed = json.loads(raw) if raw is not None else {}
+    except folder_io.NotBelow:
+        raise ScrapeError(
+            f"{folder / MANIFEST} is not a regular file (a symbolic link?); remove it"
+        ) from None
     except (OSError, ValueError) as exc:
         raise ScrapeError(f"{folder / MANIFEST}: cannot read it ({exc})") from None
     files = listed.get("files") if isinstance(listed, dict) else None
-    return {name for name in files or [] if isinstance(name, str) and _ours(name)}
+    if isinstance(files, list):  # names only, from before hashes were kept
+        files = {name: [] for name in files if isinstance(name, str)}
+    if not isinstance(files, dict):
+        return raw, {}
+    return raw, {
+        name: frozenset(h for h in (hashes if isinstance(hashes, list) else [hashes]) if _hex(h))
+        for name, hashes in files.items()
+        if _ours(name)
+    }
 
 
-def save_manifest(folder: Path, written: set[str], *, prune: bool) -> int:
-    """Record what this export wrote (and what earlier ones did, unless `prune` removes those
-    no longer written); returns how many files were pruned."""
-    before = read_manifest(folder)
-    pruned = 0
-    if prune:
-        for stale in sorted(before - written):
-            (folder / stale).unlink(missing_ok=True)
-            pruned += 1
-        before = set()
-    listed = {"written_by": "scrape export", "files": sorted(before | written)}
-    write_if_changed(folder / MANIFEST, json.dumps(listed, indent=1) + "\n")
-    return pruned
+def _save_manifest(root: int, listed: Listed, raw: bytes | None) -> None:
+    files = {
+        name: min(hashes) if len(hashes) == 1 else sorted(hashes)
+        for name, hashes in sorted(listed.items())
+    }
+    text = json.dumps({"written_by": "scrape export", "files": files}, indent=1) + "\n"
+    if text.encode() != raw:
+        folder_io.write(root, MANIFEST, text.encode())
+
+
+def _hex(value: object) -> bool:
+    return isinstance(value, str) and len(value) == 64 and set(value) <= set("0123456789abcdef")
 
 
 def _ours(name: str) -> bool:
@@ -94,6 +174,7 @@ def _ours(name: str) -> bool:
         not path.is_absolute()
         and ".." not in path.parts
         and "\\" not in name
+        and not any(ord(c) < 32 for c in name)
         and not any(part.startswith(".") for part in path.parts)
         and path.suffix in _SUFFIXES
     )

@@ -14,6 +14,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
+import secrets
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -68,34 +70,27 @@ def write_files(folder: Path, pages: dict[str, str], *, reviews: int, prune: boo
 def _export(
     root: int, folder: Path, pages: dict[str, str], *, reviews: int, prune: bool
 ) -> Written:
-    raw, listed = _read_manifest(root, folder)
+    manifest = _read_manifest(root, folder)
+    listed = manifest.listed
     data = {name: content.encode("utf-8") for name, content in pages.items()}
     new = {name: hashlib.sha256(body).hexdigest() for name, body in data.items()}
     done = Written(reviews=reviews)
     refused: set[str] = set()
     changed: list[str] = []
     for name in sorted(data):
-        try:
-            now = folder_io.digest(root, name)
-        except folder_io.NotBelow as where:
-            refused.add(where.path)
-            continue
+        now = _digest(root, name, refused)
         ours = name in listed and (now in listed[name] or now == new[name] and not listed[name])
         if now is not None and not ours:
             refused.add(name)
         elif now == new[name]:
             done.unchanged += 1
-        else:
+        elif name not in refused:
             changed.append(name)
     # Kept as listed (for a later --prune), unless an older manifest cannot say whose it is.
     kept = {name: hashes for name, hashes in listed.items() if name not in data and hashes}
     stale: list[str] = []
     for name in sorted(kept) if prune else []:
-        try:
-            now = folder_io.digest(root, name)
-        except folder_io.NotBelow as where:
-            refused.add(where.path)
-            continue
+        now = _digest(root, name, refused)
         if now is not None and now not in kept[name]:
             refused.add(name)
         elif now is not None:
@@ -103,20 +98,35 @@ def _export(
         del kept[name]
     if refused:
         raise ScrapeError(_refusal(folder, refused))
+    if manifest.pending:
+        for name in sorted(listed.keys() | data.keys() | {MANIFEST}):
+            folder_io.unlink_temporary(root, name, manifest.pending)
     final = {**kept, **{name: frozenset([new[name]]) for name in data}}
+    tag, raw = secrets.token_hex(6), manifest.raw
     if changed or stale:
-        # Listed before it is written: a run killed part-way leaves each file the export's own,
-        # in its old content or its new one.
+        # Listed before it is written, with the tag of its temporary name: a run killed
+        # part-way leaves each file the export's own, in its old content or its new one, and
+        # the next run removes the temporary file it may have left.
         before = {**listed, **{n: listed.get(n, frozenset()) | final[n] for n in changed}}
-        _save_manifest(root, before, raw)
-    for name in changed:
-        folder_io.write(root, name, data[name])
-        done.written += 1
-    for name in stale:
-        folder_io.unlink(root, name)
-        done.pruned += 1
-    _save_manifest(root, final, raw)
+        _save_manifest(root, before, raw, tag, pending=True)
+        raw = None  # the final manifest replaces this one, whatever it holds
+        for name in changed:
+            folder_io.write(root, name, data[name], tag)
+            done.written += 1
+        for name in stale:
+            folder_io.unlink(root, name)
+            done.pruned += 1
+    _save_manifest(root, final, raw, tag)
     return done
+
+
+def _digest(root: int, name: str, refused: set[str]) -> str | None:
+    """The file's hash; a path through a link, or not to a regular file, is added to `refused`."""
+    try:
+        return folder_io.digest(root, name)
+    except folder_io.NotBelow as where:
+        refused.add(where.path)
+        return None
 
 
 def _refusal(folder: Path, refused: set[str]) -> str:
@@ -129,37 +139,54 @@ def _refusal(folder: Path, refused: set[str]) -> str:
     )
 
 
-def _read_manifest(root: int, folder: Path) -> tuple[bytes | None, Listed]:
-    """The manifest as it is on disk, and the files it lists with their hashes."""
+@dataclass(frozen=True, slots=True)
+class _Manifest:
+    raw: bytes | None  # as it is on disk
+    listed: Listed
+    # The temporary names of a run that was stopped while writing (".NAME.TAG.partial").
+    pending: str | None = None
+
+
+def _read_manifest(root: int, folder: Path) -> _Manifest:
     try:
         raw = folder_io.read(root, MANIFEST)
-        listed = json.loads(raw) if raw is not None else {}
+        manifest = json.loads(raw) if raw is not None else {}
     except folder_io.NotBelow:
         raise ScrapeError(
             f"{folder / MANIFEST} is not a regular file (a symbolic link?); remove it"
         ) from None
     except (OSError, ValueError) as exc:
         raise ScrapeError(f"{folder / MANIFEST}: cannot read it ({exc})") from None
-    files = listed.get("files") if isinstance(listed, dict) else None
+    if not isinstance(manifest, dict):
+        return _Manifest(raw, {})
+    pending = manifest.get("pending")
+    pending = (
+        pending if isinstance(pending, str) and re.fullmatch("[0-9a-f]{12}", pending) else None
+    )
+    files = manifest.get("files")
     if isinstance(files, list):  # names only, from before hashes were kept
         files = {name: [] for name in files if isinstance(name, str)}
     if not isinstance(files, dict):
-        return raw, {}
-    return raw, {
+        return _Manifest(raw, {}, pending)
+    listed = {
         name: frozenset(h for h in (hashes if isinstance(hashes, list) else [hashes]) if _hex(h))
         for name, hashes in files.items()
         if _ours(name)
     }
+    return _Manifest(raw, listed, pending)
 
 
-def _save_manifest(root: int, listed: Listed, raw: bytes | None) -> None:
+def _save_manifest(
+    root: int, listed: Listed, raw: bytes | None, tag: str, *, pending: bool = False
+) -> None:
     files = {
         name: min(hashes) if len(hashes) == 1 else sorted(hashes)
         for name, hashes in sorted(listed.items())
     }
-    text = json.dumps({"written_by": "scrape export", "files": files}, indent=1) + "\n"
+    manifest = {"written_by": "scrape export", **({"pending": tag} if pending else {})}
+    text = json.dumps({**manifest, "files": files}, indent=1) + "\n"
     if text.encode() != raw:
-        folder_io.write(root, MANIFEST, text.encode())
+        folder_io.write(root, MANIFEST, text.encode(), tag)
 
 
 def _hex(value: object) -> bool:

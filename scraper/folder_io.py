@@ -10,7 +10,6 @@ import errno
 import hashlib
 import io
 import os
-import secrets
 import stat
 from pathlib import PurePosixPath
 
@@ -74,13 +73,13 @@ def _open_file(parent: int, last: str, name: str) -> io.BufferedReader | None:
     return handle
 
 
-def write(root: int, name: str, data: bytes) -> None:
-    """`data` as `name` below `root`, whole: into a new temporary file of a name nobody can
-    have planted (O_EXCL), then renamed over `name` (a rename replaces a link, never its
-    target)."""
+def write(root: int, name: str, data: bytes, tag: str) -> None:
+    """`data` as `name` below `root`, whole: into a new temporary file ".NAME.TAG.partial"
+    (O_EXCL: never one that was there, a planted link included), then renamed over `name`
+    (a rename replaces a link, never its target)."""
     parent, last = _parent(root, name, create=True)
     assert parent is not None
-    temporary = f".{last}.{secrets.token_hex(6)}.partial"
+    temporary = _temporary(last, tag)
     try:
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
         fd = os.open(temporary, flags, 0o666, dir_fd=parent)
@@ -93,6 +92,16 @@ def write(root: int, name: str, data: bytes) -> None:
             raise
     finally:
         _close(parent, root)
+
+
+def unlink_temporary(root: int, name: str, tag: str) -> None:
+    """The temporary file a stopped `write(root, name, _, tag)` may have left."""
+    with contextlib.suppress(NotBelow):
+        unlink(root, str(PurePosixPath(name).with_name(_temporary(PurePosixPath(name).name, tag))))
+
+
+def _temporary(last: str, tag: str) -> str:
+    return f".{last}.{tag}.partial"
 
 
 def unlink(root: int, name: str) -> None:

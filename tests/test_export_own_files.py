@@ -8,13 +8,18 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import shutil
+import signal
 import sqlite3
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from scraper.cli import cli
+from tests.conftest import scrape_command, scrape_env
 
 HEADER = "Const,Your Rating,Date Rated,Title,URL,Title Type,Year\n"
 MANIFEST = ".scrape-export.json"
@@ -216,3 +221,26 @@ def test_no_lock_file_is_left_beside_another_applications_database(tmp_path, com
     code, out = scrape(*args, "--db", other)
     assert code == 1 and "another application" in out
     assert sorted(p.name for p in tmp_path.iterdir()) == ["other.db", "ratings.csv"]
+
+
+# A run killed part-way (SIGKILL) leaves every file the export's own, and no temporary file
+# once the next run is done: whatever the moment of the kill.
+
+
+def test_an_export_killed_part_way_is_finished_by_the_next(tmp_path, run_scrape):
+    db = archive(tmp_path, *(rating(f"tt{n:07d}", f"Film {n}", 1990 + n % 30) for n in range(400)))
+    folder = tmp_path / "site"
+    for delay in (0.4, 0.8, 1.2):
+        child = subprocess.Popen(
+            scrape_command("export", "--db", str(db), "--format", "html", "-o", str(folder)),
+            env=scrape_env(None),
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(delay)
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        again = run_scrape("export", "--db", str(db), "--format", "html", "-o", str(folder))
+        assert again.returncode == 0, again.stderr
+        assert len(list((folder / "reviews").glob("*.html"))) == 400
+        assert not [p for p in folder.rglob("*") if p.name.endswith(".partial")]
+        shutil.rmtree(folder)

@@ -25,6 +25,7 @@ from scraper.errors import ScrapeError, UsageError
 MANIFEST = ".scrape-export.json"
 # The names a refusal lists before "and N more": it stays one line.
 SHOWN = 5
+LINKED = "a symbolic link, or not a plain file or folder: it could lead out of the folder"
 
 
 @dataclass(slots=True)
@@ -75,13 +76,14 @@ def _export(
     data = {name: content.encode("utf-8") for name, content in pages.items()}
     new = {name: hashlib.sha256(body).hexdigest() for name, body in data.items()}
     done = Written(reviews=reviews)
-    refused: set[str] = set()
+    # Refused names: the user's (not ours, or changed since), or links and the like (linked).
+    refused: dict[str, bool] = {}
     changed: list[str] = []
     for name in sorted(data):
         now = _digest(root, name, refused)
         ours = name in listed and (now in listed[name] or now == new[name] and not listed[name])
         if now is not None and not ours:
-            refused.add(name)
+            refused.setdefault(name, False)
         elif now == new[name]:
             done.unchanged += 1
         elif name not in refused:
@@ -92,7 +94,7 @@ def _export(
     for name in sorted(kept) if prune else []:
         now = _digest(root, name, refused)
         if now is not None and now not in kept[name]:
-            refused.add(name)
+            refused.setdefault(name, False)
         elif now is not None:
             stale.append(name)
         del kept[name]
@@ -120,22 +122,27 @@ def _export(
     return done
 
 
-def _digest(root: int, name: str, refused: set[str]) -> str | None:
+def _digest(root: int, name: str, refused: dict[str, bool]) -> str | None:
     """The file's hash; a path through a link, or not to a regular file, is added to `refused`."""
     try:
         return folder_io.digest(root, name)
     except folder_io.NotBelow as where:
-        refused.add(where.path)
+        refused[where.path] = True
         return None
 
 
-def _refusal(folder: Path, refused: set[str]) -> str:
+def _refusal(folder: Path, refused: dict[str, bool]) -> str:
     names = sorted(refused)
-    shown = ", ".join(names[:SHOWN]) + (f" and {len(names) - SHOWN} more" if names[SHOWN:] else "")
+    more = f" and {len(names) - SHOWN} more" if names[SHOWN:] else ""
+    said = []
+    for linked, why in ((False, "not written by this export, or changed since"), (True, LINKED)):
+        group = [name for name in names[:SHOWN] if refused[name] is linked]
+        if group:
+            said.append(f"{', '.join(group)} ({why})")
+    them = "it" if len(names) == 1 else "them"
     return (
-        f"-o {folder}: nothing written: {shown} not written by scrape export, changed since, "
-        "or a symbolic link, so not ours to write over or delete; move "
-        f"{'it' if len(names) == 1 else 'them'} away or choose another folder"
+        f"-o {folder}: nothing written, as these are not the export's to write over or delete: "
+        f"{'; '.join(said)}{more}; move {them} away or choose another folder"
     )
 
 

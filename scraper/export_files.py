@@ -91,13 +91,15 @@ def _export(
     # Kept as listed (for a later --prune), unless an older manifest cannot say whose it is.
     kept = {name: hashes for name, hashes in listed.items() if name not in data and hashes}
     stale: list[str] = []
-    for name in sorted(kept) if prune else []:
-        now = _digest(root, name, refused)
-        if now is not None and now not in kept[name]:
-            refused.setdefault(name, False)
-        elif now is not None:
+    for name in sorted(listed.keys() - data.keys()) if prune else []:
+        now = _digest(root, name, refused)  # an older manifest's entry too: a link is refused
+        hashes = kept.pop(name, None)
+        if now is None or hashes is None:
+            continue  # gone already, or an older manifest's: left alone, no longer listed
+        if now in hashes:
             stale.append(name)
-        del kept[name]
+        else:
+            refused.setdefault(name, False)
     if refused:
         raise ScrapeError(_refusal(folder, refused))
     if manifest.pending:

@@ -5,8 +5,8 @@ it never writes over, let alone deletes, a file it did not write or one changed 
 A file the export would write or prune is refused (and nothing at all is written) when it is
 not in the manifest, is no longer as the export wrote it, is reached through a symbolic link,
 or is not a regular file. A manifest from before hashes were kept lists names only: such a
-file counts as the export's only if it holds exactly what this export writes there now; the
-others are left alone and no longer listed.
+file counts as the export's only if it holds exactly what this export writes there now; any
+other is the user's (never written over nor pruned) and no longer listed.
 """
 
 from __future__ import annotations

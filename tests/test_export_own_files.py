@@ -201,16 +201,7 @@ def test_two_heats_and_a_heat_named_like_a_hash_make_three_files(tmp_path, fmt):
     assert written == len([p for p in folder.rglob("*") if p.is_file() and p.name != MANIFEST])
 
 
-# Item 4: the archive's companions are never an export's output; no lock beside a stranger.
-
-
-@pytest.mark.parametrize("suffix", ["", "-journal", "-wal", "-shm", ".lock"])
-def test_no_export_is_written_over_the_archive_or_a_companion(alien, suffix):
-    target = Path(f"{alien}{suffix}")
-    existed = target.exists()
-    code, out = scrape("export", "--db", alien, "--format", "csv", "-o", target)
-    assert code == 2 and "archive" in out
-    assert target.exists() == existed
+# Item 4 (the companions are in test_export_stats.py): no lock beside a stranger's database.
 
 
 @pytest.mark.parametrize("command", [["reparse"], ["import", "RATINGS", "--profile", "imdb:ur1"]])

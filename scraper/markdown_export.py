@@ -3,7 +3,7 @@ Eleventy read the front matter as is): one file a review, named stably, rewritte
 review changed, and never a file this export did not write deleted.
 
 The files this export wrote are listed in DIR/.scrape-export.json: --prune removes those whose
-review is no longer in the export set, and nothing else.
+review is no longer in the export set, and nothing else (see export_files.py).
 """
 
 from __future__ import annotations

@@ -96,6 +96,8 @@ WHAT = ("reviews", *LISTED)
 FORMATS = ("jsonl", "csv", "letterboxd", "markdown", "html")
 # Formats written as a folder of files (markdown_export.py, static_site.py), not as a stream.
 FOLDER_FORMATS = ("markdown", "html")
+# The files SQLite and scrape keep beside an archive (ARCHIVE-journal, ...).
+COMPANIONS = ("-journal", "-wal", "-shm", ".lock")
 
 
 def rows(
@@ -153,10 +155,12 @@ def listed_rows(
 
 
 def check_output(output: Path, archive: Path) -> None:
-    """Refuse to write over the archive itself or one of its companion files."""
+    """Refuse to write over the archive itself or one of its companion files: SQLite takes a
+    file beside the archive with one of these names for its own (a rollback journal there is
+    played back into the archive, or makes every reader fail)."""
     target = output.expanduser().resolve()
     base = archive.expanduser().resolve()
-    own = {base, *(base.with_name(base.name + suffix) for suffix in ("-wal", "-shm", ".lock"))}
+    own = {base, *(base.with_name(base.name + suffix) for suffix in COMPANIONS)}
     if target in own:
         raise UsageError(f"-o {output} is the archive (or one of its files); choose another path")
 

@@ -50,9 +50,14 @@ class ArchiveLock:
         self.path = Path(f"{db_path}.lock")
         self.until = until
         self._fd: int | None = None
+        self._created = False
 
     def __enter__(self) -> ArchiveLock:
-        fd = _open_lock_file(self.path, os.O_RDWR | os.O_CREAT)
+        try:
+            fd = _open_lock_file(self.path, os.O_RDWR | os.O_CREAT | os.O_EXCL)
+            self._created = True
+        except FileExistsError:
+            fd = _open_lock_file(self.path, os.O_RDWR)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -68,6 +73,17 @@ class ArchiveLock:
         os.pwrite(fd, f"{os.getpid()}\n{started.isoformat()}\n{until}\n".encode(), 0)
         self._fd = fd
         return self
+
+    def discard(self) -> None:
+        """Remove the lock file if this lock made it: the archive was refused (another
+        application's database), and nothing of ours is left beside someone else's file."""
+        if self._fd is None or not self._created:
+            return
+        try:
+            if os.path.samestat(os.fstat(self._fd), os.lstat(self.path)):
+                self.path.unlink()
+        except OSError:
+            pass  # gone already, or not ours to remove
 
     def __exit__(self, *exc: object) -> None:
         if self._fd is not None:
@@ -97,6 +113,8 @@ def _open_lock_file(path: Path, flags: int) -> int:
     be truncated), a folder or a FIFO is refused, a read-only folder is said to be one."""
     try:
         fd = os.open(path, flags | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, 0o644)
+    except FileExistsError:
+        raise
     except OSError as exc:
         raise ScrapeError(_why_not(path, exc)) from None
     if not stat.S_ISREG(os.fstat(fd).st_mode):

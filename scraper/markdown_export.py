@@ -3,7 +3,7 @@ Eleventy read the front matter as is): one file a review, named stably, rewritte
 review changed, and never a file this export did not write deleted.
 
 The files this export wrote are listed in DIR/.scrape-export.json: --prune removes those whose
-review is no longer in the export set, and nothing else.
+review is no longer in the export set, and nothing else (see export_files.py).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import yaml
 from markdownify import markdownify
 
 from scraper import shown
-from scraper.export_files import Written, make_folder, save_manifest, write_if_changed
+from scraper.export_files import Written, write_files
 
 if TYPE_CHECKING:
     pass
@@ -30,20 +30,10 @@ _TAG = re.compile(r"<[a-zA-Z/][^>]*>")
 
 def write_folder(rows: Iterator[dict[str, Any]], folder: Path, *, prune: bool = False) -> Written:
     """Write one file per row into `folder` (made if missing), only where its content changed."""
-    make_folder(folder)
     entries = list(rows)
     stems = names(entries)
-    done = Written(reviews=len(entries))
-    files = set()
-    for row in entries:
-        name = f"{stems[row['id']]}.md"
-        if write_if_changed(folder / name, document(row)):
-            done.written += 1
-        else:
-            done.unchanged += 1
-        files.add(name)
-    done.pruned = save_manifest(folder, files, prune=prune)
-    return done
+    pages = {f"{stems[row['id']]}.md": document(row) for row in entries}
+    return write_files(folder, pages, reviews=len(entries), prune=prune)
 
 
 def document(row: dict[str, Any]) -> str:
@@ -93,15 +83,28 @@ def title(row: dict[str, Any]) -> str:
 def names(rows: list[dict[str, Any]]) -> dict[str, str]:
     """Each review's file name, without its suffix: its day and its film ("2024-05-01-the-
     matrix"). A name two reviews would share (the same film and day: a rewatch, two people)
-    takes a short hash of the review's id, so it stays the same from one export to the next."""
+    takes a short hash of the review's id, so it stays the same from one export to the next;
+    and as a film may be called "Heat 2ebcae", every name that still clashes takes a longer
+    one, until none does."""
     bases = {
         r["id"]: f"{(r['date'] or '')[:10] or 'undated'}-{slug(r['film'] or r['id'])}" for r in rows
     }
     shared = Counter(bases.values())
-    return {
-        rid: base if shared[base] == 1 else f"{base}-{sha1(str(rid).encode()).hexdigest()[:6]}"
-        for rid, base in bases.items()
-    }
+    digits = {rid: 0 if shared[base] == 1 else 6 for rid, base in bases.items()}
+
+    def name(rid: str) -> str:
+        tail = sha1(str(rid).encode()).hexdigest()[: digits[rid]]
+        return f"{bases[rid]}-{tail}" if tail else bases[rid]
+
+    while True:
+        chosen = {rid: name(rid) for rid in bases}
+        taken = Counter(chosen.values())
+        clashing = [rid for rid, stem in chosen.items() if taken[stem] > 1]
+        if not clashing:
+            return chosen
+        # Distinct ids differ within sha1's 40 digits, and a name only grows: this ends.
+        for rid in clashing:
+            digits[rid] = min(40, digits[rid] + 6) if digits[rid] else 6
 
 
 def slug(text: str) -> str:

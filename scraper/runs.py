@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scraper import timeparse
+from scraper.errors import ScrapeError
 from scraper.lock import ArchiveLock
 from scraper.schema import COUNTERS, open_archive
 
@@ -74,7 +75,7 @@ def recorded(
     runs. However the block ends, the run is closed: with the status the command set, or as
     failed with what stopped it (an error, Ctrl-C), which then goes on up. `tallies` gives
     what a run that crawls no profile did, read when it ends (see finish)."""
-    with ArchiveLock(db_path, until=until), closing(open_archive(db_path)) as db:
+    with ArchiveLock(db_path, until=until) as lock, closing(_open(db_path, lock)) as db:
         run = Run(db, start(db, command))
         try:
             yield run
@@ -84,6 +85,14 @@ def recorded(
             finish(db, run.id, "failed", error, tallies and tallies(), best_effort=True)
             raise
         finish(db, run.id, run.status, run.error, tallies and tallies(), best_effort=best_effort)
+
+
+def _open(db_path: str | Path, lock: ArchiveLock) -> sqlite_utils.Database:
+    try:
+        return open_archive(db_path)
+    except ScrapeError:
+        lock.discard()  # a refused file (another application's) keeps no lock of ours beside it
+        raise
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from scraper import shown
-from scraper.export_files import Written, make_folder, save_manifest, write_if_changed
+from scraper.export_files import Written, write_files
 from scraper.markdown_export import names, stars_of, title
 
 EXCERPT = 240
@@ -29,7 +29,6 @@ _STYLE = (
 
 
 def write_site(rows: Iterator[dict[str, Any]], folder: Path, *, prune: bool = False) -> Written:
-    make_folder(folder)
     reviews = sorted(rows, key=lambda r: (r["date"] or "", r["id"]), reverse=True)
     stems = names(reviews)
     pages: dict[str, str] = {}
@@ -42,14 +41,7 @@ def write_site(rows: Iterator[dict[str, Any]], folder: Path, *, prune: bool = Fa
         heading = f"Reviews of {year}" if year != "undated" else "Undated reviews"
         pages[f"years/{year}.html"] = _list_page(heading, by_year[year], stems, years, "../")
     pages["index.html"] = _list_page("Reviews", reviews, stems, years, "", _histogram(reviews))
-    built = Written(reviews=len(reviews))
-    for name, content in pages.items():
-        if write_if_changed(folder / name, content):
-            built.written += 1
-        else:
-            built.unchanged += 1
-    built.pruned = save_manifest(folder, set(pages), prune=prune)
-    return built
+    return write_files(folder, pages, reviews=len(reviews), prune=prune)
 
 
 def _document(title: str, body: str, root: str, years: list[str] | None = None) -> str:

@@ -134,7 +134,7 @@ def test_hostile_search_with_filters_never_errors(db, query):
     assert result.exit_code == 0 and "Traceback" not in result.output
 
 
-@pytest.mark.parametrize("suffix", ["", "-wal", "-shm", ".lock"])
+@pytest.mark.parametrize("suffix", ["", "-journal", "-wal", "-shm", ".lock"])
 def test_export_refuses_to_write_over_the_archive(tmp_path, suffix):
     from click.testing import CliRunner
 
@@ -147,6 +147,7 @@ def test_export_refuses_to_write_over_the_archive(tmp_path, suffix):
     done = CliRunner().invoke(cli, ["export", "-o", f"{db}{suffix}", "--db", str(db)])
     assert done.exit_code == 2 and "is the archive" in done.output
     assert db.read_bytes() == before
+    assert not Path(f"{db}{suffix}").exists() or not suffix  # issue 30: -journal was written
 
 
 def test_export_to_a_file_is_moved_into_place_whole(tmp_path):

@@ -273,7 +273,8 @@ def search_(
 @click.option(
     "--prune",
     is_flag=True,
-    help="markdown, html: remove the files this export wrote before that it no longer writes.",
+    help="markdown, html: remove the files this export wrote before (and that are still as it "
+    "wrote them) that it no longer writes.",
 )
 @click.option(
     "-o",
@@ -302,7 +303,8 @@ def export_(
     current ones as Title, Year, Rating (0.5-5), WatchedDate, Review, ready for
     letterboxd.com/import. markdown writes one file a review into -o DIR, with front matter
     for Hugo, Jekyll or Eleventy, rewriting only the files whose review changed (--prune
-    removes its own files of reviews no longer exported; no other file is ever touched).
+    removes its own files of reviews no longer exported; a file it did not write, or one
+    changed since, is never written over or removed: the export is refused, naming it).
     --what lists and --what watchlist write the films on a person's Letterboxd lists (list,
     position, film, year, notes, status) and watchlist (film, year, added_on, status).
 

@@ -21,6 +21,7 @@ from scraper import sites, weblinks
 from scraper.cli import cli
 from scraper.sites import common
 from scraper.sites.fields import Fields
+from scraper.sites.rottentomatoes.pages import flixster_film
 from tests.test_datasette import start_serve
 
 CRITIC = "rottentomatoes:critic/jo-critic"
@@ -98,6 +99,7 @@ def test_a_review_url_that_is_not_http_is_no_link(url):
     assert common.absolute("https://letterboxd.com/dan/films/", url) is None
     review = parse(critic_body(nested(1, url=url))).reviews[0]
     assert review.url == "https://www.rottentomatoes.com/m/film_1"  # the film's page instead
+    assert flixster_film(7, "Frost Line", 2017, url).url is None
 
 
 def test_an_http_review_url_stays_a_link():

@@ -14,18 +14,77 @@ from collections import Counter
 from collections.abc import Iterator
 from hashlib import sha1
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
-from markdownify import markdownify
+from markdownify import MarkdownConverter
 
-from scraper import shown
+from scraper import shown, weblinks
 from scraper.export_files import Written, write_files
 
-if TYPE_CHECKING:
-    pass
-
 _TAG = re.compile(r"<[a-zA-Z/][^>]*>")
+# Eleventy, Hugo and Jekyll pass HTML in Markdown through: a "<" of the text is written as an
+# entity, an "&" that would start one as "&amp;", and "[" "]" escaped so that text never makes
+# a link of its own ("[x](javascript:...)" typed in a review).
+_RAW_HTML = re.compile(r"<|&(?=#?[0-9A-Za-z]+;)|[\[\]]")
+_AS_TEXT = {"<": "&lt;", "&": "&amp;", "[": "\\[", "]": "\\]"}
+# Line breaks to a YAML 1.1 reader (PyYAML): written as is, NEL would come back as a space.
+_YAML_BREAKS = ("\x85", "\u2028", "\u2029")
+
+
+def as_text(text: str) -> str:
+    """`text` written in Markdown so that it reads as itself: no tag, entity or link in it."""
+    return _RAW_HTML.sub(lambda m: _AS_TEXT[m[0]], text)
+
+
+class _Converter(MarkdownConverter):
+    """markdownify, with the text of the HTML kept as text and links to http(s) alone."""
+
+    def _base(self) -> Any:
+        """markdownify's own methods: its stubs declare convert() alone."""
+        return super()
+
+    def escape(self, text: str, parent_tags: set[str]) -> str:
+        return as_text(self._base().escape(text, parent_tags))
+
+    def convert_a(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        target = weblinks.markdown_target(el.get("href"))
+        if target is None:
+            return text
+        el["href"] = target
+        return str(self._base().convert_a(el, text, parent_tags))
+
+    def convert_img(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        alt = as_text(" ".join(str(el.get("alt") or "").split()))
+        target = weblinks.markdown_target(el.get("src"))
+        if target is None:
+            return alt
+        el["src"], el["alt"] = target, alt
+        return str(self._base().convert_img(el, text, parent_tags))
+
+    def convert_pre(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        fenced = str(self._base().convert_pre(el, text, parent_tags))
+        runs = [len(run) for run in re.findall(r"`{3,}", text)]
+        if not runs:
+            return fenced
+        # A fence longer than any run of backticks inside, or the text's own ``` would end
+        # the block and what follows it would be read as Markdown (and HTML).
+        fence = "`" * (max(runs) + 1)
+        opened = fenced.replace("```", fence, 1)
+        head, _, tail = opened.rpartition("```")
+        return f"{head}{fence}{tail}"
+
+
+class _FrontMatterDumper(yaml.SafeDumper):
+    """PyYAML's safe dumper; a value holding a YAML line break is written double-quoted, where
+    the break is an escape ("\\N") that every reader gives back."""
+
+    def analyze_scalar(self, scalar: str) -> yaml.emitter.ScalarAnalysis:
+        analysis = super().analyze_scalar(scalar)
+        if any(c in scalar for c in _YAML_BREAKS):
+            analysis.allow_flow_plain = analysis.allow_block_plain = False
+            analysis.allow_single_quoted = analysis.allow_block = False
+        return analysis
 
 
 def write_folder(rows: Iterator[dict[str, Any]], folder: Path, *, prune: bool = False) -> Written:
@@ -39,8 +98,10 @@ def write_folder(rows: Iterator[dict[str, Any]], folder: Path, *, prune: bool = 
 def document(row: dict[str, Any]) -> str:
     """The file: YAML front matter, then the review's text as Markdown paragraphs."""
     front = front_matter(row)
-    dumped = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=100)
-    return f"---\n{dumped}---\n\n{body(row.get('text_original'))}"
+    dumped = yaml.dump(
+        front, Dumper=_FrontMatterDumper, sort_keys=False, allow_unicode=True, width=100
+    )
+    return f"---\n{dumped}---\n\n{body(row.get('text_original'), row.get('text'))}"
 
 
 def front_matter(row: dict[str, Any]) -> dict[str, Any]:
@@ -55,7 +116,8 @@ def front_matter(row: dict[str, Any]) -> dict[str, Any]:
         "rating_shown": row["rating_shown"],
         "date": row["date"],
         "date_precision": row["date_precision"],
-        "url": row["review_url"] or row["film_url"],
+        # A site generator's template makes this a link: http(s) alone, as everywhere.
+        "url": weblinks.web_url(row["review_url"]) or weblinks.web_url(row["film_url"]),
         "person": row["reviewer"] or row["profile_id"],
         "profile": row["profile_id"],
         "review_id": row["id"],
@@ -63,14 +125,17 @@ def front_matter(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def body(text: str | None) -> str:
-    """The text as Markdown: converted from the HTML the site gave, else its own paragraphs."""
-    if not text or not text.strip():
+def body(original: str | None, text: str | None = None) -> str:
+    """The text as Markdown: converted from the HTML the site gave (`original`), else the
+    paragraphs of the plain `text` scrape keeps (`original` without its mojibake), each
+    written as text: what a review says never becomes a tag or a link in the page."""
+    if not original or not original.strip():
         return ""
-    if _TAG.search(text):
-        converted = markdownify(text, heading_style="ATX", bullets="-", escape_underscores=False)
+    if _TAG.search(original):
+        converter = _Converter(heading_style="ATX", bullets="-", escape_underscores=False)
+        converted = converter.convert(original)
     else:
-        converted = "\n\n".join(shown.paragraphs(text))
+        converted = "\n\n".join(as_text(p) for p in shown.paragraphs(text or original))
     return re.sub(r"\n{3,}", "\n\n", converted).strip() + "\n"
 
 

@@ -10,16 +10,20 @@ copied into these pages. Files are written as Markdown exports are (export_files
 from __future__ import annotations
 
 import html
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from scraper import shown
+from scraper import shown, weblinks
 from scraper.export_files import Written, write_files
 from scraper.markdown_export import names, stars_of, title
 
 EXCERPT = 240
+# What XML 1.0 does not allow in a document at all, even escaped (NUL, most C0 controls,
+# U+FFFE, U+FFFF, lone surrogates): a title holding one would leave the page not well-formed.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _STYLE = (
     "body{font:17px/1.5 system-ui,sans-serif;max-width:42rem;margin:0 auto;padding:1rem;"
     "color:#222;background:#fffdf8}a{color:#8a2b0e}h1{font-size:1.5rem}ol{padding:0}"
@@ -48,12 +52,14 @@ def _document(title: str, body: str, root: str, years: list[str] | None = None) 
     nav = f'<a href="{root}index.html">All reviews</a>' + "".join(
         f'<a href="{root}years/{y}.html">{html.escape(y)}</a>' for y in years or []
     )
-    return (
+    page = (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8" />'
         '<meta name="viewport" content="width=device-width, initial-scale=1" />'
         f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head>"
         f"<body><nav>{nav}</nav><h1>{html.escape(title)}</h1>{body}</body></html>\n"
     )
+    # Every archived value on the page came through here, so one pass covers them all.
+    return _NOT_XML.sub("\ufffd", page)
 
 
 def _meta(row: dict[str, Any]) -> str:
@@ -65,7 +71,8 @@ def _meta(row: dict[str, Any]) -> str:
 
 def _review_page(row: dict[str, Any]) -> str:
     paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in shown.paragraphs(row["text"]))
-    link = row["review_url"] or row["film_url"]
+    # Checked again here, not only when parsed: an older archive may hold a javascript: link.
+    link = weblinks.web_url(row["review_url"]) or weblinks.web_url(row["film_url"])
     source = (
         f'<p><a href="{html.escape(link)}">On {html.escape(row["site"])}</a></p>' if link else ""
     )

@@ -16,7 +16,7 @@ from datasette.utils import tilde_encode
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup
 
-from scraper import shown
+from scraper import shown, weblinks
 from scraper.reading_room import MOUNT, cells, queries
 
 # The tables and views whose cells read as reviews (None: a canned or typed query).
@@ -113,7 +113,13 @@ async def review_page(request: Any, datasette: Any) -> Response:
         request,
         "scrape_review.html",
         {
-            "review": found,
+            # A link from the archive is a link only when it is http(s): a javascript: one,
+            # clicked here, would run in the reading room's origin (weblinks.py).
+            "review": dict(
+                found,
+                film_url=weblinks.web_url(found["film_url"]),
+                review_url=weblinks.web_url(found["review_url"]),
+            ),
             "stars": shown.stars(found["stars"]),
             "paragraphs": shown.paragraphs(found["text"]),
             "versions": [
@@ -144,7 +150,7 @@ async def person_page(request: Any, datasette: Any) -> Response:
         request,
         "scrape_person.html",
         {
-            "person": found,
+            "person": dict(found, url=weblinks.web_url(found["url"])),
             "latest": [_linked(datasette, r) for r in found["latest"]],
             "charts": _as_json(await queries.charts(db, profile_id)),
             "all_reviews": datasette.urls.table(db.name, "review_list")

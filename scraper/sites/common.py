@@ -10,7 +10,7 @@ from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scraper import nesting
+from scraper import nesting, weblinks
 from scraper.errors import ParseError
 from scraper.models import Page, Review
 from scraper.sites import text as textmod
@@ -111,10 +111,15 @@ def review(
     rating_raw: str | None,
     source: str | None = None,
     keys: tuple[str, ...] = (),
+    markup: bool | None = None,
     **extra: Unpack[ReviewExtras],
 ) -> Review:
-    """A Review whose searchable `text` is the cleaned form of what the site gave."""
+    """A Review whose searchable `text` is the cleaned form of what the site gave; `markup`
+    as text.plain takes it (True: the site's field is HTML, entities and all)."""
     original = text if text and text.strip() else None
+    if "url" in extra:
+        # Every parser's review link passes here: only an http(s) one is kept (weblinks.py).
+        extra["url"] = weblinks.web_url(extra["url"])
     return Review(
         id=id,
         site=site,
@@ -122,7 +127,7 @@ def review(
         film_id=film_id,
         rating=rating,
         rating_raw=rating_raw,
-        text=textmod.plain(original),
+        text=textmod.plain(original, markup=markup),
         text_original=original,
         when=when,
         source=source,
@@ -132,14 +137,17 @@ def review(
 
 
 def absolute(base: str, href: str | None) -> str | None:
-    """`href` as an absolute URL; a root-relative path (what listings link with) is joined
-    without urljoin's full parse, which showed in the time of a page with many rows."""
+    """`href` as an absolute http(s) URL, else None (a `javascript:` href, a page read from a
+    file); a root-relative path (what listings link with) is joined without urljoin's full
+    parse, which showed in the time of a page with many rows."""
     if not href:
         return None
     if href.startswith("/") and not href.startswith("//"):
         parts = urlsplit(base)
+        if parts.scheme not in ("http", "https"):
+            return None
         return f"{parts.scheme}://{parts.netloc}{href}"
-    return urljoin(base, href)
+    return weblinks.web_url(urljoin(base, href))
 
 
 def joined(pages: Iterable[Page]) -> Page:

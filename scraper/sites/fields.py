@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from scraper import weblinks
 from scraper.errors import ParseError
 
 # A field that holds one value, not an object or a list.
@@ -58,6 +59,11 @@ class Fields:
         if not isinstance(found, str) or not found.strip():
             raise ParseError(self._site, self._url, f"{self._name(key)} (a link)")
         return found
+
+    def url(self, key: str) -> str | None:
+        """A field holding an address to link to: None unless it is an http(s) URL, so that a
+        `javascript:` or `data:` one is never archived as a review's link (weblinks.py)."""
+        return weblinks.web_url(self.text(key))
 
     def required(self, key: str) -> str:
         """text(key), which must be there."""

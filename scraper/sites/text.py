@@ -100,12 +100,16 @@ def repair(text: str) -> str:
     return ftfy.fix_text(text, normalization="NFC", uncurl_quotes=False)
 
 
-def plain(raw: str | None) -> str | None:
-    """Review text for reading and search: HTML removed, mojibake repaired, blank -> None."""
+def plain(raw: str | None, *, markup: bool | None = None) -> str | None:
+    """Review text for reading and search: HTML removed, mojibake repaired, blank -> None.
+
+    `markup` says what `raw` is: True, an HTML fragment (its entities are read even where it
+    has no tag); False, text, never read as HTML; None, HTML if it holds a tag. HTML is read
+    once: a "&lt;b&gt;" in it becomes the text "<b>", which is never read again as a tag."""
     if raw is None:
         return None
     text = raw
-    if _TAG.search(text):
+    if markup or markup is None and _TAG.search(text):
         text = _PARAGRAPH_END.sub("\n\n", _BLOCK_BREAK.sub("\n", text))
         try:
             body = nesting.tree(f"<body>{text}</body>").body

@@ -207,7 +207,7 @@ def _payload_review(
         when=timeparse.parse(item.text("date"), fetched_at),
         rating=ratings.to_ten(score, out_of=100 if critic else 10),
         rating_raw=shown,
-        url=(item.text("url") if critic else None) or film.url,
+        url=(item.url("url") if critic else None) or film.url,
         publication=item.text("publicationName"),
         reviewer_name=author or None,
         source="metacritic-critic-reviews" if critic else "metacritic-user-reviews",

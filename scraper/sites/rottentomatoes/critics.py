@@ -13,7 +13,6 @@ are taken from `reviewQuote` and `reviewUrl` (the names of RT's 2026 reviews API
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from dataclasses import dataclass
@@ -103,6 +102,9 @@ def _critic_reviews(data: Fields, url: str, fetched_at: datetime, name: str | No
                 publication=r.publication,
                 sentiment=r.sentiment,
                 source=source,
+                # RT's quotes are HTML ("&amp;", "<em>", a typed "<" as "&lt;"): read as such
+                # once, so that an escaped "<" stays a character of the text.
+                markup=True,
             )
         )
     info = data.obj("pageInfo")
@@ -148,7 +150,7 @@ def _flat(item: Fields) -> _Said:
         original=item.text("originalScore"),
         sentiment=item.text("tomatometerState"),
         publication=item.text("publicationName"),
-        url=item.text("url"),
+        url=item.url("url"),
     )
 
 
@@ -159,17 +161,19 @@ def _nested(item: Fields) -> _Said:
     def said(*names: str) -> str | None:
         return next((v for n in names for v in (critic.text(n), item.text(n)) if v), None)
 
-    quote = said("reviewQuote", "quote")
+    def link(*names: str) -> str | None:
+        return next((v for n in names for v in (critic.url(n), item.url(n)) if v), None)
+
     sentiment = said("scoreSentiment", "tomatometerState")
     return _Said(
         link=media.link("url"),
         title=media.text("title") or "",
         year=common.year_in(media.raw("releaseYear")),
         ems_id=media.text("emsId"),
-        quote=html.unescape(quote) if quote else None,
+        quote=said("reviewQuote", "quote"),
         date=said("reviewCreateDate", "createDate", "date"),
         original=said("originalScore"),
         sentiment=_SENTIMENT.get(sentiment or "", (sentiment or "").lower() or None),
         publication=said("publicationName"),
-        url=said("reviewUrl", "url"),
+        url=link("reviewUrl", "url"),
     )

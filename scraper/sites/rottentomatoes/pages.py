@@ -11,7 +11,7 @@ from datetime import datetime
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scraper import timeparse
+from scraper import timeparse, weblinks
 from scraper.errors import ParseError
 from scraper.models import Film, Page, Profile
 from scraper.sites import common
@@ -105,8 +105,10 @@ def parse_flixster_movie_page(body: bytes, url: str, fetched_at: datetime) -> Pa
 
 
 def flixster_film(movie_id: str | int, title: str, year: int | None, url: str | None) -> Film:
-    """Flixster numbered its films itself; they keep that number, apart from RT's paths."""
-    return Film(f"{SITE}:flixster/{movie_id}", SITE, title, year, "movie", url, str(movie_id))
+    """Flixster numbered its films itself; they keep that number, apart from RT's paths. Its
+    link comes from the page or the file, so it is kept only if it is http(s)."""
+    link = weblinks.web_url(url)
+    return Film(f"{SITE}:flixster/{movie_id}", SITE, title, year, "movie", link, str(movie_id))
 
 
 def _canonical(tree: LexborHTMLParser) -> str | None:

@@ -588,6 +588,13 @@ def _open_for_reading(path: Path) -> Reader:
         db = Reader(conn)
         _check_identity(db, path, writing=False)
     except sqlite3.Error as exc:
+        wal = path.with_name(path.name + "-wal")
+        if not os.access(path.resolve().parent, os.W_OK) and wal.exists():
+            raise ScrapeError(
+                f"{path} is in a folder scrape cannot write, and {wal.name} holds changes not "
+                "yet in it: run any scrape command where the folder is writable (or copy the "
+                "three files elsewhere) first"
+            ) from None
         raise ScrapeError(f"{path}: cannot open it as an archive ({exc})") from None
     return db
 

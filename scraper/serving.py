@@ -21,7 +21,7 @@ from scraper.errors import ScrapeError, UsageError
 
 def serve(path: Path, host: str, port: int) -> int:
     """Run Datasette with the reading room on `path` until it stops; its exit code."""
-    _refresh_views(path)
+    writable = _refresh_views(path)
     if importlib.util.find_spec("datasette") is None:
         raise UsageError(
             "scrape serve needs Datasette: pip install 'datasette>=0.65' "
@@ -35,7 +35,7 @@ def serve(path: Path, host: str, port: int) -> int:
             "-m",
             "scraper.reading_room",
             "serve",
-            str(path),
+            *_database(path, writable),
             "--host",
             host,
             "--port",
@@ -56,15 +56,24 @@ def serve(path: Path, host: str, port: int) -> int:
         return _run_forwarding_signals(command)
 
 
-def _refresh_views(path: Path) -> None:
+def _refresh_views(path: Path) -> bool:
     """Open the archive as every writer does, which re-creates its views, so that one written by
     an older scrape reads with today's columns; read-only where it cannot be written. Either
-    way a missing or foreign file is refused here in one line."""
+    way a missing or foreign file is refused here in one line. Whether it can be written."""
     from scraper.schema import open_archive
 
     writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
     with closing(open_archive(path, write=writable)):
         pass
+    return writable
+
+
+def _database(path: Path, writable: bool) -> list[str]:
+    """The archive as Datasette is given it. An archive in WAL mode is read through its -shm
+    file, which SQLite cannot make in a folder we may not write ("attempt to write a readonly
+    database"): there it is opened immutable (-i), which needs no -shm. (One whose -wal holds
+    pages not yet in the file was refused by _refresh_views: immutable reading would miss them.)"""
+    return [str(path)] if writable else ["-i", str(path)]
 
 
 def _check_port_free(host: str, port: int) -> None:

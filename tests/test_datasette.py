@@ -232,3 +232,65 @@ def test_serve_refreshes_the_views_of_an_archive_written_by_an_older_scrape(corp
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+# Root writes anywhere; without these capabilities it meets file permissions as anyone does.
+AS_ANYONE = [
+    "setpriv",
+    "--inh-caps=-dac_override,-dac_read_search",
+    "--bounding-set=-dac_override,-dac_read_search",
+]
+
+
+def test_serve_reads_an_archive_in_a_folder_it_cannot_write(corpus_db, tmp_path):
+    """Issue 30, item 16: a WAL archive in a read-only folder (a backup disk, another user's
+    folder) is served, not Datasette's "attempt to write a readonly database" traceback; one
+    whose -wal holds unsaved pages is one line."""
+    import os
+    import shutil
+
+    if os.geteuid() == 0 and shutil.which("setpriv") is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI is set but setpriv (util-linux) is missing")
+        pytest.skip("running as root without setpriv: a read-only folder cannot be made")
+    prefix = AS_ANYONE if os.geteuid() == 0 else []
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    shutil.copy(corpus_db, folder / "archive.db")
+    folder.chmod(0o555)
+    port = free_port()
+    server = subprocess.Popen(
+        prefix + scrape_command("serve", "--db", str(folder / "archive.db"), "--port", str(port)),
+        env=scrape_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        base, deadline, answered = f"http://127.0.0.1:{port}", time.monotonic() + 30, None
+        while time.monotonic() < deadline and server.poll() is None and answered is None:
+            try:
+                answered = httpx.get(f"{base}/archive/review_list.json", timeout=2)
+            except httpx.TransportError:
+                time.sleep(0.2)
+        assert answered is not None, server.stdout.read().decode() if server.stdout else ""
+        assert answered.status_code == 200 and answered.json()["rows"]
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    folder.chmod(0o755)
+    (folder / "archive.db-wal").write_bytes(b"\0" * 4096)
+    folder.chmod(0o555)
+    refused = subprocess.run(
+        prefix + scrape_command("serve", "--db", str(folder / "archive.db"), "--port", "0"),
+        env=scrape_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    folder.chmod(0o755)
+    assert refused.returncode == 1
+    assert refused.stderr.strip().splitlines() == [
+        f"Error: {folder / 'archive.db'} is in a folder scrape cannot write, and archive.db-wal "
+        "holds changes not yet in it: run any scrape command where the folder is writable (or "
+        "copy the three files elsewhere) first"
+    ]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
+from scraper.errors import UsageError
 from scraper.schema import FOLDED
 
 if TYPE_CHECKING:
@@ -49,6 +51,19 @@ WHERE r.rowid IN ({marks})
 # the most recently archived matches first, which FTS5 streams without sorting.
 RANK_LIMIT = 5000
 
+# FTS5's snippets and ranking cost more than linearly in a query's terms (on 842 reviews, the
+# snippets of 400 words took 9 s, of 800 a* 26 s), and each prefix term merges the doclists of
+# every word it starts (a*: 0.06 s a term on 50,000 reviews). Real searches are a few words:
+# these bound the rest before FTS5 sees them.
+MAX_QUERY_CHARS = 1_000
+MAX_TERMS = 32
+MAX_PREFIXES = 4
+# What FTS5's unicode61 tokenizer makes a token (letters and digits; "_" separates). Counting
+# these, not spaces, also counts the words of a phrase and of "a.b.c", which plain-word
+# searching turns into a phrase.
+_TOKEN = re.compile(r"[^\W_]+")
+_PREFIX = re.compile(r"(?:[^\W_]|\")\*")
+
 
 class _Page:
     """The gate of _SCAN: room for `limit` rows."""
@@ -79,7 +94,9 @@ def search(
     RANK_LIMIT reviews). FTS syntax works ("exact phrase", OR, prefix*); a query that is not
     valid FTS (an unbalanced quote, a lone "-") is searched as plain words instead.
 
-    `min_rating` is on the 0-10 scale; `year` is the year the review was written."""
+    `min_rating` is on the 0-10 scale; `year` is the year the review was written. A query
+    past MAX_QUERY_CHARS, MAX_TERMS or MAX_PREFIXES is a UsageError."""
+    check_query(query)
     if not query.strip():
         return []
     filters = {
@@ -97,6 +114,22 @@ def search(
         return _run(db, as_plain_words(query), filters)
     except sqlite3.OperationalError:  # only words no tokenizer keeps, such as a lone quote
         return []
+
+
+def check_query(query: str) -> None:
+    """A UsageError, in one line that does not echo the query, for one too costly to run."""
+    if len(query) > MAX_QUERY_CHARS:
+        raise UsageError(
+            f"search query too long: {len(query):,} characters, at most {MAX_QUERY_CHARS:,}"
+        )
+    terms = len(_TOKEN.findall(query))
+    if terms > MAX_TERMS:
+        raise UsageError(f"search query too long: {terms:,} words, at most {MAX_TERMS}")
+    prefixes = len(_PREFIX.findall(query))
+    if prefixes > MAX_PREFIXES:
+        raise UsageError(
+            f"search query too costly: {prefixes:,} prefix terms (word*), at most {MAX_PREFIXES}"
+        )
 
 
 def as_plain_words(query: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 
 import pytest
 from click.testing import CliRunner
@@ -17,7 +18,8 @@ HOSTILE = [
     "*",
     "a OR",
     "'; DROP TABLE reviews; --",
-    "x" * 10_000,
+    "x" * 1_000,
+    "a-" * 32,
     '"',
     "AND",
     "title:",
@@ -63,6 +65,33 @@ def test_hostile_search_never_errors(corpus_db, query):
     result = CliRunner().invoke(cli, ["search", query, "--db", str(corpus_db)])
     assert result.exit_code == 0, result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        (" ".join(["a*"] * 800), "2,399 characters, at most 1,000"),  # took 26 s
+        ("x " * 50_000, "100,000 characters, at most 1,000"),  # took over 60 s
+        ("a " * 33, "33 words, at most 32"),
+        ("-".join(["the"] * 40), "40 words, at most 32"),  # searched as a phrase of 40
+        ('"the ' + "the " * 40 + '"', "41 words, at most 32"),
+        ("a* b* c* d* e*", "5 prefix terms (word*), at most 4"),
+    ],
+)
+def test_a_costly_search_is_refused_in_one_line(corpus_db, query, message):
+    started = time.perf_counter()
+    result = CliRunner().invoke(cli, ["search", query, "--db", str(corpus_db)])
+    assert time.perf_counter() - started < 1
+    assert result.exit_code == 2, result.output
+    assert len(result.output.strip().splitlines()) == 1 and message in result.output
+    assert "a* a*" not in result.output and "x x" not in result.output  # not echoed
+
+
+def test_a_search_at_the_bounds_runs(corpus_db):
+    words = " ".join(["the"] * 28 + [f"{c}*" for c in "abcd"])
+    result = CliRunner().invoke(cli, ["search", words, "--db", str(corpus_db), "--json"])
+    assert result.exit_code == 0, result.output
+    assert isinstance(json.loads(result.output), list)
 
 
 def test_search_without_archive_says_so(tmp_path):

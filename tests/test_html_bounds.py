@@ -15,6 +15,7 @@ from selectolax.lexbor import LexborDocumentOptions, LexborHTMLParser
 
 from scraper import nesting, sites
 from scraper.errors import ParseError
+from scraper.sites import common
 from scraper.sites import text as textmod
 from tests.conftest import CORPUS
 from tests.test_e2e_imdb_metacritic import FakeImdb, imdb_reviews
@@ -355,3 +356,49 @@ def test_a_few_tags_outside_the_data_state_take_the_whole_scan(opening, monkeypa
     monkeypatch.setattr(nesting, "_Scan", Counted)
     nesting.check(opening + "x" * 300 + "<div>" * 3)
     assert calls == [1]
+
+
+SCRIPT_PAGES = [
+    ("imdb", "ratings_page", "https://www.imdb.com/user/ur7654321/ratings/"),
+    ("metacritic", "profile_page", "https://www.metacritic.com/user/someone/"),
+    ("metacritic", "film_page", "https://www.metacritic.com/movie/heat/"),
+]
+
+
+@pytest.mark.parametrize(("site", "parser", "url"), SCRIPT_PAGES)
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"<script " * 67_500,
+        b'<script id="__NEXT_DATA__" ' * 20_000,
+        b'<script id="__NUXT_DATA__" ' * 20_000,
+        # Inside a script, where the tree builder's guard reads no tags.
+        b"<html><body><script>" + b"<script " * 67_500,
+        b'<html><body><script id="__NUXT_DATA__">' + b"<script " * 67_500,
+    ],
+    ids=["script", "next-id", "nuxt-id", "in-a-script", "in-the-payload"],
+)
+def test_540kb_of_script_openings_fail_to_parse_quickly(site, parser, url, body):
+    # The __NEXT_DATA__ / __NUXT_DATA__ regexes took minutes over 540 kB of "<script ".
+    started = time.perf_counter()
+    with pytest.raises(ParseError) as error:
+        sites.parse(site, parser, body, url, FETCHED)
+    elapsed = time.perf_counter() - started
+    assert url in str(error.value)
+    assert elapsed < 1, f"{elapsed:.2f} s"
+
+
+@pytest.mark.parametrize(
+    ("page", "found"),
+    [
+        (b'<script id="__NEXT_DATA__" type="application/json">[1]</script>', b"[1]"),
+        (b'<SCRIPT type="application/json" ID="__NEXT_DATA__">[1]</Script >', b"[1]"),
+        (b'<script id="other">x</script><script id="__NEXT_DATA__">[2]</script>', b"[2]"),
+        (b'<script data-id="__NEXT_DATA__">x</script>', None),
+        (b'<script id="__NEXT_DATA__">[1]', None),
+        (b'<script id="__NEXT_DATA__"', None),
+        (b'<div id="__NEXT_DATA__">[1]</div>', None),
+    ],
+)
+def test_a_script_is_found_by_its_id(page, found):
+    assert common.script_by_id(b"<html><body>" + page + b"</body>", "__NEXT_DATA__") == found

@@ -3,6 +3,10 @@ queries.py): pure functions, checked without a server."""
 
 from __future__ import annotations
 
+import random
+import re
+import time
+
 import pytest
 
 from scraper import shown
@@ -53,6 +57,50 @@ def test_changes_of_huge_texts_are_shown_unmarked():
     big = "x " * cells.DIFF_LIMIT
     html = str(cells.changes(big, big + "y"))
     assert "<del>" not in html and "<ins>" not in html and html.count("x") > cells.DIFF_LIMIT
+
+
+def _review(words: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    vocab = [
+        "".join(rng.choice("abcdefghij") for _ in range(rng.randint(1, 7))) for _ in range(900)
+    ]
+    return [rng.choice(vocab) for _ in range(words)]
+
+
+def test_two_texts_at_the_review_limit_with_many_small_edits_are_marked_quickly():
+    words = _review(3_500, seed=30)
+    before = " ".join(words)[:20_000]
+    after = " ".join(w if i % 20 else "EDITED" for i, w in enumerate(before.split(" ")))
+    started = time.perf_counter()
+    html = str(cells.changes(before, after))
+    assert time.perf_counter() - started < 1
+    old, new = html.split('<div class="after">')
+    # Every 20th word was replaced; most of them are marked one by one.
+    assert old.count("<del>") > 100 and new.count("<ins>EDITED</ins>") > 100
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        # Repeated words made difflib's matcher cubic: this pair took 4 s, 4 KB of it 10 s.
+        ("a " * 1_000, " ".join("a" if i % 10 else "b" for i in range(1_000))),
+        ("a " * 10_000, " ".join("a" if i % 10 else "b" for i in range(10_000))),
+        (
+            " ".join("ab"[i % 3 == 0] for i in range(10_000)),
+            " ".join("ab"[i % 2] for i in range(10_000)),
+        ),
+        (" ".join(map(str, range(3_000))), " ".join(map(str, reversed(range(3_000))))),
+    ],
+)
+def test_any_pair_is_diffed_in_bounded_time(before, after):
+    started = time.perf_counter()
+    html = str(cells.changes(before, after))
+    assert time.perf_counter() - started < 1
+    old, new = html.split('<div class="after">')
+    # Still a true diff: each side's words are all there, in order, marks aside.
+    for side, text in ((old, before), (new, after)):
+        shown_words = re.sub(r"<[^>]*>", " ", side.split("</span>", 1)[1]).split()
+        assert shown_words == text.split()
 
 
 def test_timeline_has_every_month_between_first_and_last():

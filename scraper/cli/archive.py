@@ -210,6 +210,7 @@ def search_(
     """Full-text search of review text and film titles, best match first.
 
     FTS syntax works ("exact phrase", OR, NOT, prefix*); anything else is read as plain words.
+    A query is at most 1,000 characters, 32 words and 4 prefix terms (exit 2 past them).
 
     Examples:
 

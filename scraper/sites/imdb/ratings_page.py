@@ -13,19 +13,16 @@ titles archived as if that were the truth.
 from __future__ import annotations
 
 import json
-import re
 from datetime import datetime
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from scraper import timeparse
 from scraper.errors import ParseError
 from scraper.models import Page, Request
+from scraper.sites import common
 from scraper.sites.fields import Fields
 from scraper.sites.imdb.exports import OWNER, SITE, member, rating_row, title_film
 
-_NEXT_DATA = re.compile(
-    rb'<script[^>]*\bid="__NEXT_DATA__"[^>]*>(?P<json>.*?)</script>', re.DOTALL | re.IGNORECASE
-)
 NO_VALUES = (
     "the member's rating values (this ratings page lists titles only; IMDb fills the ratings "
     "in the browser): export your ratings (Your Ratings, Export) and run scrape import"
@@ -39,11 +36,11 @@ def parse_ratings_page(body: bytes, url: str, fetched_at: datetime) -> Page:
         owner = None
     if owner is None:
         raise ParseError(SITE, url, "the member in the address (/user/ur<digits>/ratings/)")
-    script = _NEXT_DATA.search(body)
+    script = common.script_by_id(body, "__NEXT_DATA__")
     if script is None:
         raise ParseError(SITE, url, 'the <script id="__NEXT_DATA__"> of a ratings page')
     try:
-        data = json.loads(script["json"])
+        data = json.loads(script)
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise ParseError(SITE, url, f"valid JSON in __NEXT_DATA__ ({exc})") from None
     search = Fields(SITE, url, data)

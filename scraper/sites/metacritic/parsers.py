@@ -83,17 +83,12 @@ def parse_nuxt_payload(body: bytes, url: str, fetched_at: datetime) -> Page:
     return page
 
 
-_NUXT_SCRIPT = re.compile(
-    rb'<script[^>]*\bid="__NUXT_DATA__"[^>]*>(?P<payload>.*?)</script>', re.DOTALL | re.IGNORECASE
-)
-
-
 def parse_profile_page(body: bytes, url: str, fetched_at: datetime) -> Page:
     """A user's page as served at /user/<name>/: the current site embeds its reviews in a
     `__NUXT_DATA__` script (read as the payload it is), the old one renders them as HTML."""
-    embedded = _NUXT_SCRIPT.search(body[:5_000_000])
-    if embedded:
-        return parse_nuxt_payload(embedded["payload"], url, fetched_at)
+    embedded = common.script_by_id(body[:5_000_000], "__NUXT_DATA__")
+    if embedded is not None:
+        return parse_nuxt_payload(embedded, url, fetched_at)
     return parse_legacy_profile(body, url, fetched_at)
 
 
@@ -413,11 +408,11 @@ def parse_product_page(body: bytes, url: str, fetched_at: datetime) -> Page:
     parts = urlsplit(url)
     season = _SEASON.fullmatch(parts.fragment)
     path = parts.path if not season else f"{parts.path.rstrip('/')}/{parts.fragment}/"
-    embedded = _NUXT_SCRIPT.search(body[:5_000_000])
+    embedded = common.script_by_id(body[:5_000_000], "__NUXT_DATA__")
     components: list[dict[str, object]] = []
-    if embedded:
+    if embedded is not None:
         try:
-            payload = unflatten(json.loads(text.decode_lenient(embedded["payload"])))
+            payload = unflatten(json.loads(text.decode_lenient(embedded)))
         except (json.JSONDecodeError, RecursionError, ValueError) as exc:
             raise ParseError(SITE, url, f"a Nuxt devalue payload ({exc})") from None
         components = list(_walk_components(payload))

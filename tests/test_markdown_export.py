@@ -108,3 +108,15 @@ def test_markdown_needs_a_folder_and_other_formats_refuse_its_options(corpus_db,
         cli, ["export", "--db", str(corpus_db), "--format", "markdown", "-o", str(a_file)]
     )
     assert onto_file.exit_code == 2 and a_file.read_text() == "x"
+
+
+def test_a_text_of_unclosed_tag_openings_is_written_in_linear_time():
+    """Issue 30 (found beside item 9): 80 kB of "<a" took 3.4 s to tell whether it is HTML."""
+    import time
+
+    from scraper.markdown_export import body
+
+    started = time.perf_counter()
+    written = body("<a" * 40_000)
+    assert time.perf_counter() - started < 1.0
+    assert written.startswith("&lt;a&lt;a")

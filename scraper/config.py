@@ -33,6 +33,9 @@ if TYPE_CHECKING:
     from scraper.fetch import FetchSettings
 
 DEFAULT_PATH = Path("config/scrape.toml")
+# A real config is a few KB; the bound keeps `SCRAPE_CONFIG=/dev/zero` (or a log file named by
+# mistake) from being read whole into memory by every command.
+MAX_CONFIG_BYTES = 1024 * 1024
 _NUMBER = (int, float)
 FETCH_KEYS: dict[str, type | tuple[type, ...]] = {
     "delay": _NUMBER,
@@ -125,10 +128,10 @@ def load(path: str | Path | None = None) -> Config:
         if explicit:
             raise UsageError(f"config file {chosen} does not exist")
         return Config()
+    text = read_config_text(chosen)
     try:
-        text = chosen.read_text(encoding="utf-8")
         data = tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"{chosen}: not valid TOML ({exc})") from None
     at = _Locator(chosen, text)
     config = Config(path=chosen)
@@ -167,6 +170,35 @@ def load(path: str | Path | None = None) -> Config:
         if "games" in settings and site != "metacritic":
             raise UsageError(f"{at(f'sites.{site}', 'games')}: games is a Metacritic setting")
     return config
+
+
+def read_config_text(path: Path) -> str:
+    """The text of the config at `path`, which must be a regular file of at most
+    MAX_CONFIG_BYTES: a FIFO would block every command on open or read, and a device such as
+    /dev/zero never ends."""
+    try:
+        # O_NONBLOCK: opening a FIFO with no writer must not wait; the type is checked on the
+        # open descriptor, so a swap between a check and the open changes nothing.
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise UsageError(f"config file {path}: cannot open it ({exc.strerror})") from None
+    try:
+        status = os.fstat(handle)
+        if not stat.S_ISREG(status.st_mode):
+            raise UsageError(f"config file {path} is not a regular file")
+        if status.st_size > MAX_CONFIG_BYTES:
+            raise UsageError(f"config file {path} is over {MAX_CONFIG_BYTES // 1024} KiB")
+        os.set_blocking(handle, True)
+        with os.fdopen(handle, "rb", closefd=False) as file:
+            data = file.read(MAX_CONFIG_BYTES + 1)
+    finally:
+        os.close(handle)
+    if len(data) > MAX_CONFIG_BYTES:  # it grew while being read
+        raise UsageError(f"config file {path} is over {MAX_CONFIG_BYTES // 1024} KiB")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{path}: not valid TOML ({exc})") from None
 
 
 def load_cookies(path: str | Path) -> MozillaCookieJar:

@@ -15,6 +15,9 @@ from typing import overload
 
 from dateutil.relativedelta import relativedelta
 
+from scraper import numbers
+from scraper.wording import shown
+
 
 @dataclass(frozen=True, slots=True)
 class When:
@@ -63,7 +66,7 @@ def from_epoch_ms(ms: int | float | str) -> When:
     try:
         return exact(datetime.fromtimestamp(int(ms) / 1000, tz=UTC))
     except (OverflowError, OSError) as exc:
-        raise ValueError(f"timestamp {ms!r} is out of range ({exc})") from None
+        raise ValueError(f"timestamp {shown(ms)} is out of range ({exc})") from None
 
 
 def from_iso(text: str) -> When:
@@ -88,7 +91,10 @@ def from_relative(text: str, fetched_at: datetime) -> When | None:
     if not match:
         return None
     n = match["n"]
-    count = 1 if n in ("a", "an", "one") else int(n)
+    # Past a million units the date is before any calendar's, so no age anyone wrote.
+    count = 1 if n in ("a", "an", "one") else numbers.whole(n, 0, 10**6)
+    if count is None:
+        return None
     unit = _UNITS[match["unit"].lower()]
     fetched_at = _utc(fetched_at)
     try:

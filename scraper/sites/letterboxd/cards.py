@@ -24,7 +24,7 @@ from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scraper import timeparse
+from scraper import numbers, timeparse
 from scraper.errors import ParseError
 from scraper.models import Film, Page, Profile, Request, Review
 from scraper.sites import common
@@ -329,7 +329,5 @@ def _rewatch(card: LexborNode) -> bool | None:
 
 
 def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value is not None else None
-    except ValueError:
-        return None
+    # A count of likes: past a trillion it is no count (and no SQLite integer).
+    return numbers.whole(value, 0, 10**12)

@@ -63,9 +63,13 @@ def exact(moment: datetime) -> When:
 
 def from_epoch_ms(ms: int | float | str) -> When:
     """Epoch milliseconds; ValueError for a value no calendar holds."""
+    # 10**15 ms is past the year 30000: no calendar here holds more.
+    number = numbers.decimal(ms, -(10**15), 10**15)
+    if number is None:
+        raise ValueError(f"timestamp {shown(ms)} is no number of milliseconds")
     try:
-        return exact(datetime.fromtimestamp(int(ms) / 1000, tz=UTC))
-    except (OverflowError, OSError) as exc:
+        return exact(datetime.fromtimestamp(int(number) / 1000, tz=UTC))
+    except (OverflowError, OSError, ValueError) as exc:
         raise ValueError(f"timestamp {shown(ms)} is out of range ({exc})") from None
 
 

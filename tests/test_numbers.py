@@ -33,3 +33,19 @@ def test_a_score_past_every_bound_is_no_rating(raw):
     assert ratings.to_ten(raw, out_of=5) is None
     assert ratings.critic_to_ten(raw) is None
     assert len(ratings.stars_raw(raw) or "") <= 80
+
+
+@pytest.mark.parametrize("value", ["²", "9" * 5000, 10**400, float("nan"), float("inf"), 1e300])
+def test_an_epoch_no_calendar_holds_is_a_value_error_quoted_cut(value):
+    from scraper import timeparse
+
+    with pytest.raises(ValueError, match="timestamp") as caught:
+        timeparse.from_epoch_ms(value)
+    assert len(str(caught.value)) < 200
+
+
+def test_a_letterboxd_film_id_of_odd_digits_is_no_key():
+    from scraper.sites.letterboxd import records
+
+    assert "letterboxd:id:42" in records.film(title="A", year=None, film_id="42").keys
+    assert not any(":id:" in k for k in records.film(title="A", year=None, film_id="²").keys)

@@ -487,6 +487,7 @@ def _owner(files: _Export, url: str) -> str:
             if (
                 not re.fullmatch(r"[a-z0-9_]{1,40}", named)
                 or records.owner_in(f"/{named}/") is None
+                or not common.typed_handle(SITE, named)
             ):
                 raise ParseError(
                     SITE, url, f"a Letterboxd username in profile.csv (got {shown(named)})"

@@ -117,7 +117,8 @@ def film(
     if slug:
         keys.append(f"{SITE}:slug:{slug}")
     # Letterboxd's numeric film id (data-film-id; letterboxd.com/film/film:<id>/ in old exports).
-    numeric = film_id if film_id and film_id.isdigit() else None
+    number = numbers.whole(film_id, 1, 10**15)
+    numeric = str(number) if number is not None else None
     if numeric:
         keys.append(f"{SITE}:id:{numeric}")
     if year or not (slug or lid or numeric):

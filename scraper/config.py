@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from scraper.errors import UsageError
 from scraper.site_names import NAMES as SITE_NAMES
+from scraper.wording import cut
 
 if TYPE_CHECKING:
     from http.cookiejar import MozillaCookieJar
@@ -138,7 +139,7 @@ def load(path: str | Path | None = None) -> Config:
     unknown = sorted(set(data) - TOP_KEYS)
     if unknown:
         raise UsageError(
-            f"{at(None, unknown[0])}: {unknown[0]} is not a known setting "
+            f"{at(None, unknown[0])}: {cut(unknown[0])} is not a known setting "
             f"(known: {', '.join(sorted(TOP_KEYS))})"
         )
     if "db" in data:
@@ -152,18 +153,19 @@ def load(path: str | Path | None = None) -> Config:
     for name, idents in _table(data, "people", at).items():
         if not isinstance(idents, dict) or not all(isinstance(v, str) for v in idents.values()):
             raise UsageError(
-                f"{at('people', name)}: people.{name} must map site names to identifiers"
+                f"{at('people', name)}: people.{cut(name)} must map site names to identifiers"
             )
         for site, ident in idents.items():
-            _check_identifier(site, ident, f"{at(f'people.{name}', site)}: people.{name}.{site}")
+            where = f"{at(f'people.{name}', site)}: people.{cut(name)}.{cut(site)}"
+            _check_identifier(site, ident, where)
         config.people[name] = idents
     config.fetch = _checked(_table(data, "fetch", at), FETCH_KEYS, "fetch", at)
     for site, settings in _table(data, "sites", at).items():
         if not isinstance(settings, dict):
-            raise UsageError(f"{at('sites', site)}: [sites.{site}] must be a table")
+            raise UsageError(f"{at('sites', site)}: [sites.{cut(site)}] must be a table")
         if site not in SITE_NAMES:
             raise UsageError(
-                f"{at('sites', site)}: [sites.{site}] is not a site scrape knows "
+                f"{at('sites', site)}: [sites.{cut(site)}] is not a site scrape knows "
                 f"(known: {', '.join(SITE_NAMES)})"
             )
         config.sites[site] = _checked(settings, SITE_KEYS, f"sites.{site}", at)
@@ -301,7 +303,7 @@ def _checked(
     table: dict[str, Any], known: dict[str, Any], section: str, at: _Locator
 ) -> dict[str, Any]:
     for key, value in table.items():
-        where = f"{at(section, key)}: {section}.{key}"
+        where = f"{at(section, key)}: {section}.{cut(key)}"
         expected = known.get(key)
         if expected is None:
             raise UsageError(f"{where} is not a known setting (known: {', '.join(known)})")

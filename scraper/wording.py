@@ -20,3 +20,10 @@ def shown(value: object, limit: int = ECHO_MAX) -> str:
     if len(text) <= limit:
         return repr(text)
     return f"{text[:limit]!r}... ({len(text):,} characters)"
+
+
+def cut(text: str, limit: int = ECHO_MAX) -> str:
+    """shown() without the quotes, for a name a message prints bare (a config key)."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(text):,} characters)"

@@ -230,3 +230,20 @@ def test_a_config_that_never_ends_or_is_too_large_is_refused(tmp_path):
     assert result.returncode == 2, result.stderr
     assert "/dev/zero is not a regular file" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "k" * 200_000 + " = 1\n",
+        "[fetch]\n" + "k" * 200_000 + " = 1\n",
+        "[sites." + "s" * 200_000 + "]\ndelay = 1\n",
+        "[people." + "p" * 200_000 + "]\nletterboxd = 3\n",
+    ],
+)
+def test_a_huge_name_in_the_config_is_quoted_cut(tmp_path, text):
+    """Issue 30, item 17: a value from a file is echoed at most ~80 characters long."""
+    with pytest.raises(UsageError) as caught:
+        config.load(write(tmp_path, text))
+    message = str(caught.value)
+    assert "200,0" in message and len(message) < 400, message[:500]

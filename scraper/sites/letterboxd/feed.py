@@ -26,7 +26,7 @@ from scraper.models import Page, Review
 from scraper.sites import common
 from scraper.sites.letterboxd import records
 from scraper.sites.letterboxd.records import SITE
-from scraper.wording import shown
+from scraper.wording import cut, shown
 
 _GUID = re.compile(r"^letterboxd-(?P<kind>[a-z]+)-(?P<id>\d+)$")
 _POSTER = re.compile(r"^\s*<p>\s*<img[^>]*>\s*</p>", re.IGNORECASE)
@@ -72,7 +72,7 @@ def _entry(
 ) -> Review:
     film_title = _child(item, "filmTitle")
     if not film_title:
-        raise ParseError(SITE, url, f"letterboxd:filmTitle in item {guid[0]}")
+        raise ParseError(SITE, url, f"letterboxd:filmTitle in item {cut(guid[0])}")
     # The entry's page, on the host the feed came from (as pages' relative links are); a feed
     # read from a file keeps the item's own address.
     own = _child(item, "link") or ""

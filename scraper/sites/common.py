@@ -63,7 +63,9 @@ def yes(value: str | None) -> bool | None:
 def year_in(value: object) -> int | None:
     """The release year in "2019", 2019, "2021, Season 1"; None for "", 0, 10**30 or any
     year outside numbers.FIRST_YEAR..LAST_YEAR."""
-    if isinstance(value, int | float):
+    if isinstance(value, float):  # 2016.0 from a JSON that writes numbers so; not nan or inf
+        return numbers.year(int(value)) if value.is_integer() else None
+    if isinstance(value, int):
         return numbers.year(value)
     match = _YEAR.search(str(value or "")[:1000])
     return numbers.year(match[1]) if match else None

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from scraper.errors import UsageError
 from scraper.site_names import NAMES as SITE_NAMES
+from scraper.wording import cut
 
 if TYPE_CHECKING:
     from http.cookiejar import MozillaCookieJar
@@ -33,6 +34,9 @@ if TYPE_CHECKING:
     from scraper.fetch import FetchSettings
 
 DEFAULT_PATH = Path("config/scrape.toml")
+# A real config is a few KB; the bound keeps `SCRAPE_CONFIG=/dev/zero` (or a log file named by
+# mistake) from being read whole into memory by every command.
+MAX_CONFIG_BYTES = 1024 * 1024
 _NUMBER = (int, float)
 FETCH_KEYS: dict[str, type | tuple[type, ...]] = {
     "delay": _NUMBER,
@@ -125,17 +129,17 @@ def load(path: str | Path | None = None) -> Config:
         if explicit:
             raise UsageError(f"config file {chosen} does not exist")
         return Config()
+    text = read_config_text(chosen)
     try:
-        text = chosen.read_text(encoding="utf-8")
         data = tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"{chosen}: not valid TOML ({exc})") from None
     at = _Locator(chosen, text)
     config = Config(path=chosen)
     unknown = sorted(set(data) - TOP_KEYS)
     if unknown:
         raise UsageError(
-            f"{at(None, unknown[0])}: {unknown[0]} is not a known setting "
+            f"{at(None, unknown[0])}: {cut(unknown[0])} is not a known setting "
             f"(known: {', '.join(sorted(TOP_KEYS))})"
         )
     if "db" in data:
@@ -149,24 +153,54 @@ def load(path: str | Path | None = None) -> Config:
     for name, idents in _table(data, "people", at).items():
         if not isinstance(idents, dict) or not all(isinstance(v, str) for v in idents.values()):
             raise UsageError(
-                f"{at('people', name)}: people.{name} must map site names to identifiers"
+                f"{at('people', name)}: people.{cut(name)} must map site names to identifiers"
             )
         for site, ident in idents.items():
-            _check_identifier(site, ident, f"{at(f'people.{name}', site)}: people.{name}.{site}")
+            where = f"{at(f'people.{name}', site)}: people.{cut(name)}.{cut(site)}"
+            _check_identifier(site, ident, where)
         config.people[name] = idents
     config.fetch = _checked(_table(data, "fetch", at), FETCH_KEYS, "fetch", at)
     for site, settings in _table(data, "sites", at).items():
         if not isinstance(settings, dict):
-            raise UsageError(f"{at('sites', site)}: [sites.{site}] must be a table")
+            raise UsageError(f"{at('sites', site)}: [sites.{cut(site)}] must be a table")
         if site not in SITE_NAMES:
             raise UsageError(
-                f"{at('sites', site)}: [sites.{site}] is not a site scrape knows "
+                f"{at('sites', site)}: [sites.{cut(site)}] is not a site scrape knows "
                 f"(known: {', '.join(SITE_NAMES)})"
             )
         config.sites[site] = _checked(settings, SITE_KEYS, f"sites.{site}", at)
         if "games" in settings and site != "metacritic":
             raise UsageError(f"{at(f'sites.{site}', 'games')}: games is a Metacritic setting")
     return config
+
+
+def read_config_text(path: Path) -> str:
+    """The text of the config at `path`, which must be a regular file of at most
+    MAX_CONFIG_BYTES: a FIFO would block every command on open or read, and a device such as
+    /dev/zero never ends."""
+    try:
+        # O_NONBLOCK: opening a FIFO with no writer must not wait; the type is checked on the
+        # open descriptor, so a swap between a check and the open changes nothing.
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise UsageError(f"config file {path}: cannot open it ({exc.strerror})") from None
+    try:
+        status = os.fstat(handle)
+        if not stat.S_ISREG(status.st_mode):
+            raise UsageError(f"config file {path} is not a regular file")
+        if status.st_size > MAX_CONFIG_BYTES:
+            raise UsageError(f"config file {path} is over {MAX_CONFIG_BYTES // 1024} KiB")
+        os.set_blocking(handle, True)
+        with os.fdopen(handle, "rb", closefd=False) as file:
+            data = file.read(MAX_CONFIG_BYTES + 1)
+    finally:
+        os.close(handle)
+    if len(data) > MAX_CONFIG_BYTES:  # it grew while being read
+        raise UsageError(f"config file {path} is over {MAX_CONFIG_BYTES // 1024} KiB")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{path}: not valid TOML ({exc})") from None
 
 
 def load_cookies(path: str | Path) -> MozillaCookieJar:
@@ -269,7 +303,7 @@ def _checked(
     table: dict[str, Any], known: dict[str, Any], section: str, at: _Locator
 ) -> dict[str, Any]:
     for key, value in table.items():
-        where = f"{at(section, key)}: {section}.{key}"
+        where = f"{at(section, key)}: {section}.{cut(key)}"
         expected = known.get(key)
         if expected is None:
             raise UsageError(f"{where} is not a known setting (known: {', '.join(known)})")

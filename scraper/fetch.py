@@ -35,7 +35,7 @@ from tenacity.wait import wait_base
 if TYPE_CHECKING:
     from curl_cffi.requests.impersonate import BrowserTypeLiteral
 
-from scraper import __version__
+from scraper import __version__, numbers
 from scraper.blocks import ADVICE, block_kind
 from scraper.decoding import DecodeFailed, decoded
 from scraper.errors import Blocked, FetchError, NotFound, OutOfTime, Rejected, UsageError
@@ -48,7 +48,10 @@ _T = TypeVar("_T")
 
 USER_AGENT = f"scrape/{__version__} (personal review backup)"
 MAX_REDIRECTS = 5
-_USERINFO = re.compile(r"^([a-z][a-z0-9+.-]*://)[^/@?#]*@", re.IGNORECASE)
+# A URL's scheme and authority (user:password@host:port): the authority ends at the first /, ?
+# or #, and its userinfo at the LAST @ in it, as URL parsers (httpx's too) read it, so a
+# password holding an @ ("u:PASS@W0RD@host") is taken out whole.
+_AUTHORITY = re.compile(r"^([a-z][a-z0-9+.-]*://)([^/?#]*)", re.IGNORECASE)
 _SECRET_PARAM = re.compile(
     r"(?i)([?&](?:[^=&]*(?:token|key|auth|session|secret|sig|password)"
     r"[^=&]*)=)[^&]*"
@@ -377,10 +380,12 @@ class Fetcher:
 
     def _read_capped(self, raw: httpx.Response) -> bytes:
         cap = self.settings.max_body
-        declared = raw.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > cap:
+        # Any length up to 10**18 is a number (a bigger one is past any cap); an unreadable one
+        # is no promise, and the body is counted as it comes all the same.
+        declared = numbers.whole(raw.headers.get("content-length", ""), 0, 10**18)
+        if declared is not None and declared > cap:
             raise FetchError(
-                f"{redact(str(raw.url))} announced {int(declared) // 2**20} MiB, "
+                f"{redact(str(raw.url))} announced {declared // 2**20} MiB, "
                 f"over the {cap // 2**20} MiB limit; refusing it"
             )
         chunks, size = [], 0
@@ -506,7 +511,10 @@ def redact(url: str) -> str:
 def without_userinfo(url: str) -> str:
     """The URL without user:password@ (a mirror's SCRAPE_<SITE>_ROOT may carry them): what may
     be stored. Requests still go with them."""
-    return _USERINFO.sub(r"\1", url)
+    match = _AUTHORITY.match(url)
+    if match is None or "@" not in match[2]:
+        return url
+    return match[1] + match[2].rpartition("@")[2] + url[match.end() :]
 
 
 # What a failed connection says, in curl's words and the C library's, and what it means to a
@@ -563,8 +571,12 @@ def _retry_after_seconds(value: str | None) -> float | None:
     for anything else (1e30, -5, nan, a malformed date)."""
     if not value:
         return None
-    if value.strip().isdigit():
-        return min(float(value.strip()[:12]), RETRY_AFTER_CEILING)
+    stripped = value.strip()
+    if stripped.isascii() and stripped.isdigit():
+        # Digits only (not "²", which isdigit() takes too): any number of them past 12 is the
+        # same "later than a year" as the ceiling.
+        whole = numbers.whole(stripped[:12], 0, 10**12)
+        return None if whole is None else min(float(whole), RETRY_AFTER_CEILING)
     try:
         seconds = (parsedate_to_datetime(value) - datetime.now(UTC)).total_seconds()
     except (TypeError, ValueError, OverflowError):

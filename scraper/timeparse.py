@@ -15,6 +15,9 @@ from typing import overload
 
 from dateutil.relativedelta import relativedelta
 
+from scraper import numbers
+from scraper.wording import shown
+
 
 @dataclass(frozen=True, slots=True)
 class When:
@@ -60,10 +63,14 @@ def exact(moment: datetime) -> When:
 
 def from_epoch_ms(ms: int | float | str) -> When:
     """Epoch milliseconds; ValueError for a value no calendar holds."""
+    # 10**15 ms is past the year 30000: no calendar here holds more.
+    number = numbers.decimal(ms, -(10**15), 10**15)
+    if number is None:
+        raise ValueError(f"timestamp {shown(ms)} is no number of milliseconds")
     try:
-        return exact(datetime.fromtimestamp(int(ms) / 1000, tz=UTC))
-    except (OverflowError, OSError) as exc:
-        raise ValueError(f"timestamp {ms!r} is out of range ({exc})") from None
+        return exact(datetime.fromtimestamp(int(number) / 1000, tz=UTC))
+    except (OverflowError, OSError, ValueError) as exc:
+        raise ValueError(f"timestamp {shown(ms)} is out of range ({exc})") from None
 
 
 def from_iso(text: str) -> When:
@@ -88,7 +95,10 @@ def from_relative(text: str, fetched_at: datetime) -> When | None:
     if not match:
         return None
     n = match["n"]
-    count = 1 if n in ("a", "an", "one") else int(n)
+    # Past a million units the date is before any calendar's, so no age anyone wrote.
+    count = 1 if n in ("a", "an", "one") else numbers.whole(n, 0, 10**6)
+    if count is None:
+        return None
     unit = _UNITS[match["unit"].lower()]
     fetched_at = _utc(fetched_at)
     try:

@@ -180,3 +180,70 @@ def test_a_crawl_takes_the_configs_cookies_file_unless_the_command_line_names_co
     assert _cookies(loaded, "letterboxd", None, None) is None
     empty = config.load(write(tmp_path, "[sites.rottentomatoes]\ncookies = ''\n"))
     assert _cookies(empty, "rottentomatoes", None, None) is None
+
+
+def _scrape(args, env_config=None, timeout=20):
+    """The real CLI in a child process: a config that hangs the reader must fail the test
+    within `timeout`, not hang the suite."""
+    import os
+    import resource
+    import subprocess
+    import sys
+
+    env = dict(os.environ)
+    env.pop("SCRAPE_CONFIG", None)
+    if env_config is not None:
+        env["SCRAPE_CONFIG"] = env_config
+    return subprocess.run(
+        [sys.executable, "-m", "scraper", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        # Before the bound, /dev/zero was read until memory ran out: cap the child at 1 GiB.
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30)),
+    )
+
+
+def test_a_config_that_is_a_fifo_is_refused_at_once_naming_it(tmp_path):
+    import os
+
+    fifo = tmp_path / "scrape.toml"
+    os.mkfifo(fifo)
+    for args, env in (
+        (["search", "x", "--config", str(fifo)], None),
+        (["stats"], str(fifo)),
+    ):
+        result = _scrape([*args, "--db", str(tmp_path / "a.db")], env)
+        assert result.returncode == 2, result.stderr
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and str(fifo) in lines[0] and "regular file" in lines[0], lines
+
+
+def test_a_config_that_never_ends_or_is_too_large_is_refused(tmp_path):
+    large = write(tmp_path, "# " + "x" * config.MAX_CONFIG_BYTES + "\n")
+    with pytest.raises(UsageError, match=f"{large} is over 1024 KiB"):
+        config.load(large)
+    with pytest.raises(UsageError, match=f"{tmp_path} is not a regular file"):
+        config.load(tmp_path)
+    result = _scrape(["stats", "--db", str(tmp_path / "a.db")], "/dev/zero")
+    assert result.returncode == 2, result.stderr
+    assert "/dev/zero is not a regular file" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "k" * 200_000 + " = 1\n",
+        "[fetch]\n" + "k" * 200_000 + " = 1\n",
+        "[sites." + "s" * 200_000 + "]\ndelay = 1\n",
+        "[people." + "p" * 200_000 + "]\nletterboxd = 3\n",
+    ],
+)
+def test_a_huge_name_in_the_config_is_quoted_cut(tmp_path, text):
+    """Issue 30, item 17: a value from a file is echoed at most ~80 characters long."""
+    with pytest.raises(UsageError) as caught:
+        config.load(write(tmp_path, text))
+    message = str(caught.value)
+    assert "200,0" in message and len(message) < 400, message[:500]

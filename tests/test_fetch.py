@@ -326,3 +326,53 @@ def test_a_header_given_empty_is_not_sent():
     fetcher(handler).fetch(request)
     assert seen[0]["x-requested-with"] == "XMLHttpRequest"
     assert "upgrade-insecure-requests" not in seen[0]
+
+
+@pytest.mark.parametrize("retry_after", ["²", "¹²", "²" * 5000, "1²"])
+def test_a_retry_after_of_digits_no_number_holds_is_no_retry_after(retry_after):
+    """Issue 30, item 13: `Retry-After: ²` (which str.isdigit() takes for a digit and float()
+    refuses) failed the run with an internal error. It is no number: the 429 is retried as one
+    without a Retry-After."""
+    answers = iter([429, 200])
+
+    def route(path, query):
+        return next(answers), b"<p>ok</p>", "text/html"
+
+    site = LocalSite(route, headers={"Retry-After": retry_after})
+    with site, Fetcher(QUICK, wait=wait_none()) as fetcher:
+        assert fetcher.fetch(Request(f"{site.root}/page/", "x")).body == b"<p>ok</p>"
+    assert site.requests() == ["GET /page/"] * 2
+
+
+def test_a_password_holding_an_at_sign_is_never_shown_nor_stored(run_scrape, tmp_path):
+    """Issue 30, item 17: `http://u:PASS@W0RD@host` showed `W0RD@` in the error and in
+    runs.error: the userinfo runs to the LAST @ before the host, as httpx reads it."""
+    import sqlite3
+
+    assert redact("http://u:PASS@W0RD@h.test:8/p?q=a@b#c@d") == "http://h.test:8/p?q=a@b#c@d"
+    assert redact("https://a@@b@h.test") == "https://h.test"
+    assert redact("https://h.test/x@y") == "https://h.test/x@y"
+
+    site = LocalSite(lambda path, query: (500, b"down", "text/plain"))
+    config = tmp_path / "scrape.toml"
+    config.write_text("[fetch]\ntries = 1\ndelay = 0\n")
+    db = tmp_path / "a.db"
+    with site:
+        root = site.root.replace("http://", "http://u:PASS@W0RD@")
+        result = run_scrape(
+            "user",
+            "rottentomatoes:critic/x",
+            "--db",
+            str(db),
+            "--config",
+            str(config),
+            env={"SCRAPE_ROTTENTOMATOES_ROOT": root},
+        )
+    assert result.returncode == 1, result.stderr
+    assert site.requests(), "the request went out, credentials and all"
+    assert "127.0.0.1" in result.stderr and "HTTP 500" in result.stderr, result.stderr
+    with sqlite3.connect(db) as conn:
+        errors = [row[0] or "" for row in conn.execute("SELECT error FROM runs")]
+    assert errors and all("127.0.0.1" in e for e in errors), errors
+    for said in [result.stdout, result.stderr, *errors]:
+        assert "PASS" not in said and "W0RD" not in said, said

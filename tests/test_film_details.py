@@ -210,3 +210,56 @@ def test_a_site_refusing_film_pages_stops_the_look_ups_and_they_wait_for_next_ru
     assert len(asked) == film_details.REFUSALS_IN_A_ROW and looked.stopped
     assert looked.read == 0 and "film pages stopped" in (looked.note() or "")
     assert len(film_details.pending(db)) == 5  # nothing recorded: all asked again next run
+
+
+def _rt_film_page(title: str, year_json: str, prop: str) -> bytes:
+    """A 2026 film page whose where-to-watch releaseYear is the JSON `year_json` and whose
+    hero names the year `prop`."""
+    hero = json.dumps({"content": {"title": title, "metadataProps": ["PG-13", prop]}})
+    return (
+        f"<!DOCTYPE html><html><head><title>{title} | Rotten Tomatoes</title></head><body>"
+        f'<script id="media-hero-json" type="application/json">{hero}</script>'
+        f'<script id="where-to-watch-json" type="application/json">'
+        f'{{"title": "{title}", "releaseYear": {year_json}}}</script></body></html>'
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("year_json", "prop"),
+    [
+        ('"²"', "²"),  # str.isdigit() says yes, int() says no
+        ('"²⁰²⁴"', "٢٠١٩"),  # superscripts; Arabic-Indic digits, which int() reads
+        ('"' + "9" * 5000 + '"', "9" * 5000),  # past int()'s 4,300 digits
+        ("9" * 5000, "1" * 40),  # a bare JSON number past them: json.loads refuses it
+        ("1" + "0" * 30, "1" + "0" * 30),  # past SQLite's integers
+        ('"1869"', "2101"),  # digits, but no film's year
+    ],
+)
+def test_a_film_page_with_a_year_no_number_holds_is_that_films_note_never_the_runs_end(
+    tmp_path, year_json, prop
+):
+    """Issue 30, item 13: such a year ended `scrape details` (and every later crawl) with an
+    internal error; it is no year, and the other films' look-ups go on."""
+    from tests.fakes.server import NOT_FOUND, LocalSite
+
+    path = tmp_path / "a.db"
+    db = schema.open_archive(path)
+    films = [Film(f"rottentomatoes:m/{s}", "rottentomatoes", s, None, "movie") for s in "ab"]
+    archive.save_page(db, Page(films=films))
+    db.close()
+    pages = {"/m/a": _rt_film_page("A", year_json, prop), "/m/b": _rt_film_page("B", "2001", "")}
+
+    def route(path, query):
+        return (200, pages[path], "text/html") if path in pages else NOT_FOUND
+
+    with LocalSite(route) as site:
+        env = {"SCRAPE_ROTTENTOMATOES_ROOT": site.root, "SCRAPE_DELAY": "0"}
+        result = CliRunner().invoke(cli, ["details", "--db", str(path)], env=env)
+        assert result.exit_code == 0, result.output
+        assert len(site.requests()) == 2
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute("SELECT id, year, year_check_error FROM films ORDER BY id")
+        assert rows.fetchall() == [
+            ("rottentomatoes:m/a", None, "its page states no year"),
+            ("rottentomatoes:m/b", 2001, None),
+        ]

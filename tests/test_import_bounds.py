@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import json
 import os
 import shutil
 import sqlite3
@@ -318,3 +319,97 @@ def test_readme_names_the_bounds_the_code_enforces():
         "less than 300\nMB of memory",
     ):
         assert named in bounds, named
+
+
+# Issue 30, item 13: a number no bound holds is that record's missing field, never the file's
+# (or the run's) internal error.
+
+
+def _legacy_ratings(tmp_path: Path, name: str, item: dict, review: dict) -> Path:
+    fixture = FIXTURES / "rottentomatoes/napi-legacy-page-without-cursor.json"
+    data = json.loads(fixture.read_text())
+    data["ratings"][0]["item"] |= item
+    data["ratings"][0]["review"] |= review
+    path = tmp_path / f"{name}.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("item", "review", "year", "rating"),
+    [
+        ({"releaseYear": 10**30}, {}, None, 9.0),  # past SQLite's integers
+        ({"releaseYear": "²⁰¹⁶"}, {}, None, 9.0),
+        ({}, {"score": 10**400}, 2016, None),  # past a float
+        ({}, {"score": "²"}, 2016, None),
+        ({}, {"score": float("inf")}, 2016, None),  # json.dumps writes Infinity
+    ],
+)
+def test_a_number_past_every_bound_in_an_imported_file_is_no_number(
+    tmp_path, item, review, year, rating
+):
+    db = tmp_path / "a.db"
+    path = _legacy_ratings(tmp_path, "ratings", item, review)
+    result = run_import(db, str(path), "--profile", "rottentomatoes:user/1")
+    assert result.exit_code == 0, result.output
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT year FROM films").fetchall() == [(year,)]
+        [(stored, raw)] = conn.execute("SELECT rating, rating_raw FROM reviews").fetchall()
+    assert stored == rating and len(raw) <= 80
+
+
+def test_a_json_number_past_int_s_digits_is_a_parse_error_naming_the_file(archive, tmp_path):
+    path = tmp_path / "digits.json"
+    fixture = FIXTURES / "rottentomatoes/napi-legacy-page-without-cursor.json"
+    path.write_text(fixture.read_text().replace('"score":4.5', '"score":' + "9" * 5000))
+    refused_alone(archive, path, "valid JSON", args=("--profile", "rottentomatoes:user/1"))
+
+
+def test_a_letterboxd_year_or_rating_of_odd_digits_is_that_rows_field(tmp_path):
+    db = tmp_path / "a.db"
+    rows = (
+        "2020-01-01,Film A,²,https://boxd.it/a1,3,,,2020-01-01\n"
+        f"2020-01-01,Film B,{'9' * 5000},https://boxd.it/b1,4,,,2020-01-01\n"
+        "2020-01-01,Film C,1999,https://boxd.it/c1,5,,,2020-01-01\n"
+    )
+    packed = letterboxd_zip(tmp_path / "export.zip", {"diary.csv": DIARY + rows})
+    result = run_import(db, str(packed))
+    assert result.exit_code == 0, result.output
+    with sqlite3.connect(db) as conn:
+        years = conn.execute("SELECT title, year FROM films ORDER BY title").fetchall()
+    assert years == [("Film A", None), ("Film B", None), ("Film C", 1999)]
+
+
+# Issue 30, item 17: a value from a file is quoted cut (wording.shown), never whole.
+
+
+@pytest.mark.parametrize(
+    ("members", "expected"),
+    [
+        (
+            {
+                "profile.csv": "Date Joined,Username\n2020-01-01," + "x" * 900_000 + "\n",
+                "diary.csv": DIARY,
+            },
+            "username",
+        ),
+        (
+            {
+                "diary.csv": DIARY
+                + "2020-01-01,A,2000,https://boxd.it/a,9"
+                + "9" * 900_000
+                + ",,,\n"
+            },
+            "star rating",
+        ),
+    ],
+)
+def test_a_huge_value_is_quoted_cut_in_the_one_line_that_refuses_it(
+    archive, tmp_path, members, expected
+):
+    packed = letterboxd_zip(tmp_path / "export.zip", members)
+    before = fingerprint(archive)
+    result = run_import(archive, str(packed))
+    assert_refused(result, expected, "900,0")
+    assert len(result.output) < 500, len(result.output)
+    assert fingerprint(archive) == before

@@ -15,6 +15,7 @@ from scraper.nesting import Unbounded
 from scraper.site_names import NAMES
 from scraper.sites import viewsource
 from scraper.sites.site import Site
+from scraper.wording import shown
 
 
 def _declared(name: str) -> Site:
@@ -47,7 +48,7 @@ def resolve(
     if not ident or len(ident) > MAX_IDENT:
         raise UsageError(f"identifier must be 1 to {MAX_IDENT} characters")
     if _UNSAFE.search(ident):
-        raise UsageError(f"identifier {ident!r} holds characters no profile name has")
+        raise UsageError(f"identifier {shown(ident)} holds characters no profile name has")
     if site is not None and site not in SITES:
         raise UsageError(f"unknown site {site!r}; known sites: {', '.join(SITES)}")
     found = person(ident, people) if site is None else None
@@ -60,7 +61,9 @@ def resolve(
         return [_from_handle(prefix.lower(), rest, ident)]
     if site is not None:
         return [_from_handle(site, ident, ident)]
-    raise UsageError(f"cannot tell which profile {ident!r} is; accepted forms: {accepted_forms()}")
+    raise UsageError(
+        f"cannot tell which profile {shown(ident)} is; accepted forms: {accepted_forms()}"
+    )
 
 
 def person(name: str, people: dict[str, dict[str, str]] | None) -> dict[str, str] | None:
@@ -113,13 +116,13 @@ def sniff(body: bytes, site: str | None = None) -> tuple[str, str] | None:
 def _from_url(url: str) -> Target:
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise UsageError(f"{url!r} is not an http(s) URL")
+        raise UsageError(f"{shown(url)} is not an http(s) URL")
     for name, each in SITES.items():
         if each.owns_host(parts.netloc if parts.port else parts.hostname):
             handle = each.handle_from_url(url)
             if handle is None:
                 raise UsageError(
-                    f"{url!r} is not a profile page; accepted forms: " + "; ".join(each.forms)
+                    f"{shown(url)} is not a profile page; accepted forms: " + "; ".join(each.forms)
                 )
             return Target(name, handle)
     raise UsageError(f"no supported site at {parts.hostname}; supported: {', '.join(SITES)}")
@@ -129,6 +132,7 @@ def _from_handle(site: str, text: str, ident: str) -> Target:
     handle = SITES[site].handle_from_text(text)
     if handle is None:
         raise UsageError(
-            f"{ident!r} is not a {site} identifier; accepted forms: " + "; ".join(SITES[site].forms)
+            f"{shown(ident)} is not a {site} identifier; accepted forms: "
+            + "; ".join(SITES[site].forms)
         )
     return Target(site, handle)

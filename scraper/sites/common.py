@@ -10,14 +10,15 @@ from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scraper import nesting, weblinks
-from scraper.errors import ParseError
-from scraper.models import Page, Review
+from scraper import nesting, numbers, weblinks
+from scraper.errors import ParseError, UsageError
+from scraper.models import Page, Review, Skipped
 from scraper.sites import text as textmod
 from scraper.sites.fields import Fields
 from scraper.timeparse import When
+from scraper.wording import shown
 
-_YEAR = re.compile(r"\b(18[89]\d|19\d\d|20\d\d)\b")
+_YEAR = re.compile(r"\b(18[89][0-9]|19[0-9][0-9]|20[0-9][0-9])\b", re.ASCII)
 
 
 def load_fields(site: str, body: bytes, url: str) -> Fields:
@@ -28,7 +29,8 @@ def load_fields(site: str, body: bytes, url: str) -> Fields:
         raise ParseError(site, url, "JSON data (the server sent an HTML page instead)")
     try:
         data = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+    except (UnicodeDecodeError, RecursionError, ValueError) as exc:
+        # ValueError beyond JSONDecodeError: an integer of over 4,300 digits.
         raise ParseError(site, url, f"valid JSON ({exc})") from None
     if not isinstance(data, dict):
         raise ParseError(site, url, "a JSON object at the top level")
@@ -82,11 +84,53 @@ def yes(value: str | None) -> bool | None:
 
 
 def year_in(value: object) -> int | None:
-    """The release year in "2019", 2019, "2021, Season 1"; None for "" or 0."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value if value > 1800 else None
-    match = _YEAR.search(str(value or ""))
-    return int(match[1]) if match else None
+    """The release year in "2019", 2019, "2021, Season 1"; None for "", 0, 10**30 or any
+    year outside numbers.FIRST_YEAR..LAST_YEAR."""
+    if isinstance(value, float):  # 2016.0 from a JSON that writes numbers so; not nan or inf
+        return numbers.year(int(value)) if value.is_integer() else None
+    if isinstance(value, int):
+        return numbers.year(value)
+    match = _YEAR.search(str(value or "")[:1000])
+    return numbers.year(match[1]) if match else None
+
+
+def typed_handle(site: str, handle: str) -> bool:
+    """Whether `handle`, read from a page or a file, is one a user could type for `site`: the
+    same rules (sites.resolve: length, no path or control characters, the site's own handle
+    patterns), and naming that very handle. A page's word is no better than a user's: a
+    `vanity` of "../../x" or '"><script>' would otherwise become an archive id."""
+    # Imported here: the registry imports every parser, so by the time one runs it is whole.
+    from scraper import sites
+
+    try:
+        targets = sites.resolve(f"{site}:{handle}")
+    except UsageError:
+        return False
+    return [(t.site, t.handle) for t in targets] == [(site, handle)]
+
+
+# What no slug of a person holds: resolve's unsafe characters, a path's separators, markup.
+_NO_SLUG = re.compile(r"[\s\x00-\x1f\x7f/\\<>\"'`?#%&]|\.\.")
+
+
+def plain_slug(slug: str) -> bool:
+    """Whether a slug a site gives a person no user types (Metacritic's critics and
+    publications, filed as critic/<slug>) holds to what every typed handle does: at most 128
+    characters, no path, no control character, no markup."""
+    return 0 < len(slug) <= 128 and not _NO_SLUG.search(slug)
+
+
+def owner_handle(site: str, url: str, handle: str, what: str) -> str:
+    """`handle` of the page's own profile, or a ParseError when it is not one a user could
+    type (typed_handle): a page whose owner is unnamed has nothing to file under."""
+    if not typed_handle(site, handle):
+        raise ParseError(site, url, f"{what} that is a {site} handle (got {shown(handle)})")
+    return handle
+
+
+def bad_handle(handle: str, where: str, unit: str = "reviews") -> Skipped:
+    """The Skipped for a record whose person's handle is not one a user could type."""
+    return Skipped(where, f"its handle {shown(handle)} is not one a user could type", unit)
 
 
 def section(site: str, url: str, tree: LexborHTMLParser, selector: str, what: str) -> LexborNode:

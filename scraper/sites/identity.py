@@ -36,6 +36,10 @@ class Identity:
         return self._first_match(self.handle_patterns, text)
 
     def _first_match(self, patterns: tuple[re.Pattern[str], ...], text: str) -> str | None:
+        # No site's handle has a character past ASCII; the patterns' \d alone would take
+        # Arabic-Indic digits ("user/١٢٣") for an id.
+        if not text.isascii():
+            return None
         for pattern in patterns:
             match = pattern.match(text)
             if match:

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import BinaryIO
 
-from scraper import timeparse
+from scraper import numbers, timeparse
 from scraper.errors import ParseError
 from scraper.models import Film, Page, Profile, Review
 from scraper.sites import common, csvfiles, ratings
@@ -251,8 +251,8 @@ def _day_first(rows: csvfiles.Rows, url: str) -> bool | None:
                 match = _SLASHED.match(value)
                 verdict = (
                     bool(match),
-                    bool(match and int(match[1]) > 12),
-                    bool(match and int(match[2]) > 12),
+                    bool(match and (numbers.whole(match[1], 0, 99) or 0) > 12),
+                    bool(match and (numbers.whole(match[2], 0, 99) or 0) > 12),
                 )
                 if len(verdicts) < _SEEN_DATES:
                     verdicts[value] = verdict
@@ -283,9 +283,14 @@ def _rated_on(
 ) -> timeparse.When:
     text = (value or "").strip()
     if match := _SLASHED.match(text):
-        first, second, year = int(match[1]), int(match[2]), int(match[3])
+        first, second = numbers.whole(match[1], 0, 99), numbers.whole(match[2], 0, 99)
+        year = numbers.whole(match[3], 0, 9999)
         day, month = (first, second) if day_first else (second, first)
-        found = timeparse.from_day(f"{year:04d}-{month:02d}-{day:02d}")
+        found = (
+            timeparse.from_day(f"{year:04d}-{month:02d}-{day:02d}")
+            if year is not None and day is not None and month is not None
+            else None
+        )
         if found is None:
             raise ParseError(SITE, url, f"a real date in Date Rated on line {line}")
         return found
@@ -324,9 +329,10 @@ def title_film(const: str, title: str, year: object, kind: str) -> Film:
 @functools.lru_cache(maxsize=256, typed=True)
 def _score(score: str | int | float) -> tuple[float | None, str | None]:
     """(rating on 0-10, rating_raw) of a score as the export writes it."""
-    shown = f"{score:g}" if isinstance(score, int | float) else score.strip()
-    with contextlib.suppress(ValueError):  # "8.0" (2026 exports) and "8" (older) are one
-        shown = f"{float(shown):g}" if shown else shown
+    shown = str(score).strip()
+    # "8.0" (2026 exports) and "8" (older) are one; a score no number holds is shown as is.
+    if (number := numbers.decimal(shown, 0, 10**6)) is not None:
+        shown = f"{number:g}"
     return ratings.to_ten(shown or None, out_of=10), f"{shown}/10" if shown else None
 
 

@@ -16,7 +16,7 @@ import json
 from datetime import datetime
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from scraper import timeparse
+from scraper import numbers, timeparse
 from scraper.errors import ParseError
 from scraper.models import Page, Request
 from scraper.sites import common
@@ -41,7 +41,7 @@ def parse_ratings_page(body: bytes, url: str, fetched_at: datetime) -> Page:
         raise ParseError(SITE, url, 'the <script id="__NEXT_DATA__"> of a ratings page')
     try:
         data = json.loads(script)
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise ParseError(SITE, url, f"valid JSON in __NEXT_DATA__ ({exc})") from None
     search = Fields(SITE, url, data)
     for name in ("props", "pageProps", "mainColumnData", "advancedTitleSearch"):
@@ -75,6 +75,6 @@ def _page_url(url: str) -> str:
     parts = urlsplit(url)
     query = parse_qs(parts.query)
     shown = (query.get("page") or ["1"])[0]
-    number = (int(shown) if shown.isdigit() else 1) + 1
+    number = (numbers.whole(shown, 1, 10**6) or 1) + 1
     query["page"] = [str(number)]
     return parts._replace(query=urlencode(query, doseq=True)).geturl()

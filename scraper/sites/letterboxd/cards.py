@@ -24,13 +24,14 @@ from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scraper import timeparse
+from scraper import numbers, timeparse
 from scraper.errors import ParseError
 from scraper.models import Film, Page, Profile, Request, Review
 from scraper.sites import common
 from scraper.sites import text as textmod
 from scraper.sites.letterboxd import records
 from scraper.sites.letterboxd.records import SITE
+from scraper.wording import cut
 
 _VIEWING = re.compile(r"viewing:(\d+)")
 _FULL_TEXT_PATH = re.compile(r"/s/full-text/viewing:(\d+)/?$")
@@ -215,10 +216,10 @@ def read_card(
     member = _member(card, owner, url, viewing)
     film = _film(card, film)
     if film is None:
-        raise ParseError(SITE, url, f"the film of review viewing:{viewing}")
+        raise ParseError(SITE, url, f"the film of review viewing:{cut(viewing)}")
     body = card.css_first(_BODY)
     if body is None:
-        raise ParseError(SITE, url, f"the text of review viewing:{viewing} ({_BODY})")
+        raise ParseError(SITE, url, f"the text of review viewing:{cut(viewing)} ({_BODY})")
     spoiler = card.css_first(".contains-spoilers") is not None or _SPOILER_NOTE in (
         body.text() or ""
     )
@@ -285,7 +286,7 @@ def _member(card: LexborNode, owner: str | None, url: str, viewing: str) -> Prof
         avatar = card.css_first("a.avatar[href], .attribution-detail a[href]")
         owner = records.owner_in(avatar.attrs.get("href") or "") if avatar else None
     if owner is None:
-        raise ParseError(SITE, url, f"the member of review viewing:{viewing} (a.avatar)")
+        raise ParseError(SITE, url, f"the member of review viewing:{cut(viewing)} (a.avatar)")
     profile = records.profile(owner)
     return Profile(profile.id, profile.site, profile.handle, profile.kind, name, profile.url)
 
@@ -329,7 +330,5 @@ def _rewatch(card: LexborNode) -> bool | None:
 
 
 def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value is not None else None
-    except ValueError:
-        return None
+    # A count of likes: past a trillion it is no count (and no SQLite integer).
+    return numbers.whole(value, 0, 10**12)

@@ -31,13 +31,14 @@ from collections.abc import Callable, Hashable, Iterator
 from datetime import datetime
 from typing import BinaryIO
 
-from scraper import timeparse
+from scraper import numbers, timeparse
 from scraper.errors import ParseError
 from scraper.models import Collected, Film, ListEntry, Page, Review, Skipped, Watchlisted
 from scraper.sites import common, csvfiles
 from scraper.sites.letterboxd import export_lists, records
 from scraper.sites.letterboxd.records import SITE
 from scraper.sites.spill import Spill
+from scraper.wording import shown
 
 # What the CSV files an import reads may unpack to, counted as they are read (a zip's own
 # sizes can lie). The corpus export of 913 entries unpacks to 1 MB; one of 10,000 diary
@@ -486,8 +487,11 @@ def _owner(files: _Export, url: str) -> str:
             if (
                 not re.fullmatch(r"[a-z0-9_]{1,40}", named)
                 or records.owner_in(f"/{named}/") is None
+                or not common.typed_handle(SITE, named)
             ):
-                raise ParseError(SITE, url, f"a Letterboxd username in profile.csv (got {named!r})")
+                raise ParseError(
+                    SITE, url, f"a Letterboxd username in profile.csv (got {shown(named)})"
+                )
             if given and given != named:
                 raise ParseError(
                     SITE,
@@ -563,7 +567,7 @@ def _unidentified(row: Row) -> str | None:
         return None
     if _SLUG.match(uri):
         return None
-    return f"a Letterboxd URI that names no film or entry ({uri[:100]!r})"
+    return f"a Letterboxd URI that names no film or entry ({shown(uri)})"
 
 
 def _ref(row: Row) -> str | None:
@@ -583,15 +587,11 @@ def _stars(value: str | None, url: str) -> float | None:
     value = (value or "").strip()
     if not value:
         return None
-    try:
-        stars = float(value)
-    except ValueError:
-        raise ParseError(SITE, url, f"a star rating (got {value!r})") from None
-    if not 0 < stars <= 5:
-        raise ParseError(SITE, url, f"a star rating from 0.5 to 5 (got {value!r})")
+    stars = numbers.decimal(value, 0, 5)
+    if not stars:
+        raise ParseError(SITE, url, f"a star rating from 0.5 to 5 (got {shown(value)})")
     return stars
 
 
 def _year(value: str | None) -> int | None:
-    value = (value or "").strip()
-    return int(value) if value.isdigit() else None
+    return numbers.year(value)

@@ -30,9 +30,11 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from scraper import numbers
 from scraper.models import FilmList
 from scraper.sites import text
 from scraper.sites.letterboxd.records import SITE
+from scraper.wording import shown
 
 # A list's link: boxd.it/<LID> (every export since about 2018), or its page in older ones.
 _LIST_LID = re.compile(r"^https?://boxd\.it/(?P<lid>[A-Za-z0-9]+)/?$")
@@ -83,7 +85,7 @@ def read_list(
     url = about.get("URL", "")
     ident = list_id(owner_id, url)
     if ident is None:
-        raise Unlisted(f"a URL that names no list ({url[:100]!r})")
+        raise Unlisted(f"a URL that names no list ({shown(url)})")
     film_list = FilmList(
         id=ident,
         site=SITE,
@@ -121,8 +123,7 @@ def _header(
 
 
 def position(value: str | None) -> int | None:
-    value = (value or "").strip()
-    return int(value) if value.isdigit() else None
+    return numbers.whole(value, 0, 10**9)
 
 
 def notes(value: str | None) -> str | None:

@@ -20,12 +20,13 @@ from xml.etree.ElementTree import ParseError as XMLParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-from scraper import timeparse
+from scraper import numbers, timeparse
 from scraper.errors import ParseError
 from scraper.models import Page, Review
 from scraper.sites import common
 from scraper.sites.letterboxd import records
 from scraper.sites.letterboxd.records import SITE
+from scraper.wording import cut, shown
 
 _GUID = re.compile(r"^letterboxd-(?P<kind>[a-z]+)-(?P<id>\d+)$")
 _POSTER = re.compile(r"^\s*<p>\s*<img[^>]*>\s*</p>", re.IGNORECASE)
@@ -71,7 +72,7 @@ def _entry(
 ) -> Review:
     film_title = _child(item, "filmTitle")
     if not film_title:
-        raise ParseError(SITE, url, f"letterboxd:filmTitle in item {guid[0]}")
+        raise ParseError(SITE, url, f"letterboxd:filmTitle in item {cut(guid[0])}")
     # The entry's page, on the host the feed came from (as pages' relative links are); a feed
     # read from a file keeps the item's own address.
     own = _child(item, "link") or ""
@@ -79,7 +80,7 @@ def _entry(
     slug, _ = records.viewing_link(link)
     film = records.film(
         title=film_title,
-        year=int(year) if (year := _child(item, "filmYear") or "").isdigit() else None,
+        year=numbers.year(_child(item, "filmYear")),
         slug=slug,
         tmdb=_child(item, "movieId"),
     )
@@ -117,10 +118,10 @@ def _stars(value: str | None, url: str) -> float | None:
     """The member's rating, in stars ("3.5"); an entry without one is unrated."""
     if not value:
         return None
-    try:
-        return float(value)
-    except ValueError:
-        raise ParseError(SITE, url, f"a memberRating in stars (got {value!r})") from None
+    stars = numbers.decimal(value, 0, 5)
+    if stars is None:
+        raise ParseError(SITE, url, f"a memberRating in stars (got {shown(value)})")
+    return stars
 
 
 def _published(value: str | None, url: str) -> timeparse.When:
@@ -129,7 +130,7 @@ def _published(value: str | None, url: str) -> timeparse.When:
     try:
         return timeparse.exact(parsedate_to_datetime(value))
     except (TypeError, ValueError):
-        raise ParseError(SITE, url, f"an RFC 822 pubDate (got {value!r})") from None
+        raise ParseError(SITE, url, f"an RFC 822 pubDate (got {shown(value)})") from None
 
 
 def _child(node: Element, local_name: str) -> str | None:

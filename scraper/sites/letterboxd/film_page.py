@@ -35,6 +35,7 @@ from scraper.sites import common
 from scraper.sites.letterboxd import records
 from scraper.sites.letterboxd.cards import read_card, review_cards
 from scraper.sites.letterboxd.records import SITE
+from scraper.wording import cut
 
 _FILM_URL = re.compile(r"^https?://[^/]+/film/(?P<slug>[a-z0-9-]+)/?$")
 _PERSON = re.compile(r"^[A-Za-z0-9_]{1,64}$")
@@ -53,7 +54,9 @@ def parse_film_page(body: bytes, url: str, fetched_at: datetime) -> Page:
         # The member's handle; a card without data-person is read by its avatar link.
         person = (card.attrs.get("data-person") or "").strip()
         if person and not _PERSON.fullmatch(person):
-            raise ParseError(SITE, url, f"the member of review viewing:{viewing} (data-person)")
+            raise ParseError(
+                SITE, url, f"the member of review viewing:{cut(viewing)} (data-person)"
+            )
         owner = person.lower() or None
         review, _, member = read_card(card, viewing, url, fetched_at, owner, film)
         if review.url is None:

@@ -26,7 +26,7 @@ from typing import TypedDict, Unpack
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scraper import timeparse
+from scraper import numbers, timeparse
 from scraper.errors import ParseError
 from scraper.models import Film, Profile, Review
 from scraper.sites import common, ratings
@@ -83,7 +83,7 @@ def past_the_end(tree: LexborHTMLParser, url: str, listing: str) -> bool:
     if tree.css_first(listing) is None:
         return False
     number = _PAGE_NUMBER.search(url.split("?")[0])
-    return bool(number and int(number[1]) > 1) or (
+    return bool(number and (numbers.whole(number[1], 0, 10**9) or 0) > 1) or (
         tree.css_first(".pagination a.previous") is not None
     )
 
@@ -117,7 +117,8 @@ def film(
     if slug:
         keys.append(f"{SITE}:slug:{slug}")
     # Letterboxd's numeric film id (data-film-id; letterboxd.com/film/film:<id>/ in old exports).
-    numeric = film_id if film_id and film_id.isdigit() else None
+    number = numbers.whole(film_id, 1, 10**15)
+    numeric = str(number) if number is not None else None
     if numeric:
         keys.append(f"{SITE}:id:{numeric}")
     if year or not (slug or lid or numeric):
@@ -169,15 +170,17 @@ def film_from_poster(
 def split_display_name(name: str) -> tuple[str, int | None]:
     """ "The Holdovers (2023)" -> ("The Holdovers", 2023); a name without a year stays whole."""
     match = re.match(r"^(?P<title>.*\S)\s+\((?P<year>\d{4})\)$", name.strip())
-    if match:
-        return match["title"], int(match["year"])
+    year = numbers.year(match["year"]) if match else None
+    if match and year is not None:
+        return match["title"], year
     return name.strip(), None
 
 
 def rated(class_attr: str | None) -> float | None:
     """Half-stars from a `rated-N` class (N of 10, "rated-7" is 3.5 stars), as stars."""
     match = _RATED.search(class_attr or "")
-    return int(match[1]) / 2 if match and 0 < int(match[1]) <= 10 else None
+    halves = numbers.whole(match[1], 1, 10) if match else None
+    return halves / 2 if halves is not None else None
 
 
 def viewing_link(href: str | None) -> tuple[str | None, int]:
@@ -185,7 +188,7 @@ def viewing_link(href: str | None) -> tuple[str | None, int]:
     match = _VIEWING_LINK.search(href or "")
     if not match:
         return None, 0
-    return match["slug"], int(match["n"] or 0)
+    return match["slug"], numbers.whole(match["n"] or 0, 0, 10**6) or 0
 
 
 def watch_keys(owner_id: str, film: Film, watched_on: str | None, occurrence: int) -> list[str]:

@@ -12,12 +12,13 @@ from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scraper import timeparse
+from scraper import numbers, timeparse
 from scraper.errors import ParseError
 from scraper.models import Film, Page, Profile, Request, Review, Skipped
 from scraper.sites import common, ratings, text
 from scraper.sites.fields import Fields
 from scraper.sites.metacritic.devalue import unflatten
+from scraper.wording import shown
 
 SITE = "metacritic"
 SITE_URL = "https://www.metacritic.com"
@@ -29,7 +30,9 @@ def film_for(link: str, title: str, year: int | None, product_id: object, *, pag
     """The product a link names; a link to anything else is not what the page should hold."""
     path = _PRODUCT_PATH.match(urlsplit(link).path)
     if not path:
-        raise ParseError(SITE, page_url, f"a product's path (/movie/, /tv/, /game/), not {link!r}")
+        raise ParseError(
+            SITE, page_url, f"a product's path (/movie/, /tv/, /game/), not {shown(link)}"
+        )
     key = path["path"].rstrip("/")
     kind = {"movie": "movie", "tv": "tv", "game": "game"}[key.split("/")[0]]
     return Film(
@@ -49,7 +52,7 @@ def parse_nuxt_payload(body: bytes, url: str, fetched_at: datetime) -> Page:
     (each review is listed under several tabs; kept once)."""
     try:
         tree = unflatten(json.loads(text.decode_lenient(body)))
-    except (json.JSONDecodeError, RecursionError, ValueError) as exc:
+    except (ValueError, RecursionError) as exc:
         raise ParseError(SITE, url, f"a Nuxt devalue payload ({exc})") from None
     components = [c for c in _walk_components(tree)]
     if not components:
@@ -63,7 +66,7 @@ def parse_nuxt_payload(body: bytes, url: str, fetched_at: datetime) -> Page:
         kind = _name(component)
         if kind not in ("user-reviews", "critic-reviews"):
             continue
-        for entry in _review_items(component):
+        for number, entry in enumerate(_review_items(component), start=1):
             item = Fields(SITE, url, entry, "a review")
             product = item.obj("reviewedProduct")
             link, product_id = product.link("url"), product.text("id")
@@ -75,6 +78,9 @@ def parse_nuxt_payload(body: bytes, url: str, fetched_at: datetime) -> Page:
                 page_url=url,
             )
             profile, review = _payload_review(item, film, fetched_at, kind == "critic-reviews")
+            if not _typed(profile):
+                page.skipped.append(common.bad_handle(profile.handle, f"{kind} {number}"))
+                continue
             films.setdefault(film.id, film)
             profiles.setdefault(profile.id, profile)
             reviews.setdefault(review.id, review)
@@ -100,6 +106,7 @@ def parse_legacy_profile(body: bytes, url: str, fetched_at: datetime) -> Page:
     name = owner["user"] if owner else title.split("'s Profile")[0].strip() or None
     if not name:
         raise ParseError(SITE, url, "whose profile this is (og:url or the page title)")
+    name = common.owner_handle(SITE, url, name, "whose profile this is, a user name")
     profile = Profile(f"{SITE}:{name}", SITE, name, "user", name, f"{SITE_URL}/user/{name}/")
     page = Page(profiles=[profile])
     # The old site's pager: "next" in a flipper span (absent on the last page).
@@ -148,6 +155,15 @@ def _product_path(link: str) -> str | None:
     """ "game/elden-ring" for /game/elden-ring/; None for deeper paths (a show's season)."""
     parts = urlsplit(link).path.strip("/").split("/")
     return "/".join(parts) if len(parts) == 2 else None
+
+
+def _typed(profile: Profile) -> bool:
+    """Whether a reviewer's handle, read from the page, holds to a typed handle's rules (a
+    user's), or a plain slug's (a critic's or publication's, which no user types)."""
+    kind, slash, slug = profile.handle.partition("/")
+    if slash and kind in ("critic", "publication"):
+        return common.plain_slug(slug)
+    return common.typed_handle(SITE, profile.handle)
 
 
 def _reviewer(item: Fields, critic: bool, author: str) -> Profile:
@@ -260,7 +276,7 @@ def parse_user_reviews_api(body: bytes, url: str, fetched_at: datetime) -> Page:
     owner = _API_USER.search(urlsplit(url).path)
     if owner is None:
         raise ParseError(SITE, url, "the user's name in the address (/user/users/<name>/web)")
-    name = unquote(owner["user"])
+    name = common.owner_handle(SITE, url, unquote(owner["user"]), "the user's name")
     profile = Profile(f"{SITE}:{name}", SITE, name, "user", name, f"{SITE_URL}/user/{name}/")
     page = Page(profiles=[profile])
     films: dict[str, Film] = {}
@@ -295,10 +311,8 @@ def _api_source(url: str) -> str:
 
 
 def _int(value: object) -> int | None:
-    try:
-        return int(str(value))
-    except ValueError:
-        return None
+    # A result count or offset: anything past a billion is no count.
+    return numbers.whole(value, 0, 10**9)
 
 
 def parse_legacy_film_page(body: bytes, url: str, fetched_at: datetime) -> Page:
@@ -323,6 +337,9 @@ def parse_legacy_film_page(body: bytes, url: str, fetched_at: datetime) -> Page:
         profile = _legacy_author(item)
         if profile is None:
             page.skipped.append(Skipped(f"review {number}", "no author", unit="reviews"))
+            continue
+        if profile.url is not None and not _typed(profile):  # unlinked/<name>: a name shown
+            page.skipped.append(common.bad_handle(profile.handle, f"review {number}"))
             continue
         profile = profiles.setdefault(profile.id, profile)
         page.reviews.append(
@@ -413,7 +430,7 @@ def parse_product_page(body: bytes, url: str, fetched_at: datetime) -> Page:
     if embedded is not None:
         try:
             payload = unflatten(json.loads(text.decode_lenient(embedded)))
-        except (json.JSONDecodeError, RecursionError, ValueError) as exc:
+        except (ValueError, RecursionError) as exc:
             raise ParseError(SITE, url, f"a Nuxt devalue payload ({exc})") from None
         components = list(_walk_components(payload))
     product = next((c for c in components if _name(c) == "product"), None)
@@ -422,16 +439,16 @@ def parse_product_page(body: bytes, url: str, fetched_at: datetime) -> Page:
     if not item and not title:
         raise ParseError(SITE, url, "the product of the page (its __NUXT_DATA__ product)")
     if season:
-        years = _season_years(components, int(season[1]))
+        years = _season_years(components, numbers.whole(season[1], 0, 10**4))
     else:
         years = [common.year_in(item.get("premiereYear"))]
         years += [_date_year(item.get("releaseDate")), *_ld_years(tree)]
-    found = [y for y in years if y and 1870 <= y <= fetched_at.year + 2]
+    found = [y for y in years if y and y <= fetched_at.year + 2]
     film = film_for(path, title, min(found) if found else None, item.get("id"), page_url=url)
     return Page(films=[film])
 
 
-def _season_years(components: list[dict[str, object]], number: int) -> list[int | None]:
+def _season_years(components: list[dict[str, object]], number: int | None) -> list[int | None]:
     years: list[int | None] = []
     for component in components:
         if _name(component) != "seasons":
@@ -439,7 +456,7 @@ def _season_years(components: list[dict[str, object]], number: int) -> list[int 
         entries = _dict(component.get("data")).get("items")
         for entry in entries if isinstance(entries, list) else []:
             season = _dict(entry)
-            if season.get("seasonNumber") == number:
+            if number is not None and season.get("seasonNumber") == number:
                 years += [common.year_in(season.get("releaseYear"))]
                 years += [_date_year(season.get("premiereDate"))]
     return years
@@ -450,7 +467,7 @@ def _ld_years(tree: LexborHTMLParser) -> list[int | None]:
     for script in tree.css('script[type="application/ld+json"]'):
         try:
             data = json.loads(script.text())
-        except (json.JSONDecodeError, RecursionError):
+        except (ValueError, RecursionError):
             continue
         if isinstance(data, dict):
             years.append(_date_year(data.get("datePublished") or data.get("dateCreated")))
@@ -459,4 +476,4 @@ def _ld_years(tree: LexborHTMLParser) -> list[int | None]:
 
 def _date_year(value: object) -> int | None:
     match = _LD_DATE.match(value) if isinstance(value, str) else None
-    return int(match[1]) if match else None
+    return numbers.year(match[1]) if match else None

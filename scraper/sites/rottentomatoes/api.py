@@ -69,7 +69,8 @@ def parse_profile_ratings(body: bytes, url: str, fetched_at: datetime) -> Page:
     match = _PROFILE_API.search(url) or _PROFILE_API.search(data.text("api") or "")
     if not match:
         raise ParseError(SITE, url, "the profile handle (neither the URL nor 'api' names it)")
-    handle, media_kind = match["handle"], match["kind"]
+    handle = common.owner_handle(SITE, url, match["handle"], "the profile handle")
+    media_kind = match["kind"]
     items = data.objs("ratings", required=True)
     profile = Profile(f"{SITE}:{handle}", SITE, handle, "audience", url=profile_url(handle))
     page = Page(profiles=[profile])
@@ -124,7 +125,7 @@ def parse_legacy_ratings(body: bytes, url: str, fetched_at: datetime) -> Page:
     cursor = decode_cursor(end_cursor)
     match = _LEGACY_API.search(url)
     user_id = match["id"] if match else str(cursor.get("realm_userId", "")).removeprefix("RT_")
-    if not user_id.isdigit():
+    if not user_id or not common.typed_handle(SITE, f"user/{user_id}"):
         raise ParseError(
             SITE,
             url,

@@ -32,11 +32,12 @@ import re
 import unicodedata
 from datetime import datetime
 
-from scraper import timeparse
+from scraper import numbers, timeparse
 from scraper.errors import ParseError
 from scraper.models import Film, Page, Profile
 from scraper.sites import common
 from scraper.sites.rottentomatoes.records import SITE
+from scraper.wording import shown
 
 SOURCE = "copied-review-text"
 # A copy is read whole only when its first lines have the shape; the sniff reads this much.
@@ -71,7 +72,7 @@ def parse_copied_review(body: bytes, url: str, fetched_at: datetime) -> Page:
         raise ParseError(SITE, url, "the review's text after its title and year")
     when = timeparse.parse(age, fetched_at)
     if when == timeparse.UNKNOWN:
-        raise ParseError(SITE, url, f'a date or age before "via Rotten Tomatoes" ({age!r})')
+        raise ParseError(SITE, url, f'a date or age before "via Rotten Tomatoes" ({shown(age)})')
     profile = named_profile(name)
     film = named_film(title, year)
     review = common.review(
@@ -136,4 +137,7 @@ def _heading(lines: list[str]) -> tuple[str, str, str, int, int] | None:
     # The review line names the same person, perhaps shortened ("Rishi" for "RishiRamesh").
     if not name.casefold().startswith(reviewed["name"].split()[0].casefold()):
         return None
-    return name, aged["age"], title, int(with_year["year"]), found[-1][0] + 1
+    year = numbers.year(with_year["year"])
+    if year is None:
+        return None
+    return name, aged["age"], title, year, found[-1][0] + 1

@@ -40,7 +40,7 @@ def parse_critic_page(body: bytes, url: str, fetched_at: datetime) -> Page:
     script = common.section(SITE, url, tree, "script#reviews-json", "the embedded reviews")
     try:
         data = json.loads(script.text())
-    except (json.JSONDecodeError, RecursionError) as exc:
+    except (ValueError, RecursionError) as exc:
         raise ParseError(SITE, url, f"valid JSON in reviews-json ({exc})") from None
     return _critic_reviews(Fields(SITE, url, data), url, fetched_at, _critic_name(tree))
 
@@ -76,7 +76,7 @@ def _critic_reviews(data: Fields, url: str, fetched_at: datetime, name: str | No
         raise ParseError(SITE, url, "the critic's vanity name")
     kind = match["kind"] if match else "movies"
     items = data.objs("reviews", required=True)
-    handle = f"critic/{slug}"
+    handle = common.owner_handle(SITE, url, f"critic/{slug}", "the critic's vanity name")
     profile = Profile(
         f"{SITE}:{handle}", SITE, handle, "critic", display_name=name, url=profile_url(handle)
     )

@@ -28,6 +28,7 @@ from datetime import datetime
 
 from selectolax.lexbor import LexborHTMLParser
 
+from scraper import numbers
 from scraper.errors import ParseError
 from scraper.models import Page
 from scraper.sites import common
@@ -55,23 +56,23 @@ def parse_film_page(body: bytes, url: str, fetched_at: datetime) -> Page:
         raise ParseError(SITE, url, "the page's <title>")
     years = [*_title_years(tree, title), *_ld_years(tree, path), *_hero_years(tree)]
     years += [*_where_to_watch_years(tree), *_listed_years(tree)]
-    plausible = [y for y in years if 1870 <= y <= fetched_at.year + 2]
+    plausible = [y for y in years if y is not None and y <= fetched_at.year + 2]
     name = _YEAR_IN_NAME.sub("", title).strip()
     record = film(path, name, min(plausible) if plausible else None, None, kind=None)
     return Page(films=[record])
 
 
-def _title_years(tree: LexborHTMLParser, title: str) -> list[int]:
+def _title_years(tree: LexborHTMLParser, title: str) -> list[int | None]:
     names = [title, common.meta(tree, "og:title") or ""]
-    return [int(m[1]) for name in names if (m := _YEAR_IN_NAME.search(name.strip()))]
+    return [numbers.year(m[1]) for name in names if (m := _YEAR_IN_NAME.search(name.strip()))]
 
 
-def _ld_years(tree: LexborHTMLParser, path: str) -> list[int]:
-    years: list[int] = []
+def _ld_years(tree: LexborHTMLParser, path: str) -> list[int | None]:
+    years: list[int | None] = []
     for script in tree.css('script[type="application/ld+json"]'):
         try:
             data = json.loads(script.text())
-        except (json.JSONDecodeError, RecursionError):
+        except (ValueError, RecursionError):
             continue  # another script's JSON-LD; the page's other candidates remain
         for item in data if isinstance(data, list) else [data]:
             if not isinstance(item, dict) or item.get("@type") not in (
@@ -81,32 +82,35 @@ def _ld_years(tree: LexborHTMLParser, path: str) -> list[int]:
             ):
                 continue
             if isinstance(name := item.get("name"), str) and (m := _YEAR_IN_NAME.search(name)):
-                years.append(int(m[1]))
+                years.append(numbers.year(m[1]))
             dates = [item.get("dateCreated"), item.get("startDate")]
             series = item.get("partOfSeries")
             # A later season's partOfSeries.startDate is the series' start, not the season's.
             if isinstance(series, dict) and path.endswith("/s01"):
                 dates.append(series.get("startDate"))
-            years += [int(m[1]) for d in dates if isinstance(d, str) and (m := _DATE_ONLY.match(d))]
+            years += [
+                numbers.year(m[1])
+                for d in dates
+                if isinstance(d, str) and (m := _DATE_ONLY.match(d))
+            ]
     return years
 
 
-def _hero_years(tree: LexborHTMLParser) -> list[int]:
+def _hero_years(tree: LexborHTMLParser) -> list[int | None]:
     props = [node.text() for node in tree.css('rt-text[slot="metadata-prop"]')]
     hero = _script_json(tree, "media-hero-json")
     content = hero.get("content") if isinstance(hero, dict) else None
     if isinstance(content, dict) and isinstance(content.get("metadataProps"), list):
         props += [p for p in content["metadataProps"] if isinstance(p, str)]
-    return [int(m[1]) for p in props if (m := _BARE_YEAR.match(p))]
+    return [numbers.year(m[1]) for p in props if (m := _BARE_YEAR.match(p))]
 
 
-def _where_to_watch_years(tree: LexborHTMLParser) -> list[int]:
+def _where_to_watch_years(tree: LexborHTMLParser) -> list[int | None]:
     data = _script_json(tree, "where-to-watch-json")
-    year = data.get("releaseYear") if isinstance(data, dict) else None
-    return [int(year)] if isinstance(year, str | int) and str(year).isdigit() else []
+    return [numbers.year(data.get("releaseYear"))] if isinstance(data, dict) else []
 
 
-def _listed_years(tree: LexborHTMLParser) -> list[int]:
+def _listed_years(tree: LexborHTMLParser) -> list[int | None]:
     """The media info list's release or premiere date, a show's season tiles, and 2019's
     "In Theaters" <time>."""
     years = []
@@ -119,10 +123,10 @@ def _listed_years(tree: LexborHTMLParser) -> list[int]:
             item.css_first('[data-qa="item-value"], .meta-value')
         )
         if value and (m := re.match(r"^(\d{4})-", value) or _YEAR_AT_END.search(value)):
-            years.append(int(m[1]))
+            years.append(numbers.year(m[1]))
     for tile in tree.css('rt-text[slot="air-date"]'):
         if m := _YEAR_AT_END.search(tile.text()):
-            years.append(int(m[1]))
+            years.append(numbers.year(m[1]))
     return years
 
 
@@ -132,5 +136,5 @@ def _script_json(tree: LexborHTMLParser, script_id: str) -> object:
         return None
     try:
         return json.loads(script.text())
-    except (json.JSONDecodeError, RecursionError):
+    except (ValueError, RecursionError):
         return None

@@ -17,9 +17,12 @@ def parse_flixster_ratings(body: bytes, url: str, fetched_at: datetime) -> Page:
     items = data.objs("ratings", required=True)
     page = Page()
     profiles: dict[str, Profile] = {}
-    for item in items:
+    for number, item in enumerate(items, start=1):
         movie, user = item.obj("movie"), item.obj("user")
         handle = f"user/{user.required('id')}"
+        if not common.typed_handle(SITE, handle):
+            page.skipped.append(common.bad_handle(handle, f"rating {number}", unit="ratings"))
+            continue
         if handle not in profiles:
             name = " ".join(p for p in (user.text("firstName"), user.text("lastName")) if p)
             profiles[handle] = Profile(

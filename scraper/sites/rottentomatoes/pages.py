@@ -11,7 +11,7 @@ from datetime import datetime
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scraper import timeparse, weblinks
+from scraper import numbers, timeparse, weblinks
 from scraper.errors import ParseError
 from scraper.models import Film, Page, Profile
 from scraper.sites import common
@@ -35,14 +35,19 @@ def parse_movie_page(body: bytes, url: str, fetched_at: datetime) -> Page:
     if not heading:
         raise ParseError(SITE, url, "the film's title and year in og:title")
     ems = _EMS_ID.search(tree.html or "")
-    record = film(link, heading["title"], int(heading["year"]), ems["id"] if ems else None)
+    record = film(
+        link, heading["title"], common.year_in(heading["year"]), ems["id"] if ems else None
+    )
     page = Page(films=[record])
-    for item in section.css("li.mop-audience-reviews__review-item"):
+    for number, item in enumerate(section.css("li.mop-audience-reviews__review-item"), 1):
         user = item.css_first('a[href*="/user/id/"]')
         user_id = _USER_LINK.search(user.attrs.get("href") or "") if user else None
         if not user_id:
             raise ParseError(SITE, url, "the reviewer link (/user/id/<n>) of an audience review")
         handle = f"user/{user_id['id']}"
+        if not common.typed_handle(SITE, handle):
+            page.skipped.append(common.bad_handle(handle, f"review {number}"))
+            continue
         name = common.node_text(item.css_first(".mop-audience-reviews__review--name"))
         profile = Profile(f"{SITE}:{handle}", SITE, handle, "legacy", name, profile_url(handle))
         page.profiles.append(profile)
@@ -85,7 +90,8 @@ def parse_flixster_movie_page(body: bytes, url: str, fetched_at: datetime) -> Pa
         avatar = (item.css_first("img.person-img") or item).attrs.get("src") or ""
         stars_node = item.css_first("i.star-rating")
         tenths = _FLIXSTER_STARS.search(stars_node.attrs.get("class") or "") if stars_node else None
-        stars = int(tenths["tenths"]) / 10 if tenths else None
+        tenth = numbers.whole(tenths["tenths"], 0, 50) if tenths else None
+        stars = tenth / 10 if tenth is not None else None
         full = item.css_first('[itemprop="description"]') or item.css_first(".comment .as-is")
         # Flixster shows no reviewer id or date; name and avatar are all that tell reviewers apart.
         who = hashlib.sha1(f"{name}\n{avatar}".encode()).hexdigest()[:12]

@@ -117,8 +117,11 @@ def front_matter(row: dict[str, Any]) -> dict[str, Any]:
         "rating_shown": row["rating_shown"],
         "date": row["date"],
         "date_precision": row["date_precision"],
-        # A site generator's template makes this a link: http(s) alone, as everywhere.
-        "url": weblinks.web_url(row["review_url"]) or weblinks.web_url(row["film_url"]),
+        # Not `url`: Hugo and Eleventy take that (and `permalink`, `slug`) as the page's own
+        # address, and Hugo refuses a whole build on one with a scheme. A template makes these
+        # links: http(s) alone, as everywhere.
+        "review_url": weblinks.web_url(row["review_url"]),
+        "film_url": weblinks.web_url(row["film_url"]),
         "person": row["reviewer"] or row["profile_id"],
         "profile": row["profile_id"],
         "review_id": row["id"],

@@ -52,7 +52,9 @@ def test_every_review_is_a_file_whose_front_matter_is_the_archive(corpus_db, tmp
         assert front["stars"] == (float(row["stars"]) if row["stars"] else None)
         assert front["rating_shown"] == row["rating_shown"]
         assert front["date"] == row["date"] and front["date_precision"] == row["date_precision"]
-        assert front["url"] == (row["review_url"] or row["film_url"])
+        assert front["review_url"] == row["review_url"] and front["film_url"] == row["film_url"]
+        # Keys Hugo, Jekyll or Eleventy read as the page's own address, layout or kind.
+        assert not front.keys() & {"url", "permalink", "slug", "layout", "type", "aliases"}
         assert front["site"] == "rottentomatoes" and front["profile"] == row["profile_id"]
         assert front["tags"][0] == "rottentomatoes" and front["tags"][1] in ("review", "rating")
         assert path.name.startswith((row["date"] or "undated")[:10])

@@ -63,3 +63,16 @@ def test_every_option_says_what_it_does():
         for param in command.params:
             if isinstance(param, click.Option) and param.name != "help":
                 assert param.help, f"scrape {name} {param.opts[0]} has no description"
+
+
+def test_user_help_leads_with_a_name_as_the_readme_does():
+    shown = " ".join(CliRunner().invoke(cli, ["user", "--help"]).output.split())
+    assert "IDENT is your name on the sites" in shown
+    assert example_lines(cli.commands["user"])[0].startswith("scrape user RishiRamesh --remember")
+    assert "scrape user RishiRamesh" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_export_summary_names_every_format():
+    summary = CliRunner().invoke(cli, ["export", "--help"]).output.split("\n\n")[1]
+    for fmt in ("JSON lines", "CSV", "Letterboxd", "Markdown", "HTML"):
+        assert fmt in " ".join(summary.split()), fmt

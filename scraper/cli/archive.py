@@ -297,7 +297,7 @@ def export_(
     prune: bool,
     output: Path | None,
 ) -> None:
-    """Write the archived reviews as JSON lines, CSV, a Letterboxd import file, or Markdown.
+    """Write the reviews as JSON lines, CSV, a Letterboxd file, Markdown or an HTML site.
 
     Streams (constant memory) in a fixed column order, oldest review first. jsonl and csv hold
     every archived review with its status (current, missing, deleted); letterboxd holds the
@@ -306,6 +306,7 @@ def export_(
     for Hugo, Jekyll or Eleventy, rewriting only the files whose review changed (--prune
     removes its own files of reviews no longer exported; a file it did not write, or one
     changed since, is never written over or removed: the export is refused, naming it).
+    html writes a self-contained static site into -o DIR, under the same rules.
     --what lists and --what watchlist write the films on a person's Letterboxd lists (list,
     position, film, year, notes, status) and watchlist (film, year, added_on, status).
 

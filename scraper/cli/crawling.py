@@ -107,13 +107,16 @@ def user(
 ) -> None:
     """Archive every review and rating of one person.
 
-    IDENT is a profile URL, SITE:HANDLE, a person named in the config, or a bare handle with
-    --site. The first run reads everything; later runs read only what is new (see `scrape
-    backup`), and --full reads everything again. Reviews are updated in place, never duplicated.
+    IDENT is your name on the sites (looked up on every site where it can be a handle, each
+    profile found archived), a profile URL, SITE:HANDLE, a person named in the config, or a
+    bare handle with --site. The first run reads everything; later runs read only what is new
+    (see `scrape backup`), and --full reads everything again. Reviews are updated in place,
+    never duplicated.
 
     Examples:
 
     \b
+        scrape user RishiRamesh --remember   # a name: every site asked
         scrape user https://www.rottentomatoes.com/critics/rain-jokinen/movies
         scrape user rottentomatoes:critic/rain-jokinen --db reviews.db
         scrape user https://www.rottentomatoes.com/profiles/AbC123 --cookies cookies.txt

@@ -1,5 +1,6 @@
 """`scrape user NAME --remember`: the person and the profiles found, written into the config so
-that the next `scrape backup` includes them. The file keeps its comments, order and layout."""
+that the next `scrape backup` includes them. The file keeps its comments, order and layout.
+`scrape example-config --write` starts one from the example."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import tomlkit
 import tomlkit.items
 from tomlkit.exceptions import TOMLKitError
 
-from scraper.errors import UsageError
+from scraper.errors import ScrapeError, UsageError
 from scraper.models import Target
 
 
@@ -37,6 +38,30 @@ def remember(path: Path, person: str, targets: list[Target]) -> None:
     for target in targets:
         entry[target.site] = target.profile_id
     _write(path, tomlkit.dumps(document))
+
+
+def write_new(path: Path, text: str) -> None:
+    """`text` as a new file at `path` (its folder made if missing), never over one there: the
+    whole text goes to a temporary file, then a hard link names it, which fails on any existing
+    name (a symlink too, dangling or not) and is never half a file."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write it ({exc.strerror})") from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+        os.chmod(temporary, _default_mode())
+        os.link(temporary, path)
+    except FileExistsError:
+        raise ScrapeError(
+            f"{path} exists: left as it was (edit it, or move it away and run again)"
+        ) from None
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write it ({exc.strerror})") from None
+    finally:
+        Path(temporary).unlink(missing_ok=True)
 
 
 def _write(path: Path, text: str) -> None:

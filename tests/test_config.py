@@ -17,7 +17,8 @@ def write(tmp_path, text: str) -> Path:
 
 def test_the_shipped_example_loads_to_the_defaults():
     loaded = config.load(EXAMPLE)
-    assert loaded.people == {"rishi": {"rottentomatoes": "rottentomatoes:critic/rishi-ramesh"}}
+    # Copied as it is, it backs up nobody: a stranger's profiles are not a default.
+    assert loaded.people == {}
     defaults = FetchSettings(advice=loaded.fetch_settings("rottentomatoes").advice)
     assert loaded.fetch_settings("rottentomatoes") == defaults
 
@@ -247,3 +248,28 @@ def test_a_huge_name_in_the_config_is_quoted_cut(tmp_path, text):
         config.load(write(tmp_path, text))
     message = str(caught.value)
     assert "200,0" in message and len(message) < 400, message[:500]
+
+
+def test_example_config_write_starts_a_config_in_a_fresh_folder(run_scrape, tmp_path):
+    """Issue 31, item 8: `scrape example-config > config/scrape.toml` failed without config/."""
+    done = run_scrape("example-config", "--write")
+    assert done.returncode == 0, done.stderr
+    written = tmp_path / "config" / "scrape.toml"
+    assert done.stdout.startswith(f"wrote {Path('config/scrape.toml')}: ")
+    assert written.read_text() == EXAMPLE.read_text() == run_scrape("example-config").stdout
+    assert config.load(written).people == {}
+    again = run_scrape("example-config", "--write")
+    assert again.returncode == 1 and again.stderr.count("\n") == 1
+    assert "config/scrape.toml exists: left as it was" in again.stderr
+    assert written.read_text() == EXAMPLE.read_text()
+    nobody = run_scrape("backup")
+    assert nobody.returncode == 2 and "no [people] in config/scrape.toml" in nobody.stderr
+
+
+def test_example_config_write_follows_no_link(run_scrape, tmp_path):
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "scrape.toml").symlink_to(tmp_path / "elsewhere.toml")
+    refused = run_scrape("example-config", "--write")
+    assert refused.returncode == 1 and "exists: left as it was" in refused.stderr
+    assert not (tmp_path / "elsewhere.toml").exists()
+    assert [p.name for p in (tmp_path / "config").iterdir()] == ["scrape.toml"]

@@ -236,10 +236,13 @@ def backup_(
     settings = config.load(config_path)
     if not settings.people:
         where = settings.path or config.default_path()
-        what = f"no [people] in {where}" if settings.path else f"no config file ({where})"
+        remember = "`scrape user NAME --remember`"
+        if settings.path:
+            how = f"or name them under [people] in {where}"
+            raise UsageError(f"no [people] in {where}: add who to back up with {remember}, {how}")
         raise UsageError(
-            f"{what}: add who to back up with `scrape user NAME --remember`, or start from "
-            f"the example: `scrape example-config > {where}`"
+            f"no config file ({where}): add who to back up with {remember}, or start from the "
+            "example: `scrape example-config --write`"
         )
     targets = [t for name in settings.people for t in sites.resolve(name, people=settings.people)]
     plans = _plans(settings, targets, film_details=settings.film_details and not no_film_details)
@@ -266,18 +269,35 @@ def _exit_if_interrupted(summary: crawl_run.Summary) -> None:
 
 
 @cli.command("example-config")
-def example_config() -> None:
+@click.option(
+    "--write",
+    is_flag=True,
+    help="Write it to config/scrape.toml ($SCRAPE_CONFIG), making the folder; an existing "
+    "file is never written over.",
+)
+@reports_errors
+def example_config(write: bool) -> None:
     """Print an example config (who to back up, how to fetch), to start yours from.
 
-    Example:
+    Examples:
 
     \b
-        mkdir -p config && scrape example-config > config/scrape.toml
+        scrape example-config --write     # config/scrape.toml, then edit its [people]
+        scrape example-config > elsewhere.toml
     """
     from importlib import resources
 
+    from scraper import remember
+
+    text = resources.files("scraper").joinpath("scrape.example.toml").read_text("utf-8")
+    if not write:
+        click.echo(text, nl=False)
+        return
+    where = config.default_path()
+    remember.write_new(where, text)
     click.echo(
-        resources.files("scraper").joinpath("scrape.example.toml").read_text("utf-8"), nl=False
+        f"wrote {where}: name who to back up under [people] there, or run "
+        "`scrape user NAME --remember`"
     )
 
 

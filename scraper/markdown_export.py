@@ -26,9 +26,11 @@ from scraper.export_files import Written, write_files
 _TAG = re.compile(r"<[a-zA-Z/][^<>]*>")
 # Eleventy, Hugo and Jekyll pass HTML in Markdown through: a "<" of the text is written as an
 # entity, an "&" that would start one as "&amp;", and "[" "]" escaped so that text never makes
-# a link of its own ("[x](javascript:...)" typed in a review).
-_RAW_HTML = re.compile(r"<|&(?=#?[0-9A-Za-z]+;)|[\[\]]")
-_AS_TEXT = {"<": "&lt;", "&": "&amp;", "[": "\\[", "]": "\\]"}
+# a link of its own ("[x](javascript:...)" typed in a review). A "{" that opens a template tag
+# ("{{", "{%", "{#") is an entity too: Hugo reads "{{% x %}}" in content as a shortcode and
+# stops the build when there is none (Jekyll and Eleventy are told not to run templates).
+_RAW_HTML = re.compile(r"<|&(?=#?[0-9A-Za-z]+;)|[\[\]]|\{(?=[{%#])")
+_AS_TEXT = {"<": "&lt;", "&": "&amp;", "[": "\\[", "]": "\\]", "{": "&#123;"}
 # Line breaks to a YAML 1.1 reader (PyYAML): written as is, NEL would come back as a space.
 _YAML_BREAKS = ("\x85", "\u2028", "\u2029")
 
@@ -126,6 +128,10 @@ def front_matter(row: dict[str, Any]) -> dict[str, Any]:
         "profile": row["profile_id"],
         "review_id": row["id"],
         "tags": [row["site"], kind],
+        # The text is the review's, not a template: Jekyll and Eleventy run Liquid over a
+        # page's content unless told not to, and "{% include x %}" in a review stops a build.
+        "render_with_liquid": False,
+        "templateEngineOverride": "md",
     }
 
 

@@ -127,7 +127,7 @@ def test_no_page_links_a_script_url_an_older_archive_holds(tmp_path):
         assert "javascript:" not in text and "data:" not in text, page.name
     (markdown,) = export(db, tmp_path / "md", "markdown")
     front, _ = front_and_body(markdown)
-    assert front["url"] is None
+    assert front["review_url"] is None and front["film_url"] is None
     server, base = start_serve(db)
     try:
         with httpx.Client(base_url=base, timeout=10) as client:

@@ -122,3 +122,18 @@ def test_a_text_of_unclosed_tag_openings_is_written_in_linear_time():
     written = body("<a" * 40_000)
     assert time.perf_counter() - started < 1.0
     assert written.startswith("&lt;a&lt;a")
+
+
+def test_text_that_opens_a_template_tag_stays_text():
+    """Issue 31, item 1: Hugo took "{{% x %}}" in a review for a shortcode, Jekyll and
+    Eleventy ran "{% include x %}" (the builds themselves: test_site_generators.py)."""
+    from scraper import markdown_export
+
+    written = markdown_export.as_text("{{ a }} {% b %} {{% c %}} {# d #} {e}")
+    assert written == "&#123;{ a }} &#123;% b %} &#123;&#123;% c %}} &#123;# d #} {e}"
+    row = {"id": "x", "film": "F", "year": None, "site": "s", "rating": None, "stars": None}
+    row |= dict.fromkeys(
+        ("rating_shown", "date", "date_precision", "review_url", "film_url", "reviewer")
+    )
+    front = markdown_export.front_matter(row | {"profile_id": "s:p"})
+    assert front["render_with_liquid"] is False and front["templateEngineOverride"] == "md"

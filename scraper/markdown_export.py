@@ -31,6 +31,8 @@ _TAG = re.compile(r"<[a-zA-Z/][^<>]*>")
 # stops the build when there is none (Jekyll and Eleventy are told not to run templates).
 _RAW_HTML = re.compile(r"<|&(?=#?[0-9A-Za-z]+;)|[\[\]]|\{(?=[{%#])")
 _AS_TEXT = {"<": "&lt;", "&": "&amp;", "[": "\\[", "]": "\\]", "{": "&#123;"}
+# Hugo reads a shortcode in code too, where no entity can break it: such code is written as text.
+_SHORTCODE = re.compile(r"\{\{[<%]")
 # Line breaks to a YAML 1.1 reader (PyYAML): written as is, NEL would come back as a space.
 _YAML_BREAKS = ("\x85", "\u2028", "\u2029")
 
@@ -65,7 +67,17 @@ class _Converter(MarkdownConverter):
         el["src"], el["alt"] = target, alt
         return str(self._base().convert_img(el, text, parent_tags))
 
+    def convert_code(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        if "_noformat" not in parent_tags and _SHORTCODE.search(text):
+            return self.escape(text, set())
+        return str(self._base().convert_code(el, text, parent_tags))
+
+    convert_kbd = convert_samp = convert_code
+
     def convert_pre(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        if _SHORTCODE.search(text):
+            lines = [self.escape(line, set()).strip() for line in text.strip("\n").splitlines()]
+            return "\n\n" + "\\\n".join(line for line in lines if line) + "\n\n"
         fenced = str(self._base().convert_pre(el, text, parent_tags))
         runs = [len(run) for run in re.findall(r"`{3,}", text)]
         if not runs:

@@ -23,8 +23,14 @@ from tests.fakes.letterboxd import FakeLetterboxd, make_member
 
 RECIPE = re.compile(r"<!-- recipe: (\w+) -->\n```bash\n(.*?)```", re.S)
 PAGE = ROOT / "tests/fixtures/letterboxd/reviews/reviews-2026-page2.html"
-# No captured review quotes a template tag; this one is every generator's opening of one.
+# No captured review quotes a template tag; this one is every generator's opening of one, in
+# text and in code (where Hugo reads a shortcode too).
 QUOTING = "Braces: {{ site.title }}, {% include nope.html %}, {{% nope %}}, {{< nope >}}, {# x #}."
+IN_CODE = ("{{% code %}}", "{{< pre >}}")
+QUOTING_HTML = (
+    f"<p>{html.escape(QUOTING)}</p><p><code>{html.escape(IN_CODE[0])}</code></p>"
+    f"<pre>{html.escape(IN_CODE[1])}</pre>"
+)
 # Where each generator writes the page of a review file `<stem>.md`.
 BUILT = {
     "hugo": "site/public/reviews/{}/index.html",
@@ -81,10 +87,10 @@ def archive(tmp_path) -> Path:
     assert done.exit_code == 0, done.output
     with sqlite3.connect(db) as conn:
         conn.execute(
-            "UPDATE reviews SET text = :t, text_original = :t, created_at = NULL, "
+            "UPDATE reviews SET text = :t, text_original = :h, created_at = NULL, "
             "created_at_earliest = NULL, created_at_latest = NULL, created_at_precision = NULL "
             "WHERE id = 'letterboxd:dan/viewing/2150000007'",
-            {"t": QUOTING},
+            {"t": QUOTING, "h": QUOTING_HTML},
         )
     return db
 
@@ -108,6 +114,7 @@ def test_each_readme_recipe_builds_a_page_a_review(generator, archive):
     assert "4.5 stars, Ines Marsh, " in harbour
     assert '<a href="https://letterboxd.com/inesmarsh/film/harbour-lights/1/">' in harbour
     assert "<h1>Salt & Iron (1961)</h1>" in salt and QUOTING in salt
+    assert all(code in salt for code in IN_CODE)
 
 
 def test_the_readme_cron_line_backs_up_and_republishes_the_hugo_site(archive, tmp_path):

@@ -106,10 +106,17 @@ def import_(
     c = result.counts
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(result.formats.items()))
     deleted = f", {result.deleted} of them deleted on the site," if result.deleted else ""
-    click.echo(
-        f"{plural(result.files, 'file')} ({kinds}): {plural(result.reviews, 'review')} "
-        f"({c.new} new, {c.changed} changed){deleted} in {path}"
-    )
+    if result.files:
+        click.echo(
+            f"{plural(result.files, 'file')} ({kinds}): {plural(result.reviews, 'review')} "
+            f"({c.new} new, {c.changed} changed){deleted} in {path}"
+        )
+    else:
+        click.echo(f"no file imported into {path}")
+    if passed := result.passed_over:
+        named = ", ".join(Path(p).name for p in passed[:3])
+        more = f" and {len(passed) - 3} more" if len(passed) > 3 else ""
+        click.echo(f"passed over {plural(len(passed), 'documentation file')}: {named}{more}")
     if line := importer.listed_line(result.listed):
         click.echo(line)
     for file, skipped in result.skipped.items():

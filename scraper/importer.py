@@ -19,6 +19,7 @@ from scraper.models import Fetched, Page, Skipped, Target
 from scraper.nesting import Unbounded
 from scraper.sites import viewsource
 from scraper.sites.letterboxd import cards
+from scraper.wording import plural
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -156,7 +157,10 @@ def import_paths(
                     raise _named(path, error) from None
                 result.refused.append(_refusal(path, error))
         run.status = "failed" if result.refused else "ok"
-        run.error = "; ".join(result.refused) or None
+        # Led by the count, as the import's last line was: `scrape status` shows it on the run.
+        total = plural(result.files + len(result.refused), "file")
+        refused = f"{len(result.refused)} of {total} refused: " + "; ".join(result.refused)
+        run.error = refused if result.refused else None
     return result
 
 

@@ -149,7 +149,10 @@ def import_(
 @db_option
 @config_option
 @click.option("--site", type=SITE_CHOICE, help="Only pages of this site.")
-@click.option("--since", help="Only pages fetched at or after this time (ISO 8601).")
+@click.option(
+    "--since",
+    help="Only pages fetched at or after this time (ISO 8601, or a year or month: 2026-03).",
+)
 @reports_errors
 def reparse_(
     db_path: Path | None, config_path: Path | None, site: str | None, since: str | None
@@ -169,7 +172,7 @@ def reparse_(
     if not path.exists():
         raise UsageError(f"{path} does not exist; nothing to reparse")
     result = reparse.reparse(
-        path, site=site, since=iso_datetime(since, "--since") if since else None
+        path, site=site, since=iso_datetime(since, "--since", period=True) if since else None
     )
     c = result.counts
     click.echo(
@@ -272,7 +275,10 @@ def search_(
 )
 @click.option("--site", type=SITE_CHOICE, help="Only reviews from this site.")
 @click.option("--profile", help="Only this person's reviews (SITE:HANDLE, as in the archive).")
-@click.option("--since", help="Only reviews written at or after this time (ISO 8601).")
+@click.option(
+    "--since",
+    help="Only reviews written at or after this time (ISO 8601, or a year or month: 2026-03).",
+)
 @click.option(
     "--only",
     type=click.Choice(["reviews", "ratings"]),
@@ -345,7 +351,7 @@ def export_(
         export.check_output(to_file, archive_path)
     db = open_archive(archive_path, write=False)
     held_profile(db, profile)  # before the output file is created
-    moment = iso_datetime(since, "--since") if since else None
+    moment = iso_datetime(since, "--since", period=True) if since else None
     if fmt in export.FOLDER_FORMATS and to_file is not None:
         from scraper import markdown_export, static_site
 

@@ -164,8 +164,8 @@ EMPTY = "trim(coalesce(:{name}, '')) = ''"
 # A rating bound a reader typed that is no plain number (abc, 7,5, 1e1): SQLite's CAST reads
 # it as 0, which silently matched every rating; such a bound matches nothing and the answer is
 # one row whose film says why.
-NOT_A_NUMBER = (
-    "NOT (trim(coalesce(:{name}, '')) = '' OR (trim(:{name}) NOT GLOB '*[^0-9.]*' "
+NUMBER_OR_EMPTY = (
+    "(trim(coalesce(:{name}, '')) = '' OR (trim(:{name}) NOT GLOB '*[^0-9.]*' "
     "AND trim(:{name}) GLOB '*[0-9]*' AND trim(:{name}) NOT GLOB '*.*.*'))"
 )
 
@@ -174,7 +174,7 @@ def _bad_bound(name: str, columns: int) -> str:
     said = f"'{name} ' || quote(substr(trim(:{name}), 1, 40)) || ' is not a number: give a "
     said += "rating from 0 to 10 (3.5 stars = 7), or leave it empty'"
     nulls = ", NULL" * (columns - 1)
-    return f"SELECT {said} AS film{nulls} WHERE {NOT_A_NUMBER.format(name=name)}"
+    return f"SELECT {said} AS film{nulls} WHERE NOT {NUMBER_OR_EMPTY.format(name=name)}"
 
 
 # Hidden by the reading room; there to link the film to its review and the person to theirs.
@@ -200,8 +200,8 @@ QUERIES = {
         f"(SELECT rowid FROM reviews_fts WHERE reviews_fts MATCH {FTS_TERMS})) "
         f"AND ({EMPTY.format(name='min_rating')} OR rating >= CAST(:min_rating AS REAL)) "
         f"AND ({EMPTY.format(name='max_rating')} OR rating <= CAST(:max_rating AS REAL)) "
-        f"AND NOT {NOT_A_NUMBER.format(name='min_rating')} "
-        f"AND NOT {NOT_A_NUMBER.format(name='max_rating')} "
+        f"AND {NUMBER_OR_EMPTY.format(name='min_rating')} "
+        f"AND {NUMBER_OR_EMPTY.format(name='max_rating')} "
         f"UNION ALL {_bad_bound('min_rating', 11)} UNION ALL {_bad_bound('max_rating', 11)} "
         "ORDER BY date DESC LIMIT 200",
     },

@@ -76,8 +76,9 @@ def import_(
     napi JSON, Flixster export, a review copied from a Rotten Tomatoes page as text...) is
     recognised from its content. Folders are read recursively, file by file: a file that is
     refused (with the reason, and the option that would help) leaves the others to be
-    imported, and the command exits 1. Files are read within size bounds, in bounded memory
-    (the README's "Size bounds" names them).
+    imported, and the command exits 1. A folder's documentation (README.md, notes.txt, a PDF,
+    images) is passed over, named in one line. Files are read within size bounds, in bounded
+    memory (the README's "Size bounds" names them).
 
     Examples:
 

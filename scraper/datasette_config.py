@@ -161,6 +161,22 @@ FTS_TERMS = (
 )
 # Canned queries treat an empty (or absent) parameter as "no filter".
 EMPTY = "trim(coalesce(:{name}, '')) = ''"
+# A rating bound a reader typed that is no plain number (abc, 7,5, 1e1): SQLite's CAST reads
+# it as 0, which silently matched every rating; such a bound matches nothing and the answer is
+# one row whose film says why.
+NUMBER_OR_EMPTY = (
+    "(trim(coalesce(:{name}, '')) = '' OR (trim(:{name}) NOT GLOB '*[^0-9.]*' "
+    "AND trim(:{name}) GLOB '*[0-9]*' AND trim(:{name}) NOT GLOB '*.*.*'))"
+)
+
+
+def _bad_bound(name: str, columns: int) -> str:
+    said = f"'{name} ' || quote(substr(trim(:{name}), 1, 40)) || ' is not a number: give a "
+    said += "rating from 0 to 10 (3.5 stars = 7), or leave it empty'"
+    nulls = ", NULL" * (columns - 1)
+    return f"SELECT {said} AS film{nulls} WHERE NOT {NUMBER_OR_EMPTY.format(name=name)}"
+
+
 # Hidden by the reading room; there to link the film to its review and the person to theirs.
 LINKS = "review_rowid, profile_id"
 
@@ -176,13 +192,17 @@ QUERIES = {
         "title": "Search reviews within a rating range",
         "description": "Which reviews mention these words and were rated within this range? "
         "Words are searched in film titles and review text; ratings are on the 0-10 scale "
-        "(3.5 stars = 7). Leave any field empty for no limit.",
+        "(3.5 stars = 7). Leave any field empty for no limit; a bound that is no number "
+        "(abc) matches nothing, and the one row says so.",
         "sql": "SELECT film, year, stars, date, reviewer, text, rating_shown, rating, site, "
         f"{LINKS} FROM review_list WHERE status != 'deleted' "
         f"AND ({EMPTY.format(name='q')} OR review_rowid IN "
         f"(SELECT rowid FROM reviews_fts WHERE reviews_fts MATCH {FTS_TERMS})) "
         f"AND ({EMPTY.format(name='min_rating')} OR rating >= CAST(:min_rating AS REAL)) "
         f"AND ({EMPTY.format(name='max_rating')} OR rating <= CAST(:max_rating AS REAL)) "
+        f"AND {NUMBER_OR_EMPTY.format(name='min_rating')} "
+        f"AND {NUMBER_OR_EMPTY.format(name='max_rating')} "
+        f"UNION ALL {_bad_bound('min_rating', 11)} UNION ALL {_bad_bound('max_rating', 11)} "
         "ORDER BY date DESC LIMIT 200",
     },
     "changed": {

@@ -209,7 +209,8 @@ def write(
 ) -> int:
     """Write `records` (of `columns`) in `fmt` to `out`; returns how many were written."""
     if fmt == "jsonl":
-        return _count(out.write(json.dumps(r, ensure_ascii=False) + "\n") for r in records)
+        numbered = (_stars_as_number(r) for r in records)
+        return _count(out.write(json.dumps(r, ensure_ascii=False) + "\n") for r in numbered)
     if fmt == "csv":
         writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
@@ -219,6 +220,14 @@ def write(
     # Letterboxd gets what is on the reviewer's profile today: not reviews deleted since.
     current = (letterboxd_row(r) for r in records if r["status"] != "deleted")
     return _count(writer.writerow(r) for r in current)
+
+
+def _stars_as_number(record: dict[str, Any]) -> dict[str, Any]:
+    """The view's stars are text ("3.5", for Datasette's facets); JSON has numbers, as for
+    rating. CSV keeps the view's text: it has no types to give."""
+    if isinstance(record.get("stars"), str):
+        record["stars"] = float(record["stars"])
+    return record
 
 
 def letterboxd_row(record: dict[str, Any]) -> dict[str, Any]:

@@ -14,10 +14,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from scraper import archive, archive_lists, runs, sites, timeparse
-from scraper.errors import DiskFull, ScrapeError, UsageError
+from scraper.errors import DiskFull, ParseError, ScrapeError, UsageError
 from scraper.models import Fetched, Page, Skipped, Target
 from scraper.nesting import Unbounded
 from scraper.sites import viewsource
+from scraper.sites.letterboxd import cards
+from scraper.wording import plural
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -32,6 +34,35 @@ MAX_FILE = 512 * MiB
 # A saved page or API response is parsed whole (an HTML tree costs up to 100 bytes per byte
 # of markup, a JSON document 30): the largest in the corpus is 0.47 MB.
 MAX_PAGE = 2 * MiB
+# What people keep beside their captures (a README, notes, scans, screenshots). No site serves
+# them, but a README that quotes markup (`<script id="reviews-json">`) looks like a page to a
+# content sniff: of these, only a review copied as text is read.
+DOCUMENTS = frozenset(
+    [
+        ".md",
+        ".markdown",
+        ".rst",
+        ".pdf",
+        ".doc",
+        ".docx",
+        ".odt",
+        ".rtf",
+        ".png",
+        ".jpg",
+        ".jpeg",
+        ".gif",
+        ".webp",
+        ".svg",
+        ".heic",
+    ]
+)
+# A .txt is read as anything else is (a response saved as text is still one); one that is not
+# recognised is a note, like the DOCUMENTS, when a folder holds it.
+_NOTES = DOCUMENTS | {".txt"}
+
+
+class NotRecognised(UsageError):
+    """A file that no site's parser reads."""
 
 
 @dataclass(slots=True)
@@ -57,6 +88,8 @@ class ImportResult:
     notes: dict[str, dict[str, int]] = field(default_factory=dict)
     # Lists, films on them, and films on watchlists (Letterboxd's export).
     listed: archive_lists.ListCounts = field(default_factory=archive_lists.ListCounts)
+    # Documentation files a folder held (see DOCUMENTS): passed over, not refused.
+    passed_over: list[str] = field(default_factory=list)
 
     def tallies(self) -> dict[str, int]:
         """What the runs table records of this import."""
@@ -89,6 +122,7 @@ def import_paths(
     bound is kept then (earliest stays unknown).
     """
     files = list(_files(paths))
+    named = {p for p in paths if not p.is_dir()}
     options = (site, profile, captured_at, source_url, date_order)
     # A file given alone and refused fails with its own error, before the archive is opened
     # (a file refused past its first batch is rolled back, and fails the same way).
@@ -104,6 +138,12 @@ def import_paths(
             # stay saved.
             try:
                 opened = alone or _open(path, *options)
+            except NotRecognised as error:
+                if path not in named and path.suffix.lower() in _NOTES:
+                    result.passed_over.append(str(path))
+                else:
+                    result.refused.append(_refusal(path, error))
+                continue
             except ScrapeError as error:
                 result.refused.append(_refusal(path, error))
                 continue
@@ -117,7 +157,10 @@ def import_paths(
                     raise _named(path, error) from None
                 result.refused.append(_refusal(path, error))
         run.status = "failed" if result.refused else "ok"
-        run.error = "; ".join(result.refused) or None
+        # Led by the count, as the import's last line was: `scrape status` shows it on the run.
+        total = plural(result.files + len(result.refused), "file")
+        refused = f"{len(result.refused)} of {total} refused: " + "; ".join(result.refused)
+        run.error = refused if result.refused else None
     return result
 
 
@@ -212,6 +255,9 @@ def skipped_line(file: str, skipped: list[Skipped]) -> str:
 
 def _refusal(path: Path, error: ScrapeError) -> str:
     text = str(error)
+    if isinstance(error, ParseError) and error.url.split("#")[0] == path.resolve().as_uri():
+        # The address a file is parsed under when it names none is the file again.
+        text = f"{error.site}: cannot parse it: {error.missing}"
     return text if text.startswith(str(path)) else f"{path}: {text}"
 
 
@@ -362,8 +408,15 @@ def _open(
     except OSError as exc:
         raise UsageError(f"{path}: cannot read it ({exc.strerror})") from None
     found = _sniff(head, open_body, site)
+    if found is not None and path.suffix.lower() in DOCUMENTS and found[1] != "copied_review":
+        found = None
+    if found is None and cards.is_full_text_fragment(head):
+        raise NotRecognised(
+            f"{path}: a Letterboxd full-text fragment (/s/full-text/viewing:<id>/): "
+            "import the listing it belongs to"
+        )
     if found is None:
-        raise UsageError(
+        raise NotRecognised(
             f"{path}: not a page or response that scrape recognises "
             f"(known: {', '.join(sites.SITES)} pages and API responses)"
         )

@@ -24,12 +24,19 @@ EXCERPT = 240
 # What XML 1.0 does not allow in a document at all, even escaped (NUL, most C0 controls,
 # U+FFFE, U+FFFF, lone surrogates): a title holding one would leave the page not well-formed.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# The nav wraps (one link a year grows a line on a phone), and a word longer than the screen
+# (a 120-character handle, a URL in a review) breaks rather than widening the page.
 _STYLE = (
     "body{font:17px/1.5 system-ui,sans-serif;max-width:42rem;margin:0 auto;padding:1rem;"
-    "color:#222;background:#fffdf8}a{color:#8a2b0e}h1{font-size:1.5rem}ol{padding:0}"
-    "li{list-style:none;margin:0 0 1.2rem}.stars{color:#b8860b;letter-spacing:.1em}"
-    ".meta{color:#666;font-size:.9rem}nav a{margin-right:.6rem}svg{max-width:100%;height:auto}"
+    "color:#222;background:#fffdf8;overflow-wrap:anywhere}a{color:#8a2b0e}"
+    "h1{font-size:1.5rem}ol{padding:0}li{list-style:none;margin:0 0 1.2rem}"
+    ".stars{color:#b8860b;letter-spacing:.1em}.meta{color:#666;font-size:.9rem}"
+    "nav{display:flex;flex-wrap:wrap;gap:.2rem .8rem}figure{margin:0 0 1.5rem}"
+    "figcaption{font-weight:600}svg{max-width:100%;height:auto}"
 )
+# The year page of reviews whose date is unknown (an age such as "2 years ago" imported without
+# --captured-at): named for what it holds, listed after the years.
+UNDATED = "undated"
 
 
 def write_site(rows: Iterator[dict[str, Any]], folder: Path, *, prune: bool = False) -> Written:
@@ -38,25 +45,32 @@ def write_site(rows: Iterator[dict[str, Any]], folder: Path, *, prune: bool = Fa
     pages: dict[str, str] = {}
     by_year: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in reviews:
-        by_year[(row["date"] or "undated")[:4]].append(row)
+        by_year[row["date"][:4] if row["date"] else UNDATED].append(row)
         pages[f"reviews/{stems[row['id']]}.html"] = _review_page(row)
-    years = sorted(by_year, reverse=True)
+    # Newest year first, the undated page last.
+    years = sorted((y for y in by_year if y != UNDATED), reverse=True) + (
+        [UNDATED] if UNDATED in by_year else []
+    )
     for year in years:
-        heading = f"Reviews of {year}" if year != "undated" else "Undated reviews"
+        # "Reviewed in": the year the review was written, not the film's.
+        heading = f"Reviewed in {year}" if year != UNDATED else "Reviews with no known date"
         pages[f"years/{year}.html"] = _list_page(heading, by_year[year], stems, years, "../")
     pages["index.html"] = _list_page("Reviews", reviews, stems, years, "", _histogram(reviews))
     return write_files(folder, pages, reviews=len(reviews), prune=prune)
 
 
 def _document(title: str, body: str, root: str, years: list[str] | None = None) -> str:
+    # Spaces between the links too: a page read without its style still wraps.
     nav = f'<a href="{root}index.html">All reviews</a>' + "".join(
-        f'<a href="{root}years/{y}.html">{html.escape(y)}</a>' for y in years or []
+        f' <a href="{root}years/{y}.html">{"no date" if y == UNDATED else html.escape(y)}</a>'
+        for y in years or []
     )
     page = (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8" />'
         '<meta name="viewport" content="width=device-width, initial-scale=1" />'
         f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head>"
-        f"<body><nav>{nav}</nav><h1>{html.escape(title)}</h1>{body}</body></html>\n"
+        f'<body><nav aria-label="Years reviewed">{nav}</nav>'
+        f"<h1>{html.escape(title)}</h1>{body}</body></html>\n"
     )
     # Every archived value on the page came through here, so one pass covers them all.
     return _NOT_XML.sub("\ufffd", page)
@@ -117,12 +131,18 @@ def _histogram(reviews: list[dict[str, Any]]) -> str:
         height = round(80 * count / top)
         x = 10 + i * 30
         label = f"{(i + 1) / 2:g}"
+        # The count above its bar: read without hovering, which a phone cannot do.
         bars.append(
-            f'<rect x="{x}" y="{90 - height}" width="24" height="{height}" fill="#b8860b">'
-            f"<title>{label} stars: {count}</title></rect>"
-            f'<text x="{x + 12}" y="106" font-size="10" text-anchor="middle">{label}</text>'
+            f'<rect x="{x}" y="{100 - height}" width="24" height="{height}" fill="#b8860b">'
+            f"<title>{label} star{'' if label == '1' else 's'}: {count:,}</title></rect>"
+            f'<text x="{x + 12}" y="{96 - height}" font-size="10" text-anchor="middle">'
+            f"{count:,}</text>"
+            f'<text x="{x + 12}" y="116" font-size="10" text-anchor="middle">{label}</text>'
         )
+    rated = sum(counts)
+    caption = f"Ratings in stars ({rated:,} rated of {len(reviews):,} reviews)"
     return (
-        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 320 112" role="img" '
-        f'aria-label="Ratings by stars">{"".join(bars)}</svg>'
+        f"<figure><figcaption>{caption}</figcaption>"
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 320 122" role="img" '
+        f'aria-label="{caption}, by half star">{"".join(bars)}</svg></figure>'
     )

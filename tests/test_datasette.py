@@ -116,6 +116,22 @@ def test_canned_queries(datasette):
     assert rows(datasette, "/archive/changed.json") == []
 
 
+@pytest.mark.parametrize("bound", ["min_rating", "max_rating"])
+@pytest.mark.parametrize("typed", ["abc", "7,5", "1e1", "-"])
+def test_a_rating_bound_that_is_no_number_says_so_instead_of_counting_as_0(datasette, bound, typed):
+    """Issue 31, item 9: CAST('abc' AS REAL) is 0, so `min_rating=abc` matched every rating."""
+    found = rows(datasette, "/archive/search_by_rating.json", q="", **{bound: typed})
+    assert len(found) == 1, found
+    assert found[0]["film"] == (
+        f"{bound} '{typed}' is not a number: give a rating from 0 to 10 (3.5 stars = 7), "
+        "or leave it empty"
+    )
+    assert found[0]["rating"] is None and found[0]["review_rowid"] is None
+    # A number with spaces around it is still one.
+    spaced = rows(datasette, "/archive/search_by_rating.json", q="", min_rating=" 9.5 ")
+    assert spaced and all(r["rating"] >= 9.5 for r in spaced)
+
+
 def test_shipped_files_are_the_declared_ones():
     for name, text in datasette_config.shipped().items():
         assert (ROOT / "config" / name).read_text(encoding="utf-8") == text, name

@@ -76,8 +76,9 @@ def import_(
     napi JSON, Flixster export, a review copied from a Rotten Tomatoes page as text...) is
     recognised from its content. Folders are read recursively, file by file: a file that is
     refused (with the reason, and the option that would help) leaves the others to be
-    imported, and the command exits 1. Files are read within size bounds, in bounded memory
-    (the README's "Size bounds" names them).
+    imported, and the command exits 1. A folder's documentation (README.md, notes.txt, a PDF,
+    images) is passed over, named in one line. Files are read within size bounds, in bounded
+    memory (the README's "Size bounds" names them).
 
     Examples:
 
@@ -106,10 +107,17 @@ def import_(
     c = result.counts
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(result.formats.items()))
     deleted = f", {result.deleted} of them deleted on the site," if result.deleted else ""
-    click.echo(
-        f"{plural(result.files, 'file')} ({kinds}): {plural(result.reviews, 'review')} "
-        f"({c.new} new, {c.changed} changed){deleted} in {path}"
-    )
+    if result.files:
+        click.echo(
+            f"{plural(result.files, 'file')} ({kinds}): {plural(result.reviews, 'review')} "
+            f"({c.new} new, {c.changed} changed){deleted} in {path}"
+        )
+    else:
+        click.echo(f"no file imported into {path}")
+    if passed := result.passed_over:
+        named = ", ".join(Path(p).name for p in passed[:3])
+        more = f" and {len(passed) - 3} more" if len(passed) > 3 else ""
+        click.echo(f"passed over {plural(len(passed), 'documentation file')}: {named}{more}")
     if line := importer.listed_line(result.listed):
         click.echo(line)
     for file, skipped in result.skipped.items():
@@ -142,7 +150,10 @@ def import_(
 @db_option
 @config_option
 @click.option("--site", type=SITE_CHOICE, help="Only pages of this site.")
-@click.option("--since", help="Only pages fetched at or after this time (ISO 8601).")
+@click.option(
+    "--since",
+    help="Only pages fetched at or after this time (ISO 8601, or a year or month: 2026-03).",
+)
 @reports_errors
 def reparse_(
     db_path: Path | None, config_path: Path | None, site: str | None, since: str | None
@@ -162,7 +173,7 @@ def reparse_(
     if not path.exists():
         raise UsageError(f"{path} does not exist; nothing to reparse")
     result = reparse.reparse(
-        path, site=site, since=iso_datetime(since, "--since") if since else None
+        path, site=site, since=iso_datetime(since, "--since", period=True) if since else None
     )
     c = result.counts
     click.echo(
@@ -265,7 +276,10 @@ def search_(
 )
 @click.option("--site", type=SITE_CHOICE, help="Only reviews from this site.")
 @click.option("--profile", help="Only this person's reviews (SITE:HANDLE, as in the archive).")
-@click.option("--since", help="Only reviews written at or after this time (ISO 8601).")
+@click.option(
+    "--since",
+    help="Only reviews written at or after this time (ISO 8601, or a year or month: 2026-03).",
+)
 @click.option(
     "--only",
     type=click.Choice(["reviews", "ratings"]),
@@ -339,7 +353,7 @@ def export_(
         export.check_output(to_file, archive_path)
     db = open_archive(archive_path, write=False)
     held_profile(db, profile)  # before the output file is created
-    moment = iso_datetime(since, "--since") if since else None
+    moment = iso_datetime(since, "--since", period=True) if since else None
     if fmt in export.FOLDER_FORMATS and to_file is not None:
         from scraper import markdown_export, static_site
 

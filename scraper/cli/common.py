@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import re
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -114,9 +115,19 @@ def db_path_for(db_path: Path | None, settings: config.Config) -> Path:
     return Path(db_path or os.environ.get("SCRAPE_DB") or settings.db or "archive.db")
 
 
-def iso_datetime(text: str, option: str) -> datetime:
+def iso_datetime(text: str, option: str, *, period: bool = False) -> datetime:
+    """An ISO 8601 time (UTC unless it says otherwise); with `period`, a year or a month
+    (`2026`, `2026-03`) too, as its start: a lower bound people write that way."""
+    if period and (whole := _PERIOD.fullmatch(text.strip())):
+        year, month = int(whole["year"]), int(whole["month"] or 1)
+        if 1 <= month <= 12:
+            return datetime(year, month, 1, tzinfo=UTC)
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise UsageError(f"{option} {text!r} is not an ISO 8601 date or time") from None
+        also = " or a year or month (2026, 2026-03)" if period else ""
+        raise UsageError(f"{option} {text!r} is not an ISO 8601 date or time{also}") from None
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+_PERIOD = re.compile(r"(?P<year>\d{4})(?:-(?P<month>\d{2}))?")

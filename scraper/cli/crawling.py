@@ -26,7 +26,7 @@ from scraper.cli.common import (
     reports_errors,
 )
 from scraper.errors import NotFound, ScrapeError, UsageError
-from scraper.wording import plural
+from scraper.wording import cut, plural
 
 if TYPE_CHECKING:
     from http.cookiejar import CookieJar
@@ -318,6 +318,8 @@ def status_(db_path: Path | None, config_path: Path | None, limit: int, as_json:
     """The last runs, and per profile its last run and last success.
 
     Exits 1 when the last run of any profile did not succeed, so monitoring can alert on it.
+    A failed import or reparse, which crawls no profile, is reported (its line ends with why)
+    but does not make the exit code: the import itself exited 1.
 
     Example:
 
@@ -349,9 +351,10 @@ def status_(db_path: Path | None, config_path: Path | None, limit: int, as_json:
         for r in report["runs"]:
             click.echo(
                 f"  #{r['id']} {r['command']:<7} {r['started_at']}  {r['status']:<11} "
-                f"{_run_totals(r)}"
+                f"{_run_totals(r)}{_why_failed(r)}"
             )
-        click.echo("Profiles:")
+        if report["profiles"]:
+            click.echo("Profiles:")
         for p in report["profiles"]:
             click.echo(
                 f"  {p['profile_id']}: last run {p['last_status']} ({p['last_mode']}, "
@@ -363,6 +366,14 @@ def status_(db_path: Path | None, config_path: Path | None, limit: int, as_json:
                 click.echo(f"    {p['last_error']}")
     if report["failing"] or (writer and writer.stuck):
         sys.exit(1)
+
+
+def _why_failed(run: dict[str, Any]) -> str:
+    """A failed run's reason, on its own line: an import that refused files crawled no profile,
+    so no profile line below would say it (and it is no profile's failure: exit 0)."""
+    if run["status"] != "failed" or not run.get("error"):
+        return ""
+    return f"; {cut(' '.join(str(run['error']).split()), 200)}"
 
 
 def _run_totals(run: dict[str, Any]) -> str:

@@ -80,6 +80,19 @@ def parse_review_page(body: bytes, url: str, fetched_at: datetime) -> Page:
     return page
 
 
+_WHOLE_PAGE = re.compile(rb"<(?:!doctype|html|head|body|script|div|meta)\b", re.IGNORECASE)
+
+
+def is_full_text_fragment(body: bytes) -> bool:
+    """Whether a saved file is what /s/full-text/viewing:<id>/ answers: nothing but a review's
+    paragraphs. Its content names neither Letterboxd nor the review, so it is known by that
+    shape alone, and only to say what it is (the crawl reads it beside its listing)."""
+    text = body.strip().lower()
+    if len(text) > 100_000 or not text.startswith((b"<p>", b"<p ", b"<blockquote")):
+        return False
+    return text.endswith((b"</p>", b"</blockquote>")) and _WHOLE_PAGE.search(text) is None
+
+
 def parse_full_text(body: bytes, url: str, fetched_at: datetime) -> Page:
     """/s/full-text/viewing:<id>/: one review's whole text, nothing else. The review is named
     by its viewing key, under which the archive keeps every Letterboxd entry; only its text

@@ -382,7 +382,6 @@ def test_the_first_review_is_on_the_first_screen(sized):
     text = box(sized, "table.rows-and-columns tbody tr td.col-text")
     assert film["y"] + film["height"] <= height, film
     assert text["y"] + 3 * 16 <= height, f"no line of the first review's text shows: {text}"
-    facets = sized.locator(".facet-results")
     if sized.size == PHONE:
         assert box(sized, ".facet-results")["y"] > film["y"], "facets come before the review"
 

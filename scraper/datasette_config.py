@@ -77,27 +77,33 @@ TABLES: dict[str, dict[str, Any]] = {
         "label_column": "display_name",
     },
     "reviews_per_year": {
+        "title": "Reviews per year",
         "description": "How many reviews each person wrote each year, and "
-        f"their average rating ({RATING})."
+        f"their average rating ({RATING}).",
     },
     "reviews_per_rating": {
-        "description": "How often each rating was given (0-10 scale, and stars)."
+        "title": "Reviews per rating",
+        "description": "How often each rating was given (0-10 scale, and stars).",
     },
     "changed_reviews": {
+        "title": "Changed reviews",
         "description": "Reviews edited on the site: the previous text and "
         "rating beside the current ones.",
         "sort_desc": "replaced_at",
     },
     "deleted_reviews": {
+        "title": "Deleted reviews",
         "description": "Reviews a full crawl no longer found. Nothing is "
-        "deleted from the archive; deleted_at is set after two such crawls."
+        "deleted from the archive; deleted_at is set after two such crawls.",
     },
     "films_across_sites": {
+        "title": "Films across sites",
         "description": "The same film rated on several sites. match_kind id: "
-        "joined by an IMDb or TMDB id; title: by title (ignoring case) and release year."
+        "joined by an IMDb or TMDB id; title: by title (ignoring case) and release year.",
     },
     "film_links": {
-        "description": "Every name a film goes by: site keys, IMDb/TMDB ids, title + year."
+        "title": "Film links",
+        "description": "Every name a film goes by: site keys, IMDb/TMDB ids, title + year.",
     },
     "list_films": {
         "title": "Lists",

@@ -317,8 +317,9 @@ FOLDED = """({r}watched_on IS NULL AND {r}text IS NULL AND EXISTS (
       AND v.watched_on IS NOT NULL AND v.deleted_at IS NULL))"""
 # A person as a reader knows them: their name, else the handle, shortened when it is a long
 # opaque token (Rotten Tomatoes audience handles run to 100 characters).
-SHORT_NAME = """coalesce({p}display_name, CASE WHEN length({p}handle) > 24
-    THEN substr({p}handle, 1, 12) || '…' || substr({p}handle, -6) ELSE {p}handle END)"""
+SHORT_HANDLE = """CASE WHEN length({p}handle) > 24
+    THEN substr({p}handle, 1, 12) || '…' || substr({p}handle, -6) ELSE {p}handle END"""
+SHORT_NAME = "coalesce({p}display_name, " + SHORT_HANDLE + ")"
 PERSON = "coalesce(p.display_name, r.reviewer_name, " + SHORT_NAME.format(p="p.") + ")"
 FILM_RATING = """(CASE WHEN {r}rating IS NULL AND {r}watched_on IS NOT NULL THEN (
     SELECT o.rating FROM reviews o WHERE o.profile_id = {r}profile_id AND o.film_id = {r}film_id

@@ -79,14 +79,18 @@ def extra_template_vars(template: str, datasette: Any) -> Any:
         db = _archive(datasette)
         if "review_list" not in await db.view_names():
             return {}
+        # The view's row count includes the deleted: both numbers, so that they add up.
         count = await queries.rows(
-            db, f"SELECT count(*) AS n FROM review_list WHERE {queries.LIVE}"
+            db,
+            f"SELECT count(*) FILTER (WHERE {queries.LIVE}) AS n, "
+            "count(*) FILTER (WHERE status = 'deleted') AS deleted FROM review_list",
         )
         everyone = await queries.people(db)
         return {
             "reading_room": {
                 "database": db.name,
                 "reviews": count[0]["n"],
+                "deleted": count[0]["deleted"],
                 "listed": await queries.listed(db),
                 "people": [dict(p, href=person_path(datasette, p["id"])) for p in everyone[:8]],
                 "people_count": len(everyone),

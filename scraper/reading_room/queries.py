@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scraper.schema import SHORT_NAME
+from scraper.schema import SHORT_HANDLE, SHORT_NAME
 from scraper.shown import half_stars
 
 # Half-star buckets of the 0-10 scale: 0.5 stars is bucket 1, 5 stars bucket 10.
@@ -38,7 +38,12 @@ async def review(db: Any, rowid: int) -> dict[str, Any] | None:
 
 
 async def person(db: Any, profile_id: str) -> dict[str, Any] | None:
-    found = await rows(db, "SELECT * FROM profiles WHERE id = :p", {"p": profile_id})
+    found = await rows(
+        db,
+        f"SELECT *, {SHORT_NAME.format(p='')} AS name, {SHORT_HANDLE.format(p='')} AS "
+        "short_handle FROM profiles WHERE id = :p",
+        {"p": profile_id},
+    )
     if not found:
         return None
     page = found[0]

@@ -13,6 +13,17 @@
     });
   }
 
+  // Datasette's heading says "(view)", a database word; the reader sees the view's title.
+  function dropViewSuffix() {
+    var h1 = document.querySelector(".page-header h1");
+    if (!h1 || !/(^| )table-/.test(document.body.className)) return;
+    h1.childNodes.forEach(function (node) {
+      if (node.nodeType === Node.TEXT_NODE) {
+        node.textContent = node.textContent.replace(/ \(view\)\s*$/, "");
+      }
+    });
+  }
+
   function offerHiddenColumns() {
     var table = document.querySelector("table.rows-and-columns");
     if (!table) return;
@@ -65,6 +76,7 @@
   }
 
   function start() {
+    dropViewSuffix();
     foldGlossary();
     offerHiddenColumns();
     drawCharts();

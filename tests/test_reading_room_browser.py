@@ -107,10 +107,11 @@ def browser():
         chromium.close()
 
 
-def shots_folder(tmp_path: Path) -> Path:
-    """Where screenshots go: SCRAPE_ARTIFACTS when set (CI keeps that folder), else tmp."""
+def shots_folder(tmp_path: Path, kind: str = "reading-room") -> Path:
+    """Where screenshots go: SCRAPE_ARTIFACTS/<kind> when set (CI keeps that folder), else
+    tmp."""
     named = os.environ.get("SCRAPE_ARTIFACTS")
-    folder = Path(named) / "reading-room" if named else tmp_path
+    folder = Path(named) / kind if named else tmp_path
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 

@@ -14,7 +14,10 @@ import pytest
 from click.testing import CliRunner
 
 from scraper.cli import cli
-from tests.test_reading_room_browser import browser  # noqa: F401  (the Chromium fixture)
+from tests.test_reading_room_browser import (  # the Chromium fixture, and where shots go
+    browser,  # noqa: F401
+    shots_folder,
+)
 
 SIZES = {"desktop": (1400, 1000), "phone": (390, 844)}
 
@@ -64,7 +67,7 @@ def test_no_page_is_wider_than_the_screen_and_the_nav_wraps(browser, site, size,
     try:
         for name, path in pages.items():
             tab.goto(path.as_uri())
-            tab.screenshot(path=str(tmp_path / f"{name}-{size}.png"))
+            tab.screenshot(path=str(shots_folder(tmp_path, "static-site") / f"{name}-{size}.png"))
             wide = tab.evaluate("document.documentElement.scrollWidth")
             assert wide <= width, f"{name} at {size}: {wide}px wide on a {width}px screen"
             nav = tab.locator("nav").bounding_box()

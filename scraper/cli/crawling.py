@@ -25,10 +25,11 @@ from scraper.cli.common import (
     db_path_for,
     reports_errors,
 )
-from scraper.errors import NotFound, ScrapeError, UsageError
+from scraper.errors import NotFound, ScrapeError, Unavailable, UsageError
 from scraper.wording import plural
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from http.cookiejar import CookieJar
     from types import FrameType
 
@@ -138,15 +139,23 @@ def user(
     verdicts: list[probe.Found] = []
     if site is None and probe.is_name(ident) and sites.person(ident, settings.people) is None:
         # A name alone: ask every site where it can be a handle whether that profile exists.
-        verdicts = probe.look_up_name(ident, fetching, cookies)
+        verdicts = probe.look_up_name(ident, fetching, cookies, asking=_asking(ident))
         targets = [v.target for v in verdicts if v.target]
         if not targets:
             for verdict in verdicts:
                 click.echo(f"{verdict.site}: {verdict.verdict}", err=True)
+            asked = [v for v in verdicts if v.verdict != "not a handle there"]
+            if not any(v.answered for v in asked):
+                raise Unavailable(
+                    "could not reach any site: nothing was checked "
+                    f"({', '.join(v.site for v in asked)}); check your network and try again"
+                )
+            unreached = [v.site for v in asked if not v.answered]
             raise NotFound(
                 f"no profile named {ident!r} on any site (asked "
-                f"{', '.join(v.site for v in verdicts if v.verdict != 'not a handle there')}); "
-                "give a profile URL or SITE:HANDLE"
+                f"{', '.join(v.site for v in asked if v.answered)}"
+                + (f"; could not reach {', '.join(unreached)}" if unreached else "")
+                + "); give a profile URL or SITE:HANDLE"
             )
     else:
         targets = sites.resolve(ident, site=site, people=settings.people)
@@ -179,6 +188,15 @@ def user(
         return  # at least one profile of the name was archived
     if failed and failed[0].error:
         raise Failed(failed[0].error)
+
+
+def _asking(name: str) -> Callable[[str], None]:
+    """One stderr line per site as it is asked: an offline look-up once sat silent a minute."""
+
+    def say(site: str) -> None:
+        click.echo(f"asking {site} for {name!r}...", err=True)
+
+    return say
 
 
 def _remember(

@@ -48,8 +48,11 @@ class CrawlResult:
     complete: bool = False
     # What went wrong without failing the crawl (a review's whole text that could not be read).
     notes: list[str] = field(default_factory=list)
-    # Films' own pages read after the listings for their years (see film_details.py).
+    # Films' own pages read after the listings for their years (see film_details.py), of how
+    # many, and about how long the rest take (seconds; None before the first is read).
     film_pages: int = 0
+    film_total: int = 0
+    film_left: float | None = None
     # The sources of listings that answered 404 on their first page: none for this profile,
     # so their reviews are not candidates for tombstones.
     skipped: set[str] = field(default_factory=set)

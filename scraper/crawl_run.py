@@ -21,6 +21,7 @@ import sqlite_utils
 
 from scraper import checkpoints, film_details, runs, tombstones
 from scraper.crawl import CrawlResult, crawl
+from scraper.crawl_films import FilmLookUp
 from scraper.errors import Interrupted, ScrapeError, unexpected
 from scraper.fetch import Fetcher, FetchSettings, RunLimit
 from scraper.models import Target
@@ -102,10 +103,12 @@ def run(
     time_limit: float | None = None,
     progress: Callable[[CrawlResult], None] | None = None,
     stop: threading.Event | None = None,
+    notice: Callable[[str], None] | None = None,
 ) -> Summary:
     """Every plan in turn under the archive's lock. With `time_limit` (seconds; 0 or None: no
     limit) no request starts, and none runs on, past that long after the start: the profile
-    then fails as incomplete, and the lock tells `scrape status` until when the run may go."""
+    then fails as incomplete, and the lock tells `scrape status` until when the run may go.
+    `notice(line)` tells what is about to take long (films' own pages)."""
     limit = RunLimit.starting_now(time_limit)
     until = limit.until if limit else None
     # A profile's failure is its own outcome; only what stops the whole run (Ctrl-C) leaves
@@ -115,7 +118,7 @@ def run(
         for plan in plans:
             try:
                 outcome = _run_profile(
-                    run.db, summary.run_id, plan, full, full_every, progress, stop, limit
+                    run.db, summary.run_id, plan, full, full_every, progress, stop, limit, notice
                 )
             except Exception as error:  # a failure outside the crawl: the next profile runs
                 outcome = Outcome(plan.target.profile_id, "unknown", "failed")
@@ -137,6 +140,7 @@ def _run_profile(
     progress: Callable[[CrawlResult], None] | None,
     stop: threading.Event | None,
     limit: RunLimit | None,
+    notice: Callable[[str], None] | None = None,
 ) -> Outcome:
     target = plan.target
     mode = runs.choose_mode(db, target.profile_id, force_full=full, full_every=full_every)
@@ -144,6 +148,8 @@ def _run_profile(
     outcome = Outcome(target.profile_id, "full" if mode.full else "incremental")
     result = CrawlResult(target, incremental=not mode.full)
     resume, drop = checkpoints.pending(db, target.profile_id, result.notes)
+    # Films an earlier run left without their look-up (stopped in that phase, say).
+    left_over = set(film_details.pending(db, site=target.site, profile_id=target.profile_id))
     with Fetcher(plan.settings, cookies=plan.cookies, run_limit=limit) as fetcher:
         try:
             crawl(
@@ -159,7 +165,8 @@ def _run_profile(
             )
             outcome.status = "ok"
             if plan.film_details:
-                _film_details(db, fetcher, target, outcome, result, stop, progress)
+                looking = FilmLookUp(target, outcome, result, stop, progress, notice, left_over)
+                looking.run(db, fetcher)
         except Interrupted as error:
             outcome.status, outcome.error = "interrupted", error
         except KeyboardInterrupt:
@@ -178,7 +185,7 @@ def _run_profile(
     outcome.pages, outcome.reviews = result.pages, result.reviews
     outcome.new, outcome.changed = result.counts.new, result.counts.changed
     notes = list(result.notes)
-    if result.resumed == "done" and full and outcome.status != "ok":
+    if result.resumed == "done" and full and not result.complete:
         notes.append(
             "nothing was marked missing: a run that resumed marks reviews missing only once it "
             "has read every page itself, from the top"
@@ -197,36 +204,6 @@ def _run_profile(
     return outcome
 
 
-def _film_details(
-    db: sqlite_utils.Database,
-    fetcher: Fetcher,
-    target: Target,
-    outcome: Outcome,
-    result: CrawlResult,
-    stop: threading.Event | None,
-    progress: Callable[[CrawlResult], None] | None,
-) -> None:
-    """The years the crawl left out, from each film's own page: what cannot be had is a note,
-    never the profile's failure."""
-    films = film_details.pending(db, site=target.site, profile_id=target.profile_id)
-    if not films:
-        return
-
-    def show(looked: film_details.LookedUp) -> None:
-        result.film_pages = looked.read
-        if progress:
-            progress(result)
-
-    try:
-        looked = film_details.look_up(db, fetcher, films, stop=stop, progress=show)
-    except ScrapeError as error:  # the run's time limit, say: the crawl itself is whole
-        result.notes.append(f"film pages not read: {error}")
-        return
-    outcome.film_pages = looked.read
-    if note := looked.note():
-        result.notes.append(note)
-
-
 def _finish_profile(
     db: sqlite_utils.Database,
     target: Target,
@@ -238,7 +215,8 @@ def _finish_profile(
 ) -> None:
     # Inside the caller's transaction: the tombstones and the profile's finished row (its
     # watermark) move together, with its checkpoint.
-    if outcome.status == "ok" and full:
+    # Listings read to the end decide, even when Ctrl-C then stopped the films' pages.
+    if full and result.complete and outcome.status in ("ok", "interrupted"):
         if result.suspicious_empty:
             notes.append(
                 f"{result.suspicious_empty} page(s) had no reviews where some "
@@ -263,6 +241,7 @@ def _finish_profile(
             "deleted": outcome.deleted,
             "note": outcome.note,
             "error": str(outcome.error) if outcome.error else None,
+            "listings_complete": int(result.complete),
         },
     )
 

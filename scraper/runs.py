@@ -109,8 +109,11 @@ def choose_mode(
 ) -> Mode:
     if force_full:
         return Mode(True, "--full")
+    # A crawl whose listings were whole counts as such though Ctrl-C then stopped its films'
+    # pages: the next run (incremental) reads the films left over.
     rows = db.execute(
-        "SELECT mode, status FROM profile_runs WHERE profile_id = ? AND status != 'running' "
+        "SELECT mode, CASE WHEN status = 'interrupted' AND listings_complete = 1 THEN 'ok' "
+        "ELSE status END FROM profile_runs WHERE profile_id = ? AND status != 'running' "
         "ORDER BY id DESC LIMIT ?",
         [profile_id, max(full_every, 1)],
     ).fetchall()

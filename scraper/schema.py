@@ -198,6 +198,9 @@ TABLES: dict[str, dict[str, Any]] = {
             **COUNTERS,
             "note": str,
             "error": str,
+            # 1 when every listing was read to its end (a run stopped in the films' own pages
+            # after that leaves nothing for a full run to catch up on).
+            "listings_complete": int,
         },
         "foreign_keys": [("run_id", "runs", "id")],
         "indexes": [["profile_id", "id"]],

@@ -26,7 +26,7 @@ from scraper.cli.common import (
     reports_errors,
 )
 from scraper.errors import NotFound, ScrapeError, Unavailable, UsageError
-from scraper.wording import plural
+from scraper.wording import about, plural
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -452,6 +452,11 @@ def _run(
 
     previous = signal.signal(signal.SIGINT, on_interrupt)
     show = _progress if sys.stderr.isatty() and not quiet else None
+
+    def notice(line: str) -> None:
+        # Below the progress line, which stays where it was.
+        click.echo(f"\n{line}" if show else line, err=True)
+
     try:
         return crawl_run.run(
             db_path_for(db_path, settings),
@@ -462,6 +467,7 @@ def _run(
             time_limit=settings.max_run_hours * 3600,
             progress=show,
             stop=stop,
+            notice=None if quiet else notice,
         )
     finally:
         signal.signal(signal.SIGINT, previous)
@@ -494,7 +500,10 @@ def _line(outcome: crawl_run.Outcome, db_path: Path) -> str:
 
 def _progress(result: CrawlResult) -> None:
     c = result.counts
-    films = f", {plural(result.film_pages, 'film page')}" if result.film_pages else ""
+    films = ""
+    if result.film_total:
+        left = "" if result.film_left is None else f", {about(result.film_left)} left"
+        films = f", film pages {result.film_pages}/{result.film_total}{left}"
     click.echo(
         f"\r{result.target.profile_id}: page {result.pages}, {result.reviews} reviews "
         f"({c.new} new){films}",

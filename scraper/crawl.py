@@ -45,6 +45,8 @@ class CrawlResult:
     sources: set[str] = field(default_factory=set)
     # Pages that parsed to no reviews where reviews were expected (see tombstones.py).
     suspicious_empty: int = 0
+    # Reviews each listing (by source) answered, of those read from their first page on.
+    listed: dict[str, int] = field(default_factory=dict)
     complete: bool = False
     # What went wrong without failing the crawl (a review's whole text that could not be read).
     notes: list[str] = field(default_factory=list)

@@ -19,7 +19,7 @@ from typing import Any
 
 import sqlite_utils
 
-from scraper import checkpoints, film_details, runs, tombstones
+from scraper import checkpoints, film_details, runs, shrinking, tombstones
 from scraper.crawl import CrawlResult, crawl
 from scraper.crawl_films import FilmLookUp
 from scraper.errors import Interrupted, ScrapeError, unexpected
@@ -59,6 +59,8 @@ class Outcome:
     error: ScrapeError | None = None
     # Where the next run resumes ("letterboxd-reviews page 3"): a refusal stopped this one.
     resumes_at: str | None = None
+    # What the user should look at though nothing failed (a listing that shrank).
+    warnings: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__slots__ if name != "error"} | {
@@ -150,6 +152,7 @@ def _run_profile(
     resume, drop = checkpoints.pending(db, target.profile_id, result.notes)
     # Films an earlier run left without their look-up (stopped in that phase, say).
     left_over = set(film_details.pending(db, site=target.site, profile_id=target.profile_id))
+    held, shrunk_before = shrinking.held(db, target.profile_id), mode.shrunk
     with Fetcher(plan.settings, cookies=plan.cookies, run_limit=limit) as fetcher:
         try:
             crawl(
@@ -185,7 +188,16 @@ def _run_profile(
     outcome.pages, outcome.reviews = result.pages, result.reviews
     outcome.new, outcome.changed = result.counts.new, result.counts.changed
     notes = list(result.notes)
-    if result.resumed == "done" and full and not result.complete:
+    # Listings read to the end decide, even when Ctrl-C then stopped the films' pages.
+    judged = full and result.complete and outcome.status in ("ok", "interrupted")
+    shrunk = shrinking.shrunk(held, result.listed, whole=judged)
+    # Two full runs in a row that find a listing as short confirm it; one that answers nothing
+    # never marks anything (shrinking.py), so it is told every time.
+    confirmed = {s for s in shrunk if judged and s in shrunk_before and result.listed[s]}
+    unconfirmed = set(shrunk) - confirmed
+    outcome.warnings = [shrunk[s] for s in sorted(unconfirmed)]
+    notes += outcome.warnings
+    if result.resumed == "done" and full and not judged:
         notes.append(
             "nothing was marked missing: a run that resumed marks reviews missing only once it "
             "has read every page itself, from the top"
@@ -194,7 +206,8 @@ def _run_profile(
         with db.conn:
             spent = drop or result.resumed is not None
             _settle_checkpoint(db, run_id, target, outcome, result.checkpoint, spent, notes)
-            _finish_profile(db, target, full, profile_run, outcome, result, notes)
+            kept = Judged(judged, unconfirmed, " ".join(sorted(shrunk)) or None)
+            _finish_profile(db, target, kept, profile_run, outcome, result, notes)
     except sqlite3.Error as exc:
         # The disk that failed the crawl may fail its bookkeeping too: the crawl's own error is
         # the one to tell, and a profile left "running" reads as interrupted next time.
@@ -204,10 +217,20 @@ def _run_profile(
     return outcome
 
 
+@dataclass(frozen=True, slots=True)
+class Judged:
+    """What a crawl's end may decide: whether tombstones are set, which listings' reviews are
+    held back from them (shrunk, unconfirmed), and the listings found shrunk (for the next)."""
+
+    tombstones: bool
+    held_back: set[str]
+    shrunk: str | None
+
+
 def _finish_profile(
     db: sqlite_utils.Database,
     target: Target,
-    full: bool,
+    judged: Judged,
     profile_run: int,
     outcome: Outcome,
     result: CrawlResult,
@@ -215,8 +238,7 @@ def _finish_profile(
 ) -> None:
     # Inside the caller's transaction: the tombstones and the profile's finished row (its
     # watermark) move together, with its checkpoint.
-    # Listings read to the end decide, even when Ctrl-C then stopped the films' pages.
-    if full and result.complete and outcome.status in ("ok", "interrupted"):
+    if judged.tombstones:
         if result.suspicious_empty:
             notes.append(
                 f"{result.suspicious_empty} page(s) had no reviews where some "
@@ -224,7 +246,11 @@ def _finish_profile(
             )
         else:
             outcome.missing, outcome.deleted = tombstones.mark_missing(
-                db.conn, target.profile_id, result.read_sources, result.seen, runs.now()
+                db.conn,
+                target.profile_id,
+                result.read_sources - judged.held_back,
+                result.seen,
+                runs.now(),
             )
     outcome.note = "; ".join(notes) or None
     runs.finish_profile(
@@ -242,6 +268,7 @@ def _finish_profile(
             "note": outcome.note,
             "error": str(outcome.error) if outcome.error else None,
             "listings_complete": int(result.complete),
+            "shrunk": judged.shrunk,
         },
     )
 

@@ -201,6 +201,8 @@ TABLES: dict[str, dict[str, Any]] = {
             # 1 when every listing was read to its end (a run stopped in the films' own pages
             # after that leaves nothing for a full run to catch up on).
             "listings_complete": int,
+            # The listing sources (space-separated) this run found shrunk (shrinking.py).
+            "shrunk": str,
         },
         "foreign_keys": [("run_id", "runs", "id")],
         "indexes": [["profile_id", "id"]],

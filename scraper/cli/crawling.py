@@ -172,6 +172,7 @@ def user(
         **overrides,
     )
     summary = _run(settings, plans, db_path, command="user", full=full)
+    _warn(summary)
     for outcome in summary.outcomes:
         if outcome.error is None or outcome.status == "interrupted":
             click.echo(_line(outcome, db_path_for(db_path, settings)))
@@ -259,6 +260,7 @@ def backup_(
     targets = [t for name in settings.people for t in sites.resolve(name, people=settings.people)]
     plans = _plans(settings, targets, film_details=settings.film_details and not no_film_details)
     summary = _run(settings, plans, db_path, command="backup", full=full, quiet=quiet)
+    _warn(summary)
     if as_json:
         click.echo(json.dumps(summary.as_dict(), indent=2))
     for outcome in summary.outcomes:
@@ -270,6 +272,13 @@ def backup_(
             click.echo(_line(outcome, db_path_for(db_path, settings)))
     _exit_if_interrupted(summary)
     sys.exit(summary.exit_code)
+
+
+def _warn(summary: crawl_run.Summary) -> None:
+    """On stderr even with --quiet: cron mails it, and a listing that shrank is worth a look."""
+    for outcome in summary.outcomes:
+        for warning in outcome.warnings:
+            click.echo(f"warning: {outcome.profile_id}: {warning}", err=True)
 
 
 def _exit_if_interrupted(summary: crawl_run.Summary) -> None:

@@ -48,12 +48,11 @@ def last_profile_run(db) -> tuple:
 
 def missing(db) -> int:
     with sqlite3.connect(db) as conn:
-        return conn.execute("SELECT count(*) FROM reviews WHERE missing_since IS NOT NULL")
+        sql = "SELECT count(*) FROM reviews WHERE missing_since IS NOT NULL"
+        return conn.execute(sql).fetchone()[0]
 
 
-def test_an_incremental_run_whose_listing_answers_nothing_warns_and_notes_it(
-    site, crawl, tmp_path
-):
+def test_an_incremental_run_whose_listing_answers_nothing_warns_and_notes_it(site, crawl, tmp_path):
     db = tmp_path / "archive.db"
     assert crawl().returncode == 0
     site.site.critics["jane-critic"] = []
@@ -67,7 +66,7 @@ def test_an_incremental_run_whose_listing_answers_nothing_warns_and_notes_it(
     # The next run is full, to see for itself; a listing of nothing still marks nothing.
     again = crawl()
     assert "[full]" in again.stdout and said in again.stderr
-    assert missing(db).fetchone() == (0,)
+    assert missing(db) == 0
 
 
 def test_a_full_run_whose_listing_lost_more_than_half_marks_missing_only_when_confirmed(
@@ -78,7 +77,7 @@ def test_a_full_run_whose_listing_lost_more_than_half_marks_missing_only_when_co
     site.site.critics["jane-critic"] = site.site.critics["jane-critic"][:50]
     first = crawl("--full")
     assert "listing answered 50 reviews where the archive holds 120" in first.stderr
-    assert last_profile_run(db)[3] == 0 and missing(db).fetchone() == (0,)
+    assert last_profile_run(db)[3] == 0 and missing(db) == 0
     second = crawl("--full")
     assert second.returncode == 0 and "warning" not in second.stderr
-    assert missing(db).fetchone() == (70,)
+    assert missing(db) == 70

@@ -45,11 +45,16 @@ class CrawlResult:
     sources: set[str] = field(default_factory=set)
     # Pages that parsed to no reviews where reviews were expected (see tombstones.py).
     suspicious_empty: int = 0
+    # Reviews each listing (by source) answered, of those read from their first page on.
+    listed: dict[str, int] = field(default_factory=dict)
     complete: bool = False
     # What went wrong without failing the crawl (a review's whole text that could not be read).
     notes: list[str] = field(default_factory=list)
-    # Films' own pages read after the listings for their years (see film_details.py).
+    # Films' own pages read after the listings for their years (see film_details.py), of how
+    # many, and about how long the rest take (seconds; None before the first is read).
     film_pages: int = 0
+    film_total: int = 0
+    film_left: float | None = None
     # The sources of listings that answered 404 on their first page: none for this profile,
     # so their reviews are not candidates for tombstones.
     skipped: set[str] = field(default_factory=set)

@@ -19,8 +19,9 @@ from typing import Any
 
 import sqlite_utils
 
-from scraper import checkpoints, film_details, runs, tombstones
+from scraper import checkpoints, film_details, runs, shrinking, tombstones
 from scraper.crawl import CrawlResult, crawl
+from scraper.crawl_films import FilmLookUp
 from scraper.errors import Interrupted, ScrapeError, unexpected
 from scraper.fetch import Fetcher, FetchSettings, RunLimit
 from scraper.models import Target
@@ -58,6 +59,8 @@ class Outcome:
     error: ScrapeError | None = None
     # Where the next run resumes ("letterboxd-reviews page 3"): a refusal stopped this one.
     resumes_at: str | None = None
+    # What the user should look at though nothing failed (a listing that shrank).
+    warnings: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__slots__ if name != "error"} | {
@@ -102,10 +105,12 @@ def run(
     time_limit: float | None = None,
     progress: Callable[[CrawlResult], None] | None = None,
     stop: threading.Event | None = None,
+    notice: Callable[[str], None] | None = None,
 ) -> Summary:
     """Every plan in turn under the archive's lock. With `time_limit` (seconds; 0 or None: no
     limit) no request starts, and none runs on, past that long after the start: the profile
-    then fails as incomplete, and the lock tells `scrape status` until when the run may go."""
+    then fails as incomplete, and the lock tells `scrape status` until when the run may go.
+    `notice(line)` tells what is about to take long (films' own pages)."""
     limit = RunLimit.starting_now(time_limit)
     until = limit.until if limit else None
     # A profile's failure is its own outcome; only what stops the whole run (Ctrl-C) leaves
@@ -115,7 +120,7 @@ def run(
         for plan in plans:
             try:
                 outcome = _run_profile(
-                    run.db, summary.run_id, plan, full, full_every, progress, stop, limit
+                    run.db, summary.run_id, plan, full, full_every, progress, stop, limit, notice
                 )
             except Exception as error:  # a failure outside the crawl: the next profile runs
                 outcome = Outcome(plan.target.profile_id, "unknown", "failed")
@@ -137,6 +142,7 @@ def _run_profile(
     progress: Callable[[CrawlResult], None] | None,
     stop: threading.Event | None,
     limit: RunLimit | None,
+    notice: Callable[[str], None] | None = None,
 ) -> Outcome:
     target = plan.target
     mode = runs.choose_mode(db, target.profile_id, force_full=full, full_every=full_every)
@@ -144,6 +150,9 @@ def _run_profile(
     outcome = Outcome(target.profile_id, "full" if mode.full else "incremental")
     result = CrawlResult(target, incremental=not mode.full)
     resume, drop = checkpoints.pending(db, target.profile_id, result.notes)
+    # Films an earlier run left without their look-up (stopped in that phase, say).
+    left_over = set(film_details.pending(db, site=target.site, profile_id=target.profile_id))
+    held, shrunk_before = shrinking.held(db, target.profile_id), mode.shrunk
     with Fetcher(plan.settings, cookies=plan.cookies, run_limit=limit) as fetcher:
         try:
             crawl(
@@ -159,7 +168,8 @@ def _run_profile(
             )
             outcome.status = "ok"
             if plan.film_details:
-                _film_details(db, fetcher, target, outcome, result, stop, progress)
+                looking = FilmLookUp(target, outcome, result, stop, progress, notice, left_over)
+                looking.run(db, fetcher)
         except Interrupted as error:
             outcome.status, outcome.error = "interrupted", error
         except KeyboardInterrupt:
@@ -178,7 +188,16 @@ def _run_profile(
     outcome.pages, outcome.reviews = result.pages, result.reviews
     outcome.new, outcome.changed = result.counts.new, result.counts.changed
     notes = list(result.notes)
-    if result.resumed == "done" and full and outcome.status != "ok":
+    # Listings read to the end decide, even when Ctrl-C then stopped the films' pages.
+    judged = full and result.complete and outcome.status in ("ok", "interrupted")
+    shrunk = shrinking.shrunk(held, result.listed, whole=judged)
+    # Two full runs in a row that find a listing as short confirm it; one that answers nothing
+    # never marks anything (shrinking.py), so it is told every time.
+    confirmed = {s for s in shrunk if judged and s in shrunk_before and result.listed[s]}
+    unconfirmed = set(shrunk) - confirmed
+    outcome.warnings = [shrunk[s] for s in sorted(unconfirmed)]
+    notes += outcome.warnings
+    if result.resumed == "done" and full and not judged:
         notes.append(
             "nothing was marked missing: a run that resumed marks reviews missing only once it "
             "has read every page itself, from the top"
@@ -187,7 +206,8 @@ def _run_profile(
         with db.conn:
             spent = drop or result.resumed is not None
             _settle_checkpoint(db, run_id, target, outcome, result.checkpoint, spent, notes)
-            _finish_profile(db, target, full, profile_run, outcome, result, notes)
+            kept = Judged(judged, unconfirmed, " ".join(sorted(shrunk)) or None)
+            _finish_profile(db, target, kept, profile_run, outcome, result, notes)
     except sqlite3.Error as exc:
         # The disk that failed the crawl may fail its bookkeeping too: the crawl's own error is
         # the one to tell, and a profile left "running" reads as interrupted next time.
@@ -197,40 +217,20 @@ def _run_profile(
     return outcome
 
 
-def _film_details(
-    db: sqlite_utils.Database,
-    fetcher: Fetcher,
-    target: Target,
-    outcome: Outcome,
-    result: CrawlResult,
-    stop: threading.Event | None,
-    progress: Callable[[CrawlResult], None] | None,
-) -> None:
-    """The years the crawl left out, from each film's own page: what cannot be had is a note,
-    never the profile's failure."""
-    films = film_details.pending(db, site=target.site, profile_id=target.profile_id)
-    if not films:
-        return
+@dataclass(frozen=True, slots=True)
+class Judged:
+    """What a crawl's end may decide: whether tombstones are set, which listings' reviews are
+    held back from them (shrunk, unconfirmed), and the listings found shrunk (for the next)."""
 
-    def show(looked: film_details.LookedUp) -> None:
-        result.film_pages = looked.read
-        if progress:
-            progress(result)
-
-    try:
-        looked = film_details.look_up(db, fetcher, films, stop=stop, progress=show)
-    except ScrapeError as error:  # the run's time limit, say: the crawl itself is whole
-        result.notes.append(f"film pages not read: {error}")
-        return
-    outcome.film_pages = looked.read
-    if note := looked.note():
-        result.notes.append(note)
+    tombstones: bool
+    held_back: set[str]
+    shrunk: str | None
 
 
 def _finish_profile(
     db: sqlite_utils.Database,
     target: Target,
-    full: bool,
+    judged: Judged,
     profile_run: int,
     outcome: Outcome,
     result: CrawlResult,
@@ -238,7 +238,7 @@ def _finish_profile(
 ) -> None:
     # Inside the caller's transaction: the tombstones and the profile's finished row (its
     # watermark) move together, with its checkpoint.
-    if outcome.status == "ok" and full:
+    if judged.tombstones:
         if result.suspicious_empty:
             notes.append(
                 f"{result.suspicious_empty} page(s) had no reviews where some "
@@ -246,7 +246,11 @@ def _finish_profile(
             )
         else:
             outcome.missing, outcome.deleted = tombstones.mark_missing(
-                db.conn, target.profile_id, result.read_sources, result.seen, runs.now()
+                db.conn,
+                target.profile_id,
+                result.read_sources - judged.held_back,
+                result.seen,
+                runs.now(),
             )
     outcome.note = "; ".join(notes) or None
     runs.finish_profile(
@@ -263,6 +267,8 @@ def _finish_profile(
             "deleted": outcome.deleted,
             "note": outcome.note,
             "error": str(outcome.error) if outcome.error else None,
+            "listings_complete": int(result.complete),
+            "shrunk": judged.shrunk,
         },
     )
 

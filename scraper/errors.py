@@ -45,6 +45,13 @@ class Rejected(FetchError):
     for wrong (an expired pagination cursor, say), so asking again the same way is no use."""
 
 
+class Unavailable(FetchError):
+    """No site could be asked at all (offline, say): nothing was checked, so nothing is known
+    of what was asked; a code of its own (sysexits' EX_UNAVAILABLE) so scripts can tell."""
+
+    exit_code = 69
+
+
 class OutOfTime(FetchError):
     """The run reached its time limit: what was read is kept, the crawl is incomplete."""
 

@@ -165,7 +165,7 @@ class Fetcher:
         self._given_transport = transport
         self._client = self._new_client(cookies)
         self._retrying = Retrying(
-            retry=retry_if_exception(lambda e: isinstance(e, _Retryable | httpx.TransportError)),
+            retry=retry_if_exception(_worth_retrying),
             wait=_wait_retry_after(
                 wait
                 or wait_exponential_jitter(
@@ -225,8 +225,8 @@ class Fetcher:
             self.pacer.at_least(host, self.robots.crawl_delay(request.url))
         try:
             return self._retrying(self._fetch_following_redirects, request)
-        except RetryError as exc:
-            last = exc.last_attempt.exception()
+        except (RetryError, httpx.ConnectError) as exc:
+            last = _last_error(exc)
             if unreachable := _unreachable(request.url, last):
                 raise FetchError(unreachable) from None
             raise FetchError(
@@ -456,9 +456,9 @@ class Fetcher:
 
         try:
             return self._retrying(attempt)
-        except RetryError as exc:
+        except (RetryError, httpx.ConnectError) as exc:
             # Never answered at all: a network problem, not a robots.txt one.
-            if unreachable := _unreachable(url, exc.last_attempt.exception()):
+            if unreachable := _unreachable(url, _last_error(exc)):
                 raise FetchError(unreachable) from None
             return 503, b""
 
@@ -546,6 +546,20 @@ def _unreachable(url: str, error: BaseException | None) -> str | None:
             host = urlsplit(without_userinfo(url)).netloc
             return f"cannot reach {host} ({meaning}): check your network"
     return None
+
+
+def _last_error(exc: BaseException) -> BaseException | None:
+    """The last try's error: a RetryError wraps it; one not worth retrying comes as itself."""
+    return exc.last_attempt.exception() if isinstance(exc, RetryError) else exc
+
+
+def _worth_retrying(error: BaseException) -> bool:
+    """A host that could not be reached at all (a name that does not resolve, a refused
+    connection, no network) is the network's answer, not a busy site's: resolvers cache it, and
+    asking again kept an offline user waiting a minute (issue 31). The next run asks again."""
+    if _unreachable("", error):
+        return False
+    return isinstance(error, _Retryable | httpx.TransportError)
 
 
 def _describe(error: BaseException | None) -> str:

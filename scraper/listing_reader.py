@@ -142,6 +142,8 @@ class ListingReader:
         saved = archive.save_page(self.db, page, seen_at=page_time(fetched), fetched=fetched)
         result.pages += 1
         result.reviews += len(page.reviews)
+        if listing.source and (first or listing.source in result.listed):
+            result.listed[listing.source] = result.listed.get(listing.source, 0) + len(page.reviews)
         result.counts.add(saved.counts)
         result.seen |= saved.review_ids
         result.sources |= saved.sources

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from http.cookiejar import CookieJar
 
 from scraper import sites
-from scraper.errors import Blocked, NotFound, ScrapeError
+from scraper.errors import Blocked, NotFound, Rejected, ScrapeError
 from scraper.fetch import Fetcher, FetchSettings
 from scraper.models import Target
 
@@ -23,6 +23,9 @@ class Found:
     site: str
     target: Target | None
     verdict: str
+    # False when the site never answered (no network, a name that does not resolve): it said
+    # nothing of the name, so it cannot count towards "no profile of that name".
+    answered: bool = True
 
 
 # What `scrape user NAME` looks up on every site: a handle-like word, nothing else.
@@ -37,14 +40,18 @@ def look_up_name(
     name: str,
     fetching: Callable[[str], FetchSettings],
     cookies: Callable[[str], CookieJar | None],
+    asking: Callable[[str], None] | None = None,
 ) -> list[Found]:
-    """What each site says of `name`: one look-up where it can be a handle (see look_up)."""
+    """What each site says of `name`: one look-up where it can be a handle (see look_up);
+    `asking(site)` before each site is asked."""
     verdicts = []
     for site, declared in sites.SITES.items():
         handle = declared.handle_from_text(name)
         if handle is None or handle.isdigit():
             verdicts.append(Found(site, None, "not a handle there"))
             continue
+        if asking:
+            asking(site)
         verdicts.append(look_up(Target(site, handle), fetching(site), cookies(site)))
     return verdicts
 
@@ -60,20 +67,24 @@ def existing(target: Target, settings: FetchSettings, cookies: CookieJar | None 
 def look_up(target: Target, settings: FetchSettings, cookies: CookieJar | None = None) -> Found:
     """Ask the site for each reading of `target`'s handle in turn, one request each."""
     refusals: list[str] = []
+    answered = False
     with Fetcher(settings, cookies=cookies) as fetcher:
         for handle in sites.SITES[target.site].handles(target.handle):
             try:
                 fetcher.fetch(sites.SITES[target.site].listings(handle)[0])
             except NotFound:
+                answered = True
                 continue
             except Blocked as error:
+                answered = True
                 refusals.append(_why_blocked(error))
                 continue
             except ScrapeError as error:
+                answered = answered or isinstance(error, Rejected)
                 refusals.append(f"could not ask ({error})")
                 continue
             return Found(target.site, Target(target.site, handle), "found")
-    return Found(target.site, None, refusals[0] if refusals else "not found")
+    return Found(target.site, None, refusals[0] if refusals else "not found", answered)
 
 
 def _why_blocked(error: Blocked) -> str:

@@ -102,24 +102,33 @@ class Mode:
     # Full only because the profile's last crawl stopped part-way (not --full, not its turn):
     # a run that resumes where that one stopped need not read the rest again (crawl.py).
     after_a_stop: bool = False
+    # The listings the last run found shrunk: a full run now confirms or clears it.
+    shrunk: frozenset[str] = frozenset()
 
 
 def choose_mode(
     db: sqlite_utils.Database, profile_id: str, *, force_full: bool, full_every: int
 ) -> Mode:
-    if force_full:
-        return Mode(True, "--full")
+    # A crawl whose listings were whole counts as such though Ctrl-C then stopped its films'
+    # pages: the next run (incremental) reads the films left over.
     rows = db.execute(
-        "SELECT mode, status FROM profile_runs WHERE profile_id = ? AND status != 'running' "
+        "SELECT mode, CASE WHEN status = 'interrupted' AND listings_complete = 1 THEN 'ok' "
+        "ELSE status END, shrunk FROM profile_runs WHERE profile_id = ? AND status != 'running' "
         "ORDER BY id DESC LIMIT ?",
         [profile_id, max(full_every, 1)],
     ).fetchall()
+    shrunk = frozenset(rows[0][2].split()) if rows and rows[0][2] else frozenset()
+    if force_full:
+        return Mode(True, "--full", shrunk=shrunk)
     if not rows:
         return Mode(True, "first crawl")
     if rows[0][1] != "ok":
-        return Mode(True, f"the last crawl {rows[0][1]}", after_a_stop=True)
+        return Mode(True, f"the last crawl {rows[0][1]}", after_a_stop=True, shrunk=shrunk)
+    if shrunk:
+        # A listing that shrank is a layout change or a block until a full run says more.
+        return Mode(True, "a listing shrank", shrunk=shrunk)
     since_full = rows[: full_every - 1] if full_every else rows
-    if full_every and not any(mode == "full" and status == "ok" for mode, status in since_full):
+    if full_every and not any(mode == "full" and status == "ok" for mode, status, _ in since_full):
         return Mode(True, f"every {full_every} runs")
     return Mode(False, "incremental")
 

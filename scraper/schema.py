@@ -198,6 +198,11 @@ TABLES: dict[str, dict[str, Any]] = {
             **COUNTERS,
             "note": str,
             "error": str,
+            # 1 when every listing was read to its end (a run stopped in the films' own pages
+            # after that leaves nothing for a full run to catch up on).
+            "listings_complete": int,
+            # The listing sources (space-separated) this run found shrunk (shrinking.py).
+            "shrunk": str,
         },
         "foreign_keys": [("run_id", "runs", "id")],
         "indexes": [["profile_id", "id"]],

@@ -8,6 +8,15 @@ def plural(count: int, noun: str, nouns: str | None = None) -> str:
     return f"{count} {noun if count == 1 else nouns or noun + 's'}"
 
 
+def about(seconds: float) -> str:
+    """A rough duration a person plans by: "about 40 s", "about 7 min", "about 2.5 h"."""
+    if seconds < 90:
+        return f"about {max(round(seconds), 1)} s"
+    if seconds < 90 * 60:
+        return f"about {round(seconds / 60)} min"
+    return f"about {seconds / 3600:.1f} h"
+
+
 # A value from a file or a page quoted in a message: enough to recognise it, never the whole of
 # a 900 KB field (a message is one line a person reads, and lands in runs.error).
 ECHO_MAX = 80

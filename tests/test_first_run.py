@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import socket
 import sqlite3
+import time
 
 import pytest
 
+from scraper.site_names import NAMES
 from tests.conftest import ROOT
 from tests.fakes.letterboxd import FakeLetterboxd, make_member
 from tests.fakes.rottentomatoes import FakeRottenTomatoes, Site, make_ratings
@@ -235,3 +237,20 @@ def test_a_profile_not_in_the_archive_is_refused_with_the_closest(run_scrape, tm
     assert not out.exists()
     good = run_scrape(command, *args, "--profile", "letterboxd:rishiramesh", "--db", db)
     assert good.returncode == 0, good.stderr
+
+
+@pytest.mark.parametrize("root", ["dns", "closed"])
+def test_offline_a_bare_name_says_no_site_was_reached_fast_and_exits_69(run_scrape, tmp_path, root):
+    """Issue 31, item 2: offline, a bare name sat silent ~70 s (four tries per site of a name
+    that does not resolve), then said no site had that profile, exit 1."""
+    host = f"127.0.0.1:{closed_port()}" if root == "closed" else "nonexistent.invalid"
+    roots = {f"SCRAPE_{site}_ROOT": f"http://{host}" for site in map(str.upper, NAMES)}
+    started = time.monotonic()
+    done = run_scrape("user", "RishiRamesh", "--db", str(tmp_path / "archive.db"), env=roots)
+    assert time.monotonic() - started < 20, done.stderr
+    assert done.returncode == 69, done.stderr
+    assert "could not reach any site: nothing was checked" in done.stderr
+    assert "no profile named" not in done.stderr
+    assert "asking rottentomatoes for 'RishiRamesh'..." in done.stderr
+    assert "asking letterboxd for 'RishiRamesh'..." in done.stderr
+    assert not (tmp_path / "archive.db").exists()

@@ -25,10 +25,11 @@ from scraper.cli.common import (
     db_path_for,
     reports_errors,
 )
-from scraper.errors import NotFound, ScrapeError, UsageError
-from scraper.wording import cut, plural
+from scraper.errors import NotFound, ScrapeError, Unavailable, UsageError
+from scraper.wording import about, cut, plural
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from http.cookiejar import CookieJar
     from types import FrameType
 
@@ -141,15 +142,23 @@ def user(
     verdicts: list[probe.Found] = []
     if site is None and probe.is_name(ident) and sites.person(ident, settings.people) is None:
         # A name alone: ask every site where it can be a handle whether that profile exists.
-        verdicts = probe.look_up_name(ident, fetching, cookies)
+        verdicts = probe.look_up_name(ident, fetching, cookies, asking=_asking(ident))
         targets = [v.target for v in verdicts if v.target]
         if not targets:
             for verdict in verdicts:
                 click.echo(f"{verdict.site}: {verdict.verdict}", err=True)
+            asked = [v for v in verdicts if v.verdict != "not a handle there"]
+            if not any(v.answered for v in asked):
+                raise Unavailable(
+                    "could not reach any site: nothing was checked "
+                    f"({', '.join(v.site for v in asked)}); check your network and try again"
+                )
+            unreached = [v.site for v in asked if not v.answered]
             raise NotFound(
                 f"no profile named {ident!r} on any site (asked "
-                f"{', '.join(v.site for v in verdicts if v.verdict != 'not a handle there')}); "
-                "give a profile URL or SITE:HANDLE"
+                f"{', '.join(v.site for v in asked if v.answered)}"
+                + (f"; could not reach {', '.join(unreached)}" if unreached else "")
+                + "); give a profile URL or SITE:HANDLE"
             )
     else:
         targets = sites.resolve(ident, site=site, people=settings.people)
@@ -166,6 +175,7 @@ def user(
         **overrides,
     )
     summary = _run(settings, plans, db_path, command="user", full=full)
+    _warn(summary)
     for outcome in summary.outcomes:
         if outcome.error is None or outcome.status == "interrupted":
             click.echo(_line(outcome, db_path_for(db_path, settings)))
@@ -182,6 +192,15 @@ def user(
         return  # at least one profile of the name was archived
     if failed and failed[0].error:
         raise Failed(failed[0].error)
+
+
+def _asking(name: str) -> Callable[[str], None]:
+    """One stderr line per site as it is asked: an offline look-up once sat silent a minute."""
+
+    def say(site: str) -> None:
+        click.echo(f"asking {site} for {name!r}...", err=True)
+
+    return say
 
 
 def _remember(
@@ -247,6 +266,7 @@ def backup_(
     targets = [t for name in settings.people for t in sites.resolve(name, people=settings.people)]
     plans = _plans(settings, targets, film_details=settings.film_details and not no_film_details)
     summary = _run(settings, plans, db_path, command="backup", full=full, quiet=quiet)
+    _warn(summary)
     if as_json:
         click.echo(json.dumps(summary.as_dict(), indent=2))
     for outcome in summary.outcomes:
@@ -258,6 +278,13 @@ def backup_(
             click.echo(_line(outcome, db_path_for(db_path, settings)))
     _exit_if_interrupted(summary)
     sys.exit(summary.exit_code)
+
+
+def _warn(summary: crawl_run.Summary) -> None:
+    """On stderr even with --quiet: cron mails it, and a listing that shrank is worth a look."""
+    for outcome in summary.outcomes:
+        for warning in outcome.warnings:
+            click.echo(f"warning: {outcome.profile_id}: {warning}", err=True)
 
 
 def _exit_if_interrupted(summary: crawl_run.Summary) -> None:
@@ -468,6 +495,11 @@ def _run(
 
     previous = signal.signal(signal.SIGINT, on_interrupt)
     show = _progress if sys.stderr.isatty() and not quiet else None
+
+    def notice(line: str) -> None:
+        # Below the progress line, which stays where it was.
+        click.echo(f"\n{line}" if show else line, err=True)
+
     try:
         return crawl_run.run(
             db_path_for(db_path, settings),
@@ -478,6 +510,7 @@ def _run(
             time_limit=settings.max_run_hours * 3600,
             progress=show,
             stop=stop,
+            notice=None if quiet else notice,
         )
     finally:
         signal.signal(signal.SIGINT, previous)
@@ -510,7 +543,10 @@ def _line(outcome: crawl_run.Outcome, db_path: Path) -> str:
 
 def _progress(result: CrawlResult) -> None:
     c = result.counts
-    films = f", {plural(result.film_pages, 'film page')}" if result.film_pages else ""
+    films = ""
+    if result.film_total:
+        left = "" if result.film_left is None else f", {about(result.film_left)} left"
+        films = f", film pages {result.film_pages}/{result.film_total}{left}"
     click.echo(
         f"\r{result.target.profile_id}: page {result.pages}, {result.reviews} reviews "
         f"({c.new} new){films}",

@@ -44,15 +44,8 @@ def write_new(path: Path, text: str) -> None:
     """`text` as a new file at `path` (its folder made if missing), never over one there: the
     whole text goes to a temporary file, then a hard link names it, which fails on any existing
     name (a symlink too, dangling or not) and is never half a file."""
+    temporary = _staged(path, path, text, _default_mode(), "")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot write it ({exc.strerror})") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-        os.chmod(temporary, _default_mode())
         os.link(temporary, path)
     except FileExistsError:
         raise ScrapeError(
@@ -71,21 +64,35 @@ def _write(path: Path, text: str) -> None:
     target = path.resolve() if path.is_symlink() else path
     try:
         mode = target.stat().st_mode & 0o7777 if target.exists() else _default_mode()
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write it ({exc.strerror}); left as it was") from None
+    temporary = _staged(path, target, text, mode, "; left as it was")
+    try:
+        os.replace(temporary, target)
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write it ({exc.strerror}); left as it was") from None
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+
+
+def _staged(path: Path, target: Path, text: str, mode: int, kept: str) -> str:
+    """A temporary file beside `target` holding `text` with `mode` (mkstemp's are 0600), its
+    folder made if missing; errors name `path`, as the user gave it, followed by `kept`."""
+    try:
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     except OSError as exc:
-        raise UsageError(f"{path}: cannot write it ({exc.strerror}); left as it was") from None
+        raise UsageError(f"{path}: cannot write it ({exc.strerror}){kept}") from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as file:
             file.write(text)
         os.chmod(temporary, mode)
-        os.replace(temporary, target)
-    except OSError as exc:
+    except BaseException as exc:
         Path(temporary).unlink(missing_ok=True)
-        raise UsageError(f"{path}: cannot write it ({exc.strerror}); left as it was") from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise UsageError(f"{path}: cannot write it ({exc.strerror}){kept}") from None
         raise
+    return temporary
 
 
 def _default_mode() -> int:

@@ -372,3 +372,26 @@ def test_list_files_of_every_era_are_read_and_a_broken_one_is_named(corpus, run_
         ("Once Upon a Time\u2026 in Hollywood",),
         ("The Lighthouse",),
     ]
+
+
+def test_a_list_re_saved_by_a_spreadsheet_reads_the_same(corpus, run_scrape, tmp_path):
+    """Excel and LibreOffice write every row with all its columns, so the version line and the
+    blank lines become "Letterboxd list export v7,,,," and ",,,,", and save with a BOM."""
+    resaved = (
+        "\ufeffLetterboxd list export v7,,,,\r\n"
+        "Date,Name,Tags,URL,Description\r\n"
+        "2024-03-01,Favourites,,https://boxd.it/dWPpg,\r\n"
+        ",,,,\r\n"
+        "Position,Name,Year,URL,Description\r\n"
+        + "".join(row + "\r\n" for row in FAVOURITES)
+        + ",,,,\r\n"
+    )
+    folder = export_with_lists(corpus, tmp_path / "export", {"favourites.csv": resaved})
+    db = tmp_path / "archive.db"
+    done = import_export(run_scrape, db, folder, "2026-07-20")
+    assert "1 list (3 films)" in done.stdout and "skipped" not in done.stdout
+    assert query(db, "select film from list_films order by position") == [
+        ("Sanctuary",),
+        ("The Edge of Seventeen",),
+        ("Mystic River",),
+    ]

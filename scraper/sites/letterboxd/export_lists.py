@@ -108,7 +108,9 @@ def _films(lines: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, Row]]:
         return  # a list with no films has no film table
     columns = [_FILM_COLUMNS.get(c, c) for c in head[0]]
     for number, cells in lines:
-        yield number, dict(zip(columns, cells, strict=False))
+        # A spreadsheet that re-saved the file writes its blank lines as ",,,,": no film.
+        if any(cell.strip() for cell in cells):
+            yield number, dict(zip(columns, cells, strict=False))
 
 
 def _header(

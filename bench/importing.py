@@ -108,7 +108,7 @@ def scrape_import(path: Path, db: Path, *extra: str) -> tuple[int, float, float,
 def baseline(csv_path: Path, db_path: Path) -> None:
     """What `scrape import` of an IMDb export writes, done plainly: csv.reader, tuples,
     executemany into a fresh archive of the same schema, the raw file, one transaction."""
-    from scraper import schema
+    from scraper.store import schema
 
     conn = schema.open_archive(db_path).conn
     body = csv_path.read_bytes()

@@ -1,4 +1,4 @@
-"""Search: latency of `scrape search` queries (scraper.search.search, FTS5 with bm25 ranking
+"""Search: latency of `scrape search` queries (scraper.views.search.search, FTS5 with bm25 ranking
 and the CLI's filters) on an archive of N reviews, built with plain inserts through the
 archive's own schema and triggers. Median and 95th percentile over a fixed query mix."""
 
@@ -11,7 +11,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from scraper import schema, search
+from scraper.store import schema
+from scraper.views import search
 
 # Review-like text: a few very common words, a long tail of rare ones (Zipf, as in real text).
 COMMON = [

@@ -21,8 +21,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import critic_pages, importing
-from scraper import archive, schema, timeparse
+from scraper import timeparse
 from scraper.models import Fetched, Film, Page, Review
+from scraper.store import archive, schema
 
 PAGE = 50
 WHEN = timeparse.exact(datetime(2024, 5, 1, tzinfo=UTC))

@@ -5,6 +5,9 @@ A review's link comes from the site's data (a critic's `reviewUrl`, an href), so
 runs script there. Parsers read links through `web_url` and so does every writer of a link
 (the reading room, the static site, the Markdown export): an archive written before this check,
 or edited by hand, still never makes one.
+
+And which addresses may be stored or shown: never with the credentials a mirror's address may
+carry (`redact`, `without_userinfo`).
 """
 
 from __future__ import annotations
@@ -43,3 +46,25 @@ def markdown_target(value: object) -> str | None:
     if url is None:
         return None
     return "".join(quote(c, safe="") if c in _UNSAFE_IN_TARGET else c for c in url)
+
+
+_AUTHORITY = re.compile(r"^([a-z][a-z0-9+.-]*://)([^/?#]*)", re.IGNORECASE)
+_SECRET_PARAM = re.compile(
+    r"(?i)([?&](?:[^=&]*(?:token|key|auth|session|secret|sig|password)"
+    r"[^=&]*)=)[^&]*"
+)
+
+
+def redact(url: str) -> str:
+    """The URL with its credentials (user:password@) left out and the values of token-, key-
+    and session-like query parameters hidden: what may be shown or logged."""
+    return _SECRET_PARAM.sub(r"\1REDACTED", without_userinfo(url))
+
+
+def without_userinfo(url: str) -> str:
+    """The URL without user:password@ (a mirror's SCRAPE_<SITE>_ROOT may carry them): what may
+    be stored. Requests still go with them."""
+    match = _AUTHORITY.match(url)
+    if match is None or "@" not in match[2]:
+        return url
+    return match[1] + match[2].rpartition("@")[2] + url[match.end() :]

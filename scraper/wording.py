@@ -1,6 +1,10 @@
-"""How counts read in what users see: "1 page", "2 pages"."""
+"""How values read for people: counts ("1 page", "2 pages"), durations, values quoted in
+messages, and, in the reading room and exported pages alike, a 0-5 rating as star glyphs and a
+review's text as its paragraphs."""
 
 from __future__ import annotations
+
+import re
 
 
 def plural(count: int, noun: str, nouns: str | None = None) -> str:
@@ -36,3 +40,25 @@ def cut(text: str, limit: int = ECHO_MAX) -> str:
     if len(text) <= limit:
         return text
     return f"{text[:limit]}... ({len(text):,} characters)"
+
+
+def stars(value: object) -> str | None:
+    """'3.5' -> '★★★½' (the 0.5-5 scale the archive keeps as text); None when not a rating."""
+    try:
+        number = float(str(value))
+    except ValueError:
+        return None
+    if not 0 <= number <= 5:
+        return None
+    return half_stars(round(number * 2))
+
+
+def half_stars(halves: int) -> str:
+    """7 -> '★★★½'."""
+    return "★" * (halves // 2) + ("½" if halves % 2 else "")
+
+
+def paragraphs(text: str | None) -> list[str]:
+    """The text's paragraphs: blank lines divide them, single line breaks too (sites that
+    flatten <p> keep one newline between them)."""
+    return [part.strip() for part in re.split(r"\n\s*", text or "") if part.strip()]

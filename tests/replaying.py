@@ -2,7 +2,7 @@
 stand-in in-process, through the crawl's own code, and querying the archive it wrote.
 
 The crawl asks a profile's listings only; a capture of any other page (a film's reviews, a
-profile page, a product's review page) goes through the same path here: scraper.fetch.Fetcher
+profile page, a product's review page) goes through the same path here: scraper.net.fetch.Fetcher
 against the stand-in (robots.txt, pacing, the block check), then the crawl's ListingReader
 (the site's parser, archive.save_page, the next page the parser names), into a real SQLite
 file.
@@ -13,11 +13,12 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from scraper import schema, sites
-from scraper.crawl import CrawlResult
-from scraper.fetch import Fetcher, FetchSettings
-from scraper.listing_reader import ListingReader
+from scraper import sites
+from scraper.jobs.crawl import CrawlResult
+from scraper.jobs.listing_reader import ListingReader
 from scraper.models import Request, Target
+from scraper.net.fetch import Fetcher, FetchSettings
+from scraper.store import schema
 
 
 def read_listing(

@@ -3,8 +3,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from scraper import archive, schema, timeparse
+from scraper import timeparse
 from scraper.models import Film, Page, Profile, Review
+from scraper.store import archive, schema
 
 SEEN = datetime(2024, 1, 1, tzinfo=UTC)
 

@@ -291,10 +291,10 @@ def test_a_failure_that_is_not_ours_fails_its_profile_only_and_is_recorded(
     skipping the profiles after it."""
     import sqlite3 as sqlite
 
-    from scraper import crawl as crawl_module
-    from scraper import crawl_run
-    from scraper.fetch import FetchSettings
+    from scraper.jobs import crawl as crawl_module
+    from scraper.jobs import crawl_run
     from scraper.models import Target
+    from scraper.net.fetch import FetchSettings
 
     real = crawl_module.crawl
 

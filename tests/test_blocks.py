@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from scraper.blocks import block_kind, is_login_page
+from scraper.net.blocks import block_kind, is_login_page
 
 
 def corpus_files(corpus: Path) -> list[Path]:

@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from scraper import checkpoints, runs, schema
-from scraper.checkpoints import Checkpoint
 from scraper.errors import Blocked, FetchError, Interrupted, OutOfTime
 from scraper.sites.rottentomatoes import listings
 from scraper.sites.rottentomatoes.api import profile_request
+from scraper.store import checkpoints, runs, schema
+from scraper.store.checkpoints import Checkpoint
 
 PROFILE = "rottentomatoes:AbC123"
 

@@ -2,9 +2,9 @@ from pathlib import Path
 
 import pytest
 
-from scraper import config
 from scraper.errors import UsageError
-from scraper.fetch import USER_AGENT, Fetcher, FetchSettings
+from scraper.jobs import config
+from scraper.net.fetch import USER_AGENT, Fetcher, FetchSettings
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "config" / "scrape.example.toml"
 

@@ -7,12 +7,14 @@ from datetime import datetime
 import httpx
 import pytest
 
-from scraper import crawl, schema, sites
+from scraper import sites
 from scraper.errors import Blocked, FetchError
-from scraper.fetch import Fetcher, FetchSettings
+from scraper.jobs import crawl
 from scraper.models import Page, Request, Target
+from scraper.net.fetch import Fetcher, FetchSettings
 from scraper.sites.identity import Identity
 from scraper.sites.site import Site
+from scraper.store import schema
 
 
 def stub_site(next_urls: list[str | None]):

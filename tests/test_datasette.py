@@ -14,8 +14,8 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
-from scraper import datasette_config
 from scraper.cli import cli
+from scraper.views import datasette_config
 from tests.conftest import scrape_command, scrape_env
 
 ROOT = Path(__file__).resolve().parent.parent

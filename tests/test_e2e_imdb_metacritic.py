@@ -229,8 +229,8 @@ def test_metacritic_api_forbidden_by_its_robots_stops_with_the_choice_named(run_
 def test_metacritic_pages_are_forbidden_by_robots_with_what_to_do(metacritic, run_scrape, tmp_path):
     """robots.txt forbids /user: a saved profile URL typed as such is the user's page, which
     is never fetched; the backend's own path is what robots.txt of its host allows."""
-    from scraper.fetch import Fetcher, FetchSettings
     from scraper.models import Request
+    from scraper.net.fetch import Fetcher, FetchSettings
     from scraper.sites import metacritic as site
 
     settings = FetchSettings(delay=0, robots_advice=site.SITE_DEF.robots_advice)

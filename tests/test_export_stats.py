@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from scraper.cli import cli
-from scraper.export import COLUMNS, LETTERBOXD, letterboxd_row
+from scraper.views.export import COLUMNS, LETTERBOXD, letterboxd_row
 from tests.conftest import scrape_command, scrape_env
 
 
@@ -139,7 +139,7 @@ def test_export_refuses_to_write_over_the_archive(tmp_path, suffix):
     from click.testing import CliRunner
 
     from scraper.cli import cli
-    from scraper.schema import open_archive
+    from scraper.store.schema import open_archive
 
     db = tmp_path / "archive.db"
     open_archive(db).conn.close()
@@ -154,7 +154,7 @@ def test_export_to_a_file_is_moved_into_place_whole(tmp_path):
     from click.testing import CliRunner
 
     from scraper.cli import cli
-    from scraper.schema import open_archive
+    from scraper.store.schema import open_archive
 
     db = tmp_path / "archive.db"
     open_archive(db).conn.close()
@@ -170,7 +170,7 @@ def test_export_to_a_full_device_and_a_nan_rating_are_one_line_errors(tmp_path):
     from click.testing import CliRunner
 
     from scraper.cli import cli
-    from scraper.schema import open_archive
+    from scraper.store.schema import open_archive
 
     db = tmp_path / "archive.db"
     open_archive(db).conn.close()

@@ -11,9 +11,10 @@ import pytest
 from tenacity import wait_none
 
 from scraper.errors import Blocked, FetchError, NotFound
-from scraper.fetch import Fetcher, FetchSettings, redact
 from scraper.models import Request
-from scraper.pacing import Pacer
+from scraper.net.fetch import Fetcher, FetchSettings
+from scraper.net.pacing import Pacer
+from scraper.weblinks import redact
 from tests.fakes.server import LocalSite
 
 QUICK = FetchSettings(delay=0, robots=False)
@@ -199,7 +200,7 @@ def test_robots_missing_allows_and_robots_down_stops():
 
 
 def test_verbose_log_redacts_secrets(caplog):
-    caplog.set_level(logging.DEBUG, logger="scraper.fetch")
+    caplog.set_level(logging.DEBUG, logger="scraper.net.fetch")
     get(fetcher(lambda r: httpx.Response(200)), "https://h/x?after=abc&access_token=SECRET&k=1")
     assert "SECRET" not in caplog.text and "access_token=REDACTED" in caplog.text
     assert "after=abc" in caplog.text and "-> 200" in caplog.text
@@ -212,7 +213,7 @@ def test_redact_keeps_cursors_and_hides_keys():
 
 
 def test_cookies_go_only_to_their_own_domain(tmp_path):
-    from scraper.config import load_cookies
+    from scraper.jobs.config import load_cookies
 
     jar_file = tmp_path / "cookies.txt"
     jar_file.write_text(
@@ -233,7 +234,7 @@ def test_cookies_go_only_to_their_own_domain(tmp_path):
 
 def test_readable_cookies_file_gets_a_warning(tmp_path, caplog):
     """Logged, not printed: the CLI shows warnings on stderr, a library caller decides."""
-    from scraper.config import load_cookies
+    from scraper.jobs.config import load_cookies
 
     jar_file = tmp_path / "cookies.txt"
     jar_file.write_text("# Netscape HTTP Cookie File\n")
@@ -281,7 +282,7 @@ def test_impersonation_sends_what_the_browser_sends_on_a_navigation():
 
 def test_impersonating_an_unknown_browser_is_a_usage_error():
     from scraper.errors import UsageError
-    from scraper.fetch import impersonating_transport
+    from scraper.net.fetch import impersonating_transport
 
     with pytest.raises(UsageError, match=r"'netscape' is not a browser.*chrome.*none"):
         impersonating_transport("netscape")

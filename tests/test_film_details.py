@@ -11,10 +11,12 @@ from datetime import UTC, datetime
 import pytest
 from click.testing import CliRunner
 
-from scraper import archive, film_details, schema, sites
+from scraper import sites
 from scraper.cli import cli
 from scraper.errors import ParseError
+from scraper.jobs import film_details
 from scraper.models import Film, Page
+from scraper.store import archive, schema
 from tests.fakes.rottentomatoes import FakeRottenTomatoes, Rating, Site
 
 WHEN = datetime(2026, 11, 1, tzinfo=UTC)
@@ -191,7 +193,7 @@ def test_a_looked_up_year_never_overwrites_a_listings_and_a_listing_takes_over(t
 def test_a_site_refusing_film_pages_stops_the_look_ups_and_they_wait_for_next_run(tmp_path):
     import httpx
 
-    from scraper.fetch import Fetcher, FetchSettings
+    from scraper.net.fetch import Fetcher, FetchSettings
 
     db = schema.open_archive(tmp_path / "a.db")
     films = [

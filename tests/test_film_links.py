@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from scraper import archive, schema, timeparse
+from scraper import timeparse
 from scraper.models import Film, Page, Review
 from scraper.sites import common
 from scraper.sites.letterboxd import records
+from scraper.store import archive, schema
 
 
 @pytest.fixture

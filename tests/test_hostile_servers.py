@@ -19,9 +19,9 @@ from click.testing import CliRunner
 
 from scraper.cli import cli
 from scraper.errors import FetchError
-from scraper.fetch import Fetcher, FetchSettings
-from scraper.lock import ArchiveLock
 from scraper.models import Request
+from scraper.net.fetch import Fetcher, FetchSettings
+from scraper.store.lock import ArchiveLock
 from tests.conftest import scrape_command, scrape_env
 from tests.fakes.server import raw_server
 
@@ -160,7 +160,7 @@ def test_a_run_stuck_past_its_limit_is_reported_as_stuck_not_try_again_later(tmp
             sys.executable,
             "-c",
             "import sys, time; from datetime import datetime;"
-            "from scraper.lock import ArchiveLock;"
+            "from scraper.store.lock import ArchiveLock;"
             "lock = ArchiveLock(sys.argv[1], until=datetime.fromisoformat(sys.argv[2]));"
             "lock.__enter__(); print('held', flush=True); time.sleep(60)",
             str(db),
@@ -208,7 +208,7 @@ def test_the_biggest_page_fetched_parses_in_under_300_mb():
         "from datetime import UTC, datetime\n"
         "from scraper import sites\n"
         "from scraper.errors import ParseError\n"
-        "from scraper.fetch import FetchSettings\n"
+        "from scraper.net.fetch import FetchSettings\n"
         "size = FetchSettings().max_body\n"
         "body = b'<html><body>' + b'<p>' * ((size - 12) // 3)\n"
         "try:\n"

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from scraper import schema
 from scraper.cli import cli
-from scraper.lock import ArchiveLock
+from scraper.store import schema
+from scraper.store.lock import ArchiveLock
 from tests.fakes.rottentomatoes import FakeRottenTomatoes, Site, make_ratings
 
 RATINGS = "Const,Your Rating,Date Rated,Title,URL,Title Type,Year\n" + "".join(
@@ -213,7 +213,7 @@ def test_a_full_disk_fails_the_page_in_one_line_and_the_run_is_recorded_failed(
         db.execute(f"PRAGMA max_page_count = {pages + 2}")
         return db
 
-    monkeypatch.setattr("scraper.runs.open_archive", nearly_full)
+    monkeypatch.setattr("scraper.store.runs.open_archive", nearly_full)
     critics = {"ann-critic": make_ratings("critic", 60), "bob-critic": make_ratings("critic", 60)}
     config = tmp_path / "scrape.toml"
     config.write_text(

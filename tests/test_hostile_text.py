@@ -180,7 +180,7 @@ def test_markdown_body_keeps_escaped_html_as_text_and_drops_script_links(tmp_pat
 
 
 def test_a_fence_in_preformatted_text_does_not_end_its_code_block():
-    from scraper.markdown_export import body
+    from scraper.views.markdown_export import body
 
     converted = body("<pre>```\n&lt;img src=x onerror=alert(1)&gt;\n```</pre>")
     assert converted.startswith("````\n") and converted.rstrip().endswith("\n````")

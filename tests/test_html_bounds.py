@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from selectolax.lexbor import LexborDocumentOptions, LexborHTMLParser
 
-from scraper import nesting, sites
+from scraper import sites
 from scraper.errors import ParseError
-from scraper.sites import common
+from scraper.sites import common, nesting
 from scraper.sites import text as textmod
 from tests.conftest import CORPUS
 from tests.test_e2e_imdb_metacritic import FakeImdb, imdb_reviews

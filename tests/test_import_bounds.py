@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from scraper import importer
 from scraper.cli import cli
+from scraper.jobs import importer
 from scraper.sites import csvfiles
 from scraper.sites.letterboxd import export
 

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from scraper import nesting, rawpages, sites
+from scraper import sites
 from scraper.cli import cli
-from scraper.sites import viewsource
+from scraper.sites import nesting, viewsource
+from scraper.store import rawpages
 from tests.view_source import view_source
 
 CAPTURED = "2026-01-20T12:00:00Z"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 
-from scraper import schema
 from scraper.models import KINDS
+from scraper.store import schema
 from tests.conftest import ROOT
 
 

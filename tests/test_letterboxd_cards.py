@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from scraper import archive, sites
+from scraper import sites
 from scraper.cli import cli
 from scraper.errors import ParseError
-from scraper.schema import open_archive
+from scraper.store import archive
+from scraper.store.schema import open_archive
 from tests.fakes.letterboxd import EXCERPT, FakeLetterboxd, make_member, reviews_page_2025
 
 SEEN = datetime(2026, 11, 1, tzinfo=UTC)

@@ -116,7 +116,7 @@ def test_a_text_of_unclosed_tag_openings_is_written_in_linear_time():
     """Issue 30 (found beside item 9): 80 kB of "<a" took 3.4 s to tell whether it is HTML."""
     import time
 
-    from scraper.markdown_export import body
+    from scraper.views.markdown_export import body
 
     started = time.perf_counter()
     written = body("<a" * 40_000)
@@ -127,7 +127,7 @@ def test_a_text_of_unclosed_tag_openings_is_written_in_linear_time():
 def test_text_that_opens_a_template_tag_stays_text():
     """Issue 31, item 1: Hugo took "{{% x %}}" in a review for a shortcode, Jekyll and
     Eleventy ran "{% include x %}" (the builds themselves: test_site_generators.py)."""
-    from scraper import markdown_export
+    from scraper.views import markdown_export
 
     written = markdown_export.as_text("{{ a }} {% b %} {{% c %}} {# d #} {e}")
     assert written == "&#123;{ a }} &#123;% b %} &#123;&#123;% c %}} &#123;# d #} {e}"

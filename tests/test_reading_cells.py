@@ -1,4 +1,4 @@
-"""How values read in the reading room (scraper/reading_room/cells.py and the chart axes of
+"""How values read in the reading room (scraper/views/reading_room/cells.py and the chart axes of
 queries.py): pure functions, checked without a server."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from scraper import shown
-from scraper.reading_room import cells, queries
+from scraper import wording
+from scraper.views.reading_room import cells, queries
 
 
 @pytest.mark.parametrize(
@@ -18,12 +18,12 @@ from scraper.reading_room import cells, queries
     [("5", "★★★★★"), ("3.5", "★★★½"), ("0.5", "½"), ("3.75", "★★★★"), (4, "★★★★"), ("0", "")],
 )
 def test_stars(value, glyphs):
-    assert shown.stars(value) == glyphs
+    assert wording.stars(value) == glyphs
 
 
 @pytest.mark.parametrize("value", ["fresh", "", None, "6", "-1"])
 def test_not_a_star_rating(value):
-    assert shown.stars(value) is None
+    assert wording.stars(value) is None
 
 
 def test_a_short_text_is_shown_whole_and_escaped():
@@ -41,8 +41,8 @@ def test_a_long_text_folds_at_a_word_with_the_whole_text_behind_more():
 
 
 def test_paragraphs():
-    assert shown.paragraphs("One.\n\nTwo.\nThree.\n  \n") == ["One.", "Two.", "Three."]
-    assert shown.paragraphs(None) == []
+    assert wording.paragraphs("One.\n\nTwo.\nThree.\n  \n") == ["One.", "Two.", "Three."]
+    assert wording.paragraphs(None) == []
 
 
 def test_changes_mark_words_taken_out_and_put_in():

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from scraper import datasette_config
 from scraper.cli import cli
+from scraper.views import datasette_config
 from tests.test_datasette import start_serve
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

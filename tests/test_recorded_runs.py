@@ -8,9 +8,11 @@ from contextlib import closing
 
 import pytest
 
-from scraper import archive, importer, reparse, runs, timeparse
+from scraper import timeparse
+from scraper.jobs import importer, reparse
 from scraper.models import Film, Page
 from scraper.sites import common
+from scraper.store import archive, runs
 
 
 def _runs(db) -> list[tuple]:

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from scraper.errors import UsageError
+from scraper.jobs.remember import remember
 from scraper.models import Target
-from scraper.remember import remember
 
 RISHI = [Target("letterboxd", "rishiramesh"), Target("rottentomatoes", "critic/rishi-ramesh")]
 

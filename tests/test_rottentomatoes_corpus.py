@@ -7,7 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from scraper import archive, schema, timeparse
+from scraper import timeparse
+from scraper.store import archive, schema
 from tests import expectations as ex
 
 EXPECTED = ex.EXPECTED / "rottentomatoes"

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from scraper import archive, schema, timeparse
+from scraper import timeparse
 from scraper.models import Film, Page
 from scraper.sites import common
+from scraper.store import archive, schema
 
 
 @pytest.fixture
@@ -37,7 +38,7 @@ def _save(db, reviews: list[tuple[str, float | None]]) -> None:
 
 
 def test_search_ranks_by_relevance_until_a_query_matches_too_much(db, monkeypatch):
-    from scraper import search
+    from scraper.views import search
 
     texts = ["harbour", "harbour harbour harbour harbour", "a harbour at night", "harbour fog"]
     _save(db, [(text, None) for text in texts])
@@ -52,7 +53,7 @@ def test_search_ranks_by_relevance_until_a_query_matches_too_much(db, monkeypatc
 def test_a_page_holds_exactly_its_limit_in_both_orders_and_filters_apply(db, monkeypatch):
     """The scan's gate keeps a page's rows as the cursor steps (one row ahead of the loop that
     reads it): the page must still come out whole, in order, and filtered."""
-    from scraper import search
+    from scraper.views import search
 
     _save(db, [("harbour " * (i + 1), float(i % 3) * 4) for i in range(12)])
     ranked = search.search(db, "harbour", limit=3)

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from scraper import export, sites
+from scraper import sites
 from scraper.cli.archive import EXPORT_FORMATS
-from scraper.schema import open_archive
 from scraper.site_names import NAMES
+from scraper.store.schema import open_archive
+from scraper.views import export
 
 HEAVY = (
     "httpx",
@@ -22,10 +23,10 @@ HEAVY = (
     "sqlite_utils",
     "curl_cffi",
     "importlib.metadata",
-    # What `scrape serve` alone needs (scraper/serving.py): a server's sockets and processes.
+    # What `scrape serve` alone needs (scraper/views/serving.py): a server's sockets and processes.
     "socket",
     "subprocess",
-    "scraper.serving",
+    "scraper.views.serving",
 )
 
 # Runs the command in a fresh interpreter, then prints the modules it imported.

@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 from click.testing import CliRunner
 
 from scraper.cli import cli
-from scraper.shown import stars
+from scraper.wording import stars
 
 
 def build(db, folder, *args: str) -> str:

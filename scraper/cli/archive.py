@@ -9,9 +9,6 @@ from pathlib import Path
 
 import click
 
-# Each command imports the library it runs when it runs: `scrape --help` or `scrape search`
-# must not pay for httpx, ftfy and every site's parsers (tests/test_start.py holds them out).
-from scraper import config
 from scraper.cli.common import (
     SITE_CHOICE,
     Rating,
@@ -23,6 +20,10 @@ from scraper.cli.common import (
     reports_errors,
 )
 from scraper.errors import ScrapeError, UsageError
+
+# Each command imports the library it runs when it runs: `scrape --help` or `scrape search`
+# must not pay for httpx, ftfy and every site's parsers (tests/test_start.py holds them out).
+from scraper.jobs import config
 from scraper.wording import plural
 
 # export.FORMATS, without importing export
@@ -88,7 +89,8 @@ def import_(
         scrape import reviews.html --url https://www.imdb.com/title/tt1213663/reviews/
         scrape import letterboxd-export.zip --profile letterboxd:spazznolo
     """
-    from scraper import importer, sites
+    from scraper import sites
+    from scraper.jobs import importer
 
     if source_url and not re.match(r"^https?://[^\s/]+/\S*$", source_url):
         raise UsageError(f"--url {source_url!r} is not an http(s) address")
@@ -167,7 +169,7 @@ def reparse_(
     \b
         scrape reparse --site rottentomatoes --since 2024-01-01
     """
-    from scraper import reparse
+    from scraper.jobs import reparse
 
     path = db_path_for(db_path, config.load(config_path))
     if not path.exists():
@@ -230,9 +232,9 @@ def search_(
         scrape search 'nolan OR kubrick' --json --limit 5
         scrape search heist --min-rating 8 --year 2019 --site rottentomatoes
     """
-    from scraper import search
-    from scraper.held import held_profile
-    from scraper.schema import open_archive
+    from scraper.store.reader import held_profile
+    from scraper.store.schema import open_archive
+    from scraper.views import search
 
     db = open_archive(db_path_for(db_path, config.load(config_path)), write=False)
     held_profile(db, profile)
@@ -333,9 +335,9 @@ def export_(
         scrape export --format html -o my-reviews
         scrape export --what watchlist --format csv -o watchlist.csv
     """
-    from scraper import export
-    from scraper.held import held_profile
-    from scraper.schema import open_archive
+    from scraper.store.reader import held_profile
+    from scraper.store.schema import open_archive
+    from scraper.views import export
 
     archive_path = db_path_for(db_path, config.load(config_path))
     to_file = output if output is not None and str(output) != "-" else None
@@ -355,7 +357,7 @@ def export_(
     held_profile(db, profile)  # before the output file is created
     moment = iso_datetime(since, "--since", period=True) if since else None
     if fmt in export.FOLDER_FORMATS and to_file is not None:
-        from scraper import markdown_export, static_site
+        from scraper.views import markdown_export, static_site
 
         rows = export.rows(
             db, site=site, profile=profile, since=moment, only=only, current=True, original=True
@@ -401,8 +403,8 @@ def stats_(db_path: Path | None, config_path: Path | None, as_json: bool) -> Non
     \b
         scrape stats
     """
-    from scraper import stats
-    from scraper.schema import open_archive
+    from scraper.store.schema import open_archive
+    from scraper.views import stats
 
     figures = stats.summary(
         open_archive(db_path_for(db_path, config.load(config_path)), write=False)
@@ -440,6 +442,6 @@ def serve(db_path: Path | None, config_path: Path | None, port: int, host: str) 
     \b
         scrape serve --port 8001
     """
-    from scraper import serving
+    from scraper.views import serving
 
     sys.exit(serving.serve(db_path_for(db_path, config.load(config_path)), host, port))

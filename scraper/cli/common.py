@@ -19,7 +19,7 @@ from scraper.errors import ScrapeError, UsageError, unexpected
 from scraper.site_names import NAMES as SITE_NAMES
 
 if TYPE_CHECKING:
-    from scraper import config
+    from scraper.jobs import config
 
 # A click command function, decorated without changing its type.
 Command = TypeVar("Command", bound=Callable[..., Any])

@@ -12,9 +12,6 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-# Each command imports the library it runs when it runs: `scrape status` or `scrape --help`
-# must not pay for httpx, ftfy and every site's parsers (tests/test_start.py holds them out).
-from scraper import config
 from scraper.cli.common import (
     SITE_CHOICE,
     Command,
@@ -26,6 +23,10 @@ from scraper.cli.common import (
     reports_errors,
 )
 from scraper.errors import NotFound, ScrapeError, Unavailable, UsageError
+
+# Each command imports the library it runs when it runs: `scrape status` or `scrape --help`
+# must not pay for httpx, ftfy and every site's parsers (tests/test_start.py holds them out).
+from scraper.jobs import config
 from scraper.wording import about, cut, plural
 
 if TYPE_CHECKING:
@@ -33,10 +34,10 @@ if TYPE_CHECKING:
     from http.cookiejar import CookieJar
     from types import FrameType
 
-    from scraper import crawl_run, film_details
-    from scraper.crawl import CrawlResult
-    from scraper.fetch import FetchSettings
+    from scraper.jobs import crawl_run, film_details
+    from scraper.jobs.crawl import CrawlResult
     from scraper.models import Target
+    from scraper.net.fetch import FetchSettings
 
 
 def no_film_details_option(command: Command) -> Command:
@@ -127,7 +128,8 @@ def user(
         scrape user imdb:ur7654321
         scrape user metacritic:oysteims
     """
-    from scraper import probe, sites
+    from scraper import sites
+    from scraper.jobs import probe
 
     settings = config.load(config_path)
     overrides = {"impersonate": impersonate, "robots": False if ignore_robots else None}
@@ -206,8 +208,8 @@ def _asking(name: str) -> Callable[[str], None]:
 def _remember(
     ident: str, settings: config.Config, targets: list[Target], summary: crawl_run.Summary
 ) -> None:
-    from scraper import probe
-    from scraper import remember as remembered
+    from scraper.jobs import probe
+    from scraper.jobs import remember as remembered
 
     archived = [t for t, o in zip(targets, summary.outcomes, strict=False) if o.status == "ok"]
     if not archived:
@@ -314,7 +316,7 @@ def example_config(write: bool) -> None:
     """
     from importlib import resources
 
-    from scraper import remember
+    from scraper.jobs import remember
 
     text = resources.files("scraper").joinpath("scrape.example.toml").read_text("utf-8")
     if not write:
@@ -353,8 +355,8 @@ def status_(db_path: Path | None, config_path: Path | None, limit: int, as_json:
     \b
         scrape status --runs 5
     """
-    from scraper import lock, runs
-    from scraper.schema import open_archive
+    from scraper.store import lock, runs
+    from scraper.store.schema import open_archive
 
     settings = config.load(config_path)
     path = db_path_for(db_path, settings)
@@ -434,8 +436,8 @@ def _plans(
     **overrides: object,
 ) -> list[crawl_run.Plan]:
     """Everything the user named is checked here, before the archive or the network is used."""
-    from scraper import crawl_run
-    from scraper.fetch import check_browser
+    from scraper.jobs import crawl_run
+    from scraper.net.fetch import check_browser
 
     delay = delay if delay is not None else _env_delay()
     plans = []
@@ -457,7 +459,8 @@ def _cookies(
     """The command line's cookies (a file, or a browser), else the config's, else none."""
     from urllib.parse import urlsplit
 
-    from scraper import browser_cookies, sites
+    from scraper import sites
+    from scraper.net import browser_cookies
 
     cookies_file: str | Path | None = path
     if path is None and browser is None:
@@ -484,7 +487,7 @@ def _run(
     full: bool,
     quiet: bool = False,
 ) -> crawl_run.Summary:
-    from scraper import crawl_run
+    from scraper.jobs import crawl_run
 
     stop = threading.Event()
 
@@ -591,8 +594,10 @@ def details_(
         scrape details --site metacritic
         scrape details --profile rottentomatoes:AbC123
     """
-    from scraper import film_details, runs, sites
-    from scraper.fetch import Fetcher
+    from scraper import sites
+    from scraper.jobs import film_details
+    from scraper.net.fetch import Fetcher
+    from scraper.store import runs
 
     settings = config.load(config_path)
     path = db_path_for(db_path, settings)

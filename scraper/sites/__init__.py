@@ -11,9 +11,9 @@ from urllib.parse import urlsplit
 
 from scraper.errors import ParseError, UsageError
 from scraper.models import Page, Target
-from scraper.nesting import Unbounded
 from scraper.site_names import NAMES
 from scraper.sites import viewsource
+from scraper.sites.nesting import Unbounded
 from scraper.sites.site import Site
 from scraper.wording import shown
 

@@ -10,9 +10,10 @@ from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scraper import nesting, numbers, weblinks
+from scraper import numbers, weblinks
 from scraper.errors import ParseError, UsageError
 from scraper.models import Page, Review, Skipped
+from scraper.sites import nesting
 from scraper.sites import text as textmod
 from scraper.sites.fields import Fields
 from scraper.timeparse import When

@@ -56,7 +56,7 @@ class Site:
     # Where the whole text of a review stored as an excerpt lies, by the review's site id.
     full_text_request: Callable[[str], Request | None] | None = None
     # The request for a film's own page, by the film's archive id, read for what its listing
-    # left out (the year: see scraper/film_details.py); None for a film it cannot name.
+    # left out (the year: see scraper/jobs/film_details.py); None for a film it cannot name.
     film_page: Callable[[str], Request | None] | None = None
     # Whether a folder is this site's unzipped export.
     is_export_folder: Callable[[Path], bool] | None = None

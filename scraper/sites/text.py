@@ -11,7 +11,7 @@ import ftfy
 from ftfy.badness import is_bad
 from w3lib.encoding import html_to_unicode
 
-from scraper import nesting
+from scraper.sites import nesting
 
 # Some Flixster-era reviews went through UTF-8 -> Latin-1 -> ASCII transliteration, so "é"
 # (C3 A9) became "Ã©" and then "Ã (C)". Putting the © back lets ftfy undo the rest.

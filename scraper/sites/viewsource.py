@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import re
 
-from scraper import nesting
+from scraper.sites import nesting
 from scraper.sites import text as textmod
 
 # The first row Blink writes, in its current and its WebKit-era class names; it sits within the

@@ -45,7 +45,7 @@ _OLD_NAMES = {
     "Title type": "Title Type",
 }
 _SLASHED = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
-# --date-order reaches the parser in the import address (see scraper.importer): the file alone
+# --date-order reaches the parser in the import address (see scraper.jobs.importer): the file alone
 # cannot say it, and a reparse must read the file the same way again.
 _ORDER_IN_URL = re.compile(r"[#&]date-order=(?P<order>dmy|mdy)\b")
 # IMDb's title types, old and new spellings and the labels of its interface languages, as the

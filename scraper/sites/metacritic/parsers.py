@@ -413,7 +413,7 @@ _LD_DATE = re.compile(r"^(\d{4})-\d{2}-\d{2}")
 
 def parse_product_page(body: bytes, url: str, fetched_at: datetime) -> Page:
     """A product's own page (/movie/<slug>/, /tv/<slug>/), read for the year a review listing
-    left out (scraper/film_details.py). Its __NUXT_DATA__ gives the page's `product` item's
+    left out (scraper/jobs/film_details.py). Its __NUXT_DATA__ gives the page's `product` item's
     premiereYear and releaseDate, and each season's releaseYear; its ld+json a datePublished.
     All but premiereYear are US (re-)release dates (Black Orpheus: 2006 for a 1959 film;
     Lawrence of Arabia's re-release page: premiereYear 1962, releaseDate 2002-09-20), so the

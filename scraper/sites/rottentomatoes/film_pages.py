@@ -1,5 +1,5 @@
 """A film's, a show's or a season's own page (/m/<slug>, /tv/<show>, /tv/<show>/sNN), read
-for the year a listing left out (scraper/film_details.py).
+for the year a listing left out (scraper/jobs/film_details.py).
 
 No one field of the page is the film's original year, so every candidate is read and the
 earliest kept: re-releases and RT's own record dates only ever come later than the original

@@ -7,13 +7,11 @@ challenge page, so that a refusal can never reach a parser and look like "no rev
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
 from http.cookiejar import (  # type: ignore[attr-defined]  # domain_match: not in typeshed
     CookieJar,
     domain_match,
@@ -23,7 +21,6 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 from tenacity import (
-    RetryCallState,
     RetryError,
     Retrying,
     retry_if_exception,
@@ -41,8 +38,18 @@ from scraper.models import Request
 from scraper.net.blocks import ADVICE, block_kind
 from scraper.net.decoding import DecodeFailed, decoded
 from scraper.net.pacing import Pacer
+from scraper.net.retrying import (
+    Retryable,
+    cannot_reach,
+    describe,
+    last_error,
+    log_retry,
+    retry_after_seconds,
+    wait_retry_after,
+    worth_retrying,
+)
 from scraper.net.robots import Robots
-from scraper.weblinks import redact, without_userinfo
+from scraper.weblinks import redact
 
 log = logging.getLogger(__name__)
 _T = TypeVar("_T")
@@ -117,25 +124,6 @@ class RunLimit:
             )
 
 
-class _Retryable(Exception):
-    def __init__(self, message: str, retry_after: float | None = None) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
-
-
-class _wait_retry_after(wait_base):
-    """Backoff with jitter, unless the server said how long to wait."""
-
-    def __init__(self, fallback: wait_base) -> None:
-        self.fallback = fallback
-
-    def __call__(self, retry_state: RetryCallState) -> float:
-        error = retry_state.outcome.exception() if retry_state.outcome else None
-        if isinstance(error, _Retryable) and error.retry_after is not None:
-            return error.retry_after
-        return self.fallback(retry_state)
-
-
 class Fetcher:
     """One per run. `fetch` returns a 2xx response or raises a ScrapeError saying why not."""
 
@@ -161,15 +149,15 @@ class Fetcher:
         self._given_transport = transport
         self._client = self._new_client(cookies)
         self._retrying = Retrying(
-            retry=retry_if_exception(_worth_retrying),
-            wait=_wait_retry_after(
+            retry=retry_if_exception(worth_retrying),
+            wait=wait_retry_after(
                 wait
                 or wait_exponential_jitter(
                     multiplier=settings.backoff, max=settings.backoff_max, jitter=settings.backoff
                 )
             ),
             stop=stop_after_attempt(settings.tries),
-            before_sleep=_log_retry,
+            before_sleep=log_retry,
             reraise=False,
         )
 
@@ -222,13 +210,13 @@ class Fetcher:
         try:
             return self._retrying(self._fetch_following_redirects, request)
         except (RetryError, httpx.ConnectError) as exc:
-            last = _last_error(exc)
-            if unreachable := _unreachable(request.url, last):
+            last = last_error(exc)
+            if unreachable := cannot_reach(request.url, last):
                 raise FetchError(unreachable) from None
             raise FetchError(
                 f"{request.method} {redact(request.url)} failed "
                 f"{'once' if self.settings.tries == 1 else f'{self.settings.tries} times'} "
-                f"(last: {_describe(last)}); the site is down or limiting us: try again in an "
+                f"(last: {describe(last)}); the site is down or limiting us: try again in an "
                 "hour, or slow down with --delay"
             ) from None
 
@@ -319,7 +307,7 @@ class Fetcher:
                 "%s %s -> %s (%.2fs, attempt %d)",
                 method,
                 redact(url),
-                _describe(exc),
+                describe(exc),
                 time.monotonic() - started,
                 attempt,
             )
@@ -369,7 +357,7 @@ class Fetcher:
             if by_run and self.run_limit is not None:
                 self.run_limit.check()
                 raise OutOfTime(f"the run reached its time limit during {redact(url)}")
-            raise _Retryable(f"no complete answer within {seconds:g}s")
+            raise Retryable(f"no complete answer within {seconds:g}s")
         if error:
             raise error[0]
         return value[0]
@@ -416,7 +404,7 @@ class Fetcher:
                 refused=True,
             )
         if status == 429 or (status >= 500 and kind is None):
-            wait = _retry_after_seconds(headers.get("retry-after"))
+            wait = retry_after_seconds(headers.get("retry-after"))
             if status == 429:
                 host = urlsplit(response.url).netloc
                 if (pause := self.pacer.slow_down(host)) is not None:
@@ -432,7 +420,7 @@ class Fetcher:
                     f"{url} answered {status} and asked us to wait {wait:.0f}s; "
                     f"try again after {again:%Y-%m-%d %H:%M} UTC"
                 )
-            raise _Retryable(f"HTTP {status}", wait)
+            raise Retryable(f"HTTP {status}", wait)
         if kind:
             raise Blocked(
                 f"{url} answered with {kind} (HTTP {status}) instead of data; "
@@ -447,14 +435,14 @@ class Fetcher:
         def attempt() -> tuple[int, bytes]:
             status, _, body, _ = self._exchange("GET", url, follow=True)
             if status == 429 or status >= 500:
-                raise _Retryable(f"HTTP {status}")
+                raise Retryable(f"HTTP {status}")
             return status, body
 
         try:
             return self._retrying(attempt)
         except (RetryError, httpx.ConnectError) as exc:
             # Never answered at all: a network problem, not a robots.txt one.
-            if unreachable := _unreachable(url, _last_error(exc)):
+            if unreachable := cannot_reach(url, last_error(exc)):
                 raise FetchError(unreachable) from None
             return 503, b""
 
@@ -496,84 +484,3 @@ def check_browser(browser: str) -> None:
             f"impersonate: {browser!r} is not a browser curl_cffi can present "
             f"(try one of: {', '.join(families)}; or none)"
         )
-
-
-# What a failed connection says, in curl's words and the C library's, and what it means to a
-# user; one of these after every try means the network (or the address), not the site.
-_CANNOT_REACH = (
-    (
-        re.compile(
-            r"Name or service not known|name resolution|nodename nor servname|"
-            r"Could not resolve host|getaddrinfo failed|No address associated",
-            re.I,
-        ),
-        "name not resolved",
-    ),
-    (
-        re.compile(r"Connection refused|Couldn't connect|Failed to connect", re.I),
-        "connection refused",
-    ),
-    (re.compile(r"Network is unreachable|No route to host", re.I), "network unreachable"),
-)
-
-
-def _unreachable(url: str, error: BaseException | None) -> str | None:
-    """ "cannot reach HOST (why): check your network" when `error` says the host could not be
-    reached at all; None for anything else (a timeout, a reset, an HTTP status)."""
-    if not isinstance(error, httpx.ConnectError):
-        return None
-    for pattern, meaning in _CANNOT_REACH:
-        if pattern.search(str(error)):
-            host = urlsplit(without_userinfo(url)).netloc
-            return f"cannot reach {host} ({meaning}): check your network"
-    return None
-
-
-def _last_error(exc: BaseException) -> BaseException | None:
-    """The last try's error: a RetryError wraps it; one not worth retrying comes as itself."""
-    return exc.last_attempt.exception() if isinstance(exc, RetryError) else exc
-
-
-def _worth_retrying(error: BaseException) -> bool:
-    """A host that could not be reached at all (a name that does not resolve, a refused
-    connection, no network) is the network's answer, not a busy site's: resolvers cache it, and
-    asking again kept an offline user waiting a minute (issue 31). The next run asks again."""
-    if _unreachable("", error):
-        return False
-    return isinstance(error, _Retryable | httpx.TransportError)
-
-
-def _describe(error: BaseException | None) -> str:
-    if isinstance(error, httpx.TimeoutException):
-        return "timed out"
-    if isinstance(error, httpx.TransportError):
-        return f"connection failed: {type(error).__name__}"
-    return str(error)
-
-
-def _log_retry(retry_state: RetryCallState) -> None:
-    error = retry_state.outcome.exception() if retry_state.outcome else None
-    log.debug("  retrying in %.1fs after %s", retry_state.upcoming_sleep, _describe(error))
-
-
-# The longest wait a Retry-After can name here (a year): any longer is the same answer, "not
-# now", and larger numbers would overflow the date arithmetic that reports when to retry.
-RETRY_AFTER_CEILING = 365 * 24 * 3600.0
-
-
-def _retry_after_seconds(value: str | None) -> float | None:
-    """Seconds from a Retry-After header (seconds or an HTTP date), within 0 and a year; None
-    for anything else (1e30, -5, nan, a malformed date)."""
-    if not value:
-        return None
-    stripped = value.strip()
-    if stripped.isascii() and stripped.isdigit():
-        # Digits only (not "²", which isdigit() takes too): any number of them past 12 is the
-        # same "later than a year" as the ceiling.
-        whole = numbers.whole(stripped[:12], 0, 10**12)
-        return None if whole is None else min(float(whole), RETRY_AFTER_CEILING)
-    try:
-        seconds = (parsedate_to_datetime(value) - datetime.now(UTC)).total_seconds()
-    except (TypeError, ValueError, OverflowError):
-        return None
-    return min(max(0.0, seconds), RETRY_AFTER_CEILING)

@@ -7,7 +7,7 @@ import sqlite3
 from typing import TYPE_CHECKING, Any
 
 from scraper.errors import UsageError
-from scraper.store.schema import FOLDED
+from scraper.store.sql_views import FOLDED
 
 if TYPE_CHECKING:
     import sqlite_utils

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from scraper.store.schema import FILM_RATING, FOLDED
+from scraper.store.sql_views import FILM_RATING, FOLDED
 
 if TYPE_CHECKING:
     import sqlite_utils

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scraper.store.schema import SHORT_HANDLE, SHORT_NAME
+from scraper.store.sql_views import SHORT_HANDLE, SHORT_NAME
 from scraper.wording import half_stars
 
 # Half-star buckets of the 0-10 scale: 0.5 stars is bucket 1, 5 stars bucket 10.

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from scraper.timeparse import When
 
@@ -234,3 +235,30 @@ class Fetched:
     exact_capture: bool = True
     # An import's --profile: only that person's reviews were kept from the page.
     keep_profile: str | None = None
+
+
+# How the fetch record keeps a context: in its address's fragment, which reparse reads back.
+_RECORDED_ORDER = re.compile(r"[#&]date-order=(?P<order>dmy|mdy)\b")
+
+
+@dataclass(frozen=True, slots=True)
+class ParseContext:
+    """What an import was told of a file that the file cannot say itself, for the parsers that
+    need it (an explicit argument: parsers stay pure functions of what they are given)."""
+
+    # --date-order: how a file's d/m/yyyy dates read (None: as its rows show).
+    date_order: Literal["dmy", "mdy"] | None = None
+
+    def recorded(self, url: str) -> str:
+        """The address the fetch record keeps, so that a reparse reads the file the same way."""
+        return f"{url}#date-order={self.date_order}" if self.date_order else url
+
+    @classmethod
+    def of_record(cls, url: str) -> ParseContext:
+        """The context a fetch record's address kept (see recorded)."""
+        found = _RECORDED_ORDER.search(url)
+        return cls(date_order="dmy" if found["order"] == "dmy" else "mdy") if found else cls()
+
+
+# An import told nothing beyond the file (and every crawl).
+NO_CONTEXT = ParseContext()

@@ -62,7 +62,8 @@ def read_input(site: str, path: Path) -> bytes:
     """A page's bytes; a folder (an unzipped export) zipped as its site downloads it."""
     if not path.is_dir():
         return path.read_bytes()
-    pack = sites.SITES[site].pack_export
+    export = sites.SITES[site].export
+    pack = export.pack_export if export else None
     body = pack(path, None) if pack else None
     if body is None:
         raise ValueError(f"{path} is a folder but not an export of {site}")
@@ -71,7 +72,8 @@ def read_input(site: str, path: Path) -> bytes:
 
 def export_folder_test(site: str):
     """Whether a folder is the site's unzipped export (never, for a site without exports)."""
-    test = sites.SITES[site].is_export_folder
+    export = sites.SITES[site].export
+    test = export.is_export_folder if export else None
     return test if test else (lambda path: False)
 
 

@@ -273,3 +273,13 @@ def test_example_config_write_follows_no_link(run_scrape, tmp_path):
     assert refused.returncode == 1 and "exists: left as it was" in refused.stderr
     assert not (tmp_path / "elsewhere.toml").exists()
     assert [p.name for p in (tmp_path / "config").iterdir()] == ["scrape.toml"]
+
+
+def test_a_site_reads_its_own_settings_and_no_other_site_takes_them(tmp_path):
+    loaded = config.load(write(tmp_path, "[sites.metacritic]\ngames = true\ndelay = 2\n"))
+    assert getattr(loaded.own_settings("metacritic"), "games", None) is True
+    assert loaded.own_settings("letterboxd") is None
+    with pytest.raises(UsageError, match=r"scrape.toml:2: sites.letterboxd.games is not a known"):
+        config.load(write(tmp_path, "[sites.letterboxd]\ngames = true\n"))
+    with pytest.raises(UsageError, match=r"scrape.toml:2: sites.metacritic.games has the wrong"):
+        config.load(write(tmp_path, "[sites.metacritic]\ngames = 'yes'\n"))

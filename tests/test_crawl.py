@@ -13,7 +13,7 @@ from scraper.jobs import crawl
 from scraper.models import Page, Request, Target
 from scraper.net.fetch import Fetcher, FetchSettings
 from scraper.sites.identity import Identity
-from scraper.sites.site import Site
+from scraper.sites.site import NoSettings, Site
 from scraper.store import schema
 
 
@@ -32,7 +32,8 @@ def stub_site(next_urls: list[str | None]):
         examples=(),
         parsers={"page": parse},
         parser_version=1,
-        listings=lambda handle: [Request("https://stub.example/p/1", "page")],
+        settings=NoSettings,
+        listings=lambda handle, settings: [Request("https://stub.example/p/1", "page")],
         import_url=lambda handle: "https://stub.example/",
         sniff=lambda body: None,
         block_advice="",

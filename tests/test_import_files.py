@@ -121,6 +121,18 @@ def test_imdb_export_whose_rows_do_not_show_the_date_order_is_refused(tmp_path):
     }
 
 
+def test_reparse_reads_an_export_in_the_date_order_its_import_was_told(tmp_path):
+    db = tmp_path / "a.db"
+    undecided = str(IMDB / "ratings-resaved-undecided.csv")
+    done = run_import(db, undecided, "--profile", "imdb:ur1", "--date-order", "dmy")
+    assert done.exit_code == 0, done.output
+    before = ratings_by_title(db)
+    again = CliRunner().invoke(cli, ["reparse", "--db", str(db)])
+    assert again.exit_code == 0, again.output
+    assert "0 changed" in again.output, again.output
+    assert ratings_by_title(db) == before
+
+
 def test_imdb_export_of_2016_and_the_same_ratings_in_2026_decimals(tmp_path):
     db = tmp_path / "a.db"
     old = run_import(db, str(IMDB / "ratings-export-2016.csv"), "--profile", "imdb:ur1")

@@ -17,7 +17,7 @@ def test_every_site_declares_examples_forms_and_parsers():
     for module in sites.SITES.values():
         assert module.examples and module.forms and module.parsers
         for _, handle in module.examples:
-            requests = module.listings(handle)
+            requests = module.listings(handle, module.settings())
             assert requests and {r.parser for r in requests} <= set(module.parsers)
             quick = module.incremental_listings(handle) if module.incremental_listings else []
             assert {r.parser for r in quick} <= set(module.parsers)

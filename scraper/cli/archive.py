@@ -6,6 +6,7 @@ import json
 import re
 import sys
 from pathlib import Path
+from typing import Literal
 
 import click
 
@@ -69,7 +70,7 @@ def import_(
     profile_handle: str | None,
     captured_at: str | None,
     source_url: str | None,
-    date_order: str | None,
+    date_order: Literal["dmy", "mdy"] | None,
 ) -> None:
     """Archive official exports, saved pages and API responses, with no network.
 

@@ -446,9 +446,7 @@ def _plans(
         fetching = settings.fetch_settings(target.site, delay=delay, **overrides)
         if fetching.impersonate:
             check_browser(fetching.impersonate)
-        options: dict[str, object] = {}
-        if settings.site_setting(target.site, "games"):
-            options["games"] = True
+        options = settings.own_settings(target.site)
         plans.append(crawl_run.Plan(target, fetching, jar, options, film_details))
     return plans
 

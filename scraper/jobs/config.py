@@ -20,6 +20,7 @@ import os
 import re
 import stat
 import tomllib
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -53,14 +54,14 @@ FETCH_KEYS: dict[str, type | tuple[type, ...]] = {
     "robots": bool,
     "impersonate": str,
 }
+# The keys every [sites.<name>] table may hold; the rest of a table is the site's own settings,
+# the fields of its Site.settings type (see own_keys).
 SITE_KEYS: dict[str, type | tuple[type, ...]] = {
     "cookies": str,
     "cookies_from_browser": str,
     "delay": _NUMBER,
     "user_agent": str,
     "impersonate": str,
-    # What to archive beyond a site's default listings (Metacritic: games).
-    "games": bool,
 }
 # `impersonate = "none"` (or --impersonate none): plain httpx, even for a site that defaults
 # to a browser's fingerprint.
@@ -85,6 +86,12 @@ class Config:
     people: dict[str, dict[str, str]] = field(default_factory=dict)
     fetch: dict[str, object] = field(default_factory=dict)
     sites: dict[str, dict[str, object]] = field(default_factory=dict)
+    # Each site's own settings (an instance of its Site.settings), for a table that sets any.
+    own: dict[str, object] = field(default_factory=dict)
+
+    def own_settings(self, site: str) -> object | None:
+        """The site's own settings as the config sets them; None: the site's defaults."""
+        return self.own.get(site)
 
     def site_setting(self, site: str, key: str) -> object | None:
         return self.sites.get(site, {}).get(key)
@@ -92,7 +99,8 @@ class Config:
     def fetch_settings(self, site: str, **overrides: object) -> FetchSettings:
         """Defaults, then [fetch], then [sites.SITE], then `overrides` (the command line)."""
         # Here, not at the top: loading a config (search, stats) must not import httpx or the
-        # site parsers; only a command that fetches asks for fetch settings.
+        # site parsers (unless it sets a site's own settings); only a command that fetches
+        # asks for fetch settings.
         from scraper import sites
         from scraper.net.fetch import FetchSettings
 
@@ -168,10 +176,29 @@ def load(path: str | Path | None = None) -> Config:
                 f"{at('sites', site)}: [sites.{cut(site)}] is not a site scrape knows "
                 f"(known: {', '.join(SITE_NAMES)})"
             )
-        config.sites[site] = _checked(settings, SITE_KEYS, f"sites.{site}", at)
-        if "games" in settings and site != "metacritic":
-            raise UsageError(f"{at(f'sites.{site}', 'games')}: games is a Metacritic setting")
+        if set(settings) <= set(SITE_KEYS):
+            config.sites[site] = _checked(settings, SITE_KEYS, f"sites.{site}", at)
+            continue
+        # Only a table with more than the common keys loads the site's package to check them.
+        own_type = _own_type(site)
+        config.sites[site] = _checked(settings, SITE_KEYS | own_keys(own_type), f"sites.{site}", at)
+        config.own[site] = own_type(**{k: v for k, v in settings.items() if k not in SITE_KEYS})
     return config
+
+
+def _own_type(site: str) -> type[Any]:
+    from scraper import sites  # the site's package, for a config that sets its own settings
+
+    return sites.SITES[site].settings
+
+
+def own_keys(settings_type: type[Any]) -> dict[str, type | tuple[type, ...]]:
+    """A site's own config keys and their types: the fields of its settings dataclass."""
+    hints = typing.get_type_hints(settings_type)
+    return {
+        f.name: _NUMBER if hints[f.name] is float else hints[f.name]
+        for f in dataclasses.fields(settings_type)
+    }
 
 
 def read_config_text(path: Path) -> str:

@@ -79,7 +79,7 @@ def crawl(
     run_id: int | None = None,
     progress: Callable[[CrawlResult], None] | None = None,
     stop: threading.Event | None = None,
-    options: dict[str, object] | None = None,
+    options: object | None = None,
     resume: Checkpoint | None = None,
     catch_up: bool = False,
 ) -> CrawlResult:
@@ -96,7 +96,9 @@ def crawl(
         return ListingReader(db, fetcher, result, run_id, progress, stop, incremental)
 
     site = sites.SITES[result.target.site]
-    listings = site.listings(result.target.handle, **(options or {}))
+    # The site's own settings, as the config asked (None: its defaults).
+    settings = site.settings() if options is None else options
+    listings = site.listings(result.target.handle, settings)
     if resume is not None:
         _resume(crawler(False), listings, resume)
         # The run that stopped read every page before its checkpoint, and the resume every

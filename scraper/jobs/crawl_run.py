@@ -36,8 +36,8 @@ class Plan:
     target: Target
     settings: FetchSettings
     cookies: CookieJar | None = None
-    # Options of the site's listings (Metacritic's games = true).
-    options: dict[str, object] = field(default_factory=dict)
+    # The site's own settings for its listings (Site.settings; None: the site's defaults).
+    options: object | None = None
     # Read the own page of each film the listings left without a year (film_details.py).
     film_details: bool = True
 

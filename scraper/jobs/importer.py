@@ -11,14 +11,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO, Literal
 
 from scraper import sites, timeparse
 from scraper.errors import DiskFull, ParseError, ScrapeError, UsageError
-from scraper.models import Fetched, Page, Skipped, Target
+from scraper.models import NO_CONTEXT, Fetched, Page, ParseContext, Skipped, Target
 from scraper.sites import viewsource
-from scraper.sites.letterboxd import cards
 from scraper.sites.nesting import Unbounded
+from scraper.sites.site import Export
 from scraper.store import archive, archive_lists, runs
 from scraper.wording import plural
 
@@ -30,7 +30,7 @@ MiB = 1024 * 1024
 # What an import reads of one file. The largest files people import are exports, read as
 # streams a batch of rows at a time (memory does not grow with the file): an IMDb export of
 # 1,000,000 ratings is 230 MB, a Letterboxd zip of as many rows about 60 MB. Within it, exports
-# are read row by row within the bounds of scraper.sites.csvfiles and letterboxd.export.
+# are read row by row within the bounds of scraper.sites.csvfiles and each site's export.
 MAX_FILE = 512 * MiB
 # A saved page or API response is parsed whole (an HTML tree costs up to 100 bytes per byte
 # of markup, a JSON document 30): the largest in the corpus is 0.47 MB.
@@ -64,6 +64,22 @@ _NOTES = DOCUMENTS | {".txt"}
 
 class NotRecognised(UsageError):
     """A file that no site's parser reads."""
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOptions:
+    """What the user said of the files of one import."""
+
+    # --site: only this site's parsers are tried.
+    site: str | None = None
+    # --profile: whose the files are (only their reviews are kept).
+    profile: Target | None = None
+    # --captured-at: when the pages were saved (else each file's modification time).
+    captured_at: datetime | None = None
+    # --url: the address the file was saved from.
+    source_url: str | None = None
+    # What the parsers are told that a file cannot say itself (--date-order).
+    context: ParseContext = NO_CONTEXT
 
 
 @dataclass(slots=True)
@@ -111,7 +127,7 @@ def import_paths(
     profile: Target | None = None,
     captured_at: datetime | None = None,
     source_url: str | None = None,
-    date_order: str | None = None,
+    date_order: Literal["dmy", "mdy"] | None = None,
 ) -> ImportResult:
     """Parse and archive every file under `paths`, each file (and its raw body) in one
     transaction, one after the other. A file that cannot be read, is not recognised or does not
@@ -124,11 +140,11 @@ def import_paths(
     """
     files = list(_files(paths))
     named = {p for p in paths if not p.is_dir()}
-    options = (site, profile, captured_at, source_url, date_order)
+    options = ImportOptions(site, profile, captured_at, source_url, ParseContext(date_order))
     # A file given alone and refused fails with its own error, before the archive is opened
     # (a file refused past its first batch is rolled back, and fails the same way).
     try:
-        alone = _open(files[0], *options) if len(files) == 1 else None
+        alone = _open(files[0], options) if len(files) == 1 else None
     except ScrapeError as error:
         raise _named(files[0], error) from None
     result = ImportResult()
@@ -138,7 +154,7 @@ def import_paths(
             # files, however long. A full disk or Ctrl-C ends the run: the files before it
             # stay saved.
             try:
-                opened = alone or _open(path, *options)
+                opened = alone or _open(path, options)
             except NotRecognised as error:
                 if path not in named and path.suffix.lower() in _NOTES:
                     result.passed_over.append(str(path))
@@ -309,21 +325,27 @@ def _files(paths: list[Path]) -> Iterator[Path]:
 
 def _is_export(folder: Path) -> bool:
     return any(
-        site.is_export_folder(folder) for site in sites.SITES.values() if site.is_export_folder
+        export.is_export_folder(folder)
+        for export in _exports()
+        if export.is_export_folder is not None
     )
+
+
+def _exports() -> list[Export]:
+    return [site.export for site in sites.SITES.values() if site.export is not None]
 
 
 def _packed(folder: Path) -> tuple[Path, tempfile.TemporaryDirectory[str]] | None:
     """A folder that is a site's unzipped export, as the zip it came in (see pack_export), in
     a temporary file (an export of a million rows is not held in memory), with the directory
     that holds it: removed when the last reference to it goes."""
-    for site in sites.SITES.values():
-        if site.pack_export is None:
+    for export in _exports():
+        if export.pack_export is None:
             continue
         scratch = tempfile.TemporaryDirectory(prefix="scrape-import-")
         target = Path(scratch.name) / "export.zip"
         with target.open("wb") as into:
-            if site.pack_export(folder, into) is not None:
+            if export.pack_export(folder, into) is not None:
                 return target, scratch
         scratch.cleanup()
     return None
@@ -390,20 +412,14 @@ def _sniff(
     if len(head) <= MAX_PAGE:
         return sites.sniff(head, site)
     for name, declared in sites.SITES.items():
-        reader = declared.sniff_stream
+        reader = declared.export.sniff_stream if declared.export else None
         if site in (None, name) and reader and (parser := reader(head, open_body)):
             return name, parser
     return sites.sniff(head, site)
 
 
-def _open(
-    path: Path,
-    site: str | None,
-    profile: Target | None,
-    captured_at: datetime | None,
-    source_url: str | None,
-    date_order: str | None,
-) -> _Opened:
+def _open(path: Path, options: ImportOptions) -> _Opened:
+    site, profile, captured_at = options.site, options.profile, options.captured_at
     try:
         head, open_body = _source(path)
     except OSError as exc:
@@ -411,18 +427,18 @@ def _open(
     found = _sniff(head, open_body, site)
     if found is not None and path.suffix.lower() in DOCUMENTS and found[1] != "copied_review":
         found = None
-    if found is None and cards.is_full_text_fragment(head):
-        raise NotRecognised(
-            f"{path}: a Letterboxd full-text fragment (/s/full-text/viewing:<id>/): "
-            "import the listing it belongs to"
-        )
+    if found is None:
+        for declared in sites.SITES.values():
+            fragment = declared.full_text.saved_alone(head) if declared.full_text else None
+            if fragment is not None:
+                raise NotRecognised(f"{path}: {fragment}")
     if found is None:
         raise NotRecognised(
             f"{path}: not a page or response that scrape recognises "
             f"(known: {', '.join(sites.SITES)} pages and API responses)"
         )
     site_name, parser = found
-    if len(head) > MAX_PAGE and parser not in sites.SITES[site_name].streams:
+    if len(head) > MAX_PAGE and parser not in sites.SITES[site_name].streams():
         raise UsageError(_too_large(path, MAX_PAGE, "a saved page or response"))
     fetched_at = captured_at or datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
     declared = sites.SITES[site_name]
@@ -431,16 +447,15 @@ def _open(
     # formats that do not name their owner get one): only a page that names nothing at all is
     # parsed under its file's address.
     url = (
-        source_url
+        options.source_url
         or _own_address(head)
         or (declared.import_url(profile.handle) if profile else path.resolve().as_uri())
     )
-    if date_order:
-        # The parser reads it from the address, which the fetch record keeps for reparse.
-        url += f"#date-order={date_order}"
+    # The fetch record keeps the context in the address, for reparse (ParseContext.recorded).
+    url = options.context.recorded(url)
     keep = profile.profile_id if profile else None
     exact = captured_at is not None
-    stream = sites.stream(site_name, parser, open_body, url, fetched_at)
+    stream = sites.stream(site_name, parser, open_body, url, fetched_at, context=options.context)
     pages = (apply_import_rules(p, keep_profile=keep, exact_capture=exact) for p in stream)
     try:
         # The first batch is read now: a file refused in its header or first rows is refused

@@ -223,9 +223,10 @@ class ListingReader:
         A text that cannot be had stays an excerpt, marked, for the next run; it is noted, and
         never fails the crawl. Three failures in a row (the site refusing us) stop the attempt.
         """
-        request_for = sites.SITES[self.result.target.site].full_text_request
-        if request_for is None:
+        full_text = sites.SITES[self.result.target.site].full_text
+        if full_text is None:
             return
+        request_for = full_text.request
         pending = archive.incomplete_texts(self.db, self.result.target.profile_id)
         failed: list[str] = []
         last_error: Exception | None = None

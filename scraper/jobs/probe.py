@@ -71,7 +71,8 @@ def look_up(target: Target, settings: FetchSettings, cookies: CookieJar | None =
     with Fetcher(settings, cookies=cookies) as fetcher:
         for handle in sites.SITES[target.site].handles(target.handle):
             try:
-                fetcher.fetch(sites.SITES[target.site].listings(handle)[0])
+                declared = sites.SITES[target.site]
+                fetcher.fetch(declared.listings(handle, declared.settings())[0])
             except NotFound:
                 answered = True
                 continue

@@ -12,6 +12,7 @@ from pathlib import Path
 from scraper import sites, timeparse
 from scraper.errors import ParseError
 from scraper.jobs.importer import apply_import_rules
+from scraper.models import ParseContext
 from scraper.store import archive, rawpages, runs
 
 
@@ -54,7 +55,10 @@ def reparse(
             fetched_at = timeparse.instant(row["fetched_at"])
             body = rawpages.load(db.conn, row["sha256"])
             try:
-                page = sites.parse(row["site"], row["parser"], body, row["url"], fetched_at)
+                context = ParseContext.of_record(row["url"])
+                page = sites.parse(
+                    row["site"], row["parser"], body, row["url"], fetched_at, context=context
+                )
             except ParseError as error:  # a page today's parser rejects: say so, keep going
                 result.failures.append(str(error))
                 continue

@@ -3,30 +3,34 @@
 from __future__ import annotations
 
 import importlib
+import io
 import re
 from collections.abc import Callable, Iterator
 from datetime import datetime
-from typing import BinaryIO
+from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
+from scraper import entry_ids
 from scraper.errors import ParseError, UsageError
-from scraper.models import Page, Target
+from scraper.models import NO_CONTEXT, Page, ParseContext, Target
 from scraper.site_names import NAMES
-from scraper.sites import viewsource
+from scraper.sites import common, viewsource
 from scraper.sites.nesting import Unbounded
 from scraper.sites.site import Site
 from scraper.wording import shown
 
 
-def _declared(name: str) -> Site:
+def _declared(name: str) -> Site[Any]:
     site = importlib.import_module(f"scraper.sites.{name}").SITE_DEF
     if not isinstance(site, Site) or site.name != name:
         raise TypeError(f"scraper.sites.{name}.SITE_DEF is not the Site named {name!r}")
+    # The archive tells entries apart by these without knowing any site (store/lookup.py).
+    entry_ids.declare(site.identity.entry_kinds)
     return site
 
 
 # Each package under scraper/sites declares its Site as SITE_DEF (see site.py).
-SITES: dict[str, Site] = {name: _declared(name) for name in NAMES}
+SITES: dict[str, Site[Any]] = {name: _declared(name) for name in NAMES}
 MAX_IDENT = 300
 _UNSAFE = re.compile(r"[\s\x00-\x1f\x7f]|\.\.|%2f|%5c|\\", re.IGNORECASE)
 
@@ -72,30 +76,51 @@ def person(name: str, people: dict[str, dict[str, str]] | None) -> dict[str, str
     return folded.get(name.casefold())
 
 
-def parse(site: str, parser: str, body: bytes, url: str, fetched_at: datetime) -> Page:
+def parse(
+    site: str,
+    parser: str,
+    body: bytes,
+    url: str,
+    fetched_at: datetime,
+    *,
+    context: ParseContext = NO_CONTEXT,
+) -> Page:
     """Run one parser. A page that is not what the parser expects is a ParseError naming the
     site, the URL and what was missing (parsers check the shape of what they read: see
     fields.py); any other exception is a bug of ours, and propagates as one. A page saved from
-    a browser's view-source tab is parsed as the page it shows (viewsource.py)."""
+    a browser's view-source tab is parsed as the page it shows (viewsource.py). An export's
+    file is read through its stream parser, with the import's `context`, as one page."""
+    streaming = SITES[site].streams().get(parser)
     try:
-        return SITES[site].parsers[parser](viewsource.unwrapped(body), url, fetched_at)
+        body = viewsource.unwrapped(body)
+        if streaming is not None:
+            return common.joined(
+                streaming(lambda: io.BytesIO(body), url, fetched_at, context=context)
+            )
+        return SITES[site].parsers[parser](body, url, fetched_at)
     except Unbounded as exc:  # a page too deeply nested to build its tree in bounded time
         raise ParseError(site, url, f"{exc}; not a page this site serves") from None
 
 
 def stream(
-    site: str, parser: str, open_body: Callable[[], BinaryIO], url: str, fetched_at: datetime
+    site: str,
+    parser: str,
+    open_body: Callable[[], BinaryIO],
+    url: str,
+    fetched_at: datetime,
+    *,
+    context: ParseContext = NO_CONTEXT,
 ) -> Iterator[Page]:
-    """parse() for a file read as a stream: a parser of the site's streams yields a batch of
+    """parse() for a file read as a stream: a parser of the site's export yields a batch of
     rows a page; any other reads the body whole and gives one page."""
-    streaming = SITES[site].streams.get(parser)
+    streaming = SITES[site].streams().get(parser)
     if streaming is None:
         with open_body() as file:
             body = file.read()
-        yield parse(site, parser, body, url, fetched_at)
+        yield parse(site, parser, body, url, fetched_at, context=context)
         return
     try:
-        yield from streaming(open_body, url, fetched_at)
+        yield from streaming(open_body, url, fetched_at, context=context)
     except Unbounded as exc:
         raise ParseError(site, url, f"{exc}; not a page this site serves") from None
 

@@ -19,6 +19,11 @@ class Identity:
     url_patterns: tuple[re.Pattern[str], ...]
     handle_patterns: tuple[re.Pattern[str], ...]
     prefixes: dict[str, str] = field(default_factory=dict)
+    # Lower-case handles: the site's names are case-insensitive (Letterboxd).
+    fold_case: bool = False
+    # The kinds of review id that name one entry each (`<profile>/<kind>/<id>`): two such ids
+    # of one kind that differ are two records, whatever keys they share (see store/lookup.py).
+    entry_kinds: tuple[str, ...] = ()
 
     def root(self) -> str:
         """Where requests go: the real site, or what SCRAPE_<SITE>_ROOT names (mirrors, tests)."""
@@ -30,10 +35,13 @@ class Identity:
 
     def handle_from_url(self, url: str) -> str | None:
         """The canonical handle a profile URL names, or None when the path is not a profile."""
-        return self._first_match(self.url_patterns, urlsplit(url).path)
+        return self._folded(self._first_match(self.url_patterns, urlsplit(url).path))
 
     def handle_from_text(self, text: str) -> str | None:
-        return self._first_match(self.handle_patterns, text)
+        return self._folded(self._first_match(self.handle_patterns, text))
+
+    def _folded(self, handle: str | None) -> str | None:
+        return handle.lower() if handle and self.fold_case else handle
 
     def _first_match(self, patterns: tuple[re.Pattern[str], ...], text: str) -> str | None:
         # No site's handle has a character past ASCII; the patterns' \d alone would take

@@ -4,22 +4,70 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Generic, Protocol, TypeVar
 
-from scraper.models import Page, Request
+from scraper.models import NO_CONTEXT, Page, ParseContext, Request
 from scraper.sites.identity import Identity
 
 # A parser is a pure function of (body, url, fetch time): see scraper.sites.parse.
 Parser = Callable[[bytes, str, datetime], Page]
-# A parser that reads a file as a stream, yielding a batch of rows a page (exports).
-StreamParser = Callable[[Callable[[], BinaryIO], str, datetime], Iterator[Page]]
+
+
+class StreamParser(Protocol):
+    """An export's parser: reads a file as a stream, yielding a batch of rows a page, with what
+    the import was told of the file."""
+
+    def __call__(
+        self,
+        open_body: Callable[[], BinaryIO],
+        url: str,
+        fetched_at: datetime,
+        *,
+        context: ParseContext = NO_CONTEXT,
+    ) -> Iterator[Page]: ...
+
+
+@dataclass(frozen=True)
+class NoSettings:
+    """The settings of a site that has none beyond the common ones (cookies, delay, ...)."""
+
+
+# A site's own settings: a frozen dataclass of plain fields (bool, int, float, str) read from
+# the rest of its [sites.<name>] config table, checked by jobs/config.py against its fields.
+SettingsT = TypeVar("SettingsT")
 
 
 @dataclass(frozen=True, kw_only=True)
-class Site:
+class Export:
+    """A file the site lets people download of their own data, read by `scrape import`."""
+
+    # Parsers that read a file as a stream within their own bounds; any other parser's file is
+    # a page, read whole and held to importer.MAX_PAGE.
+    streams: Mapping[str, StreamParser]
+    # sniff() for a file too big to read whole, given its head and a way to read it all.
+    sniff_stream: Callable[[bytes, Callable[[], BinaryIO]], str | None] | None = None
+    # Whether a folder is this site's unzipped export.
+    is_export_folder: Callable[[Path], bool] | None = None
+    # An unzipped export folder, zipped again as downloaded (None: not this site's export);
+    # written `into` a file when given.
+    pack_export: Callable[[Path, BinaryIO | None], bytes | None] | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class FullText:
+    """A review a listing shows cut short, whose whole text the site serves apart."""
+
+    # The request for the whole text, by the review's site id (None: no such review).
+    request: Callable[[str], Request | None]
+    # What a saved file of that whole text alone is, in an import's refusal (None: not one).
+    saved_alone: Callable[[bytes], str | None]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Site(Generic[SettingsT]):
     """One site: how its identifiers read, what it lists, and how its pages are parsed."""
 
     identity: Identity
@@ -31,9 +79,11 @@ class Site:
     parsers: Mapping[str, Parser]
     # Raised when a parser changes what it extracts, so stored pages say which parser read them.
     parser_version: int
-    # The first request of each listing a profile has, newest items first in each. Keyword
-    # options come from the command line (Metacritic's games=True).
-    listings: Callable[..., list[Request]]
+    # The type of the site's own settings (NoSettings when it has none).
+    settings: type[SettingsT]
+    # The first request of each listing a profile has, newest items first in each, as the
+    # site's settings ask.
+    listings: Callable[[str, SettingsT], list[Request]]
     # The URL an import for a profile is parsed as, when the file does not name its owner.
     import_url: Callable[[str], str]
     # Which parser reads a saved page or response, judged from its content alone.
@@ -44,27 +94,17 @@ class Site:
     robots_advice: str | None = None
     # The browser whose fingerprint every request presents unless the user turns it off.
     impersonate: str | None = None
-    # Parsers that read a file as a stream within their own bounds (exports); any other
-    # parser's file is a page, read whole and held to importer.MAX_PAGE.
-    streams: Mapping[str, StreamParser] = field(default_factory=dict)
-    # Lower-case handles: the site's names are case-insensitive (Letterboxd).
-    fold_case: bool = False
     # What a bare handle may name, most likely first (a critic's slug, else a profile's).
     readings: Callable[[str], list[str]] | None = None
     # A cheap feed of recent entries an incremental run reads first (see crawl.py).
     incremental_listings: Callable[[str], list[Request]] | None = None
-    # Where the whole text of a review stored as an excerpt lies, by the review's site id.
-    full_text_request: Callable[[str], Request | None] | None = None
+    # Reviews cut short in listings, completed from their own address after them (crawl.py).
+    full_text: FullText | None = None
     # The request for a film's own page, by the film's archive id, read for what its listing
     # left out (the year: see scraper/jobs/film_details.py); None for a film it cannot name.
     film_page: Callable[[str], Request | None] | None = None
-    # Whether a folder is this site's unzipped export.
-    is_export_folder: Callable[[Path], bool] | None = None
-    # An unzipped export folder, zipped again as downloaded (None: not this site's export);
-    # written `into` a file when given.
-    pack_export: Callable[[Path, BinaryIO | None], bytes | None] | None = None
-    # sniff() for a file too big to read whole, given its head and a way to read it all.
-    sniff_stream: Callable[[bytes, Callable[[], BinaryIO]], str | None] | None = None
+    # The site's own export, when it has one.
+    export: Export | None = None
 
     @property
     def name(self) -> str:
@@ -83,14 +123,15 @@ class Site:
 
     def handle_from_url(self, url: str) -> str | None:
         """The canonical handle a profile URL names, or None when it names no profile."""
-        return self._folded(self.identity.handle_from_url(url))
+        return self.identity.handle_from_url(url)
 
     def handle_from_text(self, text: str) -> str | None:
-        return self._folded(self.identity.handle_from_text(text))
+        return self.identity.handle_from_text(text)
 
     def handles(self, handle: str) -> list[str]:
         """readings() of a handle, or the handle alone for a site whose handles are one thing."""
         return self.readings(handle) if self.readings else [handle]
 
-    def _folded(self, handle: str | None) -> str | None:
-        return handle.lower() if handle and self.fold_case else handle
+    def streams(self) -> Mapping[str, StreamParser]:
+        """The parsers of the site's export that read a file as a stream."""
+        return self.export.streams if self.export else {}

@@ -10,19 +10,17 @@ are written once, at the end of the page (`save_keys`).
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from scraper import entry_ids
 from scraper.models import Film, Review
 
 # SQLite's default limit on bound parameters is far above this; chunks keep big imports safe.
 CHUNK = 500
 # The part of a review key that names its film by title and year (see sites' watch keys).
 _TITLE_KEY = "/watch/title:"
-# Ids that are an entry's own id on its site (see _distinct).
-_ENTRY_KINDS = re.compile(r"/(?:entry|viewing)$")
 
 
 class Known:
@@ -131,13 +129,13 @@ class Known:
 
 
 def _distinct(own_id: str, stored_id: str) -> bool:
-    """Whether two ids are two records: ids of the same kind from one source (two export
-    entries `<profile>/entry/<LID>`, two viewings `<profile>/viewing/<id>`) that differ name
-    two entries, however much else (film, watched day) they share. A key shared by a record
-    and a row under another kind of id (an export's entry and a page's viewing) joins them."""
+    """Whether two ids are two records: ids of the same kind that names one entry each (two
+    export entries, two viewings: see scraper.entry_ids) that differ name two entries, however
+    much else (film, watched day) they share. A key shared by a record and a row under another
+    kind of id (an export's entry and a page's viewing) joins them."""
     own_kind, _, own = own_id.rpartition("/")
     stored_kind, _, stored = stored_id.rpartition("/")
-    return own_kind == stored_kind and _ENTRY_KINDS.search(own_kind) is not None and own != stored
+    return own_kind == stored_kind and entry_ids.names_one_entry(own_kind) and own != stored
 
 
 def _rows(conn: sqlite3.Connection, sql: str, values: Iterable[str]) -> Iterator[tuple[Any, ...]]:

@@ -36,7 +36,7 @@ from scraper.sites.imdb.exports import (
 )
 from scraper.sites.imdb.ratings_page import parse_ratings_page
 from scraper.sites.imdb.reviews import parse_review_cards
-from scraper.sites.site import Site
+from scraper.sites.site import Export, NoSettings, Site
 
 # The export, step by step: what every refusal from IMDb tells the user to do instead.
 EXPORT_ROUTE = (
@@ -74,7 +74,7 @@ def import_url(handle: str) -> str:
     return f"{SITE_URL}/user/{handle}/ratings"
 
 
-def listings(handle: str) -> list[Request]:
+def listings(handle: str, settings: NoSettings) -> list[Request]:
     """Written reviews, then ratings, each newest first."""
     base = f"{_IDENTITY.root()}/user/{handle}"
     return [
@@ -108,10 +108,11 @@ SITE_DEF = Site(
     },
     # 2: title types in the account's language; an unknown one is no kind (was movie).
     parser_version=2,
+    settings=NoSettings,
     listings=listings,
     import_url=import_url,
     sniff=sniff,
     block_advice=_BLOCK_ADVICE,
     robots_advice=_ROBOTS_ADVICE,
-    streams={"ratings_export": stream_ratings_export},
+    export=Export(streams={"ratings_export": stream_ratings_export}),
 )

@@ -26,7 +26,7 @@ from typing import BinaryIO
 
 from scraper import numbers, timeparse
 from scraper.errors import ParseError
-from scraper.models import Film, Page, Profile, Review
+from scraper.models import NO_CONTEXT, Film, Page, ParseContext, Profile, Review
 from scraper.sites import common, csvfiles, ratings
 
 SITE = "imdb"
@@ -45,9 +45,6 @@ _OLD_NAMES = {
     "Title type": "Title Type",
 }
 _SLASHED = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
-# --date-order reaches the parser in the import address (see scraper.jobs.importer): the file alone
-# cannot say it, and a reparse must read the file the same way again.
-_ORDER_IN_URL = re.compile(r"[#&]date-order=(?P<order>dmy|mdy)\b")
 # IMDb's title types, old and new spellings and the labels of its interface languages, as the
 # archive's kinds (models.KINDS). Keys are folded by _kind: lower case, accents and everything
 # but letters dropped ("Série télévisée" -> "serietelevisee"). A label not here is no kind at
@@ -141,15 +138,25 @@ KINDS = {
 }
 
 
-def parse_ratings_export(body: bytes, url: str, fetched_at: datetime) -> Page:
-    return common.joined(stream_ratings_export(lambda: io.BytesIO(body), url, fetched_at))
+def parse_ratings_export(
+    body: bytes, url: str, fetched_at: datetime, *, context: ParseContext = NO_CONTEXT
+) -> Page:
+    return common.joined(
+        stream_ratings_export(lambda: io.BytesIO(body), url, fetched_at, context=context)
+    )
 
 
 def stream_ratings_export(
-    open_body: Callable[[], BinaryIO], url: str, fetched_at: datetime
+    open_body: Callable[[], BinaryIO],
+    url: str,
+    fetched_at: datetime,
+    *,
+    context: ParseContext = NO_CONTEXT,
 ) -> Iterator[Page]:
     """The export's ratings, a batch of rows (csvfiles.BATCH) a page, read as a stream three
-    times (the encoding, the date order, the rows), so that no more than a page is held."""
+    times (the encoding, the date order, the rows), so that no more than a page is held. The
+    file alone cannot say its date order when no day is over 12: the import's --date-order
+    comes in `context`."""
     owner = OWNER.search(url)
     if not owner:
         raise ParseError(
@@ -181,7 +188,7 @@ def stream_ratings_export(
         return Page(profiles=[profile])
 
     with rows() as found:
-        day_first = _day_first(found, url)
+        day_first = _day_first(found, url, context)
     budget.release()  # that pass kept nothing of its rows
     # A file's dates are written one way: the first that reads is how the rest read.
     days = timeparse.DayReader()
@@ -234,14 +241,13 @@ def unknown_type_note(title_type: str) -> str:
     return f"with {shown}, which scrape does not know: their kind is left empty (NULL)"
 
 
-def _day_first(rows: csvfiles.Rows, url: str) -> bool | None:
+def _day_first(rows: csvfiles.Rows, url: str, context: ParseContext) -> bool | None:
     """Whether the file's d/m/yyyy dates are day-first: --date-order if given, else what its
     rows prove (a first number over 12 is a day, a second over 12 is one), in Date Rated and
     in Release Date, which one program wrote the same way. None: no such dates. A file whose
     rows prove both, or neither, is refused: a swapped date looks right."""
-    given = _ORDER_IN_URL.search(url)
-    if given:
-        return given["order"] == "dmy"
+    if context.date_order:
+        return context.date_order == "dmy"
     slashed = day_first = month_first = False
     verdicts: dict[str, tuple[bool, bool, bool]] = {}  # a file repeats its dates
     for dates in rows.pick("Date Rated", "Release Date"):

@@ -67,7 +67,7 @@ from scraper.sites.letterboxd.feed import parse_rss
 from scraper.sites.letterboxd.film_page import parse_film_page
 from scraper.sites.letterboxd.pages import parse_diary, parse_films, parse_profile
 from scraper.sites.letterboxd.records import RESERVED, SITE, SITE_URL
-from scraper.sites.site import Site
+from scraper.sites.site import Export, FullText, NoSettings, Site
 
 _BLOCK_ADVICE = (
     "Letterboxd (Cloudflare) challenged us: if you turned the browser fingerprint off "
@@ -88,6 +88,9 @@ _IDENTITY = Identity(
     hosts=("letterboxd.com", "www.letterboxd.com"),
     url_patterns=(re.compile(rf"^/(?!(?:{RESERVED})/)(?P<user>{_USER})(?:/[a-z0-9/_-]*)?$"),),
     handle_patterns=(re.compile(rf"^(?P<user>{_USER})$"),),
+    fold_case=True,
+    # A viewing (/<user>/viewing/<id>) and an export's entry (/<user>/entry/<LID>): see records.
+    entry_kinds=("entry", "viewing"),
 )
 _PARSERS = {
     "diary": parse_diary,
@@ -115,7 +118,7 @@ def import_url(handle: str) -> str:
     return f"{SITE_URL}/{quote(handle)}/"
 
 
-def listings(handle: str) -> list[Request]:
+def listings(handle: str, settings: NoSettings) -> list[Request]:
     """Diary first (every viewing), then the reviews (their text), then the films grid (ratings
     of films never logged in the diary)."""
     base = f"{_IDENTITY.root()}/{quote(handle)}"
@@ -129,6 +132,17 @@ def listings(handle: str) -> list[Request]:
 def full_text_request(review_id: str) -> Request | None:
     """Where the whole text of a stored review cut short lies (see crawl.py)."""
     return cards.full_text_request(_IDENTITY.root(), review_id)
+
+
+def full_text_alone(body: bytes) -> str | None:
+    """What an import says of a saved /s/full-text/ fragment, which names nothing to file it
+    under (None: not one)."""
+    if not cards.is_full_text_fragment(body):
+        return None
+    return (
+        "a Letterboxd full-text fragment (/s/full-text/viewing:<id>/): "
+        "import the listing it belongs to"
+    )
 
 
 def incremental_listings(handle: str) -> list[Request]:
@@ -229,6 +243,7 @@ SITE_DEF = Site(
     examples=_EXAMPLES,
     parsers=_PARSERS,
     parser_version=2,
+    settings=NoSettings,
     listings=listings,
     import_url=import_url,
     sniff=sniff,
@@ -236,11 +251,12 @@ SITE_DEF = Site(
     # Letterboxd (Cloudflare) refuses plain clients on its HTML pages by TLS fingerprint:
     # every request goes out as Chrome unless the user says --impersonate none.
     impersonate="chrome",
-    streams={"export": export.stream_export},
-    fold_case=True,
     incremental_listings=incremental_listings,
-    full_text_request=full_text_request,
-    is_export_folder=is_export_folder,
-    pack_export=pack_export,
-    sniff_stream=sniff_stream,
+    full_text=FullText(request=full_text_request, saved_alone=full_text_alone),
+    export=Export(
+        streams={"export": export.stream_export},
+        sniff_stream=sniff_stream,
+        is_export_folder=is_export_folder,
+        pack_export=pack_export,
+    ),
 )

@@ -33,7 +33,17 @@ from typing import BinaryIO
 
 from scraper import numbers, timeparse
 from scraper.errors import ParseError
-from scraper.models import Collected, Film, ListEntry, Page, Review, Skipped, Watchlisted
+from scraper.models import (
+    NO_CONTEXT,
+    Collected,
+    Film,
+    ListEntry,
+    Page,
+    ParseContext,
+    Review,
+    Skipped,
+    Watchlisted,
+)
 from scraper.sites import common, csvfiles
 from scraper.sites.letterboxd import export_lists, records
 from scraper.sites.letterboxd.records import SITE
@@ -104,9 +114,14 @@ def parse_export(body: bytes, url: str, fetched_at: datetime) -> Page:
 
 
 def stream_export(
-    open_body: Callable[[], BinaryIO], url: str, fetched_at: datetime
+    open_body: Callable[[], BinaryIO],
+    url: str,
+    fetched_at: datetime,
+    *,
+    context: ParseContext = NO_CONTEXT,
 ) -> Iterator[Page]:
-    """The export's reviews, a batch (BATCH) a page, with the films they name."""
+    """The export's reviews, a batch (BATCH) a page, with the films they name. Nothing an
+    import is told changes how it reads (its dates are ISO): `context` goes unread."""
     try:
         with open_body() as stream:
             files = _Export(stream, url)

@@ -26,6 +26,7 @@ How the site answers today, and the evidence relied on:
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
 from scraper.models import Request
@@ -81,11 +82,19 @@ def backend_root() -> str:
     return _IDENTITY.root() if _IDENTITY.root() != SITE_URL else BACKEND_URL
 
 
-def listings(handle: str, *, games: bool = False) -> list[Request]:
+@dataclass(frozen=True)
+class Settings:
+    """[sites.metacritic]'s own settings."""
+
+    # Archive the user's game reviews too (films and shows are always read).
+    games: bool = False
+
+
+def listings(handle: str, settings: Settings) -> list[Request]:
     """The user's film reviews, then show reviews (then game reviews, when asked), newest
     first, 100 a page."""
     base = f"{backend_root()}/reviews/metacritic/user/users/{quote(handle)}/web"
-    kinds = ("movies", "shows", "games") if games else ("movies", "shows")
+    kinds = ("movies", "shows", "games") if settings.games else ("movies", "shows")
     return [
         Request(
             f"{base}?{urlencode(_query(kind))}",
@@ -151,6 +160,7 @@ SITE_DEF = Site(
         "film_page": parse_product_page,
     },
     parser_version=2,
+    settings=Settings,
     listings=listings,
     import_url=import_url,
     sniff=sniff,

@@ -42,7 +42,7 @@ from scraper.sites.rottentomatoes.film_pages import parse_film_page
 from scraper.sites.rottentomatoes.flixster import parse_flixster_ratings
 from scraper.sites.rottentomatoes.pages import parse_flixster_movie_page, parse_movie_page
 from scraper.sites.rottentomatoes.records import SITE, SITE_URL
-from scraper.sites.site import Site
+from scraper.sites.site import NoSettings, Site
 
 _FORMS = (
     "https://www.rottentomatoes.com/critics/<slug>/movies  or  rottentomatoes:critic/<slug>",
@@ -102,7 +102,7 @@ _PARSERS = {
 
 def import_url(handle: str) -> str:
     """The URL an import for this profile is parsed as: its first listing, which names it."""
-    return listings(handle)[0].url
+    return listings(handle, NoSettings())[0].url
 
 
 def readings(handle: str) -> list[str]:
@@ -113,7 +113,7 @@ def readings(handle: str) -> list[str]:
     return [f"critic/{handle}", handle]
 
 
-def listings(handle: str) -> list[Request]:
+def listings(handle: str, settings: NoSettings) -> list[Request]:
     """The first request of each listing a profile has, newest items first in each."""
     base = _IDENTITY.root()
     if handle.startswith("critic/"):
@@ -175,6 +175,7 @@ SITE_DEF = Site(
     examples=_EXAMPLES,
     parsers=_PARSERS,
     parser_version=1,
+    settings=NoSettings,
     listings=listings,
     import_url=import_url,
     sniff=sniff,

@@ -103,6 +103,30 @@ class ImportResult:
         }
 
 
+def import_files(
+    db_path: str | Path,
+    paths: list[Path],
+    *,
+    site: str | None = None,
+    profile_handle: str | None = None,
+    captured_at: datetime | None = None,
+    source_url: str | None = None,
+    date_order: str | None = None,
+) -> ImportResult:
+    """import_paths, with whose reviews these are named as the user names a profile (SITE:HANDLE,
+    or a handle with `site`)."""
+    profile = sites.resolve(profile_handle, site=site)[0] if profile_handle else None
+    return import_paths(
+        db_path,
+        paths,
+        site=site,
+        profile=profile,
+        captured_at=captured_at,
+        source_url=source_url,
+        date_order=date_order,
+    )
+
+
 def import_paths(
     db_path: str | Path,
     paths: list[Path],

@@ -241,13 +241,17 @@ class Fetched:
 _RECORDED_ORDER = re.compile(r"[#&]date-order=(?P<order>dmy|mdy)\b")
 
 
+# How a file's d/m/yyyy dates read: day first, or month first.
+DateOrder = Literal["dmy", "mdy"]
+
+
 @dataclass(frozen=True, slots=True)
 class ParseContext:
     """What an import was told of a file that the file cannot say itself, for the parsers that
     need it (an explicit argument: parsers stay pure functions of what they are given)."""
 
     # --date-order: how a file's d/m/yyyy dates read (None: as its rows show).
-    date_order: Literal["dmy", "mdy"] | None = None
+    date_order: DateOrder | None = None
 
     def recorded(self, url: str) -> str:
         """The address the fetch record keeps, so that a reparse reads the file the same way."""

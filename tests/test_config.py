@@ -162,7 +162,7 @@ def test_every_command_that_reads_the_config_takes_config(tmp_path):
 
 
 def test_a_crawl_takes_the_configs_cookies_file_unless_the_command_line_names_cookies(tmp_path):
-    from scraper.cli.crawling import _cookies
+    from scraper.jobs.plans import cookies
 
     def cookies_file(name: str, value: str) -> Path:
         path = tmp_path / name
@@ -176,11 +176,11 @@ def test_a_crawl_takes_the_configs_cookies_file_unless_the_command_line_names_co
     configured = cookies_file("cookies.txt", "from-config")
     flag = cookies_file("other.txt", "from-flag")
     loaded = config.load(write(tmp_path, f"[sites.rottentomatoes]\ncookies = '{configured}'\n"))
-    assert [c.value for c in _cookies(loaded, "rottentomatoes", None, None)] == ["from-config"]
-    assert [c.value for c in _cookies(loaded, "rottentomatoes", flag, None)] == ["from-flag"]
-    assert _cookies(loaded, "letterboxd", None, None) is None
+    assert [c.value for c in cookies(loaded, "rottentomatoes", None, None)] == ["from-config"]
+    assert [c.value for c in cookies(loaded, "rottentomatoes", flag, None)] == ["from-flag"]
+    assert cookies(loaded, "letterboxd", None, None) is None
     empty = config.load(write(tmp_path, "[sites.rottentomatoes]\ncookies = ''\n"))
-    assert _cookies(empty, "rottentomatoes", None, None) is None
+    assert cookies(empty, "rottentomatoes", None, None) is None
 
 
 def _scrape(args, env_config=None, timeout=20):

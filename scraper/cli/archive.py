@@ -6,7 +6,7 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING
 
 import click
 
@@ -26,6 +26,9 @@ from scraper.errors import ScrapeError, UsageError
 # must not pay for httpx, ftfy and every site's parsers (tests/test_start.py holds them out).
 from scraper.jobs import config
 from scraper.wording import plural
+
+if TYPE_CHECKING:
+    from scraper.models import DateOrder
 
 # export.FORMATS, without importing export
 EXPORT_FORMATS = ("jsonl", "csv", "letterboxd", "markdown", "html")
@@ -70,7 +73,7 @@ def import_(
     profile_handle: str | None,
     captured_at: str | None,
     source_url: str | None,
-    date_order: Literal["dmy", "mdy"] | None,
+    date_order: DateOrder | None,
 ) -> None:
     """Archive official exports, saved pages and API responses, with no network.
 
@@ -90,19 +93,17 @@ def import_(
         scrape import reviews.html --url https://www.imdb.com/title/tt1213663/reviews/
         scrape import letterboxd-export.zip --profile letterboxd:spazznolo
     """
-    from scraper import sites
     from scraper.jobs import importer
 
     if source_url and not re.match(r"^https?://[^\s/]+/\S*$", source_url):
         raise UsageError(f"--url {source_url!r} is not an http(s) address")
     when = iso_datetime(captured_at, "--captured-at") if captured_at else None
-    target = sites.resolve(profile_handle, site=site)[0] if profile_handle else None
     path = db_path_for(db_path, config.load(config_path))
-    result = importer.import_paths(
+    result = importer.import_files(
         path,
         list(paths),
         site=site,
-        profile=target,
+        profile_handle=profile_handle,
         captured_at=when,
         source_url=source_url,
         date_order=date_order,
@@ -233,14 +234,16 @@ def search_(
         scrape search 'nolan OR kubrick' --json --limit 5
         scrape search heist --min-rating 8 --year 2019 --site rottentomatoes
     """
-    from scraper.store.reader import held_profile
-    from scraper.store.schema import open_archive
     from scraper.views import search
 
-    db = open_archive(db_path_for(db_path, config.load(config_path)), write=False)
-    held_profile(db, profile)
-    rows = search.search(
-        db, query, limit=limit, site=site, profile=profile, min_rating=min_rating, year=year
+    rows = search.search_archive(
+        db_path_for(db_path, config.load(config_path)),
+        query,
+        limit=limit,
+        site=site,
+        profile=profile,
+        min_rating=min_rating,
+        year=year,
     )
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -336,9 +339,7 @@ def export_(
         scrape export --format html -o my-reviews
         scrape export --what watchlist --format csv -o watchlist.csv
     """
-    from scraper.store.reader import held_profile
-    from scraper.store.schema import open_archive
-    from scraper.views import export
+    from scraper.views import export, exporting
 
     archive_path = db_path_for(db_path, config.load(config_path))
     to_file = output if output is not None and str(output) != "-" else None
@@ -352,20 +353,19 @@ def export_(
         raise UsageError("--only and --prune are for --format markdown and html")
     if to_file and fmt not in export.FOLDER_FORMATS and to_file.is_dir():
         raise UsageError(f"-o {output} is a folder; --format {fmt} writes one file")
-    if to_file:
-        export.check_output(to_file, archive_path)
-    db = open_archive(archive_path, write=False)
-    held_profile(db, profile)  # before the output file is created
     moment = iso_datetime(since, "--since", period=True) if since else None
     if fmt in export.FOLDER_FORMATS and to_file is not None:
-        from scraper.views import markdown_export, static_site
-
-        rows = export.rows(
-            db, site=site, profile=profile, since=moment, only=only, current=True, original=True
-        )
         html = fmt == "html"
-        write = static_site.write_site if html else markdown_export.write_folder
-        done = write(rows, to_file, prune=prune)
+        done = exporting.to_folder(
+            archive_path,
+            to_file,
+            fmt=fmt,
+            site=site,
+            profile=profile,
+            since=moment,
+            only=only,
+            prune=prune,
+        )
         click.echo(
             f"{plural(done.reviews, 'review')} in {output}: {done.written}"
             f"{' pages' if html else ''} written, {done.unchanged} unchanged, "
@@ -373,18 +373,20 @@ def export_(
             err=True,
         )
         return
-    columns: tuple[str, ...] = export.COLUMNS
-    noun = "review"
-    if what == "reviews":
-        records = export.rows(db, site=site, profile=profile, since=moment)
-    else:
-        columns, records = export.listed_rows(db, what, site=site, profile=profile)
-        noun = "film on lists" if what == "lists" else "watchlist film"
+    count = exporting.to_file(
+        archive_path,
+        to_file,
+        sys.stdout,
+        fmt=fmt,
+        what=what,
+        site=site,
+        profile=profile,
+        since=moment,
+    )
     if not to_file:
-        export.write(records, sys.stdout, fmt, columns)
         return
-    count = export.write_file(records, to_file, fmt, columns)
-    nouns = "films on lists" if noun == "film on lists" else None
+    noun = {"reviews": "review", "lists": "film on lists"}.get(what, "watchlist film")
+    nouns = "films on lists" if what == "lists" else None
     click.echo(f"{plural(count, noun, nouns)} written to {output}", err=True)
 
 
@@ -404,12 +406,9 @@ def stats_(db_path: Path | None, config_path: Path | None, as_json: bool) -> Non
     \b
         scrape stats
     """
-    from scraper.store.schema import open_archive
     from scraper.views import stats
 
-    figures = stats.summary(
-        open_archive(db_path_for(db_path, config.load(config_path)), write=False)
-    )
+    figures = stats.summary_of(db_path_for(db_path, config.load(config_path)))
     click.echo(json.dumps(figures, indent=2) if as_json else stats.render(figures))
 
 

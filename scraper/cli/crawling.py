@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import sys
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +22,7 @@ from scraper.cli.common import (
     db_path_for,
     reports_errors,
 )
-from scraper.errors import NotFound, ScrapeError, Unavailable, UsageError
+from scraper.errors import ScrapeError
 
 # Each command imports the library it runs when it runs: `scrape status` or `scrape --help`
 # must not pay for httpx, ftfy and every site's parsers (tests/test_start.py holds them out).
@@ -30,14 +30,11 @@ from scraper.jobs import config
 from scraper.wording import about, cut, plural
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-    from http.cookiejar import CookieJar
+    from collections.abc import Callable, Iterator
     from types import FrameType
 
-    from scraper.jobs import crawl_run, film_details
+    from scraper.jobs import crawl_run, film_details, plans, probe
     from scraper.jobs.crawl import CrawlResult
-    from scraper.models import Target
-    from scraper.net.fetch import FetchSettings
 
 
 def no_film_details_option(command: Command) -> Command:
@@ -128,67 +125,43 @@ def user(
         scrape user imdb:ur7654321
         scrape user metacritic:oysteims
     """
-    from scraper import sites
-    from scraper.jobs import probe
+    from scraper.jobs import user as use_case
 
     settings = config.load(config_path)
-    overrides = {"impersonate": impersonate, "robots": False if ignore_robots else None}
-    delay = delay if delay is not None else _env_delay()
-
-    def fetching(site_name: str) -> FetchSettings:
-        return settings.fetch_settings(site_name, delay=delay, **overrides)
-
-    def cookies(site_name: str) -> CookieJar | None:
-        return _cookies(settings, site_name, cookies_path, browser)
-
-    verdicts: list[probe.Found] = []
-    if site is None and probe.is_name(ident) and sites.person(ident, settings.people) is None:
-        # A name alone: ask every site where it can be a handle whether that profile exists.
-        verdicts = probe.look_up_name(ident, fetching, cookies, asking=_asking(ident))
-        targets = [v.target for v in verdicts if v.target]
-        if not targets:
-            for verdict in verdicts:
-                click.echo(f"{verdict.site}: {verdict.verdict}", err=True)
-            asked = [v for v in verdicts if v.verdict != "not a handle there"]
-            if not any(v.answered for v in asked):
-                raise Unavailable(
-                    "could not reach any site: nothing was checked "
-                    f"({', '.join(v.site for v in asked)}); check your network and try again"
-                )
-            unreached = [v.site for v in asked if not v.answered]
-            raise NotFound(
-                f"no profile named {ident!r} on any site (asked "
-                f"{', '.join(v.site for v in asked if v.answered)}"
-                + (f"; could not reach {', '.join(unreached)}" if unreached else "")
-                + "); give a profile URL or SITE:HANDLE"
-            )
-    else:
-        targets = sites.resolve(ident, site=site, people=settings.people)
-    if site is not None and ":" not in ident and "/" not in ident:
-        # A bare handle with --site: one request tells a critic from an audience profile.
-        targets = [probe.existing(t, fetching(t.site), cookies(t.site)) for t in targets]
-    plans = _plans(
-        settings,
-        targets,
+    path = db_path_for(db_path, settings)
+    asked = use_case.Asked(
+        ident,
+        site=site,
         cookies_path=cookies_path,
         browser=browser,
         delay=delay,
-        film_details=settings.film_details and not no_film_details,
-        **overrides,
+        ignore_robots=ignore_robots,
+        impersonate=impersonate,
+        full=full,
+        film_details=not no_film_details,
+        remember=remember,
     )
-    summary = _run(settings, plans, db_path, command="user", full=full)
+    archived = use_case.archive(
+        settings, path, asked, _voice(), asking=_asking(ident), nowhere=_nowhere
+    )
+    summary = archived.summary
     _warn(summary)
     for outcome in summary.outcomes:
         if outcome.error is None or outcome.status == "interrupted":
-            click.echo(_line(outcome, db_path_for(db_path, settings)))
-    for verdict in verdicts:
+            click.echo(_line(outcome, path))
+    for verdict in archived.verdicts:
         if verdict.target is None:
             click.echo(f"{verdict.site}: {verdict.verdict}")
-    if remember:
-        _remember(ident, settings, targets, summary)
+    if archived.remember_failed is not None:
+        raise archived.remember_failed
+    if known := archived.remembered:
+        click.echo(
+            f"remembered {known.person} in {known.path}: {', '.join(known.profiles)} "
+            "(`scrape backup` includes them)"
+        )
     _exit_if_interrupted(summary)
     failed = [o for o in summary.outcomes if o.error]
-    if verdicts and len(failed) < len(summary.outcomes):
+    if archived.verdicts and len(failed) < len(summary.outcomes):
         for outcome in failed:
             click.echo(f"{outcome.profile_id}: {outcome.error}", err=True)
         return  # at least one profile of the name was archived
@@ -205,21 +178,43 @@ def _asking(name: str) -> Callable[[str], None]:
     return say
 
 
-def _remember(
-    ident: str, settings: config.Config, targets: list[Target], summary: crawl_run.Summary
-) -> None:
-    from scraper.jobs import probe
-    from scraper.jobs import remember as remembered
+def _nowhere(verdicts: list[probe.Found]) -> None:
+    """What each site said, before the error that no site has the name."""
+    for verdict in verdicts:
+        click.echo(f"{verdict.site}: {verdict.verdict}", err=True)
 
-    archived = [t for t, o in zip(targets, summary.outcomes, strict=False) if o.status == "ok"]
-    if not archived:
-        return
-    # A name is the person's name; for a URL or SITE:HANDLE, the handle's last part is.
-    person = ident if probe.is_name(ident) else archived[0].handle.rsplit("/", 1)[-1]
-    path = settings.path or config.default_path()
-    remembered.remember(path, person, archived)
-    profiles = ", ".join(t.profile_id for t in archived)
-    click.echo(f"remembered {person} in {path}: {profiles} (`scrape backup` includes them)")
+
+def _voice(*, quiet: bool = False) -> plans.Voice:
+    """The run's progress on a terminal's stderr (not with --quiet), its notices, and Ctrl-C
+    stopping it after the current page."""
+    from scraper.jobs import plans
+
+    show = _progress if sys.stderr.isatty() and not quiet else None
+
+    def notice(line: str) -> None:
+        # Below the progress line, which stays where it was.
+        click.echo(f"\n{line}" if show else line, err=True)
+
+    @contextmanager
+    def stopping() -> Iterator[threading.Event]:
+        # Kept here, not in jobs/: a signal is how a terminal talks to the run, and a handler
+        # is the process's own, which a library should not take.
+        stop = threading.Event()
+
+        def on_interrupt(signum: int, frame: FrameType | None) -> None:
+            stop.set()
+            signal.signal(signal.SIGINT, signal.default_int_handler)  # a second Ctrl-C stops now
+            click.echo("\nstopping after this page (Ctrl-C again to stop at once)", err=True)
+
+        previous = signal.signal(signal.SIGINT, on_interrupt)
+        try:
+            yield stop
+        finally:
+            signal.signal(signal.SIGINT, previous)
+            if show:
+                click.echo(err=True)
+
+    return plans.Voice(progress=show, notice=None if quiet else notice, stopping=stopping)
 
 
 @cli.command("backup")
@@ -252,32 +247,23 @@ def backup_(
         scrape backup --quiet            # crontab: mail only problems
         scrape backup --full --json
     """
-    from scraper import sites
+    from scraper.jobs import backup
 
     settings = config.load(config_path)
-    if not settings.people:
-        where = settings.path or config.default_path()
-        remember = "`scrape user NAME --remember`"
-        if settings.path:
-            how = f"or name them under [people] in {where}"
-            raise UsageError(f"no [people] in {where}: add who to back up with {remember}, {how}")
-        raise UsageError(
-            f"no config file ({where}): add who to back up with {remember}, or start from the "
-            "example: `scrape example-config --write`"
-        )
-    targets = [t for name in settings.people for t in sites.resolve(name, people=settings.people)]
-    plans = _plans(settings, targets, film_details=settings.film_details and not no_film_details)
-    summary = _run(settings, plans, db_path, command="backup", full=full, quiet=quiet)
+    path = db_path_for(db_path, settings)
+    summary = backup.back_up(
+        settings, path, full=full, film_details=not no_film_details, voice=_voice(quiet=quiet)
+    )
     _warn(summary)
     if as_json:
         click.echo(json.dumps(summary.as_dict(), indent=2))
     for outcome in summary.outcomes:
         if outcome.status == "interrupted" and not as_json:
-            click.echo(_line(outcome, db_path_for(db_path, settings)), err=quiet)
+            click.echo(_line(outcome, path), err=quiet)
         elif outcome.error:
             click.echo(f"{outcome.profile_id}: {outcome.error}", err=True)
         elif not quiet and not as_json:
-            click.echo(_line(outcome, db_path_for(db_path, settings)))
+            click.echo(_line(outcome, path))
     _exit_if_interrupted(summary)
     sys.exit(summary.exit_code)
 
@@ -355,22 +341,11 @@ def status_(db_path: Path | None, config_path: Path | None, limit: int, as_json:
     \b
         scrape status --runs 5
     """
-    from scraper.store import lock, runs
-    from scraper.store.schema import open_archive
+    from scraper.views import status
 
     settings = config.load(config_path)
-    path = db_path_for(db_path, settings)
-    writer = lock.holder(path)
-    # A run past its time limit is stuck, not in progress: its profiles count as failing.
-    report = runs.report(
-        open_archive(path, write=False), limit=limit, writing=bool(writer and not writer.stuck)
-    )
-    report["writer"] = writer and {
-        "pid": writer.pid,
-        "started": writer.started and writer.started.isoformat(),
-        "until": writer.until and writer.until.isoformat(),
-        "stuck": writer.stuck,
-    }
+    now = status.status(db_path_for(db_path, settings), limit=limit)
+    report, writer = now.report, now.writer
     if as_json:
         click.echo(json.dumps(report, indent=2))
     else:
@@ -393,7 +368,7 @@ def status_(db_path: Path | None, config_path: Path | None, limit: int, as_json:
             )
             if p["last_error"]:
                 click.echo(f"    {p['last_error']}")
-    if report["failing"] or (writer and writer.stuck):
+    if now.failing:
         sys.exit(1)
 
 
@@ -423,110 +398,6 @@ def _run_totals(run: dict[str, Any]) -> str:
         f"{plural(run['requests'] or 0, 'request')}, {run['new'] or 0} new, "
         f"{run['changed'] or 0} changed, {run['missing'] or 0} missing"
     )
-
-
-def _plans(
-    settings: config.Config,
-    targets: list[Target],
-    *,
-    cookies_path: Path | None = None,
-    browser: str | None = None,
-    delay: float | None = None,
-    film_details: bool = True,
-    **overrides: object,
-) -> list[crawl_run.Plan]:
-    """Everything the user named is checked here, before the archive or the network is used."""
-    from scraper.jobs import crawl_run
-    from scraper.net.fetch import check_browser
-
-    delay = delay if delay is not None else _env_delay()
-    plans = []
-    for target in targets:
-        jar = _cookies(settings, target.site, cookies_path, browser)
-        fetching = settings.fetch_settings(target.site, delay=delay, **overrides)
-        if fetching.impersonate:
-            check_browser(fetching.impersonate)
-        options = settings.own_settings(target.site)
-        plans.append(crawl_run.Plan(target, fetching, jar, options, film_details))
-    return plans
-
-
-def _cookies(
-    settings: config.Config, site: str, path: Path | None, browser: str | None
-) -> CookieJar | None:
-    """The command line's cookies (a file, or a browser), else the config's, else none."""
-    from urllib.parse import urlsplit
-
-    from scraper import sites
-    from scraper.net import browser_cookies
-
-    cookies_file: str | Path | None = path
-    if path is None and browser is None:
-        # Strings, or absent: config.load checked them against config.SITE_KEYS.
-        configured = settings.site_setting(site, "cookies")
-        cookies_file = configured if isinstance(configured, str) else None
-        configured = settings.site_setting(site, "cookies_from_browser")
-        browser = configured if isinstance(configured, str) else None
-    if cookies_file:
-        return config.load_cookies(cookies_file)
-    if browser:
-        declared = sites.SITES[site]
-        hosts = [*declared.hosts, urlsplit(declared.root()).hostname or ""]
-        return browser_cookies.load(str(browser), hosts)
-    return None
-
-
-def _run(
-    settings: config.Config,
-    plans: list[crawl_run.Plan],
-    db_path: Path | None,
-    *,
-    command: str,
-    full: bool,
-    quiet: bool = False,
-) -> crawl_run.Summary:
-    from scraper.jobs import crawl_run
-
-    stop = threading.Event()
-
-    def on_interrupt(signum: int, frame: FrameType | None) -> None:
-        stop.set()
-        signal.signal(signal.SIGINT, signal.default_int_handler)  # a second Ctrl-C stops now
-        click.echo("\nstopping after this page (Ctrl-C again to stop at once)", err=True)
-
-    previous = signal.signal(signal.SIGINT, on_interrupt)
-    show = _progress if sys.stderr.isatty() and not quiet else None
-
-    def notice(line: str) -> None:
-        # Below the progress line, which stays where it was.
-        click.echo(f"\n{line}" if show else line, err=True)
-
-    try:
-        return crawl_run.run(
-            db_path_for(db_path, settings),
-            plans,
-            command=command,
-            full=full,
-            full_every=settings.full_every,
-            time_limit=settings.max_run_hours * 3600,
-            progress=show,
-            stop=stop,
-            notice=None if quiet else notice,
-        )
-    finally:
-        signal.signal(signal.SIGINT, previous)
-        if show:
-            click.echo(err=True)
-
-
-def _env_delay() -> float | None:
-    value = os.environ.get("SCRAPE_DELAY")
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        raise UsageError(f"SCRAPE_DELAY={value!r} is not a number of seconds") from None
 
 
 def _line(outcome: crawl_run.Outcome, db_path: Path) -> str:
@@ -592,30 +463,19 @@ def details_(
         scrape details --site metacritic
         scrape details --profile rottentomatoes:AbC123
     """
-    from scraper import sites
-    from scraper.jobs import film_details
-    from scraper.net.fetch import Fetcher
-    from scraper.store import runs
+    from scraper.jobs import details
 
     settings = config.load(config_path)
     path = db_path_for(db_path, settings)
-    target = sites.resolve(profile_handle, site=site)[0] if profile_handle else None
     show = _details_progress if sys.stderr.isatty() else None
-    robots = False if ignore_robots else None
-
-    def fetcher_for(name: str) -> Fetcher:
-        fetching = settings.fetch_settings(name, delay=_env_delay(), robots=robots)
-        return Fetcher(fetching, cookies=_cookies(settings, name, None, None))
-
-    with runs.recorded(path, "details") as run:
-        films = film_details.pending(
-            run.db,
-            site=target.site if target else site,
-            profile_id=target.profile_id if target else None,
-        )
-        totals = film_details.look_up_sites(run.db, films, fetcher_for, progress=show)
-        run.status = "failed" if totals.stopped else "ok"
-        run.error = totals.note()
+    totals = details.fill_in_years(
+        settings,
+        path,
+        site=site,
+        profile_handle=profile_handle,
+        ignore_robots=ignore_robots,
+        progress=show,
+    )
     if show:
         click.echo("", err=True)
     click.echo(

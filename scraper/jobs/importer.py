@@ -11,11 +11,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, Literal
+from typing import TYPE_CHECKING, BinaryIO
 
 from scraper import sites, timeparse
 from scraper.errors import DiskFull, ParseError, ScrapeError, UsageError
-from scraper.models import NO_CONTEXT, Fetched, Page, ParseContext, Skipped, Target
+from scraper.models import NO_CONTEXT, DateOrder, Fetched, Page, ParseContext, Skipped, Target
 from scraper.sites import viewsource
 from scraper.sites.nesting import Unbounded
 from scraper.sites.site import Export
@@ -119,6 +119,30 @@ class ImportResult:
         }
 
 
+def import_files(
+    db_path: str | Path,
+    paths: list[Path],
+    *,
+    site: str | None = None,
+    profile_handle: str | None = None,
+    captured_at: datetime | None = None,
+    source_url: str | None = None,
+    date_order: DateOrder | None = None,
+) -> ImportResult:
+    """import_paths, with whose reviews these are named as the user names a profile (SITE:HANDLE,
+    or a handle with `site`)."""
+    profile = sites.resolve(profile_handle, site=site)[0] if profile_handle else None
+    return import_paths(
+        db_path,
+        paths,
+        site=site,
+        profile=profile,
+        captured_at=captured_at,
+        source_url=source_url,
+        date_order=date_order,
+    )
+
+
 def import_paths(
     db_path: str | Path,
     paths: list[Path],
@@ -127,7 +151,7 @@ def import_paths(
     profile: Target | None = None,
     captured_at: datetime | None = None,
     source_url: str | None = None,
-    date_order: Literal["dmy", "mdy"] | None = None,
+    date_order: DateOrder | None = None,
 ) -> ImportResult:
     """Parse and archive every file under `paths`, each file (and its raw body) in one
     transaction, one after the other. A file that cannot be read, is not recognised or does not

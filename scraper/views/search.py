@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scraper.errors import UsageError
 from scraper.store.sql_views import FOLDED
+from scraper.views.reading import opened
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -78,6 +80,28 @@ class _Page:
     def keep(self, snippet: str | None) -> str:
         self.kept += 1
         return snippet or ""
+
+
+def search_archive(
+    path: Path,
+    query: str,
+    *,
+    limit: int = 20,
+    site: str | None = None,
+    profile: str | None = None,
+    min_rating: float | None = None,
+    year: int | None = None,
+) -> list[dict[str, Any]]:
+    """search, in the archive at `path` read-only, once `profile` is known to be in it."""
+    return search(
+        opened(path, profile),
+        query,
+        limit=limit,
+        site=site,
+        profile=profile,
+        min_rating=min_rating,
+        year=year,
+    )
 
 
 def search(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from scraper.store.schema import open_archive
 from scraper.store.sql_views import FILM_RATING, FOLDED
 
 if TYPE_CHECKING:
@@ -46,6 +48,11 @@ FROM per ORDER BY reviews DESC, site, profile_id
 # The widest profile column; longer ids (Rotten Tomatoes' 100-character handles) are shortened
 # in the middle, where an id says least: its site and its end tell profiles apart.
 PROFILE_WIDTH = 48
+
+
+def summary_of(path: Path) -> dict[str, Any]:
+    """summary, of the archive at `path` read-only."""
+    return summary(open_archive(path, write=False))
 
 
 def summary(db: sqlite_utils.Database | Reader) -> dict[str, Any]:

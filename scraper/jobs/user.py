@@ -1,0 +1,135 @@
+"""`scrape user`: one person's profiles archived. A bare name is looked up on every site where it
+can be a handle; anything else is resolved (a URL, SITE:HANDLE, a person of the config), a bare
+handle with --site asked which reading exists; then the profiles are crawled, and with
+--remember written into the config for `scrape backup`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+from scraper import sites
+from scraper.errors import NotFound, Unavailable
+from scraper.jobs import config, crawl_run, plans, probe
+from scraper.jobs import remember as remembering
+from scraper.models import Target
+from scraper.net.fetch import FetchSettings
+
+
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """The command's options, as parsed."""
+
+    ident: str
+    site: str | None = None
+    cookies_path: Path | None = None
+    browser: str | None = None
+    delay: float | None = None
+    ignore_robots: bool = False
+    impersonate: str | None = None
+    full: bool = False
+    film_details: bool = True
+    remember: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Remembered:
+    person: str
+    path: Path
+    profiles: list[str]
+
+
+@dataclass(slots=True)
+class Archived:
+    summary: crawl_run.Summary
+    # What each site said of a bare name (none when the profile was named otherwise).
+    verdicts: list[probe.Found] = field(default_factory=list)
+    remembered: Remembered | None = None
+    # --remember's failure, for the caller to raise once it has told what the crawl did: the
+    # crawl itself is saved, and its lines came before the failure.
+    remember_failed: Exception | None = None
+
+
+def archive(
+    settings: config.Config,
+    db_path: Path,
+    asked: Asked,
+    voice: plans.Voice,
+    *,
+    asking: Callable[[str], None] | None = None,
+    nowhere: Callable[[list[probe.Found]], None] | None = None,
+) -> Archived:
+    """`asking(site)` before a site is asked for a bare name; `nowhere(verdicts)` when no site
+    has it, before the NotFound (or Unavailable, when no site answered) is raised."""
+    overrides = {"impersonate": asked.impersonate, "robots": False if asked.ignore_robots else None}
+    delay = asked.delay if asked.delay is not None else plans.env_delay()
+
+    def fetching(site_name: str) -> FetchSettings:
+        return settings.fetch_settings(site_name, delay=delay, **overrides)
+
+    def cookies(site_name: str) -> CookieJar | None:
+        return plans.cookies(settings, site_name, asked.cookies_path, asked.browser)
+
+    ident, site = asked.ident, asked.site
+    verdicts: list[probe.Found] = []
+    if site is None and probe.is_name(ident) and sites.person(ident, settings.people) is None:
+        # A name alone: ask every site where it can be a handle whether that profile exists.
+        verdicts = probe.look_up_name(ident, fetching, cookies, asking=asking)
+        targets = [v.target for v in verdicts if v.target]
+        if not targets:
+            if nowhere:
+                nowhere(verdicts)
+            raise _not_found(ident, verdicts)
+    else:
+        targets = sites.resolve(ident, site=site, people=settings.people)
+    if site is not None and ":" not in ident and "/" not in ident:
+        # A bare handle with --site: one request tells a critic from an audience profile.
+        targets = [probe.existing(t, fetching(t.site), cookies(t.site)) for t in targets]
+    planned = plans.plans(
+        settings,
+        targets,
+        cookies_path=asked.cookies_path,
+        browser=asked.browser,
+        delay=delay,
+        film_details=settings.film_details and asked.film_details,
+        **overrides,
+    )
+    summary = plans.run(settings, planned, db_path, command="user", full=asked.full, voice=voice)
+    archived = Archived(summary, verdicts)
+    if asked.remember:
+        try:
+            archived.remembered = _remember(ident, settings, targets, summary)
+        except Exception as error:
+            archived.remember_failed = error
+    return archived
+
+
+def _not_found(ident: str, verdicts: list[probe.Found]) -> NotFound | Unavailable:
+    asked = [v for v in verdicts if v.verdict != "not a handle there"]
+    if not any(v.answered for v in asked):
+        return Unavailable(
+            "could not reach any site: nothing was checked "
+            f"({', '.join(v.site for v in asked)}); check your network and try again"
+        )
+    unreached = [v.site for v in asked if not v.answered]
+    return NotFound(
+        f"no profile named {ident!r} on any site (asked "
+        f"{', '.join(v.site for v in asked if v.answered)}"
+        + (f"; could not reach {', '.join(unreached)}" if unreached else "")
+        + "); give a profile URL or SITE:HANDLE"
+    )
+
+
+def _remember(
+    ident: str, settings: config.Config, targets: list[Target], summary: crawl_run.Summary
+) -> Remembered | None:
+    archived = [t for t, o in zip(targets, summary.outcomes, strict=False) if o.status == "ok"]
+    if not archived:
+        return None
+    # A name is the person's name; for a URL or SITE:HANDLE, the handle's last part is.
+    person = ident if probe.is_name(ident) else archived[0].handle.rsplit("/", 1)[-1]
+    path = settings.path or config.default_path()
+    remembering.remember(path, person, archived)
+    return Remembered(person, path, [t.profile_id for t in archived])

@@ -531,7 +531,7 @@ def _env_delay() -> float | None:
         raise UsageError(f"SCRAPE_DELAY={value!r} is not a number of seconds") from None
 
 
-def _line(outcome: crawl_run.Outcome, db_path: Path) -> str:
+def _line(outcome: CrawlResult, db_path: Path) -> str:
     extra = f", {outcome.missing} missing" if outcome.mode == "full" else ""
     films = f"{plural(outcome.film_pages, 'film page')} read for years"
     notes = [films if outcome.film_pages else None, outcome.note]

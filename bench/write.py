@@ -55,7 +55,7 @@ def pages(count: int):
 
 
 def _fetched(url: str, body: bytes) -> Fetched:
-    return Fetched(body, url, "bench", "bench", 1, FETCHED_AT)
+    return Fetched(body, url, "bench", "bench", 1, timeparse.instant(FETCHED_AT))
 
 
 def through_scrape(db_path: Path, count: int) -> float:

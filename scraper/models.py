@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Literal
 
 from scraper.timeparse import When
@@ -224,7 +225,8 @@ class Fetched:
     site: str
     parser: str
     parser_version: int
-    fetched_at: str
+    # ISO text only in the archive (archive.py writes it).
+    fetched_at: datetime
     method: str = "GET"
     params: str | None = None
     status: int | None = None

@@ -237,6 +237,11 @@ def to_iso(moment: datetime | None) -> str | None:
     return _utc(moment).isoformat(timespec=spec).replace("+00:00", "Z")
 
 
+def to_millisecond(moment: datetime) -> datetime:
+    """The moment as its to_iso text keeps it, read back: cut to the millisecond."""
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
 def from_row(
     at: str | None, earliest: str | None, latest: str | None, precision: str | None
 ) -> When:

@@ -10,6 +10,7 @@ import pytest
 from scraper.errors import Blocked, FetchError, Interrupted, OutOfTime
 from scraper.sites.rottentomatoes import listings
 from scraper.sites.rottentomatoes.api import profile_request
+from scraper.sites.site import NoSettings
 from scraper.store import checkpoints, runs, schema
 from scraper.store.checkpoints import Checkpoint
 
@@ -31,14 +32,14 @@ def stored(db, point: Checkpoint) -> None:
 
 def test_a_post_request_comes_back_whole_on_todays_root_without_credentials(db, monkeypatch):
     monkeypatch.setenv("SCRAPE_ROTTENTOMATOES_ROOT", "http://bob:s3cret@mirror.example:8080")
-    movie = listings("AbC123")[0]
+    movie = listings("AbC123", NoSettings())[0]
     refused = profile_request("http://bob:s3cret@mirror.example:8080", "AbC123", "movie", "MTAw")
     stored(db, Checkpoint(movie, refused, 3, "403", datetime.now(UTC)))
     row = db.execute("SELECT * FROM checkpoints").fetchone()
     assert "s3cret" not in repr(row) and "mirror.example" not in repr(row)
 
     monkeypatch.setenv("SCRAPE_ROTTENTOMATOES_ROOT", "http://127.0.0.1:9999")
-    today = listings("AbC123")
+    today = listings("AbC123", NoSettings())
     point = checkpoints.load(db, PROFILE)
     assert point is not None and point.label == "napi-profiles-ratings-movie page 3"
     placed = point.placed(today)
@@ -50,7 +51,7 @@ def test_a_post_request_comes_back_whole_on_todays_root_without_credentials(db, 
 
 
 def test_a_checkpoint_older_than_a_week_is_dropped_with_a_note(db):
-    movie = listings("AbC123")[0]
+    movie = listings("AbC123", NoSettings())[0]
     old = datetime.now(UTC) - timedelta(days=8)
     stored(db, Checkpoint(movie, movie, 2, "403", old))
     notes: list[str] = []
@@ -62,7 +63,7 @@ def test_a_checkpoint_older_than_a_week_is_dropped_with_a_note(db):
 
 
 def test_an_unreadable_checkpoint_is_dropped(db):
-    movie = listings("AbC123")[0]
+    movie = listings("AbC123", NoSettings())[0]
     stored(db, Checkpoint(movie, movie, 2, "403", datetime.now(UTC)))
     with db.conn:
         db.execute("UPDATE checkpoints SET request = '{not json'")

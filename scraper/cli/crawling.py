@@ -400,7 +400,7 @@ def _run_totals(run: dict[str, Any]) -> str:
     )
 
 
-def _line(outcome: crawl_run.Outcome, db_path: Path) -> str:
+def _line(outcome: CrawlResult, db_path: Path) -> str:
     extra = f", {outcome.missing} missing" if outcome.mode == "full" else ""
     films = f"{plural(outcome.film_pages, 'film page')} read for years"
     notes = [films if outcome.film_pages else None, outcome.note]

@@ -9,7 +9,6 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import sqlite_utils
 
@@ -20,14 +19,10 @@ from scraper.models import Target
 from scraper.net.fetch import Fetcher
 from scraper.wording import about, plural
 
-if TYPE_CHECKING:
-    from scraper.jobs.crawl_run import Outcome
-
 
 @dataclass(slots=True)
 class FilmLookUp:
     target: Target
-    outcome: Outcome
     result: CrawlResult
     stop: threading.Event | None
     progress: Callable[[CrawlResult], None] | None
@@ -53,7 +48,7 @@ class FilmLookUp:
         started = time.monotonic()
 
         def show(looked: film_details.LookedUp) -> None:
-            result.film_pages = self.outcome.film_pages = looked.read
+            result.film_pages = looked.read
             spent = time.monotonic() - started
             result.film_left = spent / looked.read * (total - looked.read) if looked.read else None
             if self.progress:
@@ -64,7 +59,7 @@ class FilmLookUp:
         except ScrapeError as error:  # the run's time limit, say: the crawl itself is whole
             result.notes.append(f"film pages not read: {error}")
             return
-        self.outcome.film_pages = looked.read
+        result.film_pages = looked.read
         if leftovers := len(self.left_over & set(films[: looked.read])):
             result.notes.append(
                 f"{plural(leftovers, 'film page')} left over from an earlier run read now"

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from scraper import sites, timeparse
+from scraper import sites
 from scraper.errors import DiskFull, ParseError, ScrapeError, UsageError
 from scraper.models import NO_CONTEXT, DateOrder, Fetched, Page, ParseContext, Skipped, Target
 from scraper.sites import viewsource
@@ -493,7 +493,7 @@ def _open(path: Path, options: ImportOptions) -> _Opened:
         site=site_name,
         parser=parser,
         parser_version=declared.parser_version,
-        fetched_at=timeparse.to_iso(fetched_at),
+        fetched_at=fetched_at,
         profile_id=keep,
         exact_capture=exact,
         keep_profile=keep,

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import sqlite_utils
 
-from scraper import sites, timeparse
+from scraper import sites
 from scraper.errors import (
     Blocked,
     FetchError,
@@ -141,7 +141,7 @@ class ListingReader:
     def save(self, page: Page, fetched: Fetched, listing: Request, first: bool) -> bool:
         """Write one page of a listing; True when the listing ends here."""
         result, target = self.result, self.result.target
-        saved = archive.save_page(self.db, page, seen_at=page_time(fetched), fetched=fetched)
+        saved = archive.save_page(self.db, page, seen_at=fetched.fetched_at, fetched=fetched)
         result.pages += 1
         result.reviews += len(page.reviews)
         if listing.source and (first or listing.source in result.listed):
@@ -207,7 +207,7 @@ class ListingReader:
             site=target.site,
             parser=request.parser,
             parser_version=sites.SITES[target.site].parser_version,
-            fetched_at=timeparse.to_iso(response.fetched_at),
+            fetched_at=response.fetched_at,
             method=request.method,
             params=json.dumps(request.params) if request.params else None,
             status=response.status,
@@ -248,7 +248,7 @@ class ListingReader:
                 last_error = error
                 continue
             in_a_row = 0
-            saved = archive.save_page(self.db, page, seen_at=page_time(fetched), fetched=fetched)
+            saved = archive.save_page(self.db, page, seen_at=fetched.fetched_at, fetched=fetched)
             self.result.pages += 1
             self.result.counts.completed += saved.counts.completed
             if self.progress:
@@ -262,10 +262,6 @@ class ListingReader:
 
 
 FULL_TEXT_FAILURES_IN_A_ROW = 3
-
-
-def page_time(fetched: Fetched) -> datetime:
-    return timeparse.instant(fetched.fetched_at)
 
 
 def _check_next(

@@ -150,6 +150,7 @@ def save_stream(
         conn.execute("BEGIN")
         row = asdict(fetched)
         del row["body"]
+        row["fetched_at"] = timeparse.to_iso(fetched.fetched_at)
         row["sha256"] = rawpages.store_stream(conn, open_body)
         row["exact_capture"] = int(row["exact_capture"])
         conn.execute(
@@ -178,7 +179,9 @@ def archive_file(conn: sqlite3.Connection) -> str:
 def _save_page(
     conn: sqlite3.Connection, page: Page, seen_at: datetime | None, fetched: Fetched | None
 ) -> Saved:
-    now = timeparse.to_iso(seen_at or datetime.now(UTC))
+    # A page seen when it was fetched is seen as the fetch's stored time reads back (to the
+    # millisecond), which is also what a reparse of it sees.
+    now = timeparse.to_iso(timeparse.to_millisecond(seen_at) if seen_at else datetime.now(UTC))
     with conn:
         if fetched is not None:
             _save_fetch(conn, fetched)
@@ -216,6 +219,7 @@ def write_page(conn: sqlite3.Connection, page: Page, now: str) -> Saved:
 
 def _save_fetch(conn: sqlite3.Connection, fetched: Fetched) -> None:
     row = asdict(fetched)
+    row["fetched_at"] = timeparse.to_iso(fetched.fetched_at)
     row["sha256"] = rawpages.store(conn, row.pop("body"))
     row["exact_capture"] = int(row["exact_capture"])
     conn.execute(f"INSERT INTO fetches ({_cols(row)}) VALUES ({_marks(row)})", tuple(row.values()))

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from scraper import timeparse
 from scraper.errors import ScrapeError
 from scraper.store.lock import ArchiveLock
-from scraper.store.schema import COUNTERS, open_archive
+from scraper.store.schema import COUNTERS, TABLES, open_archive
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -156,13 +156,32 @@ def _inserted(cursor: sqlite3.Cursor) -> int:
     return cursor.lastrowid
 
 
-def finish_profile(db: sqlite_utils.Database, profile_run_id: int, values: dict[str, Any]) -> None:
-    """Close a profile's row. Called inside the caller's transaction (with the tombstones)."""
-    values = values | {"finished_at": now()}
+# A profile's row as its run ends: every column but those start_profile wrote and the time.
+FINISHED = tuple(
+    column
+    for column in TABLES["profile_runs"]["columns"]
+    if column not in ("id", "run_id", "profile_id", "site", "handle", "started_at", "finished_at")
+)
+
+
+def finish_profile(db: sqlite_utils.Database, profile_run_id: int, result: object) -> None:
+    """Close a profile's row from its run's `result`, which has an attribute named for each
+    column of FINISHED. Called inside the caller's transaction (with the tombstones)."""
+    values = {column: _cell(getattr(result, column)) for column in FINISHED}
+    values["finished_at"] = now()
     assignments = ", ".join(f"{k} = ?" for k in values)
     db.execute(
         f"UPDATE profile_runs SET {assignments} WHERE id = ?", [*values.values(), profile_run_id]
     )
+
+
+def _cell(value: object) -> object:
+    """A value as its column stores it: a flag as 0/1, an error as what it says."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, BaseException):
+        return str(value)
+    return value
 
 
 # What a run that crawls no profile (an import, a reparse) records of its own work.

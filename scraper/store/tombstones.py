@@ -16,20 +16,23 @@ its reviews are marked missing only once a second full run finds the listing as 
 from __future__ import annotations
 
 import sqlite3
+from datetime import datetime
 
 import sqlite_utils
 
+from scraper import timeparse
 from scraper.wording import plural
 
 DELETE_AFTER = 2
 
 
 def mark_missing(
-    conn: sqlite3.Connection, profile_id: str, sources: set[str], seen: set[str], now: str
+    conn: sqlite3.Connection, profile_id: str, sources: set[str], seen: set[str], at: datetime
 ) -> tuple[int, int]:
-    """(newly missing, newly deleted) for `profile_id` after a complete full crawl."""
+    """(newly missing, newly deleted) for `profile_id` after a complete full crawl `at`."""
     if not sources:
         return 0, 0
+    now = timeparse.to_iso(at)
     marks = ", ".join("?" for _ in sources)
     rows = conn.execute(
         f"SELECT id, missing_count FROM reviews WHERE profile_id = ? AND source IN ({marks}) "

@@ -125,7 +125,7 @@ def user(
         scrape user imdb:ur7654321
         scrape user metacritic:oysteims
     """
-    from scraper.jobs import user as use_case
+    from scraper.jobs import people as use_case
 
     settings = config.load(config_path)
     path = db_path_for(db_path, settings)
@@ -247,11 +247,11 @@ def backup_(
         scrape backup --quiet            # crontab: mail only problems
         scrape backup --full --json
     """
-    from scraper.jobs import backup
+    from scraper.jobs import people
 
     settings = config.load(config_path)
     path = db_path_for(db_path, settings)
-    summary = backup.back_up(
+    summary = people.back_up(
         settings, path, full=full, film_details=not no_film_details, voice=_voice(quiet=quiet)
     )
     _warn(summary)
@@ -341,10 +341,10 @@ def status_(db_path: Path | None, config_path: Path | None, limit: int, as_json:
     \b
         scrape status --runs 5
     """
-    from scraper.views import status
+    from scraper.views.stats import status
 
     settings = config.load(config_path)
-    now = status.status(db_path_for(db_path, settings), limit=limit)
+    now = status(db_path_for(db_path, settings), limit=limit)
     report, writer = now.report, now.writer
     if as_json:
         click.echo(json.dumps(report, indent=2))

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from scraper.errors import ScrapeError, UsageError
-from scraper.store.reader import Reader
+from scraper.store.reader import Reader, held_profile
 from scraper.store.sql_views import VIEWS
 
 if TYPE_CHECKING:
@@ -406,6 +406,14 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         for name, sql in VIEWS.items():
             db.execute(f"DROP VIEW IF EXISTS {name}")
             db.execute(f"CREATE VIEW {name} AS {sql}")
+
+
+def open_to_read(path: Path, profile: str | None = None) -> Reader:
+    """The archive at `path` for a reading command, once a --profile it does not hold is
+    refused (before anything is shown: a typo must not read as "this person wrote nothing")."""
+    db = open_archive(path, write=False)
+    held_profile(db, profile)
+    return db
 
 
 def _open_for_reading(path: Path) -> Reader:

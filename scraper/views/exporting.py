@@ -7,9 +7,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO
 
+from scraper.store.schema import open_to_read
 from scraper.views import export
 from scraper.views.export_files import Written
-from scraper.views.reading import opened
 
 
 def to_folder(
@@ -25,7 +25,7 @@ def to_folder(
 ) -> Written:
     """Markdown files (fmt "markdown") or a static site ("html") of the current reviews."""
     export.check_output(folder, archive)
-    db = opened(archive, profile)
+    db = open_to_read(archive, profile)
     rows = export.rows(
         db, site=site, profile=profile, since=since, only=only, current=True, original=True
     )
@@ -53,7 +53,7 @@ def to_file(
     place, or to `stream` when there is no output file; returns how many rows were written."""
     if output:
         export.check_output(output, archive)
-    db = opened(archive, profile)  # before the output file is created
+    db = open_to_read(archive, profile)  # before the output file is created
     columns: tuple[str, ...] = export.COLUMNS
     if what == "reviews":
         records = export.rows(db, site=site, profile=profile, since=since)

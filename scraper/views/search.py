@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scraper.errors import UsageError
+from scraper.store.schema import open_to_read
 from scraper.store.sql_views import FOLDED
-from scraper.views.reading import opened
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -94,7 +94,7 @@ def search_archive(
 ) -> list[dict[str, Any]]:
     """search, in the archive at `path` read-only, once `profile` is known to be in it."""
     return search(
-        opened(path, profile),
+        open_to_read(path, profile),
         query,
         limit=limit,
         site=site,

@@ -1,10 +1,13 @@
-"""Counts that summarise an archive: per site and profile, per rating, per year."""
+"""What an archive says of itself: the counts that summarise it (per site and profile, per
+rating, per year; `scrape stats`) and how its runs went (`scrape status`)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from scraper.store import lock, runs
 from scraper.store.schema import open_archive
 from scraper.store.sql_views import FILM_RATING, FOLDED
 
@@ -127,3 +130,30 @@ def _bars(pairs: list[tuple[str, int]], width: int) -> list[str]:
         f"  {label:>7} {count:>7} {'█' * max(1, round(count * width / top))}"
         for label, count in pairs
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    # runs.report's, with "writer": the lock's holder as JSON (None when no run holds it).
+    report: dict[str, Any]
+    writer: lock.Holder | None
+
+    @property
+    def failing(self) -> bool:
+        """A profile's last run did not succeed, or the run writing now is stuck."""
+        return bool(self.report["failing"] or (self.writer and self.writer.stuck))
+
+
+def status(path: Path, *, limit: int = 10) -> Status:
+    writer = lock.holder(path)
+    # A run past its time limit is stuck, not in progress: its profiles count as failing.
+    report = runs.report(
+        open_archive(path, write=False), limit=limit, writing=bool(writer and not writer.stuck)
+    )
+    report["writer"] = writer and {
+        "pid": writer.pid,
+        "started": writer.started and writer.started.isoformat(),
+        "until": writer.until and writer.until.isoformat(),
+        "stuck": writer.stuck,
+    }
+    return Status(report, writer)

@@ -1,7 +1,11 @@
-"""`scrape user`: one person's profiles archived. A bare name is looked up on every site where it
+"""Archiving people.
+
+`scrape user`: one person's profiles archived. A bare name is looked up on every site where it
 can be a handle; anything else is resolved (a URL, SITE:HANDLE, a person of the config), a bare
 handle with --site asked which reading exists; then the profiles are crawled, and with
---remember written into the config for `scrape backup`."""
+--remember written into the config for `scrape backup`.
+
+`scrape backup`: every person of the config, each of their profiles crawled in one run."""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from http.cookiejar import CookieJar
 from pathlib import Path
 
 from scraper import sites
-from scraper.errors import NotFound, Unavailable
+from scraper.errors import NotFound, Unavailable, UsageError
 from scraper.jobs import config, crawl_run, plans, probe
 from scraper.jobs import remember as remembering
 from scraper.models import Target
@@ -133,3 +137,21 @@ def _remember(
     path = settings.path or config.default_path()
     remembering.remember(path, person, archived)
     return Remembered(person, path, [t.profile_id for t in archived])
+
+
+def back_up(
+    settings: config.Config, db_path: Path, *, full: bool, film_details: bool, voice: plans.Voice
+) -> crawl_run.Summary:
+    if not settings.people:
+        where = settings.path or config.default_path()
+        remember = "`scrape user NAME --remember`"
+        if settings.path:
+            how = f"or name them under [people] in {where}"
+            raise UsageError(f"no [people] in {where}: add who to back up with {remember}, {how}")
+        raise UsageError(
+            f"no config file ({where}): add who to back up with {remember}, or start from the "
+            "example: `scrape example-config --write`"
+        )
+    targets = [t for name in settings.people for t in sites.resolve(name, people=settings.people)]
+    planned = plans.plans(settings, targets, film_details=settings.film_details and film_details)
+    return plans.run(settings, planned, db_path, command="backup", full=full, voice=voice)

@@ -14,7 +14,7 @@ import sqlite3
 from pathlib import Path
 
 from scraper import sites
-from scraper.jobs.crawl import CrawlResult
+from scraper.jobs.crawl_result import CrawlResult
 from scraper.jobs.listing_reader import ListingReader
 from scraper.models import Request, Target
 from scraper.net.fetch import Fetcher, FetchSettings

@@ -10,6 +10,7 @@ import pytest
 from scraper import sites
 from scraper.errors import Blocked, FetchError
 from scraper.jobs import crawl
+from scraper.jobs.crawl_result import CrawlResult
 from scraper.models import Page, Request, Target
 from scraper.net.fetch import Fetcher, FetchSettings
 from scraper.sites.identity import Identity
@@ -49,7 +50,7 @@ def run(tmp_path, monkeypatch):
             transport=httpx.MockTransport(lambda r: httpx.Response(200, json={})),
         )
         db = schema.open_archive(tmp_path / "a.db")
-        result = crawl.CrawlResult(Target("stub", "someone"))
+        result = CrawlResult(Target("stub", "someone"))
         return crawl.crawl(db, fetcher, result), fetcher
 
     return go

@@ -10,7 +10,7 @@ import subprocess
 import time
 
 from scraper.cli.crawling import _progress
-from scraper.jobs.crawl import CrawlResult
+from scraper.jobs.crawl_result import CrawlResult
 from scraper.models import Target
 from tests.conftest import scrape_command, scrape_env
 from tests.fakes.rottentomatoes import FakeRottenTomatoes, Site, make_ratings

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from types import FrameType
 
     from scraper.jobs import crawl_run, film_details, plans, probe
-    from scraper.jobs.crawl import CrawlResult
+    from scraper.jobs.crawl_result import CrawlResult
 
 
 def no_film_details_option(command: Command) -> Command:

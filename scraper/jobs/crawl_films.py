@@ -14,7 +14,7 @@ import sqlite_utils
 
 from scraper.errors import Interrupted, ScrapeError
 from scraper.jobs import film_details
-from scraper.jobs.crawl import CrawlResult
+from scraper.jobs.crawl_result import CrawlResult
 from scraper.models import Target
 from scraper.net.fetch import Fetcher
 from scraper.wording import about, plural

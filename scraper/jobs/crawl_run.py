@@ -22,8 +22,9 @@ import sqlite_utils
 
 from scraper.errors import Interrupted, ScrapeError, unexpected
 from scraper.jobs import film_details
-from scraper.jobs.crawl import CrawlResult, crawl
+from scraper.jobs.crawl import crawl
 from scraper.jobs.crawl_films import FilmLookUp
+from scraper.jobs.crawl_result import CrawlResult
 from scraper.models import Target
 from scraper.net.fetch import Fetcher, FetchSettings, RunLimit
 from scraper.store import checkpoints, runs, tombstones

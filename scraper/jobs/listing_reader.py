@@ -40,7 +40,7 @@ from scraper.weblinks import redact, without_userinfo
 from scraper.wording import plural
 
 if TYPE_CHECKING:
-    from scraper.jobs.crawl import CrawlResult
+    from scraper.jobs.crawl_result import CrawlResult
 
 log = logging.getLogger(__name__)
 

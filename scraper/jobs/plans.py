@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from scraper import sites
 from scraper.errors import UsageError
 from scraper.jobs import config, crawl_run
-from scraper.jobs.crawl import CrawlResult
+from scraper.jobs.crawl_result import CrawlResult
 from scraper.models import Target
 from scraper.net import browser_cookies
 from scraper.net.fetch import check_browser

@@ -13,6 +13,7 @@ from scraper import sites, timeparse
 from scraper.errors import ParseError
 from scraper.jobs.importer import apply_import_rules
 from scraper.store import archive, rawpages, runs
+from scraper.store.writer import PageWriter
 
 
 @dataclass(slots=True)
@@ -48,6 +49,7 @@ def reparse(
                 {"site": site, "since": timeparse.to_iso(since) if since else None},
             )
         )
+        writer = PageWriter(db)
         for row in fetches:
             if row["site"] not in sites.SITES:
                 continue
@@ -61,7 +63,7 @@ def reparse(
             apply_import_rules(
                 page, keep_profile=row["keep_profile"], exact_capture=bool(row["exact_capture"])
             )
-            saved = archive.save_page(db, page, seen_at=fetched_at)
+            saved = writer.save_page(page, seen_at=fetched_at)
             result.pages += 1
             result.reviews += len(page.reviews)
             result.profiles.update(r.profile_id for r in page.reviews if r.profile_id)

@@ -1,4 +1,4 @@
-"""Write: reviews per second through archive.save_page (upserts, versions check, FTS triggers,
+"""Write: reviews per second through PageWriter.save_page (upserts, versions check, FTS triggers,
 raw body and fetch record per page of 50) against plain sqlite3 executemany of the same rows
 into the same tables of a fresh archive (reviews, films, the keys they are found by, raw
 pages, fetches), one transaction per page for both.
@@ -24,6 +24,7 @@ from bench import critic_pages, importing
 from scraper import timeparse
 from scraper.models import Fetched, Film, Page, Review
 from scraper.store import archive, schema
+from scraper.store.writer import PageWriter
 
 PAGE = 50
 WHEN = timeparse.exact(datetime(2024, 5, 1, tzinfo=UTC))
@@ -59,10 +60,10 @@ def _fetched(url: str, body: bytes) -> Fetched:
 
 
 def through_scrape(db_path: Path, count: int) -> float:
-    db = schema.open_archive(db_path)
+    writer = PageWriter(schema.open_archive(db_path))
     started = time.perf_counter()
     for page, body, url in pages(count):
-        archive.save_page(db, page, fetched=_fetched(url, body))
+        writer.save_page(page, fetched=_fetched(url, body))
     return count / (time.perf_counter() - started)
 
 

@@ -4,7 +4,7 @@ stand-in in-process, through the crawl's own code, and querying the archive it w
 The crawl asks a profile's listings only; a capture of any other page (a film's reviews, a
 profile page, a product's review page) goes through the same path here: scraper.net.fetch.Fetcher
 against the stand-in (robots.txt, pacing, the block check), then the crawl's ListingReader
-(the site's parser, archive.save_page, the next page the parser names), into a real SQLite
+(the site's parser, writer.PageWriter, the next page the parser names), into a real SQLite
 file.
 """
 

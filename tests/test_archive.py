@@ -5,7 +5,8 @@ import pytest
 
 from scraper import timeparse
 from scraper.models import Film, Page, Profile, Review
-from scraper.store import archive, schema
+from scraper.store import schema
+from scraper.store.writer import PageWriter
 
 SEEN = datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -33,9 +34,9 @@ def db(tmp_path):
 
 
 def test_same_page_twice_changes_nothing(db):
-    assert archive.save_page(db, page()).counts.new == 1
+    assert PageWriter(db).save_page(page()).counts.new == 1
     before = list(db["reviews"].rows)
-    counts = archive.save_page(db, page()).counts
+    counts = PageWriter(db).save_page(page()).counts
     assert (counts.new, counts.changed, counts.unchanged) == (0, 0, 1)
     after = list(db["reviews"].rows)
     for row in before + after:
@@ -45,8 +46,8 @@ def test_same_page_twice_changes_nothing(db):
 
 
 def test_edit_updates_row_and_search_index(db):
-    archive.save_page(db, page())
-    counts = archive.save_page(db, page(text="Now I hate the harbour", rating=2.0)).counts
+    PageWriter(db).save_page(page())
+    counts = PageWriter(db).save_page(page(text="Now I hate the harbour", rating=2.0)).counts
     assert counts.changed == 1
     row = db["reviews"].get("rottentomatoes:critic/x/f")
     assert (row["text"], row["rating"]) == ("Now I hate the harbour", 2.0)
@@ -56,24 +57,24 @@ def test_edit_updates_row_and_search_index(db):
 
 
 def test_unknown_year_does_not_erase_a_known_one(db):
-    archive.save_page(db, page(year=2001))
-    archive.save_page(db, page(year=None))
+    PageWriter(db).save_page(page(year=2001))
+    PageWriter(db).save_page(page(year=None))
     assert db["films"].get("rottentomatoes:m/f")["year"] == 2001
 
 
 def test_relative_time_narrows_over_runs(db):
-    archive.save_page(db, page(seen=SEEN))
-    archive.save_page(db, page(seen=datetime(2024, 7, 1, tzinfo=UTC)))
+    PageWriter(db).save_page(page(seen=SEEN))
+    PageWriter(db).save_page(page(seen=datetime(2024, 7, 1, tzinfo=UTC)))
     row = db["reviews"].get("rottentomatoes:critic/x/f")
     assert row["created_at_earliest"] == "2020-07-01T00:00:00Z"
     assert row["created_at_latest"] == "2021-01-01T00:00:00Z"
 
 
 def test_film_title_change_reaches_the_index(db):
-    archive.save_page(db, page())
+    PageWriter(db).save_page(page())
     renamed = page()
     renamed.films = [replace(renamed.films[0], title="Lantern Keepers")]
-    archive.save_page(db, renamed)
+    PageWriter(db).save_page(renamed)
     hits = db.execute("select count(*) from reviews_fts where reviews_fts match 'lantern'")
     assert hits.fetchone()[0] == 1
 
@@ -82,12 +83,12 @@ def test_a_failing_page_leaves_nothing_half_written(db):
     bad = page()
     bad.reviews.append(replace(bad.reviews[0], id="second", film_id="rottentomatoes:m/missing"))
     with pytest.raises(Exception, match="FOREIGN KEY"):
-        archive.save_page(db, bad)
+        PageWriter(db).save_page(bad)
     assert db["reviews"].count == 0 and db["films"].count == 0 and db["profiles"].count == 0
 
 
 def test_schema_is_safe_to_ensure_again(db, tmp_path):
-    archive.save_page(db, page())
+    PageWriter(db).save_page(page())
     again = schema.open_archive(tmp_path / "a.db")
     assert again["reviews"].count == 1
     assert again.execute("pragma journal_mode").fetchone()[0] == "wal"

@@ -16,7 +16,8 @@ from scraper.cli import cli
 from scraper.errors import ParseError
 from scraper.jobs import film_details
 from scraper.models import Film, Page
-from scraper.store import archive, schema
+from scraper.store import schema
+from scraper.store.writer import PageWriter
 from tests.fakes.rottentomatoes import FakeRottenTomatoes, Rating, Site
 
 WHEN = datetime(2026, 11, 1, tzinfo=UTC)
@@ -171,7 +172,7 @@ def test_a_looked_up_year_never_overwrites_a_listings_and_a_listing_takes_over(t
     db = schema.open_archive(tmp_path / "a.db")
     listed = Film("rottentomatoes:m/a", "rottentomatoes", "A", 2001, "movie")
     unlisted = Film("rottentomatoes:m/b", "rottentomatoes", "B", None, "movie")
-    archive.save_page(db, Page(films=[listed, unlisted]))
+    PageWriter(db).save_page(Page(films=[listed, unlisted]))
     assert film_details.pending(db) == [("rottentomatoes:m/b", "rottentomatoes")]
     film_details._record(db, "rottentomatoes:m/a", "https://x.test/m/a", 1999, None)
     film_details._record(db, "rottentomatoes:m/b", "https://x.test/m/b", 1988, None)
@@ -180,8 +181,8 @@ def test_a_looked_up_year_never_overwrites_a_listings_and_a_listing_takes_over(t
         ("rottentomatoes:m/a", 2001, "listing"),
         ("rottentomatoes:m/b", 1988, "film page"),
     ]
-    archive.save_page(
-        db, Page(films=[Film("rottentomatoes:m/b", "rottentomatoes", "B", 1987, None)])
+    PageWriter(db).save_page(
+        Page(films=[Film("rottentomatoes:m/b", "rottentomatoes", "B", 1987, None)])
     )
     row = db.execute(
         "SELECT year, year_source, year_source_url FROM films WHERE id = ?", ["rottentomatoes:m/b"]
@@ -199,7 +200,7 @@ def test_a_site_refusing_film_pages_stops_the_look_ups_and_they_wait_for_next_ru
     films = [
         Film(f"rottentomatoes:m/f{i}", "rottentomatoes", f"F{i}", None, "movie") for i in range(5)
     ]
-    archive.save_page(db, Page(films=films))
+    PageWriter(db).save_page(Page(films=films))
     asked: list[str] = []
 
     def refuse(request: httpx.Request) -> httpx.Response:
@@ -247,7 +248,7 @@ def test_a_film_page_with_a_year_no_number_holds_is_that_films_note_never_the_ru
     path = tmp_path / "a.db"
     db = schema.open_archive(path)
     films = [Film(f"rottentomatoes:m/{s}", "rottentomatoes", s, None, "movie") for s in "ab"]
-    archive.save_page(db, Page(films=films))
+    PageWriter(db).save_page(Page(films=films))
     db.close()
     pages = {"/m/a": _rt_film_page("A", year_json, prop), "/m/b": _rt_film_page("B", "2001", "")}
 

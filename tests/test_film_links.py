@@ -10,6 +10,7 @@ from scraper.models import Film, Page, Review
 from scraper.sites import common
 from scraper.sites.letterboxd import records
 from scraper.store import archive, schema
+from scraper.store.writer import PageWriter
 
 
 @pytest.fixture
@@ -36,7 +37,7 @@ def save(db, *pairs: tuple[Film, Review]) -> archive.Saved:
     for film, review in pairs:
         page.films.append(film)
         page.reviews.append(review)
-    return archive.save_page(db, page)
+    return PageWriter(db).save_page(page)
 
 
 def test_one_sites_sources_land_on_one_film_row(db):

@@ -18,7 +18,9 @@ from hypothesis import strategies as st
 
 from scraper import timeparse
 from scraper.cli import cli
+from scraper.jobs import reparse
 from scraper.sites import csvfiles
+from scraper.store import rawpages
 
 IMDB = "Const,Your Rating,Date Rated,Title,URL,Title Type,Year\n"
 
@@ -38,6 +40,25 @@ def contents(db: Path) -> dict[str, list]:
             table: conn.execute(f"select * from {table} order by 1").fetchall()
             for table in ("films", "reviews", "raw_pages", "fetches", "film_links", "review_keys")
         }
+
+
+def test_a_stored_export_is_reparsed_as_a_stream(tmp_path, monkeypatch):
+    """As import reads it: never loaded whole, all its batches in one transaction."""
+    db = tmp_path / "a.db"
+    rows = 2 * csvfiles.BATCH + 10
+    long = ratings(tmp_path / "long.csv", rows)
+    done = CliRunner().invoke(cli, ["import", str(long), "--db", str(db), "--profile", "imdb:ur1"])
+    assert done.exit_code == 0, done.output
+    before = contents(db)
+
+    def whole(*args):
+        raise AssertionError("a stored export was loaded whole")
+
+    monkeypatch.setattr(rawpages, "load", whole)
+    result = reparse.reparse(db)
+    assert (result.pages, result.reviews, result.failures) == (1, rows, [])
+    assert (result.counts.new, result.counts.unchanged) == (0, rows)
+    assert contents(db) == before
 
 
 def test_a_bad_row_late_in_a_long_file_changes_nothing(tmp_path):

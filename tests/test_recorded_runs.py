@@ -12,7 +12,8 @@ from scraper import timeparse
 from scraper.jobs import importer, reparse
 from scraper.models import Film, Page
 from scraper.sites import common
-from scraper.store import archive, runs
+from scraper.store import runs
+from scraper.store.writer import PageWriter
 
 
 def _runs(db) -> list[tuple]:
@@ -41,7 +42,7 @@ def test_a_crash_in_an_import_is_recorded_failed_and_goes_on_up(tmp_path, monkey
     def broken(*args, **kwargs):
         raise RuntimeError("the disk caught fire")
 
-    monkeypatch.setattr(archive, "save_stream", broken)
+    monkeypatch.setattr(PageWriter, "save_stream", broken)
     with pytest.raises(RuntimeError):
         importer.import_paths(db, [_page_file(tmp_path)], source_url=URL)
     assert _runs(db) == [("import", "failed", "the disk caught fire", 0)]
@@ -54,7 +55,7 @@ def test_ctrl_c_in_a_reparse_is_recorded_failed(tmp_path, monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(archive, "save_page", interrupted)
+    monkeypatch.setattr(PageWriter, "save_page", interrupted)
     with pytest.raises(KeyboardInterrupt):
         reparse.reparse(db)
     assert _runs(db)[-1][:3] == ("reparse", "failed", "KeyboardInterrupt")
@@ -77,6 +78,6 @@ def test_a_run_ends_with_the_status_its_command_set(tmp_path):
                 rating_raw=None,
             )
         )
-        archive.save_page(run.db, page)
+        PageWriter(run.db).save_page(page)
         run.status, run.error = "failed", "1 of 2 files refused"
     assert _runs(db) == [("import", "failed", "1 of 2 files refused", 1)]

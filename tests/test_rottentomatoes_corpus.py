@@ -8,7 +8,8 @@ import json
 from pathlib import Path
 
 from scraper import timeparse
-from scraper.store import archive, schema
+from scraper.store import schema
+from scraper.store.writer import PageWriter
 from tests import expectations as ex
 
 EXPECTED = ex.EXPECTED / "rottentomatoes"
@@ -49,7 +50,7 @@ def test_whole_corpus_archives_and_repairs_mojibake(corpus, tmp_path):
     total = 0
     for stem in CASES:
         _, _, page = parse_case(corpus, stem)
-        total += archive.save_page(db, page).counts.new
+        total += PageWriter(db).save_page(page).counts.new
     assert db["reviews"].count == total == 842
     text, original = db.execute(
         "select text, text_original from reviews where film_id = ?",

@@ -8,7 +8,8 @@ import pytest
 from scraper import timeparse
 from scraper.models import Film, Page
 from scraper.sites import common
-from scraper.store import archive, schema
+from scraper.store import schema
+from scraper.store.writer import PageWriter
 
 
 @pytest.fixture
@@ -34,7 +35,7 @@ def _save(db, reviews: list[tuple[str, float | None]]) -> None:
                 rating_raw=None,
             )
         )
-    archive.save_page(db, page)
+    PageWriter(db).save_page(page)
 
 
 def test_search_ranks_by_relevance_until_a_query_matches_too_much(db, monkeypatch):

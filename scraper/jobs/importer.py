@@ -20,6 +20,7 @@ from scraper.sites import viewsource
 from scraper.sites.nesting import Unbounded
 from scraper.sites.site import Export
 from scraper.store import archive, archive_lists, runs
+from scraper.store.writer import PageWriter
 from scraper.wording import plural
 
 if TYPE_CHECKING:
@@ -227,7 +228,8 @@ def _write(
     fetched = replace(opened.fetched, run_id=run_id)
     counts = archive.SaveCounts()
     tally = ImportResult()
-    for page, saved in archive.save_stream(db, opened.pages, fetched, opened.open_body):
+    written = PageWriter(db).save_stream(opened.pages, fetched=fetched, open_body=opened.open_body)
+    for page, saved in written:
         counts.add(saved.counts)
         tally.listed.add(saved.listed)
         tally.reviews += len(page.reviews)

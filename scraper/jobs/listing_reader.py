@@ -36,6 +36,7 @@ from scraper.net.blocks import is_login_page
 from scraper.net.fetch import Fetcher
 from scraper.store import archive
 from scraper.store.checkpoints import Checkpoint, reason
+from scraper.store.writer import PageWriter
 from scraper.weblinks import redact, without_userinfo
 from scraper.wording import plural
 
@@ -67,6 +68,10 @@ class ListingReader:
     incremental: bool
     seen_requests: set[RequestKey] = field(default_factory=set)
     fetched_pages: int = 0
+    writer: PageWriter = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.writer = PageWriter(self.db)
 
     def read(
         self,
@@ -141,7 +146,7 @@ class ListingReader:
     def save(self, page: Page, fetched: Fetched, listing: Request, first: bool) -> bool:
         """Write one page of a listing; True when the listing ends here."""
         result, target = self.result, self.result.target
-        saved = archive.save_page(self.db, page, seen_at=fetched.fetched_at, fetched=fetched)
+        saved = self.writer.save_page(page, seen_at=fetched.fetched_at, fetched=fetched)
         result.pages += 1
         result.reviews += len(page.reviews)
         if listing.source and (first or listing.source in result.listed):
@@ -248,7 +253,7 @@ class ListingReader:
                 last_error = error
                 continue
             in_a_row = 0
-            saved = archive.save_page(self.db, page, seen_at=fetched.fetched_at, fetched=fetched)
+            saved = self.writer.save_page(page, seen_at=fetched.fetched_at, fetched=fetched)
             self.result.pages += 1
             self.result.counts.completed += saved.counts.completed
             if self.progress:

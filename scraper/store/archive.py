@@ -1,28 +1,25 @@
-"""Writing parsed pages into the archive (see schema.py for the tables).
-
-`save_page` writes one page in one transaction: its raw body, the record of its fetch, its
-profiles, films and reviews (lists and watchlists: archive_lists). An interrupted run therefore
-leaves whole pages behind and nothing half-written. An edited review keeps its previous text
-and rating in `review_versions`.
+"""What a page's profiles, films and reviews become in the archive's rows (see schema.py for
+the tables), written by the page's writer (writer.PageWriter) inside its transaction. A source
+never erases what another one stored and it cannot show; an edited review keeps its previous
+text and rating in `review_versions`.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
-from datetime import UTC, datetime
 from functools import lru_cache
 from operator import attrgetter
-from typing import Any, BinaryIO, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import sqlite_utils
 
 from scraper import timeparse
-from scraper.errors import DiskFull
-from scraper.models import Fetched, Film, Page, Profile, Review
-from scraper.store import archive_lists, rawpages
-from scraper.store.lookup import Batch, Known
+from scraper.models import Film, Profile, Review
+from scraper.store import archive_lists
+
+if TYPE_CHECKING:
+    from scraper.store.writer import PageWriter
 
 # What a review says. A change in any of these is an edit on the site.
 CONTENT = (
@@ -63,7 +60,7 @@ class SaveCounts:
     completed: int = 0
 
     def count(self, outcome: Outcome) -> None:
-        """One more review of this outcome of _save_review."""
+        """One more review of this outcome of save_review."""
         if outcome == "new":
             self.new += 1
         elif outcome == "changed":
@@ -92,27 +89,6 @@ class Saved:
     listed: archive_lists.ListCounts = field(default_factory=archive_lists.ListCounts)
 
 
-def save_page(
-    db: sqlite_utils.Database,
-    page: Page,
-    *,
-    seen_at: datetime | None = None,
-    fetched: Fetched | None = None,
-) -> Saved:
-    """Write a page (and, when given, the raw body it came from) atomically. A full disk ends
-    it with DiskFull, the page rolled back whole."""
-    try:
-        return _save_page(db.conn, page, seen_at, fetched)
-    except sqlite3.OperationalError as exc:
-        if getattr(exc, "sqlite_errorcode", None) != sqlite3.SQLITE_FULL:
-            raise
-        what = fetched.url if fetched else "a page"  # stored URLs carry no credentials
-        raise DiskFull(
-            f"disk full while writing {what} to {archive_file(db.conn)}; nothing of this "
-            "page was kept: free some space and run again"
-        ) from None
-
-
 def has_reviews(db: sqlite_utils.Database, profile_id: str, source: str | None) -> bool:
     """Whether the profile has any review archived (from that listing `source`, when given)."""
     row = db.execute(
@@ -135,97 +111,7 @@ def incomplete_texts(db: sqlite_utils.Database, profile_id: str) -> list[str]:
     ]
 
 
-def save_stream(
-    db: sqlite_utils.Database,
-    pages: Iterable[Page],
-    fetched: Fetched,
-    open_body: Callable[[], BinaryIO],
-) -> Iterator[tuple[Page, Saved]]:
-    """Write a file's pages (a big export's batches) and its raw body in ONE transaction,
-    yielding each page as it is written: whatever fails before the last (a bad row late in
-    the file, a full disk, Ctrl-C) rolls the whole file back."""
-    conn = db.conn
-    now = timeparse.to_iso(datetime.now(UTC))
-    try:
-        conn.execute("BEGIN")
-        row = asdict(fetched)
-        del row["body"]
-        row["fetched_at"] = timeparse.to_iso(fetched.fetched_at)
-        row["sha256"] = rawpages.store_stream(conn, open_body)
-        row["exact_capture"] = int(row["exact_capture"])
-        conn.execute(
-            f"INSERT INTO fetches ({_cols(row)}) VALUES ({_marks(row)})", tuple(row.values())
-        )
-        for page in pages:
-            yield page, write_page(conn, page, now)
-        conn.commit()
-    except sqlite3.OperationalError as exc:
-        conn.rollback()
-        if getattr(exc, "sqlite_errorcode", None) != sqlite3.SQLITE_FULL:
-            raise
-        raise DiskFull(
-            f"disk full while writing {fetched.url} to {archive_file(conn)}; nothing of this "
-            "file was kept: free some space and run again"
-        ) from None
-    except BaseException:
-        conn.rollback()
-        raise
-
-
-def archive_file(conn: sqlite3.Connection) -> str:
-    return conn.execute("PRAGMA database_list").fetchone()[2] or "the archive"
-
-
-def _save_page(
-    conn: sqlite3.Connection, page: Page, seen_at: datetime | None, fetched: Fetched | None
-) -> Saved:
-    # A page seen when it was fetched is seen as the fetch's stored time reads back (to the
-    # millisecond), which is also what a reparse of it sees.
-    now = timeparse.to_iso(timeparse.to_millisecond(seen_at) if seen_at else datetime.now(UTC))
-    with conn:
-        if fetched is not None:
-            _save_fetch(conn, fetched)
-        return write_page(conn, page, now)
-
-
-def write_page(conn: sqlite3.Connection, page: Page, now: str) -> Saved:
-    """Write a page's profiles, films and reviews inside the caller's transaction (an import
-    writes a big file's pages one after another and commits, or rolls back, once)."""
-    saved = Saved()
-    batch = Batch(conn)
-    for profile in page.profiles:
-        _save_profile(conn, profile, now)
-    known = Known(conn, page.films, page.reviews, before_read=batch.flush)
-    film_ids = {film.id: _save_film(batch, known, film, now) for film in page.films}
-    titles = {film_ids[film.id]: film.title for film in page.films}
-    batch.flush()  # reviews name their films: the films are in before them
-    for review in page.reviews:
-        film_id = film_ids.get(review.film_id, review.film_id)
-        if film_id != review.film_id:
-            review = replace(review, film_id=film_id)
-        outcome, returned, review_id = _save_review(batch, known, review, titles.get(film_id), now)
-        saved.counts.count(outcome)
-        saved.counts.returned += returned
-        saved.review_ids.add(review_id)
-        if outcome == "new":
-            saved.new_ids.add(review_id)
-        if review.source:
-            saved.sources.add(review.source)
-    saved.listed = archive_lists.write(batch, page, film_ids)
-    batch.flush()
-    known.save_keys()
-    return saved
-
-
-def _save_fetch(conn: sqlite3.Connection, fetched: Fetched) -> None:
-    row = asdict(fetched)
-    row["fetched_at"] = timeparse.to_iso(fetched.fetched_at)
-    row["sha256"] = rawpages.store(conn, row.pop("body"))
-    row["exact_capture"] = int(row["exact_capture"])
-    conn.execute(f"INSERT INTO fetches ({_cols(row)}) VALUES ({_marks(row)})", tuple(row.values()))
-
-
-def _save_profile(conn: sqlite3.Connection, profile: Profile, now: str) -> None:
+def save_profile(conn: sqlite3.Connection, profile: Profile, now: str) -> None:
     row = asdict(profile) | {"first_seen_at": now, "last_seen_at": now}
     conn.execute(
         f"INSERT INTO profiles ({_cols(row)}) VALUES ({_marks(row)}) ON CONFLICT(id) DO UPDATE SET "
@@ -251,9 +137,10 @@ def title_key(title: str | None, year: int | None) -> str | None:
     return f"title:{' '.join(title.lower().split())}|{year}"
 
 
-def _save_film(batch: Batch, known: Known, film: Film, now: str) -> str:
+def save_film(writer: PageWriter, film: Film, now: str) -> str:
     """Store the film and its keys; returns the id it is stored under, which is an older row's
     when one of the film's site keys already names that row."""
+    batch, known = writer.batch, writer.known
     keys = [film.id, *film.keys]
     if title := title_key(film.title, film.year):
         keys.append(title)
@@ -312,9 +199,12 @@ def _kept_text(review: Review, old: dict[str, Any]) -> bool:
     return False
 
 
-def _save_review(
-    batch: Batch, known: Known, review: Review, title: str | None, now: str
+def save_review(
+    writer: PageWriter, review: Review, title: str | None, now: str
 ) -> tuple[Outcome, bool, str]:
+    """Store the review (a new row, or what changed of its stored one); returns what saving did
+    to it, whether it returned after a full crawl had marked it missing, and its stored id."""
+    batch, known = writer.batch, writer.known
     old = known.review(review, title)
     if old is None and review.only_text:
         # The whole text of a review the archive does not hold: nothing to complete.

@@ -1,5 +1,5 @@
 """Writing a page's lists, the films on them and the watchlist (see schema.py: lists,
-list_entries, watchlist), inside the transaction archive.write_page runs in.
+list_entries, watchlist), inside the transaction of the page's writer (writer.PageWriter).
 
 An export is a snapshot taken at one time: what it says replaces what an older snapshot said
 (a list's name, a film's place on it, its note), never what a newer one said, whatever order
@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from operator import attrgetter
+from typing import TYPE_CHECKING
 
 from scraper.models import Page
-from scraper.store.lookup import Batch
+
+if TYPE_CHECKING:
+    from scraper.store.writer import PageWriter
 
 
 @dataclass(slots=True)
@@ -50,9 +53,10 @@ _ENTRY = _upsert("list_entries", ("list_id", "film_id"), ("position", "notes"))
 _WATCH = _upsert("watchlist", ("profile_id", "film_id"), ("added_on",))
 
 
-def write(batch: Batch, page: Page, film_ids: dict[str, str]) -> ListCounts:
+def write(writer: PageWriter, page: Page, film_ids: dict[str, str]) -> ListCounts:
     """The page's lists, entries and watchlist; `film_ids` maps the page's film ids to the
     ids the films are stored under."""
+    batch = writer.batch
     for found in page.lists:
         batch.add(_LIST, (*_LIST_VALUES(found), found.captured_at, found.captured_at))
     for entry in page.list_entries:
@@ -64,13 +68,13 @@ def write(batch: Batch, page: Page, film_ids: dict[str, str]) -> ListCounts:
         span = (watch.captured_at, watch.captured_at)
         batch.add(_WATCH, (watch.profile_id, film_id, watch.added_on, *span))
     if (held := page.collected) is not None:
-        batch.flush()
+        writer.flush()
         for column, whole in (
             ("lists_captured_at", held.lists),
             ("watchlist_captured_at", held.watchlist),
         ):
             if whole:
-                batch.conn.execute(
+                writer.conn.execute(
                     f"UPDATE profiles SET {column} = max(coalesce({column}, ''), ?) WHERE id = ?",
                     (held.captured_at, held.profile_id),
                 )

@@ -1,21 +1,24 @@
 """What the archive already holds under a page's film and review keys, read in a few queries.
 
-save_page must find, for every film and review of a page, the row it already is (by its id or
-any other key a source knows it by). Asking per item cost several queries per review, most of
-a page's write time; one `IN (...)` query per table per page answers the same. Rows the page
-itself writes are re-read from the archive when a later item of the same page resolves to
-them, so an entry listed twice on one page still lands on one row. The keys the page adds
-are written once, at the end of the page (`save_keys`).
+The page writer (writer.PageWriter) must find, for every film and review of a page, the row it
+already is (by its id or any other key a source knows it by). Asking per item cost several
+queries per review, most of a page's write time; one `IN (...)` query per table per page
+answers the same. Rows the page itself writes are re-read from the archive when a later item
+of the same page resolves to them, so an entry listed twice on one page still lands on one
+row. The keys the page adds are written once, at the end of the page (`save_keys`).
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from scraper import entry_ids
 from scraper.models import Film, Review
+
+if TYPE_CHECKING:
+    from scraper.store.writer import PageWriter
 
 # SQLite's default limit on bound parameters is far above this; chunks keep big imports safe.
 CHUNK = 500
@@ -24,18 +27,23 @@ _TITLE_KEY = "/watch/title:"
 
 
 class Known:
-    """The stored rows behind one page's films and reviews, and the keys the page adds."""
+    """The stored rows behind one page's films and reviews (see load), and the keys the page
+    adds."""
 
-    def __init__(
-        self,
-        conn: sqlite3.Connection,
-        films: list[Film],
-        reviews: list[Review],
-        before_read: Callable[[], None] = lambda: None,
-    ) -> None:
-        self.conn = conn
-        # Writes still held back (archive's Batch) must reach the table before it is read.
-        self._before_read = before_read
+    def __init__(self, writer: PageWriter) -> None:
+        # The writer of the pages: what it still holds back must reach a table before it is
+        # read (see _row).
+        self._writer = writer
+        self.conn = writer.conn
+        self._columns = [
+            d[0] for d in self.conn.execute("SELECT * FROM reviews LIMIT 0").description
+        ]
+        self.load([], [])
+
+    def load(self, films: list[Film], reviews: list[Review]) -> None:
+        """Read what the archive holds under the keys of the page about to be written, in place
+        of the last page's."""
+        conn = self.conn
         self._film_ids: dict[str, list[str]] = {}
         for key, film_id in _rows(
             conn,
@@ -53,8 +61,6 @@ class Known:
         # Archives from before review_keys have rows under their own id only.
         wanted = {r.id for r in reviews} | set(self._review_ids.values())
         self._rows: dict[str, dict[str, Any] | None] = dict.fromkeys(wanted)
-        cursor = conn.execute("SELECT * FROM reviews LIMIT 0")
-        self._columns = [d[0] for d in cursor.description]
         for row in _rows(conn, "SELECT * FROM reviews WHERE id IN ({})", wanted):
             stored = dict(zip(self._columns, row, strict=True))
             self._rows[stored["id"]] = stored
@@ -122,7 +128,7 @@ class Known:
     def _row(self, review_id: str) -> dict[str, Any] | None:
         if review_id in self._rows and review_id not in self._written:
             return self._rows[review_id]
-        self._before_read()
+        self._writer.flush()
         cursor = self.conn.execute("SELECT * FROM reviews WHERE id = ?", (review_id,))
         row = cursor.fetchone()
         return dict(zip(self._columns, row, strict=True)) if row else None
@@ -143,28 +149,3 @@ def _rows(conn: sqlite3.Connection, sql: str, values: Iterable[str]) -> Iterator
     for start in range(0, len(values), CHUNK):
         chunk = values[start : start + CHUNK]
         yield from conn.execute(sql.format(", ".join("?" * len(chunk))), chunk)
-
-
-class Batch:
-    """Statements a page writes, sent to SQLite in runs: one `executemany` per run of the same
-    statement, in the order they were made.
-
-    A statement per row cost most of an export's import time (the call, not SQLite's work). The
-    order is kept exactly, so a run of inserts then an update of one of them means the same as
-    before; whoever reads the tables first calls `flush` (see Known's before_read)."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
-        self._sql: str | None = None
-        self._rows: list[tuple[object, ...]] = []
-
-    def add(self, sql: str, row: tuple[object, ...]) -> None:
-        if sql != self._sql:
-            self.flush()
-            self._sql = sql
-        self._rows.append(row)
-
-    def flush(self) -> None:
-        if self._sql is not None and self._rows:
-            self.conn.executemany(self._sql, self._rows)
-        self._sql, self._rows = None, []

@@ -4,11 +4,13 @@ from it, so the two can never disagree after a crash."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import sqlite3
 import tempfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import BinaryIO
 
 _CHUNK = 1024 * 1024
@@ -60,3 +62,34 @@ def load(conn: sqlite3.Connection, digest: str) -> bytes:
         raise KeyError(f"no raw page {digest}")
     encoding, body = row
     return zlib.decompress(body) if encoding == "zlib" else body
+
+
+@contextlib.contextmanager
+def unpacked(conn: sqlite3.Connection, digest: str) -> Iterator[Callable[[], BinaryIO]]:
+    """load() for a body read as a stream (a stored export, which a parser may open several
+    times and seek in): unpacked a megabyte at a time into a temporary file, opened anew at
+    each call, so that neither the body nor its compressed form is ever held whole."""
+    row = conn.execute(
+        "SELECT rowid, encoding FROM raw_pages WHERE sha256 = ?", (digest,)
+    ).fetchone()
+    if row is None:
+        raise KeyError(f"no raw page {digest}")
+    rowid, encoding = row
+    with tempfile.TemporaryDirectory(prefix="scrape-raw-") as folder:
+        path = Path(folder) / "body"
+        unpacker = zlib.decompressobj() if encoding == "zlib" else None
+        with (
+            conn.blobopen("raw_pages", "body", rowid, readonly=True) as blob,
+            path.open("wb") as out,
+        ):
+            while packed := blob.read(_CHUNK):
+                if unpacker is None:
+                    out.write(packed)
+                    continue
+                # A megabyte unpacked at a time, however well it was packed.
+                while packed:
+                    out.write(unpacker.decompress(packed, _CHUNK))
+                    packed = unpacker.unconsumed_tail
+            if unpacker is not None:
+                out.write(unpacker.flush())
+        yield lambda: path.open("rb")

@@ -1,7 +1,7 @@
 """Marking reviews a full crawl no longer finds. Nothing is ever deleted from the archive.
 
 A review missing from one complete full crawl gets `missing_since`; missing from a second in a
-row it gets `deleted_at`. Seen again, both are cleared (archive.save_page does that). Only the
+row it gets `deleted_at`. Seen again, both are cleared (writer.PageWriter does that). Only the
 listings the crawl actually read count: a review is a candidate only when its `source` is one
 the crawl produced reviews from, so a listing that parsed to nothing (a layout change, a block
 page let through) can never make its reviews look deleted.

@@ -3,7 +3,7 @@
 Letterboxd names a film by its slug on pages and feeds and by its LID (boxd.it/<LID>) in
 exports and poster data; the export names diary entries by their own LIDs, pages and feeds by
 viewing ids. No source has all of these, so every record carries the keys it can form and the
-archive joins them (archive.save_page, film_links and review_keys):
+archive joins them (writer.PageWriter, film_links and review_keys):
 
 - film: id `letterboxd:film/<slug>` (else `letterboxd:lid/<LID>`, else `letterboxd:id/<n>` by
   its numeric film id, else title and year), keys `letterboxd:lid:<LID>`,

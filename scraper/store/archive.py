@@ -19,7 +19,7 @@ from scraper.models import Film, Profile, Review
 from scraper.store import archive_lists
 
 if TYPE_CHECKING:
-    from scraper.store.writer import PageWriter
+    from scraper.store.lookup import Batch, Known
 
 # What a review says. A change in any of these is an edit on the site.
 CONTENT = (
@@ -137,10 +137,9 @@ def title_key(title: str | None, year: int | None) -> str | None:
     return f"title:{' '.join(title.lower().split())}|{year}"
 
 
-def save_film(writer: PageWriter, film: Film, now: str) -> str:
+def save_film(batch: Batch, known: Known, film: Film, now: str) -> str:
     """Store the film and its keys; returns the id it is stored under, which is an older row's
     when one of the film's site keys already names that row."""
-    batch, known = writer.batch, writer.known
     keys = [film.id, *film.keys]
     if title := title_key(film.title, film.year):
         keys.append(title)
@@ -200,11 +199,10 @@ def _kept_text(review: Review, old: dict[str, Any]) -> bool:
 
 
 def save_review(
-    writer: PageWriter, review: Review, title: str | None, now: str
+    batch: Batch, known: Known, review: Review, title: str | None, now: str
 ) -> tuple[Outcome, bool, str]:
     """Store the review (a new row, or what changed of its stored one); returns what saving did
     to it, whether it returned after a full crawl had marked it missing, and its stored id."""
-    batch, known = writer.batch, writer.known
     old = known.review(review, title)
     if old is None and review.only_text:
         # The whole text of a review the archive does not hold: nothing to complete.

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from scraper.models import Page
 
 if TYPE_CHECKING:
-    from scraper.store.writer import PageWriter
+    from scraper.store.lookup import Batch
 
 
 @dataclass(slots=True)
@@ -53,10 +53,9 @@ _ENTRY = _upsert("list_entries", ("list_id", "film_id"), ("position", "notes"))
 _WATCH = _upsert("watchlist", ("profile_id", "film_id"), ("added_on",))
 
 
-def write(writer: PageWriter, page: Page, film_ids: dict[str, str]) -> ListCounts:
+def write(batch: Batch, page: Page, film_ids: dict[str, str]) -> ListCounts:
     """The page's lists, entries and watchlist; `film_ids` maps the page's film ids to the
     ids the films are stored under."""
-    batch = writer.batch
     for found in page.lists:
         batch.add(_LIST, (*_LIST_VALUES(found), found.captured_at, found.captured_at))
     for entry in page.list_entries:
@@ -68,13 +67,13 @@ def write(writer: PageWriter, page: Page, film_ids: dict[str, str]) -> ListCount
         span = (watch.captured_at, watch.captured_at)
         batch.add(_WATCH, (watch.profile_id, film_id, watch.added_on, *span))
     if (held := page.collected) is not None:
-        writer.flush()
+        batch.flush()
         for column, whole in (
             ("lists_captured_at", held.lists),
             ("watchlist_captured_at", held.watchlist),
         ):
             if whole:
-                writer.conn.execute(
+                batch.conn.execute(
                     f"UPDATE profiles SET {column} = max(coalesce({column}, ''), ?) WHERE id = ?",
                     (held.captured_at, held.profile_id),
                 )

@@ -12,13 +12,10 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from scraper import entry_ids
 from scraper.models import Film, Review
-
-if TYPE_CHECKING:
-    from scraper.store.writer import PageWriter
 
 # SQLite's default limit on bound parameters is far above this; chunks keep big imports safe.
 CHUNK = 500
@@ -30,11 +27,10 @@ class Known:
     """The stored rows behind one page's films and reviews (see load), and the keys the page
     adds."""
 
-    def __init__(self, writer: PageWriter) -> None:
-        # The writer of the pages: what it still holds back must reach a table before it is
-        # read (see _row).
-        self._writer = writer
-        self.conn = writer.conn
+    def __init__(self, batch: Batch) -> None:
+        # The page's held-back statements: they must reach a table before it is read (_row).
+        self._batch = batch
+        self.conn = batch.conn
         self._columns = [
             d[0] for d in self.conn.execute("SELECT * FROM reviews LIMIT 0").description
         ]
@@ -128,7 +124,7 @@ class Known:
     def _row(self, review_id: str) -> dict[str, Any] | None:
         if review_id in self._rows and review_id not in self._written:
             return self._rows[review_id]
-        self._writer.flush()
+        self._batch.flush()
         cursor = self.conn.execute("SELECT * FROM reviews WHERE id = ?", (review_id,))
         row = cursor.fetchone()
         return dict(zip(self._columns, row, strict=True)) if row else None
@@ -149,3 +145,32 @@ def _rows(conn: sqlite3.Connection, sql: str, values: Iterable[str]) -> Iterator
     for start in range(0, len(values), CHUNK):
         chunk = values[start : start + CHUNK]
         yield from conn.execute(sql.format(", ".join("?" * len(chunk))), chunk)
+
+
+class Batch:
+    """Statements a page writes, sent to SQLite in runs: one `executemany` per run of the same
+    statement, in the order they were made.
+
+    A statement per row cost most of an export's import time (the call, not SQLite's work). The
+    order is kept exactly, so a run of inserts then an update of one of them means the same as
+    before; whoever reads the tables first calls `flush` (Known does, before it reads)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self._sql: str | None = None
+        self._rows: list[tuple[object, ...]] = []
+
+    def add(self, sql: str, row: tuple[object, ...]) -> None:
+        if sql != self._sql:
+            self.flush()
+            self._sql = sql
+        self._rows.append(row)
+
+    def flush(self) -> None:
+        if self._sql is not None and self._rows:
+            self.conn.executemany(self._sql, self._rows)
+        self._sql, self._rows = None, []
+
+    def discard(self) -> None:
+        """Forget what is held: its transaction was rolled back."""
+        self._sql, self._rows = None, []

@@ -25,8 +25,7 @@ from scraper.errors import DiskFull
 from scraper.models import Fetched, Page
 from scraper.store import archive, archive_lists, rawpages
 from scraper.store.archive import Saved
-from scraper.store.batch import Batch
-from scraper.store.lookup import Known
+from scraper.store.lookup import Batch, Known
 
 
 class PageWriter:
@@ -35,7 +34,7 @@ class PageWriter:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.conn = db.conn
         self.batch = Batch(self.conn)
-        self.known = Known(self)
+        self.known = Known(self.batch)
 
     def save_page(
         self, page: Page, *, seen_at: datetime | None = None, fetched: Fetched | None = None
@@ -118,7 +117,8 @@ class PageWriter:
         for profile in page.profiles:
             archive.save_profile(self.conn, profile, now)
         self.known.load(page.films, page.reviews)
-        film_ids = {film.id: archive.save_film(self, film, now) for film in page.films}
+        batch, known = self.batch, self.known
+        film_ids = {film.id: archive.save_film(batch, known, film, now) for film in page.films}
         titles = {film_ids[film.id]: film.title for film in page.films}
         self.flush()  # reviews name their films: the films are in before them
         for review in page.reviews:
@@ -126,7 +126,7 @@ class PageWriter:
             if film_id != review.film_id:
                 review = replace(review, film_id=film_id)
             outcome, returned, review_id = archive.save_review(
-                self, review, titles.get(film_id), now
+                batch, known, review, titles.get(film_id), now
             )
             saved.counts.count(outcome)
             saved.counts.returned += returned
@@ -135,7 +135,7 @@ class PageWriter:
                 saved.new_ids.add(review_id)
             if review.source:
                 saved.sources.add(review.source)
-        saved.listed = archive_lists.write(self, page, film_ids)
+        saved.listed = archive_lists.write(self.batch, page, film_ids)
         self.flush()
         self.known.save_keys()
         return saved

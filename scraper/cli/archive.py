@@ -236,7 +236,7 @@ def search_(
     """
     from scraper.views import search
 
-    rows = search.search_archive(
+    rows = search.search(
         db_path_for(db_path, config.load(config_path)),
         query,
         limit=limit,

@@ -11,7 +11,7 @@ import tempfile
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 _CHUNK = 1024 * 1024
 
@@ -55,12 +55,7 @@ def store_stream(conn: sqlite3.Connection, open_body: Callable[[], BinaryIO]) ->
 
 
 def load(conn: sqlite3.Connection, digest: str) -> bytes:
-    row = conn.execute(
-        "SELECT encoding, body FROM raw_pages WHERE sha256 = ?", (digest,)
-    ).fetchone()
-    if row is None:
-        raise KeyError(f"no raw page {digest}")
-    encoding, body = row
+    encoding, body = _stored(conn, digest, "encoding, body")
     return zlib.decompress(body) if encoding == "zlib" else body
 
 
@@ -69,12 +64,7 @@ def unpacked(conn: sqlite3.Connection, digest: str) -> Iterator[Callable[[], Bin
     """load() for a body read as a stream (a stored export, which a parser may open several
     times and seek in): unpacked a megabyte at a time into a temporary file, opened anew at
     each call, so that neither the body nor its compressed form is ever held whole."""
-    row = conn.execute(
-        "SELECT rowid, encoding FROM raw_pages WHERE sha256 = ?", (digest,)
-    ).fetchone()
-    if row is None:
-        raise KeyError(f"no raw page {digest}")
-    rowid, encoding = row
+    rowid, encoding = _stored(conn, digest, "rowid, encoding")
     with tempfile.TemporaryDirectory(prefix="scrape-raw-") as folder:
         path = Path(folder) / "body"
         unpacker = zlib.decompressobj() if encoding == "zlib" else None
@@ -93,3 +83,10 @@ def unpacked(conn: sqlite3.Connection, digest: str) -> Iterator[Callable[[], Bin
             if unpacker is not None:
                 out.write(unpacker.flush())
         yield lambda: path.open("rb")
+
+
+def _stored(conn: sqlite3.Connection, digest: str, columns: str) -> tuple[Any, ...]:
+    row = conn.execute(f"SELECT {columns} FROM raw_pages WHERE sha256 = ?", (digest,)).fetchone()
+    if row is None:
+        raise KeyError(f"no raw page {digest}")
+    return tuple(row)

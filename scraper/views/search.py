@@ -82,30 +82,8 @@ class _Page:
         return snippet or ""
 
 
-def search_archive(
-    path: Path,
-    query: str,
-    *,
-    limit: int = 20,
-    site: str | None = None,
-    profile: str | None = None,
-    min_rating: float | None = None,
-    year: int | None = None,
-) -> list[dict[str, Any]]:
-    """search, in the archive at `path` read-only, once `profile` is known to be in it."""
-    return search(
-        open_to_read(path, profile),
-        query,
-        limit=limit,
-        site=site,
-        profile=profile,
-        min_rating=min_rating,
-        year=year,
-    )
-
-
 def search(
-    db: sqlite_utils.Database | Reader,
+    archive: sqlite_utils.Database | Reader | Path,
     query: str,
     *,
     limit: int = 20,
@@ -119,8 +97,10 @@ def search(
     valid FTS (an unbalanced quote, a lone "-") is searched as plain words instead.
 
     `min_rating` is on the 0-10 scale; `year` is the year the review was written. A query
-    past MAX_QUERY_CHARS, MAX_TERMS or MAX_PREFIXES is a UsageError."""
+    past MAX_QUERY_CHARS, MAX_TERMS or MAX_PREFIXES is a UsageError. An archive given by its
+    path is opened read-only, once `profile` is known to be in it."""
     check_query(query)
+    db = open_to_read(archive, profile) if isinstance(archive, Path) else archive
     if not query.strip():
         return []
     filters = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -237,9 +238,11 @@ class Fetched:
     exact_capture: bool = True
     # An import's --profile: only that person's reviews were kept from the page.
     keep_profile: str | None = None
+    # An import's --date-order, which reparse gives the parser again (ParseContext.of_record).
+    date_order: DateOrder | None = None
 
 
-# How the fetch record keeps a context: in its address's fragment, which reparse reads back.
+# How archives written before fetches.date_order kept it: in the address's fragment.
 _RECORDED_ORDER = re.compile(r"[#&]date-order=(?P<order>dmy|mdy)\b")
 
 
@@ -255,15 +258,14 @@ class ParseContext:
     # --date-order: how a file's d/m/yyyy dates read (None: as its rows show).
     date_order: DateOrder | None = None
 
-    def recorded(self, url: str) -> str:
-        """The address the fetch record keeps, so that a reparse reads the file the same way."""
-        return f"{url}#date-order={self.date_order}" if self.date_order else url
-
     @classmethod
-    def of_record(cls, url: str) -> ParseContext:
-        """The context a fetch record's address kept (see recorded)."""
-        found = _RECORDED_ORDER.search(url)
-        return cls(date_order="dmy" if found["order"] == "dmy" else "mdy") if found else cls()
+    def of_record(cls, row: Mapping[str, Any]) -> ParseContext:
+        """The context a fetch record kept (its `date_order`), for reparse to give the parser
+        again; an archive written before that column kept it in the address's fragment."""
+        order = row.get("date_order")
+        if order is None and (found := _RECORDED_ORDER.search(row.get("url") or "")):
+            order = found["order"]
+        return cls(date_order="dmy" if order == "dmy" else "mdy" if order == "mdy" else None)
 
 
 # An import told nothing beyond the file (and every crawl).

@@ -133,6 +133,30 @@ def test_reparse_reads_an_export_in_the_date_order_its_import_was_told(tmp_path)
     assert ratings_by_title(db) == before
 
 
+def test_the_date_order_an_import_was_told_is_kept_beside_the_address_not_in_it(tmp_path):
+    db = tmp_path / "a.db"
+    undecided = str(IMDB / "ratings-resaved-undecided.csv")
+    done = run_import(db, undecided, "--profile", "imdb:ur1", "--date-order", "dmy")
+    assert done.exit_code == 0, done.output
+    [(url, order)] = rows(db, "select url, date_order from fetches")
+    assert order == "dmy" and "#" not in url
+
+
+def test_an_archive_that_kept_the_date_order_in_the_address_reparses_the_same(tmp_path):
+    """Archives written before fetches.date_order kept it as the address's fragment."""
+    db = tmp_path / "a.db"
+    undecided = str(IMDB / "ratings-resaved-undecided.csv")
+    done = run_import(db, undecided, "--profile", "imdb:ur1", "--date-order", "dmy")
+    assert done.exit_code == 0, done.output
+    before = ratings_by_title(db)
+    with sqlite3.connect(db) as conn:
+        conn.execute("update fetches set url = url || '#date-order=dmy', date_order = null")
+    again = CliRunner().invoke(cli, ["reparse", "--db", str(db)])
+    assert again.exit_code == 0, again.output
+    assert "0 changed" in again.output, again.output
+    assert ratings_by_title(db) == before
+
+
 def test_imdb_export_of_2016_and_the_same_ratings_in_2026_decimals(tmp_path):
     db = tmp_path / "a.db"
     old = run_import(db, str(IMDB / "ratings-export-2016.csv"), "--profile", "imdb:ur1")

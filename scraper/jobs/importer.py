@@ -477,8 +477,6 @@ def _open(path: Path, options: ImportOptions) -> _Opened:
         or _own_address(head)
         or (declared.import_url(profile.handle) if profile else path.resolve().as_uri())
     )
-    # The fetch record keeps the context in the address, for reparse (ParseContext.recorded).
-    url = options.context.recorded(url)
     keep = profile.profile_id if profile else None
     exact = captured_at is not None
     stream = sites.stream(site_name, parser, open_body, url, fetched_at, context=options.context)
@@ -499,5 +497,6 @@ def _open(path: Path, options: ImportOptions) -> _Opened:
         profile_id=keep,
         exact_capture=exact,
         keep_profile=keep,
+        date_order=options.context.date_order,
     )
     return _Opened(fetched, open_body, itertools.chain([first], pages))

@@ -87,7 +87,7 @@ def _saved_pages(
     fetched_at = timeparse.instant(row["fetched_at"])
     keep, exact = row["keep_profile"], bool(row["exact_capture"])
     # What the import was told of the file (--date-order), as its fetch record keeps it.
-    context = ParseContext.of_record(url)
+    context = ParseContext.of_record(row)
     if parser not in sites.SITES[site].streams():
         body = rawpages.load(db.conn, row["sha256"])
         page = sites.parse(site, parser, body, url, fetched_at, context=context)

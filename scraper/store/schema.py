@@ -165,6 +165,8 @@ TABLES: dict[str, dict[str, Any]] = {
             "sha256": str,
             "exact_capture": int,
             "keep_profile": str,
+            # An import's --date-order ("dmy", "mdy"), for reparse to read the file the same way.
+            "date_order": str,
         },
         "foreign_keys": [("sha256", "raw_pages", "sha256")],
         "indexes": [["fetched_at"], ["site", "fetched_at"]],

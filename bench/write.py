@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import critic_pages, importing
-from scraper import timeparse
+from scraper import sites, timeparse
 from scraper.models import Fetched, Film, Page, Review
 from scraper.store import archive, schema
 from scraper.store.writer import PageWriter
@@ -60,7 +60,7 @@ def _fetched(url: str, body: bytes) -> Fetched:
 
 
 def through_scrape(db_path: Path, count: int) -> float:
-    writer = PageWriter(schema.open_archive(db_path))
+    writer = PageWriter(schema.open_archive(db_path), entry_kinds=sites.entry_kinds())
     started = time.perf_counter()
     for page, body, url in pages(count):
         writer.save_page(page, fetched=_fetched(url, body))

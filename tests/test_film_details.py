@@ -172,7 +172,7 @@ def test_a_looked_up_year_never_overwrites_a_listings_and_a_listing_takes_over(t
     db = schema.open_archive(tmp_path / "a.db")
     listed = Film("rottentomatoes:m/a", "rottentomatoes", "A", 2001, "movie")
     unlisted = Film("rottentomatoes:m/b", "rottentomatoes", "B", None, "movie")
-    PageWriter(db).save_page(Page(films=[listed, unlisted]))
+    PageWriter(db, entry_kinds=sites.entry_kinds()).save_page(Page(films=[listed, unlisted]))
     assert film_details.pending(db) == [("rottentomatoes:m/b", "rottentomatoes")]
     film_details._record(db, "rottentomatoes:m/a", "https://x.test/m/a", 1999, None)
     film_details._record(db, "rottentomatoes:m/b", "https://x.test/m/b", 1988, None)
@@ -181,7 +181,7 @@ def test_a_looked_up_year_never_overwrites_a_listings_and_a_listing_takes_over(t
         ("rottentomatoes:m/a", 2001, "listing"),
         ("rottentomatoes:m/b", 1988, "film page"),
     ]
-    PageWriter(db).save_page(
+    PageWriter(db, entry_kinds=sites.entry_kinds()).save_page(
         Page(films=[Film("rottentomatoes:m/b", "rottentomatoes", "B", 1987, None)])
     )
     row = db.execute(
@@ -200,7 +200,7 @@ def test_a_site_refusing_film_pages_stops_the_look_ups_and_they_wait_for_next_ru
     films = [
         Film(f"rottentomatoes:m/f{i}", "rottentomatoes", f"F{i}", None, "movie") for i in range(5)
     ]
-    PageWriter(db).save_page(Page(films=films))
+    PageWriter(db, entry_kinds=sites.entry_kinds()).save_page(Page(films=films))
     asked: list[str] = []
 
     def refuse(request: httpx.Request) -> httpx.Response:
@@ -248,7 +248,7 @@ def test_a_film_page_with_a_year_no_number_holds_is_that_films_note_never_the_ru
     path = tmp_path / "a.db"
     db = schema.open_archive(path)
     films = [Film(f"rottentomatoes:m/{s}", "rottentomatoes", s, None, "movie") for s in "ab"]
-    PageWriter(db).save_page(Page(films=films))
+    PageWriter(db, entry_kinds=sites.entry_kinds()).save_page(Page(films=films))
     db.close()
     pages = {"/m/a": _rt_film_page("A", year_json, prop), "/m/b": _rt_film_page("B", "2001", "")}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from scraper import timeparse
+from scraper import sites, timeparse
 from scraper.models import Film, Page, Review
 from scraper.sites import common
 from scraper.sites.letterboxd import records
@@ -37,7 +37,7 @@ def save(db, *pairs: tuple[Film, Review]) -> archive.Saved:
     for film, review in pairs:
         page.films.append(film)
         page.reviews.append(review)
-    return PageWriter(db).save_page(page)
+    return PageWriter(db, entry_kinds=sites.entry_kinds()).save_page(page)
 
 
 def test_one_sites_sources_land_on_one_film_row(db):

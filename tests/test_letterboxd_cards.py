@@ -70,22 +70,22 @@ def test_a_fragment_completes_only_a_review_the_archive_holds(tmp_path):
         "letterboxd", "full_text", b"<p>nobody's</p>", "https://x/s/full-text/viewing:1/", SEEN
     )
 
-    assert PageWriter(db).save_page(stray).counts.new == 0
+    assert PageWriter(db, entry_kinds=sites.entry_kinds()).save_page(stray).counts.new == 0
     assert db.execute("select count(*) from reviews").fetchone() == (0,)
-    PageWriter(db).save_page(listing)
+    PageWriter(db, entry_kinds=sites.entry_kinds()).save_page(listing)
     review_id = f"letterboxd:fay/viewing/{entry.viewing_id}"
     before = db.execute(
         "select film_id, rating, text, text_incomplete from reviews where id = ?", [review_id]
     ).fetchone()
     assert before[2].endswith("…") and before[3] == 1
-    saved = PageWriter(db).save_page(fragment)
+    saved = PageWriter(db, entry_kinds=sites.entry_kinds()).save_page(fragment)
     assert saved.counts.completed == 1 and saved.counts.changed == 0
     after = db.execute(
         "select film_id, rating, text, text_incomplete from reviews where id = ?", [review_id]
     ).fetchone()
     assert after == (before[0], before[1], "\n\n".join(entry.text), None)
     # The listing's excerpt, seen again, neither replaces the whole text nor reopens it.
-    PageWriter(db).save_page(listing)
+    PageWriter(db, entry_kinds=sites.entry_kinds()).save_page(listing)
     again = db.execute("select text, text_incomplete from reviews where id = ?", [review_id])
     assert again.fetchone() == (after[2], None)
 

@@ -8,7 +8,7 @@ from contextlib import closing
 
 import pytest
 
-from scraper import timeparse
+from scraper import sites, timeparse
 from scraper.jobs import importer, reparse
 from scraper.models import Film, Page
 from scraper.sites import common
@@ -78,6 +78,6 @@ def test_a_run_ends_with_the_status_its_command_set(tmp_path):
                 rating_raw=None,
             )
         )
-        PageWriter(run.db).save_page(page)
+        PageWriter(run.db, entry_kinds=sites.entry_kinds()).save_page(page)
         run.status, run.error = "failed", "1 of 2 files refused"
     assert _runs(db) == [("import", "failed", "1 of 2 files refused", 1)]

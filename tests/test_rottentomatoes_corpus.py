@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from scraper import timeparse
+from scraper import sites, timeparse
 from scraper.store import schema
 from scraper.store.writer import PageWriter
 from tests import expectations as ex
@@ -50,7 +50,7 @@ def test_whole_corpus_archives_and_repairs_mojibake(corpus, tmp_path):
     total = 0
     for stem in CASES:
         _, _, page = parse_case(corpus, stem)
-        total += PageWriter(db).save_page(page).counts.new
+        total += PageWriter(db, entry_kinds=sites.entry_kinds()).save_page(page).counts.new
     assert db["reviews"].count == total == 842
     text, original = db.execute(
         "select text, text_original from reviews where film_id = ?",

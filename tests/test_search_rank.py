@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from scraper import timeparse
+from scraper import sites, timeparse
 from scraper.models import Film, Page
 from scraper.sites import common
 from scraper.store import schema
@@ -35,7 +35,7 @@ def _save(db, reviews: list[tuple[str, float | None]]) -> None:
                 rating_raw=None,
             )
         )
-    PageWriter(db).save_page(page)
+    PageWriter(db, entry_kinds=sites.entry_kinds()).save_page(page)
 
 
 def test_search_ranks_by_relevance_until_a_query_matches_too_much(db, monkeypatch):

@@ -228,7 +228,9 @@ def _write(
     fetched = replace(opened.fetched, run_id=run_id)
     counts = archive.SaveCounts()
     tally = ImportResult()
-    written = PageWriter(db).save_stream(opened.pages, fetched=fetched, open_body=opened.open_body)
+    written = PageWriter(db, entry_kinds=sites.entry_kinds()).save_stream(
+        opened.pages, fetched=fetched, open_body=opened.open_body
+    )
     for page, saved in written:
         counts.add(saved.counts)
         tally.listed.add(saved.listed)

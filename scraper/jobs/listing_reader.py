@@ -71,7 +71,7 @@ class ListingReader:
     writer: PageWriter = field(init=False)
 
     def __post_init__(self) -> None:
-        self.writer = PageWriter(self.db)
+        self.writer = PageWriter(self.db, entry_kinds=sites.entry_kinds())
 
     def read(
         self,

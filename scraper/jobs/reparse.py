@@ -55,7 +55,7 @@ def reparse(
                 {"site": site, "since": timeparse.to_iso(since) if since else None},
             )
         )
-        writer = PageWriter(db)
+        writer = PageWriter(db, entry_kinds=sites.entry_kinds())
         for row in fetches:
             if row["site"] not in sites.SITES:
                 continue

@@ -10,7 +10,6 @@ from datetime import datetime
 from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
-from scraper import entry_ids
 from scraper.errors import ParseError, UsageError
 from scraper.models import NO_CONTEXT, Page, ParseContext, Target
 from scraper.site_names import NAMES
@@ -24,14 +23,20 @@ def _declared(name: str) -> Site[Any]:
     site = importlib.import_module(f"scraper.sites.{name}").SITE_DEF
     if not isinstance(site, Site) or site.name != name:
         raise TypeError(f"scraper.sites.{name}.SITE_DEF is not the Site named {name!r}")
-    # The archive tells entries apart by these without knowing any site (store/lookup.py).
-    entry_ids.declare(site.identity.entry_kinds)
     return site
 
 
 # Each package under scraper/sites declares its Site as SITE_DEF (see site.py).
 SITES: dict[str, Site[Any]] = {name: _declared(name) for name in NAMES}
 MAX_IDENT = 300
+
+
+def entry_kinds() -> frozenset[str]:
+    """The kinds of review id that name one entry each, of every site (Identity.entry_kinds):
+    what the archive's writer is told, since it knows no site (store/lookup.py)."""
+    return frozenset(kind for each in SITES.values() for kind in each.identity.entry_kinds)
+
+
 _UNSAFE = re.compile(r"[\s\x00-\x1f\x7f]|\.\.|%2f|%5c|\\", re.IGNORECASE)
 
 

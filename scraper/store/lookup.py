@@ -14,7 +14,6 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from scraper import entry_ids
 from scraper.models import Film, Review
 
 # SQLite's default limit on bound parameters is far above this; chunks keep big imports safe.
@@ -27,9 +26,11 @@ class Known:
     """The stored rows behind one page's films and reviews (see load), and the keys the page
     adds."""
 
-    def __init__(self, batch: Batch) -> None:
+    def __init__(self, batch: Batch, entry_kinds: frozenset[str]) -> None:
         # The page's held-back statements: they must reach a table before it is read (_row).
         self._batch = batch
+        # The kinds of id that name one entry each (see _distinct).
+        self._entry_kinds = entry_kinds
         self.conn = batch.conn
         self._columns = [
             d[0] for d in self.conn.execute("SELECT * FROM reviews LIMIT 0").description
@@ -94,7 +95,7 @@ class Known:
             review_id = self._review_ids.get(key) or (key if key == review.id else None)
             if review_id is None:
                 continue
-            if key != review.id and _distinct(review.id, review_id):
+            if key != review.id and _distinct(review.id, review_id, self._entry_kinds):
                 continue
             row = self._row(review_id)
             if row and _TITLE_KEY in key and title and row["film_title"] not in (title, None):
@@ -130,14 +131,17 @@ class Known:
         return dict(zip(self._columns, row, strict=True)) if row else None
 
 
-def _distinct(own_id: str, stored_id: str) -> bool:
+def _distinct(own_id: str, stored_id: str, entry_kinds: frozenset[str]) -> bool:
     """Whether two ids are two records: ids of the same kind that names one entry each (two
-    export entries, two viewings: see scraper.entry_ids) that differ name two entries, however
+    export entries `<profile>/entry/<id>`, two viewings `<profile>/viewing/<id>`, as the sites
+    declare in `entry_kinds`, the ids' next-to-last parts) that differ name two entries, however
     much else (film, watched day) they share. A key shared by a record and a row under another
     kind of id (an export's entry and a page's viewing) joins them."""
     own_kind, _, own = own_id.rpartition("/")
     stored_kind, _, stored = stored_id.rpartition("/")
-    return own_kind == stored_kind and entry_ids.names_one_entry(own_kind) and own != stored
+    head, slash, kind = own_kind.rpartition("/")
+    named = bool(head and slash) and kind in entry_kinds
+    return own_kind == stored_kind and named and own != stored
 
 
 def _rows(conn: sqlite3.Connection, sql: str, values: Iterable[str]) -> Iterator[tuple[Any, ...]]:

@@ -31,10 +31,12 @@ from scraper.store.lookup import Batch, Known
 class PageWriter:
     """Writes pages into one archive, each page (or stream of pages) in one transaction."""
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(self, db: sqlite_utils.Database, *, entry_kinds: frozenset[str]) -> None:
+        """`entry_kinds`: the kinds of review id that name one entry each (sites.entry_kinds()):
+        two records under two such ids are two entries, whatever keys they share."""
         self.conn = db.conn
         self.batch = Batch(self.conn)
-        self.known = Known(self.batch)
+        self.known = Known(self.batch, entry_kinds)
 
     def save_page(
         self, page: Page, *, seen_at: datetime | None = None, fetched: Fetched | None = None

@@ -137,3 +137,46 @@ def test_text_that_opens_a_template_tag_stays_text():
     )
     front = markdown_export.front_matter(row | {"profile_id": "s:p"})
     assert front["render_with_liquid"] is False and front["templateEngineOverride"] == "md"
+
+
+def test_titles_in_every_script_name_their_files():
+    """Issue 33: NFKD folding kept Latin letters only ('Ла-Ла Ленд' became 'film')."""
+    from scraper.views.markdown_export import slug
+
+    assert slug("Ла-Ла Ленд") == "la-la-lend"
+    assert slug("Straße der Sehnsucht") == "strasse-der-sehnsucht"
+    assert slug("となりのトトロ") == "tonarinototoro"
+    assert slug("千と千尋の神隠し") not in ("", "film")
+    assert slug("Þrestir") == "threstir" and slug("Hrútar") == "hrutar"
+    assert slug("Amélie (2001)") == "amelie-2001"
+    assert slug("!!!") == "film"  # nothing to spell: the fallback stays
+
+
+def test_an_export_of_non_latin_titles_keeps_them_in_its_file_names(tmp_path):
+    from scraper.views.markdown_export import slug
+
+    db = tmp_path / "archive.db"
+    page = FIXTURES / "letterboxd/reviews/reviews-2026-page2.html"
+    imported = CliRunner().invoke(
+        cli,
+        [
+            "import",
+            str(page),
+            "--db",
+            str(db),
+            "--url",
+            "https://letterboxd.com/dan/films/reviews/page/2/",
+        ],
+    )
+    assert imported.exit_code == 0, imported.output
+    # The page holds two films: each pair of titles is exported in turn.
+    for pair in (("Ла-Ла Ленд", "Straße"), ("となりのトトロ", "Þrestir")):
+        with sqlite3.connect(db) as conn:
+            ids = [row[0] for row in conn.execute("select id from films order by id")]
+            for film_id, title in zip(ids, pair, strict=True):
+                conn.execute("update films set title = ? where id = ?", (title, film_id))
+        folder = tmp_path / pair[0]
+        export(db, folder, "--only", "reviews")
+        names = " ".join(sorted(p.name for p in folder.glob("*.md")))
+        for title in pair:
+            assert slug(title) in names, names

@@ -9,7 +9,6 @@ review is no longer in the export set, and nothing else (see export_files.py).
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from hashlib import sha1
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from anyascii import anyascii
 from markdownify import MarkdownConverter
 
 from scraper import weblinks, wording
@@ -195,8 +195,9 @@ def names(rows: list[dict[str, Any]]) -> dict[str, str]:
 
 
 def slug(text: str) -> str:
-    """'Amélie (2001)' -> 'amelie-2001'."""
-    folded = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    """'Amélie (2001)' -> 'amelie-2001', 'Ла-Ла Ленд' -> 'la-la-lend', 'Straße' -> 'strasse':
+    every script transliterated, so a title is never lost to a bare 'film'."""
+    folded = anyascii(str(text))
     return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")[:80].rstrip("-") or "film"
 
 

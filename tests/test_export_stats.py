@@ -74,19 +74,58 @@ def test_letterboxd_csv_matches_the_import_format(db):
     allowed = {f"{n / 2:g}" for n in range(1, 11)} | {""}
     assert {e["Rating"] for e in entries} <= allowed
     suzume = next(e for e in entries if e["Title"] == "Suzume")
-    assert suzume["Rating"] == "5" and suzume["WatchedDate"] == "2023-05-04"
-    assert all(len(e["WatchedDate"]) == 10 for e in entries)
+    assert suzume["Rating"] == "5" and suzume["Rating10"] == "10"
+    # Rotten Tomatoes says when a rating was given, never when the film was watched: no diary
+    # entry on a guessed day (issue 33; this once carried the rating's date).
+    assert {e["WatchedDate"] for e in entries} == {""}
+    assert all(e["Rating10"] == f"{float(e['Rating']) * 2:g}" for e in entries if e["Rating"])
 
 
 @pytest.mark.parametrize(
     ("rating", "shown"),
-    [(7.0, "3.5"), (10.0, "5"), (1.0, "0.5"), (0.0, "0.5"), (7.5, "4"), (None, "")],
+    [
+        (7.0, "3.5"),
+        (10.0, "5"),
+        (1.0, "0.5"),
+        (0.0, "0.5"),
+        (7.5, "4"),
+        (None, ""),
+        # Halves round up (Python's round() gave 2 and 3 stars: half to even).
+        (4.5, "2.5"),
+        (5.5, "3"),
+    ],
 )
 def test_letterboxd_scale(rating, shown):
     row = letterboxd_row(
         {"film": "X", "year": 2000, "rating": rating, "date": "2020-01-02T00:00:00Z", "text": None}
     )
-    assert row["Rating"] == shown and row["WatchedDate"] == "2020-01-02" and row["Review"] == ""
+    assert row["Rating"] == shown and row["Review"] == ""
+    assert row["Rating10"] == (round(float(shown) * 2) if shown else "")
+    # The review's own date is when it was written, not a watched day.
+    assert row["WatchedDate"] == ""
+
+
+def test_letterboxd_csv_names_films_and_diary_days_as_the_importer_reads_them(corpus, tmp_path):
+    db = tmp_path / "a.db"
+    fixtures = Path(__file__).parent / "fixtures"
+    export_folder = fixtures / "letterboxd" / "export" / "export-2026"
+    done = CliRunner().invoke(cli, ["import", str(export_folder), "--db", str(db)])
+    assert done.exit_code == 0, done.output
+    ratings = sorted((corpus / "imdb").glob("*.csv"))[0]  # a real IMDb export: its ids
+    done = CliRunner().invoke(
+        cli, ["import", str(ratings), "--db", str(db), "--profile", "imdb:ur1"]
+    )
+    assert done.exit_code == 0, done.output
+    text = run("export", "--db", str(db), "--format", "letterboxd")
+    entries = list(csv.DictReader(io.StringIO(text)))
+    lb = [e for e in entries if e["LetterboxdURI"]]
+    assert lb and all(e["LetterboxdURI"].startswith("https://boxd.it/") for e in lb)
+    rewatched = [e for e in entries if e["Rewatch"] == "true"]
+    assert rewatched and all(e["WatchedDate"] for e in rewatched)
+    assert any(len(e["WatchedDate"]) == 10 for e in lb)
+    imdb_rows = [e for e in entries if e["imdbID"]]
+    assert imdb_rows and all(e["imdbID"].startswith("tt") for e in imdb_rows)
+    assert all(e["LetterboxdURI"] == "" for e in imdb_rows)
 
 
 def test_stats_counts_add_up(db):

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from datetime import datetime
@@ -51,9 +53,30 @@ COLUMNS = (
     # 1 for a watched mark: a film the person saw, with no rating or words.
     "watched_only",
 )
-# Letterboxd's import format: https://letterboxd.com/about/importing-data/ (Rating on its
-# 0.5-5 scale in half stars; WatchedDate as YYYY-MM-DD).
-LETTERBOXD = ("Title", "Year", "Rating", "WatchedDate", "Review")
+# Letterboxd's import format, as its "Importing data" page documents it
+# (https://letterboxd.com/about/importing-data/; tools that write it in 2025-26 emit the same
+# header): a film named by LetterboxdURI (a letterboxd.com or boxd.it film link), tmdbID or
+# imdbID where known, else by Title and Year; Rating on 0.5-5 in half stars and Rating10 on
+# 1-10; WatchedDate (YYYY-MM-DD) makes a diary entry, so only a known watched day fills it.
+# Directors is left out: the archive does not hold them. TMDb ids are not archived either.
+LETTERBOXD = (
+    "LetterboxdURI",
+    "tmdbID",
+    "imdbID",
+    "Title",
+    "Year",
+    "Rating",
+    "Rating10",
+    "WatchedDate",
+    "Rewatch",
+    "Tags",
+    "Review",
+)
+# What the Letterboxd format reads beside COLUMNS (rows(..., ids=True)).
+IDS = """, (SELECT substr(k.key, 6) FROM film_links k WHERE k.film_id = l.film_id
+    AND k.key GLOB 'imdb:tt[0-9]*' LIMIT 1) AS imdb_id,
+    (SELECT r2.rewatch FROM reviews r2 WHERE r2.id = l.id) AS rewatch"""
+_LETTERBOXD_FILM = re.compile(r"^https://(?:letterboxd\.com/film/[^/]+/|boxd\.it/[A-Za-z0-9]+)$")
 # The films on people's lists, in each list's order, and on their watchlists (Letterboxd's
 # export): their own exports, in jsonl or csv.
 LISTED = {
@@ -109,11 +132,13 @@ def rows(
     only: str | None = None,
     current: bool = False,
     original: bool = False,
+    ids: bool = False,
 ) -> Iterator[dict[str, Any]]:
     """Every archived review (deleted ones too: see `status`), oldest first, filtered as asked:
     `only` "reviews" (with text) or "ratings" (without), `current` leaves deleted ones out,
-    `original` adds `text_original`, the text as the site gave it (HTML where it gave HTML)."""
-    columns = ", ".join(f"l.{c}" for c in COLUMNS)
+    `original` adds `text_original`, the text as the site gave it (HTML where it gave HTML),
+    `ids` the film's IMDb id and the rewatch flag (for the Letterboxd format)."""
+    columns = ", ".join(f"l.{c}" for c in COLUMNS) + (IDS if ids else "")
     source = "review_list l"
     if original:
         columns += ", r.text_original"
@@ -232,12 +257,23 @@ def _stars_as_number(record: dict[str, Any]) -> dict[str, Any]:
 
 def letterboxd_row(record: dict[str, Any]) -> dict[str, Any]:
     rating = record["rating"]
+    # 0-10 to Letterboxd's half stars, halves rounded up (4.5 -> 5 halves, 2.5 stars; Python's
+    # round() would give 2): anything below half a star becomes half a star.
+    halves = min(10, max(1, math.floor(rating + 0.5))) if rating is not None else None
+    film_url = record.get("film_url") or ""
     return {
+        "LetterboxdURI": film_url if _LETTERBOXD_FILM.match(film_url) else "",
+        "tmdbID": "",
+        "imdbID": record.get("imdb_id") or "",
         "Title": record["film"],
         "Year": record["year"] or "",
-        # 0-10 to Letterboxd's half stars: 7.0 -> 3.5; anything below half a star becomes 0.5.
-        "Rating": f"{max(0.5, round(rating) / 2):g}" if rating is not None else "",
-        "WatchedDate": (record["date"] or "")[:10],
+        "Rating": f"{halves / 2:g}" if halves else "",
+        "Rating10": halves or "",
+        # The day the film was watched (a diary's): a review's own date is when it was
+        # written, and would put a diary entry on a day nobody watched it.
+        "WatchedDate": (record.get("watched_on") or "")[:10],
+        "Rewatch": "true" if record.get("rewatch") else "",
+        "Tags": "",
         "Review": record["text"] or "",
     }
 

@@ -56,7 +56,7 @@ def to_file(
     db = open_to_read(archive, profile)  # before the output file is created
     columns: tuple[str, ...] = export.COLUMNS
     if what == "reviews":
-        records = export.rows(db, site=site, profile=profile, since=since)
+        records = export.rows(db, site=site, profile=profile, since=since, ids=fmt == "letterboxd")
     else:
         columns, records = export.listed_rows(db, what, site=site, profile=profile)
     if output is None:

@@ -449,3 +449,21 @@ def test_credentials_in_a_root_url_are_never_shown_or_stored(site, run_scrape, t
             for value in row
         )
     assert "s3cret-pw" not in stored and "bob@" not in stored
+
+
+def test_verbose_after_the_command_logs_each_request_as_before_it(site, run_scrape, tmp_path):
+    """Issue 33: `scrape user X -v` was 'No such option'; both places now log each request."""
+    env = {"SCRAPE_ROTTENTOMATOES_ROOT": site.root}
+    quiet = run_scrape(
+        "user", "rottentomatoes:critic/jane-critic", "--db", str(tmp_path / "q.db"), env=env
+    )
+    before = run_scrape(
+        "-v", "user", "rottentomatoes:critic/jane-critic", "--db", str(tmp_path / "b.db"), env=env
+    )
+    after = run_scrape(
+        "user", "rottentomatoes:critic/jane-critic", "--db", str(tmp_path / "a.db"), "-v", env=env
+    )
+    assert quiet.returncode == before.returncode == after.returncode == 0, after.stderr
+    assert "/napi/critics/jane-critic" not in quiet.stderr
+    assert "/napi/critics/jane-critic" in before.stderr
+    assert "/napi/critics/jane-critic" in after.stderr

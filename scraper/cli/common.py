@@ -92,6 +92,35 @@ def reports_errors(command: Callable[Params, Result]) -> Callable[Params, Result
     return wrapper
 
 
+def _log(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING, format="%(message)s", stream=sys.stderr
+    )
+    logging.getLogger().setLevel(logging.DEBUG if verbose else logging.WARNING)
+    # httpx logs every request at INFO; our own DEBUG line says the same with timings.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+
+
+def _verbose_here(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        _log(True)
+
+
+def verbose_after(command: click.Command) -> None:
+    """-v after the subcommand too (`scrape user NAME -v`), as people type it."""
+    command.params.append(
+        click.Option(
+            ["-v", "--verbose"],
+            is_flag=True,
+            expose_value=False,
+            is_eager=True,
+            callback=_verbose_here,
+            help="Log each request to stderr (also accepted before the command).",
+        )
+    )
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="scrape")
 @click.option("-v", "--verbose", is_flag=True, help="Log each request to stderr.")
@@ -103,12 +132,7 @@ def cli(verbose: bool) -> None:
     \b
         scrape user https://www.rottentomatoes.com/critics/rain-jokinen/movies
     """
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.WARNING, format="%(message)s", stream=sys.stderr
-    )
-    # httpx logs every request at INFO; our own DEBUG line says the same with timings.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    _log(verbose)
 
 
 def db_path_for(db_path: Path | None, settings: config.Config) -> Path:

@@ -3,6 +3,8 @@ changes between runs. After every run the archive must match the site's truth ex
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import signal
@@ -137,6 +139,24 @@ def test_archive_follows_the_site_across_runs(site, backup, tmp_path):
         "GET /napi/critics/jane-critic/tv?pageCount=50",
     ]
     assert profile["requests"] == 3  # robots.txt and the first page of each listing
+
+
+def test_nl_and_csv_print_a_profile_a_line(site, backup, run_scrape, config):
+    """Issue 33: --nl and --csv beside --json, for scripts."""
+    as_nl = backup("--nl")
+    assert as_nl.returncode == 0, as_nl.stderr
+    (line,) = as_nl.stdout.splitlines()
+    profile = json.loads(line)
+    assert profile["profile_id"] == PROFILE and profile["run_status"] == "ok"
+    assert profile["status"] == "ok" and isinstance(profile["run_id"], int)
+    as_csv = backup("--csv")
+    assert as_csv.returncode == 0, as_csv.stderr
+    (row,) = list(csv.DictReader(io.StringIO(as_csv.stdout)))
+    assert row["profile_id"] == PROFILE and row["mode"] == "incremental" and row["new"] == "0"
+    status = run_scrape("status", "--config", str(config), "--csv")
+    table = list(csv.DictReader(io.StringIO(status.stdout)))
+    assert [r["section"] for r in table].count("runs") == 2
+    assert [r["profile_id"] for r in table if r["section"] == "profiles"] == [PROFILE]
 
 
 def test_quiet_prints_nothing_on_success_and_one_line_per_failure(site, backup):

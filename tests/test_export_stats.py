@@ -236,3 +236,23 @@ def test_an_export_piped_into_a_reader_that_stops_early_says_nothing(db):
     _, err = export.communicate(timeout=60)
     assert first.startswith(b"id,site,profile_id")
     assert err == b"" and export.returncode == 1
+
+
+def test_search_and_stats_print_nl_and_csv_too(db):
+    """Issue 33: every command with --json has --nl and --csv, with the same rows."""
+    as_json = json.loads(run("search", "film OR movie", "--db", str(db), "--json"))
+    as_nl = [
+        json.loads(line)
+        for line in run("search", "film OR movie", "--db", str(db), "--nl").splitlines()
+    ]
+    as_csv = list(
+        csv.DictReader(io.StringIO(run("search", "film OR movie", "--db", str(db), "--csv")))
+    )
+    assert as_json and as_nl == as_json
+    assert [r["id"] for r in as_csv] == [r["id"] for r in as_json]
+    figures = json.loads(run("stats", "--db", str(db), "--json"))
+    lines = [json.loads(line) for line in run("stats", "--db", str(db), "--nl").splitlines()]
+    assert len(lines) == sum(len(rows) for rows in figures.values())
+    assert {line["section"] for line in lines} == set(figures)
+    table = list(csv.DictReader(io.StringIO(run("stats", "--db", str(db), "--csv"))))
+    assert len(table) == len(lines) and table[0]["section"] == "profiles"

@@ -17,8 +17,11 @@ from scraper.cli.common import (
     config_option,
     db_option,
     db_path_for,
+    emit,
     iso_datetime,
     reports_errors,
+    sections,
+    shape_options,
 )
 from scraper.errors import ScrapeError, UsageError
 
@@ -209,7 +212,7 @@ def reparse_(
     show_default=True,
     help="Show at most this many reviews, best match first.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@shape_options("the results")
 @reports_errors
 def search_(
     query: str,
@@ -220,7 +223,7 @@ def search_(
     min_rating: float | None,
     year: int | None,
     limit: int,
-    as_json: bool,
+    shape: str | None,
 ) -> None:
     """Full-text search of review text and film titles, best match first.
 
@@ -232,6 +235,7 @@ def search_(
     \b
         scrape search "cillian murphy"
         scrape search 'nolan OR kubrick' --json --limit 5
+        scrape search heist --csv > heist.csv
         scrape search heist --min-rating 8 --year 2019 --site rottentomatoes
     """
     from scraper.views import search
@@ -245,8 +249,8 @@ def search_(
         min_rating=min_rating,
         year=year,
     )
-    if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    if shape:
+        emit(rows, shape)
         return
     for row in rows:
         shown_year = f" ({row['year']})" if row["year"] else ""
@@ -393,9 +397,9 @@ def export_(
 @cli.command("stats")
 @db_option
 @config_option
-@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@shape_options("the figures (--nl, --csv: a row a line, each naming its section)")
 @reports_errors
-def stats_(db_path: Path | None, config_path: Path | None, as_json: bool) -> None:
+def stats_(db_path: Path | None, config_path: Path | None, shape: str | None) -> None:
     """Reviews per site and profile, a rating histogram, and reviews per year.
 
     Strangers whose single review came along on a film's page are counted on one line; --json
@@ -409,7 +413,12 @@ def stats_(db_path: Path | None, config_path: Path | None, as_json: bool) -> Non
     from scraper.views import stats
 
     figures = stats.summary_of(db_path_for(db_path, config.load(config_path)))
-    click.echo(json.dumps(figures, indent=2) if as_json else stats.render(figures))
+    if shape == "json":
+        click.echo(json.dumps(figures, indent=2))
+    elif shape:
+        emit(sections(figures), shape)
+    else:
+        click.echo(stats.render(figures))
 
 
 @cli.command("serve")

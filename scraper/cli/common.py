@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import functools
+import io
+import json
 import logging
 import os
 import re
@@ -155,3 +158,51 @@ def iso_datetime(text: str, option: str, *, period: bool = False) -> datetime:
 
 
 _PERIOD = re.compile(r"(?P<year>\d{4})(?:-(?P<month>\d{2}))?")
+
+
+def shape_options(what: str) -> Callable[[Command], Command]:
+    """--json, --nl and --csv: one value, `shape` (None: the text people read)."""
+
+    def add(command: Command) -> Command:
+        for flag, how in (
+            ("--csv", f"Print {what} as CSV, a row a line (with a header)."),
+            ("--nl", f"Print {what} as newline-delimited JSON, an object a line."),
+            ("--json", f"Print {what} as JSON."),
+        ):
+            command = click.option(flag, "shape", flag_value=flag[2:], help=how)(command)
+        return command
+
+    return add
+
+
+def emit(rows: list[dict[str, Any]], shape: str) -> None:
+    """Rows as the script asked: a JSON array, a JSON object a line, or CSV with a header (the
+    columns of every row, in the order they first appear; nested values as JSON)."""
+    if shape == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif shape == "nl":
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+    else:
+        columns = list(dict.fromkeys(column for row in rows for column in row))
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: _cell(v) for k, v in row.items()})
+        click.echo(out.getvalue(), nl=False)
+
+
+def sections(figures: dict[str, Any]) -> list[dict[str, Any]]:
+    """A report of several tables as one table of rows, each naming its `section`."""
+    return [
+        {"section": name, **row}
+        for name, rows in figures.items()
+        if isinstance(rows, list)
+        for row in rows
+        if isinstance(row, dict)
+    ]
+
+
+def _cell(value: object) -> object:
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else value

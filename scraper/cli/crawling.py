@@ -20,7 +20,10 @@ from scraper.cli.common import (
     config_option,
     db_option,
     db_path_for,
+    emit,
     reports_errors,
+    sections,
+    shape_options,
 )
 from scraper.errors import ScrapeError
 
@@ -223,7 +226,7 @@ def _voice(*, quiet: bool = False) -> plans.Voice:
 @click.option("--full", is_flag=True, help="Read every page of every profile (edits, deletions).")
 @no_film_details_option
 @click.option("--quiet", is_flag=True, help="Print nothing on success; one line per failure.")
-@click.option("--json", "as_json", is_flag=True, help="Print the run's summary as JSON.")
+@shape_options("the run's summary (--nl, --csv: a profile a line)")
 @reports_errors
 def backup_(
     config_path: Path | None,
@@ -231,7 +234,7 @@ def backup_(
     full: bool,
     no_film_details: bool,
     quiet: bool,
-    as_json: bool,
+    shape: str | None,
 ) -> None:
     """Back up every person and site in the config; made for cron.
 
@@ -255,14 +258,17 @@ def backup_(
         settings, path, full=full, film_details=not no_film_details, voice=_voice(quiet=quiet)
     )
     _warn(summary)
-    if as_json:
+    if shape == "json":
         click.echo(json.dumps(summary.as_dict(), indent=2))
+    elif shape:
+        run = {"run_id": summary.run_id, "run_status": summary.status}
+        emit([run | profile for profile in summary.as_dict()["profiles"]], shape)
     for outcome in summary.outcomes:
-        if outcome.status == "interrupted" and not as_json:
+        if outcome.status == "interrupted" and not shape:
             click.echo(_line(outcome, path), err=quiet)
         elif outcome.error:
             click.echo(f"{outcome.profile_id}: {outcome.error}", err=True)
-        elif not quiet and not as_json:
+        elif not quiet and not shape:
             click.echo(_line(outcome, path))
     _exit_if_interrupted(summary)
     sys.exit(summary.exit_code)
@@ -327,9 +333,9 @@ def example_config(write: bool) -> None:
     show_default=True,
     help="How many of the latest runs to list.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@shape_options("the report (--nl, --csv: a row a line, each naming its section)")
 @reports_errors
-def status_(db_path: Path | None, config_path: Path | None, limit: int, as_json: bool) -> None:
+def status_(db_path: Path | None, config_path: Path | None, limit: int, shape: str | None) -> None:
     """The last runs, and per profile its last run and last success.
 
     Exits 1 when the last run of any profile did not succeed, so monitoring can alert on it.
@@ -346,8 +352,10 @@ def status_(db_path: Path | None, config_path: Path | None, limit: int, as_json:
     settings = config.load(config_path)
     now = status(db_path_for(db_path, settings), limit=limit)
     report, writer = now.report, now.writer
-    if as_json:
+    if shape == "json":
         click.echo(json.dumps(report, indent=2))
+    elif shape:
+        emit(sections(report), shape)
     else:
         if writer:
             click.echo(f"Now: {writer.describe()}")

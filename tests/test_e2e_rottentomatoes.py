@@ -6,11 +6,14 @@ from __future__ import annotations
 import signal
 import sqlite3
 import subprocess
+import sys
 import time
 
 import pytest
+from click.testing import CliRunner
 
 from scraper import __version__
+from scraper.cli import cli
 from tests.conftest import scrape_command, scrape_env
 from tests.fakes.rottentomatoes import FakeRottenTomatoes, Site, make_ratings
 
@@ -408,6 +411,30 @@ def test_cookies_from_an_unknown_browser_or_missing_profile_are_usage_errors(run
     )
     assert broken.returncode == 2
     assert broken.stderr.strip() == "Error: cannot read firefox's cookies: file is not a database"
+
+
+@pytest.mark.parametrize("given", ["option", "config"])
+def test_cookies_from_browser_without_rookiepy_names_the_extra(given, monkeypatch, tmp_path):
+    # rookiepy is an extra (no wheels for every Python): without it, one line saying how to
+    # install it and that --cookies FILE needs nothing; exit 2, before anything is fetched.
+    monkeypatch.setitem(sys.modules, "rookiepy", None)  # `import rookiepy` raises ImportError
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SCRAPE_ROTTENTOMATOES_ROOT", "http://127.0.0.1:9")  # nothing listens
+    args = ["user", "rottentomatoes:X1", "--db", str(tmp_path / "archive.db")]
+    if given == "option":
+        args += ["--cookies-from-browser", "firefox"]
+    else:
+        config = tmp_path / "scrape.toml"
+        config.write_text('[sites.rottentomatoes]\ncookies_from_browser = "chrome"\n')
+        args += ["--config", str(config)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2, result.output
+    assert result.output.strip().splitlines() == [
+        "Error: reading a browser's cookies (--cookies-from-browser, cookies_from_browser) needs "
+        "rookiepy: pip install 'film-review-archive[browser-cookies]'; --cookies FILE (a "
+        "cookies.txt exported from the browser) works without it"
+    ]
+    assert not (tmp_path / "archive.db").exists()
 
 
 def test_a_listing_that_promises_more_but_gives_no_cursor_is_incomplete(site, run_scrape, tmp_path):

@@ -36,6 +36,13 @@ BROWSERS = (
 )
 _FIREFOX_FAMILY = ("firefox", "librewolf")
 
+# rookiepy is an extra (pyproject.toml: it has no wheels for every Python scrape runs on).
+INSTALL_HINT = (
+    "reading a browser's cookies (--cookies-from-browser, cookies_from_browser) needs rookiepy: "
+    "pip install 'film-review-archive[browser-cookies]'; --cookies FILE (a cookies.txt exported "
+    "from the browser) works without it"
+)
+
 
 def load(spec: str, hosts: Iterable[str]) -> CookieJar:
     """The cookies BROWSER[:PROFILE] holds for `hosts` (and their parent domains)."""
@@ -47,7 +54,10 @@ def load(spec: str, hosts: Iterable[str]) -> CookieJar:
             f"(one of: {', '.join(BROWSERS)})"
         )
     hosts = sorted({h.lower() for h in hosts if h})
-    import rookiepy  # only runs that use a browser's cookies load it
+    try:
+        import rookiepy  # only runs that use a browser's cookies load it
+    except ImportError:
+        raise UsageError(INSTALL_HINT) from None
 
     try:
         if profile:

@@ -25,6 +25,16 @@ def export(db: Path, folder: Path, *args: str):
     return result
 
 
+def reviews_page_archive(tmp_path: Path) -> Path:
+    """An archive of one Letterboxd reviews page (two films, reviews with HTML)."""
+    db = tmp_path / "archive.db"
+    page = FIXTURES / "letterboxd/reviews/reviews-2026-page2.html"
+    url = "https://letterboxd.com/dan/films/reviews/page/2/"
+    imported = CliRunner().invoke(cli, ["import", str(page), "--db", str(db), "--url", url])
+    assert imported.exit_code == 0, imported.output
+    return db
+
+
 def read(path: Path) -> tuple[dict, str]:
     head, front, body = path.read_text(encoding="utf-8").split("---\n", 2)
     assert head == ""
@@ -76,20 +86,7 @@ def test_a_second_run_rewrites_nothing_and_prune_removes_only_its_own(corpus_db,
 
 
 def test_review_html_becomes_markdown_paragraphs(tmp_path):
-    db = tmp_path / "archive.db"
-    page = FIXTURES / "letterboxd/reviews/reviews-2026-page2.html"
-    imported = CliRunner().invoke(
-        cli,
-        [
-            "import",
-            str(page),
-            "--db",
-            str(db),
-            "--url",
-            "https://letterboxd.com/dan/films/reviews/page/2/",
-        ],
-    )
-    assert imported.exit_code == 0, imported.output
+    db = reviews_page_archive(tmp_path)
     folder = tmp_path / "out"
     export(db, folder, "--only", "reviews")
     bodies = {read(p)[0]["film"]: read(p)[1] for p in folder.glob("*.md")}
@@ -155,20 +152,7 @@ def test_titles_in_every_script_name_their_files():
 def test_an_export_of_non_latin_titles_keeps_them_in_its_file_names(tmp_path):
     from scraper.views.markdown_export import slug
 
-    db = tmp_path / "archive.db"
-    page = FIXTURES / "letterboxd/reviews/reviews-2026-page2.html"
-    imported = CliRunner().invoke(
-        cli,
-        [
-            "import",
-            str(page),
-            "--db",
-            str(db),
-            "--url",
-            "https://letterboxd.com/dan/films/reviews/page/2/",
-        ],
-    )
-    assert imported.exit_code == 0, imported.output
+    db = reviews_page_archive(tmp_path)
     # The page holds two films: each pair of titles is exported in turn.
     for pair in (("Ла-Ла Ленд", "Straße"), ("となりのトトロ", "Þrestir")):
         with sqlite3.connect(db) as conn:

@@ -102,11 +102,11 @@ def import_(
         raise UsageError(f"--url {source_url!r} is not an http(s) address")
     when = iso_datetime(captured_at, "--captured-at") if captured_at else None
     path = db_path_for(db_path, config.load(config_path))
-    result = importer.import_files(
+    result = importer.import_paths(
         path,
         list(paths),
         site=site,
-        profile_handle=profile_handle,
+        profile=profile_handle,
         captured_at=when,
         source_url=source_url,
         date_order=date_order,

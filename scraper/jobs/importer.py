@@ -120,49 +120,28 @@ class ImportResult:
         }
 
 
-def import_files(
-    db_path: str | Path,
-    paths: list[Path],
-    *,
-    site: str | None = None,
-    profile_handle: str | None = None,
-    captured_at: datetime | None = None,
-    source_url: str | None = None,
-    date_order: DateOrder | None = None,
-) -> ImportResult:
-    """import_paths, with whose reviews these are named as the user names a profile (SITE:HANDLE,
-    or a handle with `site`)."""
-    profile = sites.resolve(profile_handle, site=site)[0] if profile_handle else None
-    return import_paths(
-        db_path,
-        paths,
-        site=site,
-        profile=profile,
-        captured_at=captured_at,
-        source_url=source_url,
-        date_order=date_order,
-    )
-
-
 def import_paths(
     db_path: str | Path,
     paths: list[Path],
     *,
     site: str | None = None,
-    profile: Target | None = None,
+    profile: Target | str | None = None,
     captured_at: datetime | None = None,
     source_url: str | None = None,
     date_order: DateOrder | None = None,
 ) -> ImportResult:
-    """Parse and archive every file under `paths`, each file (and its raw body) in one
-    transaction, one after the other. A file that cannot be read, is not recognised or does not
-    parse is left out with its reason in `result.refused`, and the others are imported; a
-    single file given alone and refused raises its error instead.
+    """Parse and archive every file under `paths`, keeping only `profile`'s reviews when given
+    (a Target, or as the user names one: SITE:HANDLE, or a handle with `site`), each file (and
+    its raw body) in one transaction, one after the other. A file that cannot be read, is not
+    recognised or does not parse is left out with its reason in `result.refused`, and the
+    others are imported; a single file given alone and refused raises its error instead.
 
     Relative ages ("5 years ago") are counted back from `captured_at`; without it, from the
     file's modification time, and since a copy may be newer than the capture, only the upper
     bound is kept then (earliest stays unknown).
     """
+    if isinstance(profile, str):
+        profile = sites.resolve(profile, site=site)[0]
     files = list(_files(paths))
     named = {p for p in paths if not p.is_dir()}
     options = ImportOptions(site, profile, captured_at, source_url, ParseContext(date_order))

@@ -164,3 +164,28 @@ def test_an_export_of_non_latin_titles_keeps_them_in_its_file_names(tmp_path):
         names = " ".join(sorted(p.name for p in folder.glob("*.md")))
         for title in pair:
             assert slug(title) in names, names
+
+
+def test_a_file_an_earlier_export_wrote_under_another_name_is_reported_not_left_silently(tmp_path):
+    """A review named anew (its film retitled, or a title spelled in ASCII since issue 33) gets
+    a new file; the old one stays the export's, is counted, and --prune removes it."""
+    db = reviews_page_archive(tmp_path)
+    folder = tmp_path / "out"
+
+    def names() -> set[str]:
+        return {p.name for p in folder.glob("*.md")}
+
+    first = export(db, folder, "--only", "reviews")
+    assert "of an earlier export" not in first.output
+    before = names()
+    with sqlite3.connect(db) as conn:
+        film_id = conn.execute("select id from films order by id").fetchone()[0]
+        conn.execute("update films set title = 'Ла-Ла Ленд' where id = ?", (film_id,))
+    again = export(db, folder, "--only", "reviews")
+    renamed = {n for n in names() - before if "la-la-lend" in n}
+    assert renamed and before <= names()  # the old files are still there: nothing deleted
+    said = re.search(r"(\d+) files? of an earlier export not written this time", again.output)
+    assert said and int(said[1]) == len(renamed), again.output
+    pruned = export(db, folder, "--only", "reviews", "--prune")
+    assert "of an earlier export" not in pruned.output
+    assert len(before - names()) == len(renamed) and renamed <= names()

@@ -376,6 +376,13 @@ def export_(
             f"{done.pruned} pruned{f' (open {output}/index.html)' if html else ''}",
             err=True,
         )
+        if done.left:
+            # An earlier export's files not written now: out of this one's range, or renamed.
+            click.echo(
+                f"{plural(done.left, 'file')} of an earlier export not written this time "
+                "(out of this export's range, or named anew): kept; --prune removes them",
+                err=True,
+            )
         return
     count = exporting.to_file(
         archive_path,

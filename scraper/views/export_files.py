@@ -36,6 +36,9 @@ class Written:
     written: int = 0
     unchanged: int = 0
     pruned: int = 0
+    # Files an earlier export wrote that this one did not (a review out of --since or --only, a
+    # file named anew): kept, as without --prune, and counted so that the user hears of them.
+    left: int = 0
 
 
 _SUFFIXES = (".md", ".html")
@@ -102,6 +105,7 @@ def _export(
             refused.setdefault(name, False)
     if refused:
         raise ScrapeError(_refusal(folder, refused))
+    done.left = len(kept)
     if manifest.pending:
         for name in sorted(listed.keys() | data.keys() | {MANIFEST}):
             folder_io.unlink_temporary(root, name, manifest.pending)

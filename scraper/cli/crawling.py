@@ -25,7 +25,7 @@ from scraper.cli.common import (
     sections,
     shape_options,
 )
-from scraper.errors import ScrapeError
+from scraper.errors import ScrapeError, UsageError
 
 # Each command imports the library it runs when it runs: `scrape status` or `scrape --help`
 # must not pay for httpx, ftfy and every site's parsers (tests/test_start.py holds them out).
@@ -359,11 +359,14 @@ def status_(db_path: Path | None, config_path: Path | None, limit: int, shape: s
 
     settings = config.load(config_path)
     archive = db_path_for(db_path, settings)
+    try:
+        now = status(archive, limit=limit)
+    except UsageError as error:
+        # A missing archive first asks which config named it: one line still.
+        raise UsageError(f"{error}; {_config_line(settings)}") from None
     if not shape:
-        # First, so that it is said even when the archive is not there.
         click.echo(_config_line(settings))
         click.echo(f"archive: {archive.absolute()}")
-    now = status(archive, limit=limit)
     report, writer = now.report, now.writer
     # Beside the report's tables, not in them: --nl and --csv print the tables' rows.
     config_path_used = str(settings.path) if settings.path else None

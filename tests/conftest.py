@@ -45,6 +45,18 @@ def corpus_db(corpus, tmp_path_factory) -> Path:
     return db
 
 
+@pytest.fixture(autouse=True)
+def user_config_home(tmp_path_factory, monkeypatch) -> Path:
+    """Every test's own user config folder (empty), so that no test reads the real user's
+    config or writes into it (`--remember` without a config creates the user's); child
+    processes inherit it through the environment."""
+    home = tmp_path_factory.mktemp("config-home")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home))
+    if sys.platform == "darwin":  # ~/Library/Application Support: platformdirs reads no XDG
+        monkeypatch.setenv("HOME", str(home))
+    return home
+
+
 def scrape_env(extra: dict | None = None) -> dict:
     """The environment a user's shell would give: no SCRAPE_* of ours leaks in; no delays."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SCRAPE_")}

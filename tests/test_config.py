@@ -250,20 +250,31 @@ def test_a_huge_name_in_the_config_is_quoted_cut(tmp_path, text):
     assert "200,0" in message and len(message) < 400, message[:500]
 
 
-def test_example_config_write_starts_a_config_in_a_fresh_folder(run_scrape, tmp_path):
-    """Issue 31, item 8: `scrape example-config > config/scrape.toml` failed without config/."""
+def test_example_config_write_starts_a_config_in_a_fresh_folder(
+    run_scrape, tmp_path, user_config_home
+):
+    """Issue 31, item 8: `scrape example-config > config/scrape.toml` failed without config/.
+    Issue 33, item 3: with no config anywhere, it starts the user's, private, and says where."""
     done = run_scrape("example-config", "--write")
     assert done.returncode == 0, done.stderr
-    written = tmp_path / "config" / "scrape.toml"
-    assert done.stdout.startswith(f"wrote {Path('config/scrape.toml')}: ")
+    written = user_config_home / "scrape" / "config.toml"
+    assert done.stdout.startswith(f"wrote {written}: ")
     assert written.read_text() == EXAMPLE.read_text() == run_scrape("example-config").stdout
+    assert written.stat().st_mode & 0o777 == 0o600
+    assert written.parent.stat().st_mode & 0o777 == 0o700
+    assert not (tmp_path / "config").exists()
     assert config.load(written).people == {}
     again = run_scrape("example-config", "--write")
     assert again.returncode == 1 and again.stderr.count("\n") == 1
-    assert "config/scrape.toml exists: left as it was" in again.stderr
+    assert f"{written} exists: left as it was" in again.stderr
     assert written.read_text() == EXAMPLE.read_text()
     nobody = run_scrape("backup")
-    assert nobody.returncode == 2 and "no [people] in config/scrape.toml" in nobody.stderr
+    assert nobody.returncode == 2 and f"no [people] in {written}" in nobody.stderr
+    # $SCRAPE_CONFIG names where it goes, folder made, as given.
+    named = tmp_path / "mine" / "config" / "scrape.toml"
+    there = run_scrape("example-config", "--write", env={"SCRAPE_CONFIG": str(named)})
+    assert there.returncode == 0 and there.stdout.startswith(f"wrote {named}: "), there.stderr
+    assert named.read_text() == EXAMPLE.read_text()
 
 
 def test_example_config_write_follows_no_link(run_scrape, tmp_path):

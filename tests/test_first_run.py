@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from scraper.jobs.config import load as load_config
 from scraper.site_names import NAMES
 from tests.conftest import ROOT
 from tests.fakes.letterboxd import FakeLetterboxd, make_member
@@ -180,20 +181,42 @@ def test_remember_adds_the_person_to_the_config_keeping_its_comments(
 
 
 def test_without_a_config_remember_creates_one_and_backup_says_how(
-    run_scrape, tmp_path, four_sites
+    run_scrape, tmp_path, four_sites, user_config_home
 ):
+    user = user_config_home / "scrape" / "config.toml"
     before = run_scrape("backup")
     assert before.returncode == 2
-    assert "no config file (config/scrape.toml)" in before.stderr
+    legacy = tmp_path / "config" / "scrape.toml"
+    assert f"no config file (none at {user} or {legacy})" in before.stderr
     assert (
         "scrape user NAME --remember" in before.stderr and "scrape example-config" in before.stderr
     )
     done = run_scrape("user", "RishiRamesh", "--remember", env=four_sites)
     assert done.returncode == 0, done.stderr
-    created = (tmp_path / "config" / "scrape.toml").read_text()
+    assert f"remembered RishiRamesh in {user} (a new config file): letterboxd:" in done.stdout
+    created = user.read_text()
     assert '[people.RishiRamesh]\nletterboxd = "letterboxd:rishiramesh"' in created
+    assert user.stat().st_mode & 0o777 == 0o600 and not legacy.parent.exists()
+    # It names the archive this run made, so `scrape backup` from cron (in $HOME) finds it.
+    assert load_config(user).archive_path() == (tmp_path / "archive.db").resolve()
     example = run_scrape("example-config")
     assert example.returncode == 0 and "[people." in example.stdout
+
+
+def test_remember_writes_into_the_config_in_effect_not_a_new_one(
+    run_scrape, tmp_path, four_sites, user_config_home
+):
+    """Issue 33, item 3: ./config/scrape.toml, when there is one, is the config in effect."""
+    project = tmp_path / "config" / "scrape.toml"
+    project.parent.mkdir()
+    project.write_text("# ours\n[backup]\nfilm_details = false\n")
+    done = run_scrape("user", "RishiRamesh", "--remember", env=four_sites)
+    assert done.returncode == 0, done.stderr
+    assert f"remembered RishiRamesh in {project}: letterboxd:rishiramesh" in done.stdout
+    text = project.read_text()
+    assert text.startswith("# ours\n") and "[people.RishiRamesh]" in text
+    assert not (user_config_home / "scrape").exists()
+    assert (tmp_path / "archive.db").exists()  # its relative default: the working folder
 
 
 def test_ages_counted_from_a_files_time_are_warned_of_and_kept_out_of_dated_lists(

@@ -83,6 +83,6 @@ def test_a_config_that_cannot_be_written_is_one_line(tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
     with pytest.raises(
-        UsageError, match=r"scrape.toml: cannot write it \(File exists\); left as it was"
+        UsageError, match=r"scrape.toml: cannot write it \(Not a directory\); left as it was"
     ):
         remember(blocker / "scrape.toml", "Rishi", RISHI)

@@ -122,6 +122,9 @@ def test_the_readme_cron_line_backs_up_and_republishes_the_hugo_site(archive, tm
     home, reviews = tmp_path / "home", archive.parent
     home.mkdir()
     (home / "reviews").symlink_to(reviews)
+    # Where the recipe's full path names the command: pipx's and `pip install --user`'s.
+    (home / ".local" / "bin").mkdir(parents=True)
+    (home / ".local" / "bin" / "scrape").symlink_to(Path(sys.executable).parent / "scrape")
     (reviews / "config").mkdir()
     (reviews / "config" / "scrape.toml").write_text(
         '[people.rishi]\nletterboxd = "letterboxd:rishiramesh"\n'

@@ -46,7 +46,8 @@ def config_option(command: Command) -> Command:
         "--config",
         "config_path",
         type=click.Path(dir_okay=False, path_type=Path),
-        help="Config file (default: $SCRAPE_CONFIG or ./config/scrape.toml).",
+        help="Config file (default: $SCRAPE_CONFIG, ./config/scrape.toml if there is one, else "
+        "your config file, ~/.config/scrape/config.toml on Linux; `scrape status` names it).",
     )(command)
 
 
@@ -139,7 +140,9 @@ def cli(verbose: bool) -> None:
 
 
 def db_path_for(db_path: Path | None, settings: config.Config) -> Path:
-    return Path(db_path or os.environ.get("SCRAPE_DB") or settings.db or "archive.db")
+    # --db and $SCRAPE_DB are read from the working folder, as the user typed them; the
+    # config's db from the config's folder.
+    return Path(db_path or os.environ.get("SCRAPE_DB") or settings.archive_path() or "archive.db")
 
 
 def iso_datetime(text: str, option: str, *, period: bool = False) -> datetime:

@@ -25,11 +25,11 @@ from scraper.cli.common import (
     sections,
     shape_options,
 )
-from scraper.errors import ScrapeError
+from scraper.errors import ScrapeError, UsageError
 
 # Each command imports the library it runs when it runs: `scrape status` or `scrape --help`
 # must not pay for httpx, ftfy and every site's parsers (tests/test_start.py holds them out).
-from scraper.jobs import config
+from scraper.jobs import config, config_location
 from scraper.wording import about, cut, plural
 
 if TYPE_CHECKING:
@@ -158,8 +158,9 @@ def user(
     if archived.remember_failed is not None:
         raise archived.remember_failed
     if known := archived.remembered:
+        made = " (a new config file)" if known.created else ""
         click.echo(
-            f"remembered {known.person} in {known.path}: {', '.join(known.profiles)} "
+            f"remembered {known.person} in {known.path}{made}: {', '.join(known.profiles)} "
             "(`scrape backup` includes them)"
         )
     _exit_if_interrupted(summary)
@@ -293,17 +294,23 @@ def _exit_if_interrupted(summary: crawl_run.Summary) -> None:
 @click.option(
     "--write",
     is_flag=True,
-    help="Write it to config/scrape.toml ($SCRAPE_CONFIG), making the folder; an existing "
-    "file is never written over.",
+    help="Write it where scrape looks (your config file, unless $SCRAPE_CONFIG names one or "
+    "./config/scrape.toml exists), making the folder; an existing file is never written over.",
 )
 @reports_errors
 def example_config(write: bool) -> None:
     """Print an example config (who to back up, how to fetch), to start yours from.
 
+    Put it in your config file: ~/.config/scrape/config.toml on Linux ($XDG_CONFIG_HOME/scrape
+    when set), ~/Library/Application Support/scrape/config.toml on macOS; `scrape status`
+    prints the one in use. Also read, first: --config FILE, $SCRAPE_CONFIG, and
+    ./config/scrape.toml in the working folder. A relative db there is read from the config's
+    folder (for config/scrape.toml, the folder holding config/).
+
     Examples:
 
     \b
-        scrape example-config --write     # config/scrape.toml, then edit its [people]
+        scrape example-config --write     # your config file, then edit its [people]
         scrape example-config > elsewhere.toml
     """
     from importlib import resources
@@ -314,10 +321,11 @@ def example_config(write: bool) -> None:
     if not write:
         click.echo(text, nl=False)
         return
-    where = config.default_path()
-    remember.write_new(where, text)
+    where = config_location.locate()
+    # A new user config file is private, as its folder is; an explicit path keeps the umask's.
+    remember.write_new(where.path, text, private=not where.explicit)
     click.echo(
-        f"wrote {where}: name who to back up under [people] there, or run "
+        f"wrote {where.path}: name who to back up under [people] there, or run "
         "`scrape user NAME --remember`"
     )
 
@@ -350,8 +358,19 @@ def status_(db_path: Path | None, config_path: Path | None, limit: int, shape: s
     from scraper.views.stats import status
 
     settings = config.load(config_path)
-    now = status(db_path_for(db_path, settings), limit=limit)
+    archive = db_path_for(db_path, settings)
+    try:
+        now = status(archive, limit=limit)
+    except UsageError as error:
+        # A missing archive first asks which config named it: one line still.
+        raise UsageError(f"{error}; {_config_line(settings)}") from None
+    if not shape:
+        click.echo(_config_line(settings))
+        click.echo(f"archive: {archive.absolute()}")
     report, writer = now.report, now.writer
+    # Beside the report's tables, not in them: --nl and --csv print the tables' rows.
+    config_path_used = str(settings.path) if settings.path else None
+    report = {"config": config_path_used, "archive": str(archive.absolute())} | report
     if shape == "json":
         click.echo(json.dumps(report, indent=2))
     elif shape:
@@ -378,6 +397,12 @@ def status_(db_path: Path | None, config_path: Path | None, limit: int, shape: s
                 click.echo(f"    {p['last_error']}")
     if now.failing:
         sys.exit(1)
+
+
+def _config_line(settings: config.Config) -> str:
+    if settings.path:
+        return f"config: {settings.path}"
+    return f"config: none (would be {config.default_path()})"
 
 
 def _why_failed(run: dict[str, Any]) -> str:

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scraper.errors import UsageError
+from scraper.jobs.config_location import LEGACY_PATH, base_folder, locate
 from scraper.site_names import NAMES as SITE_NAMES
 from scraper.wording import cut
 
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
 
     from scraper.net.fetch import FetchSettings
 
-DEFAULT_PATH = Path("config/scrape.toml")
 # A real config is a few KB; the bound keeps `SCRAPE_CONFIG=/dev/zero` (or a log file named by
 # mistake) from being read whole into memory by every command.
 MAX_CONFIG_BYTES = 1024 * 1024
@@ -77,7 +77,10 @@ TOP_KEYS = {"db", "people", "fetch", "sites", "backup"}
 @dataclass(slots=True)
 class Config:
     path: Path | None = None
+    # The archive the config names: an absolute path (a relative one is read from the config's
+    # folder, see config_location.base_folder), and as the file gives it.
     db: str | None = None
+    db_as_written: str | None = None
     full_every: int = 7
     # Read films' own pages for the years listings leave out (scraper/jobs/film_details.py).
     film_details: bool = True
@@ -88,6 +91,22 @@ class Config:
     sites: dict[str, dict[str, object]] = field(default_factory=dict)
     # Each site's own settings (an instance of its Site.settings), for a table that sets any.
     own: dict[str, object] = field(default_factory=dict)
+
+    def archive_path(self) -> Path | None:
+        """The config's db, unless it is relative and reading it from the config's folder
+        would start a new empty archive beside the one the working folder holds (where a
+        relative db used to be read from): that one line says how to keep the old archive."""
+        if self.db is None or self.db_as_written is None:
+            return None
+        db, before = Path(self.db), Path(self.db_as_written)
+        if before.is_absolute() or db.exists() or not before.exists():
+            return db
+        kept = before.resolve()
+        raise UsageError(
+            f"{self.path}: db = {cut(self.db_as_written)!r} is read from the config's folder: "
+            f"{db} does not exist, but {kept} does; to keep using it, set "
+            f'db = "{kept}" there (or move the archive)'
+        )
 
     def own_settings(self, site: str) -> object | None:
         """The site's own settings as the config sets them; None: the site's defaults."""
@@ -123,20 +142,26 @@ class Config:
         return FetchSettings(**{k: v for k, v in values.items() if k in known})
 
 
+def legacy_path() -> Path:
+    """./config/scrape.toml, in full: read when present, before the user's config file."""
+    return Path(os.path.abspath(LEGACY_PATH))
+
+
 def default_path() -> Path:
-    """Where the config is read from, and written by --remember, when no --config names one."""
-    explicit = os.environ.get("SCRAPE_CONFIG")
-    return Path(explicit).expanduser() if explicit else DEFAULT_PATH
+    """The config in effect, or where --remember and `example-config --write` would create one
+    (see config_location for the order)."""
+    return locate().path
 
 
 def load(path: str | Path | None = None) -> Config:
-    """The config at `path`, $SCRAPE_CONFIG or ./config/scrape.toml; empty when there is none."""
-    explicit = path or os.environ.get("SCRAPE_CONFIG")
-    chosen = Path(path).expanduser() if path else default_path()
-    if not chosen.exists():
-        if explicit:
-            raise UsageError(f"config file {chosen} does not exist")
+    """The config at `path`, $SCRAPE_CONFIG, ./config/scrape.toml or the user's config file;
+    empty when there is none."""
+    located = locate(path)
+    chosen = located.path
+    if not located.present:
         return Config()
+    if located.explicit and not os.path.lexists(chosen):
+        raise UsageError(f"config file {chosen} does not exist")
     text = read_config_text(chosen)
     try:
         data = tomllib.loads(text)
@@ -151,9 +176,10 @@ def load(path: str | Path | None = None) -> Config:
             f"(known: {', '.join(sorted(TOP_KEYS))})"
         )
     if "db" in data:
-        if not isinstance(data["db"], str):
+        if not isinstance(data["db"], str) or not data["db"].strip():
             raise UsageError(f"{at(None, 'db')}: db must be a path")
-        config.db = str(Path(data["db"]).expanduser())
+        config.db_as_written = str(Path(data["db"]).expanduser())
+        config.db = str(_beside(chosen, data["db"]))
     backup = _checked(_table(data, "backup", at), BACKUP_KEYS, "backup", at)
     config.full_every = backup.get("full_every", config.full_every)
     config.film_details = backup.get("film_details", config.film_details)
@@ -176,6 +202,9 @@ def load(path: str | Path | None = None) -> Config:
                 f"{at('sites', site)}: [sites.{cut(site)}] is not a site scrape knows "
                 f"(known: {', '.join(SITE_NAMES)})"
             )
+        if settings.get("cookies"):
+            # Checked below; a str is read from the config's folder, as db is.
+            settings = settings | {"cookies": _cookies_path(chosen, settings["cookies"])}
         if set(settings) <= set(SITE_KEYS):
             config.sites[site] = _checked(settings, SITE_KEYS, f"sites.{site}", at)
             continue
@@ -184,6 +213,16 @@ def load(path: str | Path | None = None) -> Config:
         config.sites[site] = _checked(settings, SITE_KEYS | own_keys(own_type), f"sites.{site}", at)
         config.own[site] = own_type(**{k: v for k, v in settings.items() if k not in SITE_KEYS})
     return config
+
+
+def _beside(config_path: Path, written: str) -> Path:
+    """A path the config gives, `~` expanded, a relative one read from the config's folder."""
+    path = Path(written).expanduser()
+    return path if path.is_absolute() else base_folder(config_path) / path
+
+
+def _cookies_path(config_path: Path, written: object) -> object:
+    return str(_beside(config_path, written)) if isinstance(written, str) else written
 
 
 def _own_type(site: str) -> type[Any]:

@@ -43,6 +43,8 @@ class Remembered:
     person: str
     path: Path
     profiles: list[str]
+    # No config was in effect: this one was made (the user's config file).
+    created: bool = False
 
 
 @dataclass(slots=True)
@@ -104,7 +106,7 @@ def archive(
     archived = Archived(summary, verdicts)
     if asked.remember:
         try:
-            archived.remembered = _remember(ident, settings, targets, summary)
+            archived.remembered = _remember(ident, settings, targets, summary, db_path)
         except Exception as error:
             archived.remember_failed = error
     return archived
@@ -127,16 +129,25 @@ def _not_found(ident: str, verdicts: list[probe.Found]) -> NotFound | Unavailabl
 
 
 def _remember(
-    ident: str, settings: config.Config, targets: list[Target], summary: crawl_run.Summary
+    ident: str,
+    settings: config.Config,
+    targets: list[Target],
+    summary: crawl_run.Summary,
+    db_path: Path,
 ) -> Remembered | None:
     archived = [t for t, o in zip(targets, summary.outcomes, strict=False) if o.status == "ok"]
     if not archived:
         return None
     # A name is the person's name; for a URL or SITE:HANDLE, the handle's last part is.
     person = ident if probe.is_name(ident) else archived[0].handle.rsplit("/", 1)[-1]
+    # The config in effect; with none, the user's config file, made private as its folder is.
     path = settings.path or config.default_path()
-    remembering.remember(path, person, archived)
-    return Remembered(person, path, [t.profile_id for t in archived])
+    created = settings.path is None
+    # A config it creates names this archive in full: `scrape backup` from cron (in $HOME) or
+    # from any folder then backs up into the archive this run made, not a new ./archive.db.
+    db = db_path.resolve() if created else None
+    remembering.remember(path, person, archived, private=created, db=db)
+    return Remembered(person, path, [t.profile_id for t in archived], created)
 
 
 def back_up(
@@ -149,8 +160,8 @@ def back_up(
             how = f"or name them under [people] in {where}"
             raise UsageError(f"no [people] in {where}: add who to back up with {remember}, {how}")
         raise UsageError(
-            f"no config file ({where}): add who to back up with {remember}, or start from the "
-            "example: `scrape example-config --write`"
+            f"no config file (none at {where} or {config.legacy_path()}): add who to back up "
+            f"with {remember}, or start from the example: `scrape example-config --write`"
         )
     targets = [t for name in settings.people for t in sites.resolve(name, people=settings.people)]
     planned = plans.plans(settings, targets, film_details=settings.film_details and film_details)

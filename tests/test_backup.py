@@ -159,9 +159,17 @@ def test_nl_and_csv_print_a_profile_a_line(site, backup, run_scrape, config):
     assert [r["profile_id"] for r in table if r["section"] == "profiles"] == [PROFILE]
 
 
-def test_quiet_prints_nothing_on_success_and_one_line_per_failure(site, backup):
+def test_quiet_prints_nothing_on_success_and_one_line_per_failure(site, backup, run_scrape, config):
     done = backup("--quiet")
     assert done.returncode == 0 and done.stdout == "" and done.stderr == ""
+    # -q before the command, as the group's option, and after it, as people type it.
+    env = {"SCRAPE_ROTTENTOMATOES_ROOT": site.root}
+    before = run_scrape("-q", "backup", "--config", str(config), env=env)
+    after = run_scrape("backup", "-q", "--config", str(config), env=env)
+    loud = run_scrape("backup", "--config", str(config), env=env)
+    for quiet in (before, after):
+        assert quiet.returncode == 0 and quiet.stdout == "" and quiet.stderr == ""
+    assert loud.returncode == 0 and PROFILE in loud.stdout
     site.site.faults = {"/napi/critics/": ["status:403"]}
     failed = backup("--quiet")
     assert failed.returncode == 1 and failed.stdout == ""
@@ -348,3 +356,27 @@ def test_a_failure_that_is_not_ours_fails_its_profile_only_and_is_recorded(
             ("rottentomatoes:critic/jane-critic", "failed"),
             ("rottentomatoes:critic/other-critic", "ok"),
         ]
+
+
+def test_dry_run_says_what_it_would_fetch_with_no_request_and_no_write(site, backup, tmp_path):
+    """Issue 33: backup --dry-run on a new archive, then on one archived before."""
+    first = backup("--dry-run")
+    assert first.returncode == 0, first.stderr
+    assert site.site.log == [] and not (tmp_path / "archive.db").exists()
+    assert first.stdout.startswith(f"{PROFILE}: full (first crawl, no film pages), 0 s apart\n")
+    assert f"    from {site.root}/napi/critics/jane-critic/movies" in first.stdout
+    assert "no request made, nothing written" in first.stderr
+    assert backup().returncode == 0
+    db = tmp_path / "archive.db"
+    # The file itself: a reader of a WAL archive may leave SQLite's -shm beside it.
+    kept = db.read_bytes()
+    later = backup("--dry-run", "--json")
+    assert later.returncode == 0, later.stderr
+    assert site.site.log == [] and db.read_bytes() == kept
+    (profile,) = json.loads(later.stdout)["profiles"]
+    assert profile["profile_id"] == PROFILE and profile["mode"] == "incremental"
+    assert profile["first_requests"] and profile["film_details"] is False
+    full = json.loads(backup("--dry-run", "--full", "--json").stdout)["profiles"][0]
+    assert (full["mode"], full["reason"]) == ("full", "--full")
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM runs").fetchone()[0] == 1

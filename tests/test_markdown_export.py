@@ -189,3 +189,32 @@ def test_a_file_an_earlier_export_wrote_under_another_name_is_reported_not_left_
     pruned = export(db, folder, "--only", "reviews", "--prune")
     assert "of an earlier export" not in pruned.output
     assert len(before - names()) == len(renamed) and renamed <= names()
+
+
+def test_dry_run_names_what_prune_would_remove_and_touches_nothing(corpus_db, tmp_path):
+    """Issue 33: --dry-run previews an export --prune; the real run then removes just those."""
+    folder = tmp_path / "reviews"
+    export(corpus_db, folder)
+    folder.joinpath("about.md").write_text("my own page")
+
+    def state() -> dict[str, tuple[bytes, int]]:
+        return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in folder.iterdir()}
+
+    before = state()
+    preview = export(corpus_db, folder, "--since", "2023-01-01", "--prune", "--dry-run")
+    assert state() == before  # the manifest too
+    named = {line.removeprefix(f"would remove {folder}/") for line in preview.stdout.splitlines()}
+    assert named and "about.md" not in named
+    assert all(line.startswith("would remove ") for line in preview.stdout.splitlines())
+    assert f"{len(named)} removed; nothing was touched" in preview.stderr
+    pruned = export(corpus_db, folder, "--since", "2023-01-01", "--prune")
+    assert f"{len(named)} pruned" in pruned.output
+    assert set(before) - set(state()) == named
+
+
+def test_dry_run_into_a_new_folder_makes_no_folder(corpus_db, tmp_path):
+    folder = tmp_path / "new" / "reviews"
+    preview = export(corpus_db, folder, "--dry-run")
+    assert len(preview.stdout.splitlines()) == 842 and not folder.parent.exists()
+    refused = CliRunner().invoke(cli, ["export", "--db", str(corpus_db), "--dry-run"])
+    assert refused.exit_code == 2 and "--format markdown and html" in refused.output

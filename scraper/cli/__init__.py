@@ -1,10 +1,10 @@
 """The `scrape` command. Thin: options in, one library call, errors out as exit codes."""
 
 from scraper.cli import archive, crawling  # noqa: F401  (importing them adds their commands)
-from scraper.cli.common import cli, verbose_after
+from scraper.cli.common import cli, loudness_after
 
 for _command in cli.commands.values():
-    verbose_after(_command)
+    loudness_after(_command)
 
 
 def main() -> None:

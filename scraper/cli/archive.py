@@ -20,6 +20,7 @@ from scraper.cli.common import (
     emit,
     iso_datetime,
     reports_errors,
+    say,
     sections,
     shape_options,
 )
@@ -32,6 +33,7 @@ from scraper.wording import plural
 
 if TYPE_CHECKING:
     from scraper.models import DateOrder
+    from scraper.views.export_files import Written
 
 # export.FORMATS, without importing export
 EXPORT_FORMATS = ("jsonl", "csv", "letterboxd", "markdown", "html")
@@ -115,16 +117,16 @@ def import_(
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(result.formats.items()))
     deleted = f", {result.deleted} of them deleted on the site," if result.deleted else ""
     if result.files:
-        click.echo(
+        say(
             f"{plural(result.files, 'file')} ({kinds}): {plural(result.reviews, 'review')} "
             f"({c.new} new, {c.changed} changed){deleted} in {path}"
         )
     else:
-        click.echo(f"no file imported into {path}")
+        say(f"no file imported into {path}")
     if passed := result.passed_over:
         named = ", ".join(Path(p).name for p in passed[:3])
         more = f" and {len(passed) - 3} more" if len(passed) > 3 else ""
-        click.echo(f"passed over {plural(len(passed), 'documentation file')}: {named}{more}")
+        say(f"passed over {plural(len(passed), 'documentation file')}: {named}{more}")
     if line := importer.listed_line(result.listed):
         click.echo(line)
     for file, skipped in result.skipped.items():
@@ -183,7 +185,7 @@ def reparse_(
         path, site=site, since=iso_datetime(since, "--since", period=True) if since else None
     )
     c = result.counts
-    click.echo(
+    say(
         f"{plural(result.pages, 'page')}: {plural(result.reviews, 'review')} "
         f"({c.new} new, {c.changed} changed) in {path}"
     )
@@ -302,6 +304,12 @@ def search_(
     "wrote them) that it no longer writes.",
 )
 @click.option(
+    "--dry-run",
+    is_flag=True,
+    help="markdown, html: print the files the export would write and (with --prune) remove, "
+    "and touch nothing.",
+)
+@click.option(
     "-o",
     "--output",
     type=click.Path(path_type=Path, allow_dash=True),
@@ -319,13 +327,15 @@ def export_(
     since: str | None,
     only: str | None,
     prune: bool,
+    dry_run: bool,
     output: Path | None,
 ) -> None:
     """Write the reviews as JSON lines, CSV, a Letterboxd file, Markdown or an HTML site.
 
     Streams (constant memory) in a fixed column order, oldest review first. jsonl and csv hold
     every archived review with its status (current, missing, deleted); letterboxd holds the
-    current ones as Title, Year, Rating (0.5-5), WatchedDate, Review, ready for
+    current ones in the columns Letterboxd's importer reads (LetterboxdURI, tmdbID, imdbID,
+    Title, Year, Rating, Rating10, WatchedDate, Rewatch, Tags, Review), ready for
     letterboxd.com/import. markdown writes one file a review into -o DIR, with front matter
     for Hugo, Jekyll or Eleventy, rewriting only the files whose review changed (--prune
     removes its own files of reviews no longer exported; a file it did not write, or one
@@ -341,6 +351,7 @@ def export_(
         scrape export --format letterboxd --site rottentomatoes -o for-letterboxd.csv
         scrape export --format markdown --only reviews -o site/content/reviews
         scrape export --format html -o my-reviews
+        scrape export --format markdown -o site/content/reviews --prune --dry-run
         scrape export --what watchlist --format csv -o watchlist.csv
     """
     from scraper.views import export, exporting
@@ -353,8 +364,8 @@ def export_(
         raise UsageError(
             f"--what {what} is written as jsonl or csv, without --since, --only or --prune"
         )
-    if fmt not in export.FOLDER_FORMATS and (only or prune):
-        raise UsageError("--only and --prune are for --format markdown and html")
+    if fmt not in export.FOLDER_FORMATS and (only or prune or dry_run):
+        raise UsageError("--only, --prune and --dry-run are for --format markdown and html")
     if to_file and fmt not in export.FOLDER_FORMATS and to_file.is_dir():
         raise UsageError(f"-o {output} is a folder; --format {fmt} writes one file")
     moment = iso_datetime(since, "--since", period=True) if since else None
@@ -369,8 +380,12 @@ def export_(
             since=moment,
             only=only,
             prune=prune,
+            dry_run=dry_run,
         )
-        click.echo(
+        if dry_run:
+            _dry_run_lines(done, output)
+            return
+        say(
             f"{plural(done.reviews, 'review')} in {output}: {done.written}"
             f"{' pages' if html else ''} written, {done.unchanged} unchanged, "
             f"{done.pruned} pruned{f' (open {output}/index.html)' if html else ''}",
@@ -398,7 +413,22 @@ def export_(
         return
     noun = {"reviews": "review", "lists": "film on lists"}.get(what, "watchlist film")
     nouns = "films on lists" if what == "lists" else None
-    click.echo(f"{plural(count, noun, nouns)} written to {output}", err=True)
+    say(f"{plural(count, noun, nouns)} written to {output}", err=True)
+
+
+def _dry_run_lines(done: Written, output: Path | None) -> None:
+    """What the export would do, a file a line (on stdout: it is what was asked for)."""
+    for name in done.to_write:
+        click.echo(f"would write {output}/{name}")
+    for name in done.to_prune:
+        click.echo(f"would remove {output}/{name}")
+    say(
+        f"dry run: {plural(done.reviews, 'review')}; {done.written} would be written, "
+        f"{done.unchanged} unchanged, {done.pruned} removed; nothing was touched",
+        err=True,
+    )
+    if done.left:
+        say(f"{plural(done.left, 'file')} of an earlier export would be kept", err=True)
 
 
 @cli.command("stats")

@@ -111,23 +111,62 @@ def _verbose_here(ctx: click.Context, param: click.Parameter, value: bool) -> No
         _log(True)
 
 
-def verbose_after(command: click.Command) -> None:
-    """-v after the subcommand too (`scrape user NAME -v`), as people type it."""
-    command.params.append(
-        click.Option(
-            ["-v", "--verbose"],
-            is_flag=True,
-            expose_value=False,
-            is_eager=True,
-            callback=_verbose_here,
-            help="Log each request to stderr (also accepted before the command).",
+# Context.meta is shared by the group's context and the command's: -q before or after the
+# command lands in the same place.
+_QUIET = "scrape.quiet"
+
+
+def _quiet_here(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.meta[_QUIET] = True
+
+
+def quiet() -> bool:
+    """Whether -q was given, before the command or after it."""
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx is not None and ctx.meta.get(_QUIET))
+
+
+def say(message: str = "", *, err: bool = False) -> None:
+    """A line that reports progress or success: left out with -q. What a command was asked
+    for (search results, an export, --json), its warnings and its errors are always printed."""
+    if not quiet():
+        click.echo(message, err=err)
+
+
+_QUIET_HELP = "Print only what was asked for, warnings and errors: no progress, no summary."
+
+
+def loudness_after(command: click.Command) -> None:
+    """-v and -q after the subcommand too (`scrape user NAME -v`), as people type them."""
+    for flags, callback, help_text in (
+        (["-v", "--verbose"], _verbose_here, "Log each request to stderr."),
+        (["-q", "--quiet"], _quiet_here, _QUIET_HELP),
+    ):
+        command.params.append(
+            click.Option(
+                flags,
+                is_flag=True,
+                expose_value=False,
+                is_eager=True,
+                callback=callback,
+                help=f"{help_text} (Also accepted before the command.)",
+            )
         )
-    )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="scrape")
 @click.option("-v", "--verbose", is_flag=True, help="Log each request to stderr.")
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_quiet_here,
+    help=_QUIET_HELP,
+)
 def cli(verbose: bool) -> None:
     """Back up your film reviews and ratings from review sites into a searchable SQLite archive.
 

@@ -21,7 +21,9 @@ from scraper.cli.common import (
     db_option,
     db_path_for,
     emit,
+    quiet,
     reports_errors,
+    say,
     sections,
     shape_options,
 )
@@ -36,7 +38,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
     from types import FrameType
 
-    from scraper.jobs import crawl_run, film_details, plans, probe
+    from scraper.jobs import crawl_run, dry_run, film_details, plans, probe
     from scraper.jobs.crawl_result import CrawlResult
 
 
@@ -145,21 +147,21 @@ def user(
         remember=remember,
     )
     archived = use_case.archive(
-        settings, path, asked, _voice(), asking=_asking(ident), nowhere=_nowhere
+        settings, path, asked, _voice(quiet=quiet()), asking=_asking(ident), nowhere=_nowhere
     )
     summary = archived.summary
     _warn(summary)
     for outcome in summary.outcomes:
         if outcome.error is None or outcome.status == "interrupted":
-            click.echo(_line(outcome, path))
+            say(_line(outcome, path))
     for verdict in archived.verdicts:
         if verdict.target is None:
-            click.echo(f"{verdict.site}: {verdict.verdict}")
+            say(f"{verdict.site}: {verdict.verdict}")
     if archived.remember_failed is not None:
         raise archived.remember_failed
     if known := archived.remembered:
         made = " (a new config file)" if known.created else ""
-        click.echo(
+        say(
             f"remembered {known.person} in {known.path}{made}: {', '.join(known.profiles)} "
             "(`scrape backup` includes them)"
         )
@@ -176,10 +178,10 @@ def user(
 def _asking(name: str) -> Callable[[str], None]:
     """One stderr line per site as it is asked: an offline look-up once sat silent a minute."""
 
-    def say(site: str) -> None:
-        click.echo(f"asking {site} for {name!r}...", err=True)
+    def asking(site: str) -> None:
+        say(f"asking {site} for {name!r}...", err=True)
 
-    return say
+    return asking
 
 
 def _nowhere(verdicts: list[probe.Found]) -> None:
@@ -226,7 +228,12 @@ def _voice(*, quiet: bool = False) -> plans.Voice:
 @db_option
 @click.option("--full", is_flag=True, help="Read every page of every profile (edits, deletions).")
 @no_film_details_option
-@click.option("--quiet", is_flag=True, help="Print nothing on success; one line per failure.")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Print what the run would fetch (each profile, full or incremental and why, the first "
+    "request of each listing), making no request and writing nothing.",
+)
 @shape_options("the run's summary (--nl, --csv: a profile a line)")
 @reports_errors
 def backup_(
@@ -234,7 +241,7 @@ def backup_(
     db_path: Path | None,
     full: bool,
     no_film_details: bool,
-    quiet: bool,
+    dry_run: bool,
     shape: str | None,
 ) -> None:
     """Back up every person and site in the config; made for cron.
@@ -250,13 +257,21 @@ def backup_(
     \b
         scrape backup --quiet            # crontab: mail only problems
         scrape backup --full --json
+        scrape backup --dry-run          # what it would fetch; no request, nothing written
     """
     from scraper.jobs import people
 
+    quiet_run = quiet()  # -q: nothing on success, one line per failure (for cron's mail)
     settings = config.load(config_path)
     path = db_path_for(db_path, settings)
+    if dry_run:
+        previews = people.preview_backup(
+            settings, path, full=full, film_details=not no_film_details
+        )
+        _print_previews(previews, shape)
+        return
     summary = people.back_up(
-        settings, path, full=full, film_details=not no_film_details, voice=_voice(quiet=quiet)
+        settings, path, full=full, film_details=not no_film_details, voice=_voice(quiet=quiet_run)
     )
     _warn(summary)
     if shape == "json":
@@ -266,13 +281,31 @@ def backup_(
         emit([run | profile for profile in summary.as_dict()["profiles"]], shape)
     for outcome in summary.outcomes:
         if outcome.status == "interrupted" and not shape:
-            click.echo(_line(outcome, path), err=quiet)
+            click.echo(_line(outcome, path), err=quiet_run)
         elif outcome.error:
             click.echo(f"{outcome.profile_id}: {outcome.error}", err=True)
-        elif not quiet and not shape:
+        elif not quiet_run and not shape:
             click.echo(_line(outcome, path))
     _exit_if_interrupted(summary)
     sys.exit(summary.exit_code)
+
+
+def _print_previews(previews: list[dry_run.Preview], shape: str | None) -> None:
+    if shape:
+        rows = [p.as_dict() for p in previews]
+        if shape == "json":
+            click.echo(json.dumps({"dry_run": True, "profiles": rows}, indent=2))
+        else:
+            emit(rows, shape)
+        return
+    for p in previews:
+        resume = f", resuming at {p.resume}" if p.resume else ""
+        films = "" if p.film_details else ", no film pages"
+        click.echo(f"{p.profile_id}: {p.mode} ({p.reason}{resume}{films}), {p.delay:g} s apart")
+        until = "until a page holds nothing new" if p.mode == "incremental" else "to the end"
+        for url in p.first_requests:
+            click.echo(f"    from {url} ({until})")
+    say("dry run: no request made, nothing written", err=True)
 
 
 def _warn(summary: crawl_run.Summary) -> None:
@@ -500,7 +533,7 @@ def details_(
 
     settings = config.load(config_path)
     path = db_path_for(db_path, settings)
-    show = _details_progress if sys.stderr.isatty() else None
+    show = _details_progress if sys.stderr.isatty() and not quiet() else None
     totals = details.fill_in_years(
         settings,
         path,
@@ -511,7 +544,7 @@ def details_(
     )
     if show:
         click.echo("", err=True)
-    click.echo(
+    say(
         f"{plural(totals.read, 'film page')} read for {plural(totals.pending, 'film')} "
         f"without a year: {totals.found} found, {len(totals.failed)} not ({path})"
     )

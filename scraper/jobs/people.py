@@ -16,7 +16,7 @@ from pathlib import Path
 
 from scraper import sites
 from scraper.errors import NotFound, Unavailable, UsageError
-from scraper.jobs import config, crawl_run, plans, probe
+from scraper.jobs import config, crawl_run, dry_run, plans, probe
 from scraper.jobs import remember as remembering
 from scraper.models import Target
 from scraper.net.fetch import FetchSettings
@@ -153,6 +153,20 @@ def _remember(
 def back_up(
     settings: config.Config, db_path: Path, *, full: bool, film_details: bool, voice: plans.Voice
 ) -> crawl_run.Summary:
+    planned = backup_plans(settings, film_details=film_details)
+    return plans.run(settings, planned, db_path, command="backup", full=full, voice=voice)
+
+
+def preview_backup(
+    settings: config.Config, db_path: Path, *, full: bool, film_details: bool
+) -> list[dry_run.Preview]:
+    """What `back_up` would fetch, without a request or a write."""
+    planned = backup_plans(settings, film_details=film_details)
+    return dry_run.preview(db_path, planned, full=full, full_every=settings.full_every)
+
+
+def backup_plans(settings: config.Config, *, film_details: bool) -> list[crawl_run.Plan]:
+    """A plan per profile of every person in the config (refused, in one line, without any)."""
     if not settings.people:
         where = settings.path or config.default_path()
         remember = "`scrape user NAME --remember`"
@@ -164,5 +178,4 @@ def back_up(
             f"with {remember}, or start from the example: `scrape example-config --write`"
         )
     targets = [t for name in settings.people for t in sites.resolve(name, people=settings.people)]
-    planned = plans.plans(settings, targets, film_details=settings.film_details and film_details)
-    return plans.run(settings, planned, db_path, command="backup", full=full, voice=voice)
+    return plans.plans(settings, targets, film_details=settings.film_details and film_details)

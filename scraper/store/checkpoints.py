@@ -20,7 +20,7 @@ import logging
 import re
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import sqlite_utils
@@ -29,6 +29,9 @@ from scraper import timeparse
 from scraper.errors import Interrupted, OutOfTime, ScrapeError
 from scraper.models import Request
 from scraper.weblinks import without_userinfo
+
+if TYPE_CHECKING:
+    from scraper.store.reader import Reader
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +97,7 @@ def reason(error: ScrapeError) -> str:
     return said.split(";")[0][:100]
 
 
-def load(db: sqlite_utils.Database, profile_id: str) -> Checkpoint | None:
+def load(db: sqlite_utils.Database | Reader, profile_id: str) -> Checkpoint | None:
     """The profile's checkpoint, or None. Raises ValueError when the row cannot be read."""
     row = db.execute(
         "SELECT listing, request, page, reason, stopped_at FROM checkpoints WHERE profile_id = ?",

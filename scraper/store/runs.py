@@ -107,7 +107,7 @@ class Mode:
 
 
 def choose_mode(
-    db: sqlite_utils.Database, profile_id: str, *, force_full: bool, full_every: int
+    db: sqlite_utils.Database | Reader, profile_id: str, *, force_full: bool, full_every: int
 ) -> Mode:
     # A crawl whose listings were whole counts as such though Ctrl-C then stopped its films'
     # pages: the next run (incremental) reads the films left over.

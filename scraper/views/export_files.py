@@ -16,7 +16,7 @@ import json
 import os
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from scraper.errors import ScrapeError, UsageError
@@ -39,6 +39,9 @@ class Written:
     # Files an earlier export wrote that this one did not (a review out of --since or --only, a
     # file named anew): kept, as without --prune, and counted so that the user hears of them.
     left: int = 0
+    # With dry_run: the names that would be written and removed (nothing was).
+    to_write: list[str] = field(default_factory=list)
+    to_prune: list[str] = field(default_factory=list)
 
 
 _SUFFIXES = (".md", ".html")
@@ -55,16 +58,24 @@ def make_folder(folder: Path) -> None:
         raise ScrapeError(f"-o {folder}: cannot make the folder ({exc.strerror})") from None
 
 
-def write_files(folder: Path, pages: dict[str, str], *, reviews: int, prune: bool) -> Written:
+def write_files(
+    folder: Path, pages: dict[str, str], *, reviews: int, prune: bool, dry_run: bool = False
+) -> Written:
     """Write `pages` (relative name -> content) into `folder`, only where it changed, and with
-    `prune` remove the files an earlier export wrote that are not among them."""
-    make_folder(folder)
+    `prune` remove the files an earlier export wrote that are not among them. With `dry_run`,
+    only say which (refusing as the export would), touching nothing, not even the folder."""
+    if dry_run and not folder.exists():
+        return Written(reviews=reviews, written=len(pages), to_write=sorted(pages))
+    if not dry_run:
+        make_folder(folder)
+    elif not folder.is_dir():
+        raise UsageError(f"-o {folder}: this export goes into a folder, and this is a file")
     try:
         root = folder_io.open_root(folder)
     except OSError as exc:
         raise ScrapeError(f"-o {folder}: cannot open the folder ({exc.strerror})") from None
     try:
-        return _export(root, folder, pages, reviews=reviews, prune=prune)
+        return _export(root, folder, pages, reviews=reviews, prune=prune, dry_run=dry_run)
     except OSError as exc:
         raise ScrapeError(f"-o {folder}: cannot write in it ({exc.strerror})") from None
     finally:
@@ -72,7 +83,7 @@ def write_files(folder: Path, pages: dict[str, str], *, reviews: int, prune: boo
 
 
 def _export(
-    root: int, folder: Path, pages: dict[str, str], *, reviews: int, prune: bool
+    root: int, folder: Path, pages: dict[str, str], *, reviews: int, prune: bool, dry_run: bool
 ) -> Written:
     manifest = _read_manifest(root, folder)
     listed = manifest.listed
@@ -106,6 +117,10 @@ def _export(
     if refused:
         raise ScrapeError(_refusal(folder, refused))
     done.left = len(kept)
+    if dry_run:
+        done.to_write, done.to_prune = changed, stale
+        done.written, done.pruned = len(changed), len(stale)
+        return done
     if manifest.pending:
         for name in sorted(listed.keys() | data.keys() | {MANIFEST}):
             folder_io.unlink_temporary(root, name, manifest.pending)

@@ -22,6 +22,7 @@ def to_folder(
     since: datetime | None = None,
     only: str | None = None,
     prune: bool = False,
+    dry_run: bool = False,
 ) -> Written:
     """Markdown files (fmt "markdown") or a static site ("html") of the current reviews."""
     export.check_output(folder, archive)
@@ -32,10 +33,10 @@ def to_folder(
     if fmt == "html":
         from scraper.views import static_site
 
-        return static_site.write_site(rows, folder, prune=prune)
+        return static_site.write_site(rows, folder, prune=prune, dry_run=dry_run)
     from scraper.views import markdown_export
 
-    return markdown_export.write_folder(rows, folder, prune=prune)
+    return markdown_export.write_folder(rows, folder, prune=prune, dry_run=dry_run)
 
 
 def to_file(

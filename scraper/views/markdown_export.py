@@ -102,12 +102,14 @@ class _FrontMatterDumper(yaml.SafeDumper):
         return analysis
 
 
-def write_folder(rows: Iterator[dict[str, Any]], folder: Path, *, prune: bool = False) -> Written:
+def write_folder(
+    rows: Iterator[dict[str, Any]], folder: Path, *, prune: bool = False, dry_run: bool = False
+) -> Written:
     """Write one file per row into `folder` (made if missing), only where its content changed."""
     entries = list(rows)
     stems = names(entries)
     pages = {f"{stems[row['id']]}.md": document(row) for row in entries}
-    return write_files(folder, pages, reviews=len(entries), prune=prune)
+    return write_files(folder, pages, reviews=len(entries), prune=prune, dry_run=dry_run)
 
 
 def document(row: dict[str, Any]) -> str:

@@ -39,7 +39,9 @@ _STYLE = (
 UNDATED = "undated"
 
 
-def write_site(rows: Iterator[dict[str, Any]], folder: Path, *, prune: bool = False) -> Written:
+def write_site(
+    rows: Iterator[dict[str, Any]], folder: Path, *, prune: bool = False, dry_run: bool = False
+) -> Written:
     reviews = sorted(rows, key=lambda r: (r["date"] or "", r["id"]), reverse=True)
     stems = names(reviews)
     pages: dict[str, str] = {}
@@ -56,7 +58,7 @@ def write_site(rows: Iterator[dict[str, Any]], folder: Path, *, prune: bool = Fa
         heading = f"Reviewed in {year}" if year != UNDATED else "Reviews with no known date"
         pages[f"years/{year}.html"] = _list_page(heading, by_year[year], stems, years, "../")
     pages["index.html"] = _list_page("Reviews", reviews, stems, years, "", _histogram(reviews))
-    return write_files(folder, pages, reviews=len(reviews), prune=prune)
+    return write_files(folder, pages, reviews=len(reviews), prune=prune, dry_run=dry_run)
 
 
 def _document(title: str, body: str, root: str, years: list[str] | None = None) -> str:

@@ -299,9 +299,11 @@ def _print_previews(previews: list[dry_run.Preview], shape: str | None) -> None:
             emit(rows, shape)
         return
     for p in previews:
-        resume = f", resuming at {p.resume}" if p.resume else ""
-        films = "" if p.film_details else ", no film pages"
-        click.echo(f"{p.profile_id}: {p.mode} ({p.reason}{resume}{films}), {p.delay:g} s apart")
+        why = [p.reason] if p.mode == "full" else []  # an incremental run's reason is itself
+        why += [f"resuming at {p.resume}"] if p.resume else []
+        why += [] if p.film_details else ["no film pages"]
+        said = f" ({', '.join(why)})" if why else ""
+        click.echo(f"{p.profile_id}: {p.mode}{said}, {p.delay:g} s apart")
         until = "until a page holds nothing new" if p.mode == "incremental" else "to the end"
         for url in p.first_requests:
             click.echo(f"    from {url} ({until})")

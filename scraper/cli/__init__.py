@@ -1,6 +1,6 @@
 """The `scrape` command. Thin: options in, one library call, errors out as exit codes."""
 
-from scraper.cli import archive, crawling  # noqa: F401  (importing them adds their commands)
+from scraper.cli import archive, crawling, datasette_files  # noqa: F401  (importing them adds their commands)
 from scraper.cli.common import cli, loudness_after
 
 for _command in cli.commands.values():

@@ -14,7 +14,7 @@ def test_the_licence_is_apache_2_with_its_full_text_shipped():
     assert PROJECT["license"] == "Apache-2.0"
     assert PROJECT["license-files"] == ["LICENSE"]
     text = (ROOT / "LICENSE").read_text(encoding="utf-8")
-    assert " ".join(text.split()[:5]) == "Apache License Version 2.0, January 2004"
+    assert " ".join(text.split()[:6]) == "Apache License Version 2.0, January 2004"
     # The whole text, appendix included, not a header pointing elsewhere.
     assert "END OF TERMS AND CONDITIONS" in text and "APPENDIX" in text
     assert len(text.splitlines()) > 190

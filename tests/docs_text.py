@@ -19,10 +19,3 @@ def page(name: str) -> str:
 
 def page_path(name: str) -> Path:
     return DOCS / f"{name}.md"
-
-
-def all_docs() -> str:
-    """The front page and every page of docs/, one text."""
-    return "\n\n".join(
-        [readme(), *(p.read_text(encoding="utf-8") for p in sorted(DOCS.glob("*.md")))]
-    )

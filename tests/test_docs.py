@@ -1,17 +1,22 @@
-"""The README and the help text are part of the product: check they stay true."""
+"""The docs (README.md, the front page, and docs/) and the help text are part of the product:
+check they stay true."""
 
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from scraper.cli import cli
+from tests.docs_text import page, readme
 
 ROOT = Path(__file__).resolve().parent.parent
-README = (ROOT / "README.md").read_text()
+README = readme()
+COMMANDS = page("commands")
 
 
 @pytest.mark.parametrize("name", sorted(cli.commands))
@@ -22,8 +27,8 @@ def test_every_command_has_help_with_an_example(name):
 
 
 @pytest.mark.parametrize("name", sorted(cli.commands))
-def test_every_command_is_in_the_readme(name):
-    assert f"scrape {name}" in README
+def test_every_command_has_its_section_in_the_commands_page(name):
+    assert re.search(rf"^## `scrape {name}\b", COMMANDS, re.M), name
 
 
 def test_readme_opens_with_the_two_setup_commands():
@@ -44,11 +49,44 @@ def test_every_env_var_is_documented():
     for path in (ROOT / "scraper").rglob("*.py"):
         used |= set(re.findall(r"SCRAPE_[A-Z_]+", path.read_text()))
     for name in used:
-        assert name in README, name
+        assert name in COMMANDS, name
 
 
 def test_every_sites_root_variable_is_documented():
     from scraper import sites
 
     for name in sites.SITES:
-        assert f"SCRAPE_{name.upper()}_ROOT" in README, name
+        assert f"SCRAPE_{name.upper()}_ROOT" in COMMANDS, name
+
+
+def test_readme_is_a_front_page_that_links_every_docs_page():
+    assert len(README.splitlines()) < 250
+    for path in sorted((ROOT / "docs").glob("*.md")):
+        if path.name != "index.md":
+            assert f"](docs/{path.name})" in README, path.name
+
+
+def test_the_docs_build_strictly_with_every_page_in_the_nav(tmp_path):
+    """mkdocs.yml turns anchor checks into warnings, so --strict also fails on a link to a
+    heading that is not there (a section moved without its links)."""
+    nav = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    for path in (ROOT / "docs").glob("*.md"):
+        assert f": {path.name}" in nav, path.name
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "-f",
+            str(ROOT / "mkdocs.yml"),
+            "-d",
+            str(tmp_path / "site"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "site" / "commands" / "index.html").exists()

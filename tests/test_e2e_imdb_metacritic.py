@@ -222,7 +222,7 @@ def test_metacritic_api_forbidden_by_its_robots_stops_with_the_choice_named(run_
         )
     assert done.returncode == 1 and len(done.stderr.strip().splitlines()) == 1, done.stderr
     assert "forbids it to every crawler" in done.stderr and "--ignore-robots" in done.stderr
-    assert "README" in done.stderr
+    assert "docs/sites.md" in done.stderr
     assert forced.returncode == 0 and "3 reviews" in forced.stdout, forced.stderr
 
 
@@ -238,7 +238,7 @@ def test_metacritic_pages_are_forbidden_by_robots_with_what_to_do(metacritic, ru
         fetcher.fetch(Request(f"{metacritic.root}/user/oysteims/", "profile_page"))
     message = str(caught.value)
     assert "robots.txt of" in message and "forbids it to every crawler" in message
-    assert "--ignore-robots is your decision" in message and "README" in message
+    assert "--ignore-robots is your decision" in message and "docs/sites.md" in message
 
 
 def test_metacritic_unknown_user_is_named(metacritic, run_scrape, tmp_path):

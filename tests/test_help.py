@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from scraper.cli import cli
 from tests.conftest import ROOT
+from tests.docs_text import readme
 
 COMMANDS = sorted(cli.commands)
 
@@ -69,7 +70,7 @@ def test_user_help_leads_with_a_name_as_the_readme_does():
     shown = " ".join(CliRunner().invoke(cli, ["user", "--help"]).output.split())
     assert "IDENT is your name on the sites" in shown
     assert example_lines(cli.commands["user"])[0].startswith("scrape user RishiRamesh --remember")
-    assert "scrape user RishiRamesh" in (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "scrape user RishiRamesh" in readme()
 
 
 def test_export_summary_names_every_format():

@@ -26,6 +26,7 @@ from scraper.cli import cli
 from scraper.jobs import importer
 from scraper.sites import csvfiles
 from scraper.sites.letterboxd import export
+from tests.docs_text import page
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MiB = 1024 * 1024
@@ -302,11 +303,11 @@ def test_import_near_the_bounds_stays_under_300_mb(tmp_path):
     assert int(peak_kb) * 1024 < 300 * 10**6, f"peak RSS {int(peak_kb) / 1000:.0f} MB"
 
 
-# The README names the bounds the code enforces.
+# The docs (commands.md, `scrape import`) name the bounds the code enforces.
 
 
 def test_readme_names_the_bounds_the_code_enforces():
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    readme = page("commands")
     bounds = readme.split("**Size bounds.**", 1)[1].split("\n\n", 1)[0]
     for named in (
         f"one file: at most {importer.MAX_FILE // MiB} MiB",

@@ -10,6 +10,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from scraper.cli import cli
+from tests.docs_text import page_path
 
 ROOT = Path(__file__).resolve().parent.parent
 NOT_RECOGNISED = "not a page or response that scrape recognises"
@@ -20,9 +21,10 @@ def run_import(db: Path, *args: str):
 
 
 def test_a_readme_quoting_markup_is_not_a_page(tmp_path):
-    # The project's own README quotes `<script id="reviews-json">`, as a user's notes may.
+    # The project's own docs (the import section of commands.md) quote
+    # `<script id="reviews-json">`, as a user's notes may.
     readme = tmp_path / "README.md"
-    shutil.copy(ROOT / "README.md", readme)
+    shutil.copy(page_path("commands"), readme)
     done = run_import(tmp_path / "a.db", str(readme))
     assert done.exit_code == 2, done.output
     assert f"{readme}: {NOT_RECOGNISED}" in done.output
@@ -32,7 +34,7 @@ def test_a_readme_quoting_markup_is_not_a_page(tmp_path):
 def test_a_folder_passes_over_its_documentation_quietly(tmp_path, corpus):
     folder = tmp_path / "dump"
     folder.mkdir()
-    shutil.copy(ROOT / "README.md", folder / "README.md")
+    shutil.copy(page_path("commands"), folder / "README.md")
     (folder / "notes.txt").write_text("saved these on the 5th\n")
     (folder / "cover.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     good = corpus / "rottentomatoes" / "napi-userprofile-movieratings-2020-last.json"

@@ -1,5 +1,5 @@
-"""The house in layers (README, Layout): imports run down, never back up, and never sideways
-between the three middle folders.
+"""The house in layers (docs/development.md, Layout): imports run down, never back up, and never
+sideways between the three middle folders.
 
     cli  ->  jobs | views  ->  sites | store | net  ->  scraper/*.py (models, errors, ...)
 

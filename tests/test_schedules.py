@@ -1,5 +1,5 @@
-"""Issue 33, item 3: the README's cron line and systemd unit, run as cron and systemd run them:
-`/bin/sh` (or no shell) with nothing of the user's environment but HOME and a PATH of
+"""Issue 33, item 3: the cron line and systemd unit of docs/backups.md, run as cron and systemd run
+them: `/bin/sh` (or no shell) with nothing of the user's environment but HOME and a PATH of
 /usr/bin:/bin, from a folder that is not the archive's, against a local stand-in site. A bare
 `scrape` there exited 127, and a config read from the working folder found no archive."""
 
@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.docs_text import page
 from tests.fakes.rottentomatoes import FakeRottenTomatoes, Site, make_ratings
 
-README = (ROOT / "README.md").read_text(encoding="utf-8")
+README = page("backups")
 CRON = re.compile(r"<!-- recipe: backup-cron -->\n```cron\n(.*?)```", re.S)
 SYSTEMD = re.compile(r"<!-- recipe: systemd -->\n```ini\n(.*?)```", re.S)
 PROFILE = "rottentomatoes:critic/jane-critic"

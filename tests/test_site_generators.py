@@ -1,7 +1,7 @@
-"""Issue 31, item 1: the README's site recipes, run as the README writes them, with Hugo, Jekyll
-and Eleventy. Hugo stopped on the front matter's `url`, and a review quoting a template tag
-stopped all three. A generator that cannot be found skips with the reason, except under CI
-(.ci/run installs them), where that fails."""
+"""Issue 31, item 1: the site recipes of docs/commands.md (`scrape export`), run as written there,
+with Hugo, Jekyll and Eleventy. Hugo stopped on the front matter's `url`, and a review quoting a
+template tag stopped all three. A generator that cannot be found skips with the reason, except
+under CI (.ci/run installs them), where that fails."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from click.testing import CliRunner
 
 from scraper.cli import cli
 from tests.conftest import ROOT, scrape_env
+from tests.docs_text import page
 from tests.fakes.letterboxd import FakeLetterboxd, make_member
 
 RECIPE = re.compile(r"<!-- recipe: (\w+) -->\n```bash\n(.*?)```", re.S)
@@ -40,7 +41,7 @@ BUILT = {
 
 
 def recipes() -> dict[str, str]:
-    return dict(RECIPE.findall((ROOT / "README.md").read_text(encoding="utf-8")))
+    return dict(RECIPE.findall(page("commands")))
 
 
 def unavailable(reason: str) -> None:

@@ -1,7 +1,7 @@
-"""A site is four files (README, "Adding a site"): its package under scraper/sites/, its line in
-scraper/site_names.py, its fixtures folder tests/fixtures/<name>/ and its stand-in server
-tests/fakes/<name>.py. A registered site without one of them fails here, and so does a fixtures
-folder or a fake that names no registered site (a site renamed or removed by half)."""
+"""A site is four files (docs/development.md, "Adding a site"): its package under scraper/sites/,
+its line in scraper/site_names.py, its fixtures folder tests/fixtures/<name>/ and its stand-in
+server tests/fakes/<name>.py. A registered site without one of them fails here, and so does a
+fixtures folder or a fake that names no registered site (a site renamed or removed by half)."""
 
 from __future__ import annotations
 

@@ -88,7 +88,7 @@ def import_(
     refused (with the reason, and the option that would help) leaves the others to be
     imported, and the command exits 1. A folder's documentation (README.md, notes.txt, a PDF,
     images) is passed over, named in one line. Files are read within size bounds, in bounded
-    memory (the README's "Size bounds" names them).
+    memory ("Size bounds" in docs/commands.md names them).
 
     Examples:
 

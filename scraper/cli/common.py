@@ -65,7 +65,7 @@ class Rating(click.FloatRange):
 
 
 class Failed(click.ClickException):
-    """A ScrapeError shown as one line, with the exit code the README's contract gives it."""
+    """A ScrapeError shown as one line, with the exit code docs/commands.md's contract gives it."""
 
     def __init__(self, error: ScrapeError) -> None:
         super().__init__(str(error))

@@ -1,5 +1,5 @@
 """What a site is to the rest of the tool: the one interface each site package declares, as one
-`Site` instance in its __init__ (see the README's Development section, "Adding a site")."""
+`Site` instance in its __init__ (see docs/development.md, "Adding a site")."""
 
 from __future__ import annotations
 

@@ -260,7 +260,7 @@ def save_review(
 
 
 def _merge(review: Review, old: dict[str, Any], row: dict[str, Any]) -> set[str]:
-    """Which source wins (see the README's Letterboxd notes): adjust `row` in place so that
+    """Which source wins (see docs/sites.md, Letterboxd): adjust `row` in place so that
     what a source cannot show never erases what another one stored; return the columns whose
     change only fills a gap (completion, not an edit)."""
     if _kept_text(review, old):

@@ -3,7 +3,7 @@
 props.pageProps.mainColumnData.advancedTitleSearch (`edges[].node.title`, `pageInfo`), 250 a
 page, paged with `?page=N`.
 
-Not captured in the corpus: the shape is the one public tools read (see the README). Those
+Not captured in the corpus: the shape is the one public tools read (see docs/sites.md, IMDb). Those
 tools report that the member's own rating values are often not in the payload (the browser
 fills them in afterwards, with the logged-in session). A page whose titles come without any
 rating value is therefore a loud ParseError pointing to the export, never a page of unrated

@@ -47,7 +47,7 @@ BACKEND_URL = "https://backend.metacritic.com"
 PAGE_SIZE = 100
 _ROBOTS_ADVICE = (
     "Metacritic's robots.txt forbids it to every crawler; fetching your own profile anyway "
-    "with --ignore-robots is your decision (see the README, Site access, Metacritic)"
+    "with --ignore-robots is your decision (see docs/sites.md, Site access, Metacritic)"
 )
 _BLOCK_ADVICE = (
     "Metacritic refused us: save the pages in your browser and run scrape import, or slow down "

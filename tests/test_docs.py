@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from scraper.cli import cli
 from tests.docs_text import page, readme
+from tests.test_reading_room_browser import browser  # noqa: F401  (the Chromium fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 README = readme()
@@ -90,3 +91,27 @@ def test_the_docs_build_strictly_with_every_page_in_the_nav(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "site" / "commands" / "index.html").exists()
+
+
+def test_every_docs_page_fits_a_phone_and_a_desktop(tmp_path, browser):  # noqa: F811
+    """The built pages in Chromium at 1400 and 390 px: none is wider than the screen (a wide
+    table or a long command scrolls inside itself)."""
+    built = tmp_path / "site"
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-f", str(ROOT / "mkdocs.yml"), "-d", str(built)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    pages = sorted(built.glob("*/index.html")) + [built / "index.html"]
+    assert len(pages) == len(list((ROOT / "docs").glob("*.md")))
+    wide = []
+    for width, height in ((1400, 1000), (390, 844)):
+        page = browser.new_page(viewport={"width": width, "height": height})
+        for path in pages:
+            page.goto(path.as_uri())
+            if page.evaluate("document.documentElement.scrollWidth > window.innerWidth"):
+                wide.append(f"{path.parent.name} at {width} px")
+        page.close()
+    assert wide == []

@@ -217,16 +217,26 @@ def test_search_words_are_all_required_and_empty_bounds_do_not_filter(datasette)
 def test_review_and_person_pages(datasette):
     profile = "rottentomatoes:critic/rain-jokinen"  # a "/" in the id: one path segment still
     latest = rows(datasette, "/archive/review_list.json", profile_id=profile, _size=1)[0]
-    page = datasette.get(f"/-/review/{latest['review_rowid']}")
+    page = datasette.get(f"/archive/-/review/{latest['review_rowid']}")
     assert page.status_code == 200 and "<h1><a href=" in page.text
     assert latest["film"] in page.text and "Rain Jokinen" in page.text
-    person = datasette.get("/-/people/" + profile.replace("/", "%2F"))
+    person = datasette.get("/archive/-/people/" + profile.replace("/", "%2F"))
     assert person.status_code == 200 and person.text.count("data-chart=") == 3
-    assert f"/-/review/{latest['review_rowid']}" in person.text
-    assert datasette.get("/-/review/999999").status_code == 404
-    assert datasette.get("/-/review/99999999999999999999999").status_code == 404
-    assert datasette.get("/-/people/nobody:here").status_code == 404
-    assert datasette.get("/-/charts").text.count("<canvas") == 3
+    assert f"/archive/-/review/{latest['review_rowid']}" in person.text
+    assert datasette.get("/archive/-/review/999999").status_code == 404
+    assert datasette.get("/archive/-/review/99999999999999999999999").status_code == 404
+    assert datasette.get("/archive/-/people/nobody:here").status_code == 404
+    assert datasette.get("/archive/-/charts").text.count("<canvas") == 3
+    assert datasette.get("/nowhere/-/charts").status_code == 404
+
+
+def test_the_old_addresses_lead_to_the_one_archive(datasette):
+    """Before the rooms were per database they were /-/review/N, /-/people...: bookmarks of
+    those still work while one archive is served."""
+    for old in ("/-/charts", "/-/people", "/-/people/a:b%2Fc", "/-/review/7"):
+        moved = datasette.get(old + "?x=1")
+        assert moved.status_code == 302, old
+        assert moved.headers["location"] == "/archive" + old + "?x=1"
 
 
 def test_serve_refreshes_the_views_of_an_archive_written_by_an_older_scrape(corpus_db, tmp_path):

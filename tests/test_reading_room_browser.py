@@ -362,7 +362,9 @@ def reading_pages(tab, archive: Path) -> list[tuple[str, str]]:
         ("/archive/-/people", "people"),
         (f"/archive/-/review/{review}", "review"),
     ]
-    pages += [(f"/archive/-/people/{p}", f"person-{p.split(':')[0]}-{i}") for i, p in enumerate(people)]
+    pages += [
+        (f"/archive/-/people/{p}", f"person-{p.split(':')[0]}-{i}") for i, p in enumerate(people)
+    ]
     pages += [(f"/archive/{q}", f"query-{q}") for q in sorted(datasette_config.QUERIES)]
     return pages
 

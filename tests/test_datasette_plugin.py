@@ -130,6 +130,9 @@ def test_a_database_that_is_no_archive_is_left_alone(served):
     assert page.status_code == 200 and "Not a film" in page.text
     assert "reading-lead" not in served.get("/other").text
     assert "/-/review/" not in page.text  # its film cell is no link to a review
+    # Our stylesheet and script (they restyle columns by name) stay off its pages.
+    assert "reading.css" not in page.text and "reading.js" not in page.text
+    assert "reading.css" in served.get("/a/review_list").text
 
 
 def test_a_denied_archive_shows_no_review(served):

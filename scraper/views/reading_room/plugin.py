@@ -57,16 +57,27 @@ def _cell(row: Any, value: Any, column: str, database: str, datasette: Any) -> A
     return None
 
 
-# The stylesheet and script style only the reading room's own classes and cells (reading,
-# stars, folded texts), so they are harmless on the pages of a database that is no archive.
+# Our stylesheet and script restyle tables by column names (col-text, col-film...) and fold
+# column descriptions: only on the pages of an archive, the home page and ours, so that another
+# database's tables look as Datasette made them.
 @hookimpl
-def extra_css_urls(datasette: Any) -> list[str]:
-    return [datasette.urls.static_plugins(PLUGIN, "reading.css")]
+def extra_css_urls(database: str | None, datasette: Any) -> Any:
+    return _ours_on(database, datasette, "reading.css")
 
 
 @hookimpl
-def extra_js_urls(datasette: Any) -> list[str]:
-    return [datasette.urls.static_plugins(PLUGIN, "reading.js")]
+def extra_js_urls(database: str | None, datasette: Any) -> Any:
+    return _ours_on(database, datasette, "reading.js")
+
+
+def _ours_on(database: str | None, datasette: Any, name: str) -> Any:
+    async def urls() -> list[str]:
+        known = database is not None and database in datasette.databases
+        if known and not await access.is_archive(datasette.get_database(database)):
+            return []
+        return [datasette.urls.static_plugins(PLUGIN, name)]
+
+    return urls
 
 
 @hookimpl

@@ -241,7 +241,7 @@ def test_a_review_page_reads_as_a_review(page):
     assert versions.count() == 1 and EDITED_FROM in versions.inner_text()
     page.click("p.who a")
     page.wait_for_load_state("networkidle")
-    assert "/-/people/letterboxd:spazznolo" in page.url
+    assert "/archive/-/people/letterboxd:spazznolo" in page.url
     page.go_back()
     page.click("h1 a")
     page.wait_for_load_state("networkidle")
@@ -261,7 +261,7 @@ def chart_points(tab) -> list[int]:
 
 
 def test_a_person_page_has_counts_charts_and_latest_reviews(page):
-    visit(page, "/-/people/letterboxd:spazznolo", "person")
+    visit(page, "/archive/-/people/letterboxd:spazznolo", "person")
     assert page.locator("h1").inner_text()
     counts = page.locator("ul.counts").inner_text()
     assert "entries" in counts and "with text" in counts
@@ -269,12 +269,12 @@ def test_a_person_page_has_counts_charts_and_latest_reviews(page):
     assert len(points) == 3 and all(n > 0 for n in points), points
     latest = page.locator("ol.latest li")
     assert 0 < latest.count() <= 20
-    visit(page, "/-/people", "people")
+    visit(page, "/archive/-/people", "people")
     assert page.locator("table.people-list tbody tr").count() >= 4
 
 
 def test_charts_are_drawn_in_the_browser(page):
-    visit(page, "/-/charts", "charts")
+    visit(page, "/archive/-/charts", "charts")
     points = chart_points(page)
     assert len(points) == 3 and all(n > 0 for n in points), points
     # Ratings cover the half-star scale; the timeline runs over several years of months.
@@ -358,11 +358,13 @@ def reading_pages(tab, archive: Path) -> list[tuple[str, str]]:
         ("/archive", "database"),
         ("/archive/review_list", "review_list"),
         ("/archive/changed_reviews", "changed_reviews"),
-        ("/-/charts", "charts"),
-        ("/-/people", "people"),
-        (f"/-/review/{review}", "review"),
+        ("/archive/-/charts", "charts"),
+        ("/archive/-/people", "people"),
+        (f"/archive/-/review/{review}", "review"),
     ]
-    pages += [(f"/-/people/{p}", f"person-{p.split(':')[0]}-{i}") for i, p in enumerate(people)]
+    pages += [
+        (f"/archive/-/people/{p}", f"person-{p.split(':')[0]}-{i}") for i, p in enumerate(people)
+    ]
     pages += [(f"/archive/{q}", f"query-{q}") for q in sorted(datasette_config.QUERIES)]
     return pages
 
@@ -394,7 +396,7 @@ def test_a_long_handle_is_a_short_heading(sized, archive):
     )
     long_handle = one(archive, f"SELECT handle FROM profiles WHERE id = '{handle}'")
     assert len(str(long_handle)) > 60, long_handle
-    visit(sized, f"/-/people/{handle}", "person-long-handle")
+    visit(sized, f"/archive/-/people/{handle}", "person-long-handle")
     heading = sized.locator("h1").inner_text()
     assert len(heading) <= 24 and "…" in heading, heading
     line = float(sized.eval_on_selector("h1", "h => parseFloat(getComputedStyle(h).lineHeight)"))
@@ -404,7 +406,7 @@ def test_a_long_handle_is_a_short_heading(sized, archive):
 
 
 def test_people_cards_keep_their_labels(sized):
-    visit(sized, "/-/people", "people-cards")
+    visit(sized, "/archive/-/people", "people-cards")
     labels = sized.eval_on_selector_all(
         "table.people-list tbody tr:first-child td",
         "tds => tds.map(td => getComputedStyle(td, '::before').content)",
@@ -439,6 +441,6 @@ def test_a_date_known_only_from_above_reads_before(page, archive):
         "SELECT review_rowid FROM review_list WHERE date_earliest IS NULL "
         "AND date_latest IS NOT NULL",
     )
-    visit(page, f"/-/review/{rowid}", "review-open-date")
+    visit(page, f"/archive/-/review/{rowid}", "review-open-date")
     dates = page.locator("dl.dates").inner_text()
     assert f"before {LATEST[:10]}" in dates and "?" not in dates and "between" not in dates

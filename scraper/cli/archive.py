@@ -474,20 +474,30 @@ def stats_(db_path: Path | None, config_path: Path | None, shape: str | None) ->
     show_default=True,
     help="Interface to listen on (0.0.0.0 shares the archive with your network).",
 )
+@click.argument("datasette_args", nargs=-1, type=click.UNPROCESSED, metavar="[-- DATASETTE ARGS]")
 @reports_errors
-def serve(db_path: Path | None, config_path: Path | None, port: int, host: str) -> None:
+def serve(
+    db_path: Path | None,
+    config_path: Path | None,
+    port: int,
+    host: str,
+    datasette_args: tuple[str, ...],
+) -> None:
     """Read, search and chart the archive in Datasette: the reading room.
 
     Needs Datasette: pip install 'datasette>=0.65' (or '.[datasette]' in a checkout). It
-    opens on the reviews, newest first, with a page per review (/-/review/N) and per person
-    (/-/people), charts (/-/charts), facets, the search box and canned queries. A backup can
-    run while it is open.
+    opens on the reviews, newest first, with a page per review (/archive/-/review/N) and per
+    person (/archive/-/people), charts (/archive/-/charts), facets, the search box and canned
+    queries. A backup can run while it is open. Everything after -- goes to Datasette as it is
+    (settings, more databases, plugins' options).
 
-    Example:
+    Examples:
 
     \b
         scrape serve --port 8001
+        scrape serve -- --setting sql_time_limit_ms 5000 other.db
     """
     from scraper.views import serving
 
-    sys.exit(serving.serve(db_path_for(db_path, config.load(config_path)), host, port))
+    archive = db_path_for(db_path, config.load(config_path))
+    sys.exit(serving.serve(archive, host, port, datasette_args))

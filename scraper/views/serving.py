@@ -1,5 +1,6 @@
-"""`scrape serve`: the reading room as a Datasette process of its own, on an archive whose views
-are today's, on a port checked first, stopped with scrape."""
+"""`scrape serve`: Datasette on the archive (the reading room comes as its plugin), with views
+that are today's, on a port checked first, stopped with scrape, and any further Datasette
+arguments passed through."""
 
 from __future__ import annotations
 
@@ -12,15 +13,18 @@ import socket
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
 from contextlib import closing
 from pathlib import Path
 
 from scraper.errors import ScrapeError, UsageError
-from scraper.views import datasette_config, reading_room
+from scraper.views import datasette_config
 
 
-def serve(path: Path, host: str, port: int) -> int:
-    """Run Datasette with the reading room on `path` until it stops; its exit code."""
+def serve(path: Path, host: str, port: int, extra: Sequence[str] = ()) -> int:
+    """Run Datasette on `path` until it stops; its exit code. The reading room is Datasette's
+    plugin (the entry point), not registered here; `extra` is passed to Datasette as given
+    (`scrape serve -- --setting sql_time_limit_ms 5000 other.db`)."""
     writable = _refresh_views(path)
     if importlib.util.find_spec("datasette") is None:
         raise UsageError(
@@ -33,17 +37,13 @@ def serve(path: Path, host: str, port: int) -> int:
         command = [
             sys.executable,
             "-m",
-            "scraper.views.reading_room",
+            "datasette",
             "serve",
             *_database(path, writable),
             "--host",
             host,
             "--port",
             str(port),
-            "--template-dir",
-            str(reading_room.TEMPLATES),
-            "--static",
-            f"{reading_room.MOUNT}:{reading_room.STATIC}",
         ]
         for kind, text in datasette_config.files_for(major, path.stem).items():
             written = Path(folder) / f"{kind}.json"
@@ -53,7 +53,8 @@ def serve(path: Path, host: str, port: int) -> int:
             for name, value in datasette_config.SETTINGS.items():
                 shown = ("on" if value else "off") if isinstance(value, bool) else str(value)
                 command += ["--setting", name, shown]
-        return _run_forwarding_signals(command)
+        # Last, so that a --setting given here wins over ours (Datasette keeps the last).
+        return _run_forwarding_signals([*command, *extra])
 
 
 def _refresh_views(path: Path) -> bool:

@@ -380,3 +380,23 @@ def test_dry_run_says_what_it_would_fetch_with_no_request_and_no_write(site, bac
     assert (full["mode"], full["reason"]) == ("full", "--full")
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM runs").fetchone()[0] == 1
+
+
+def test_user_dry_run_makes_no_request_and_refuses_what_needs_one(site, run_scrape, tmp_path):
+    """Issue 33: `scrape user --dry-run` shares backup's preview; a name would need a look-up."""
+    env = {"SCRAPE_ROTTENTOMATOES_ROOT": site.root}
+    db = tmp_path / "user.db"
+    shown = run_scrape("user", PROFILE, "--db", str(db), "--dry-run", "-q", env=env)
+    assert shown.returncode == 0 and shown.stderr == "", shown.stderr
+    assert shown.stdout.startswith(f"{PROFILE}: full (first crawl), 0 s apart\n")
+    assert f"    from {site.root}/napi/critics/jane-critic/movies" in shown.stdout
+    assert site.site.log == [] and not db.exists()
+    for args, said in [
+        (["jane-critic", "--site", "rottentomatoes"], "is looked up with one"),
+        (["janecritic"], "is looked up with one"),
+        ([PROFILE, "--remember"], "drop --remember"),
+    ]:
+        refused = run_scrape("user", *args, "--db", str(db), "--dry-run", env=env)
+        assert refused.returncode == 2 and said in refused.stderr, refused.stderr
+        assert len(refused.stderr.strip().splitlines()) == 1
+    assert site.site.log == [] and not db.exists()

@@ -68,7 +68,9 @@ def test_every_command_takes_v_and_q_after_it():
     for name, command in cli.commands.items():
         flags = {flag for param in command.params for flag in getattr(param, "opts", [])}
         assert {"-v", "--verbose", "-q", "--quiet"} <= flags, name
+    # ...and before it, as the group's own options.
     assert isinstance(cli, click.Group)
+    assert {"-v", "--verbose", "-q", "--quiet"} <= {f for p in cli.params for f in p.opts}
 
 
 def test_quiet_import_prints_only_what_is_wrong(tmp_path):

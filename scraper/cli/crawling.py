@@ -94,6 +94,12 @@ def no_film_details_option(command: Command) -> Command:
     help="Add the person and the profiles archived to the config (created if missing), so that "
     "`scrape backup` includes them.",
 )
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Print what the run would fetch, as `scrape backup --dry-run` does, making no request "
+    "and writing nothing (a profile URL or SITE:HANDLE: a name is looked up with requests).",
+)
 @reports_errors
 def user(
     ident: str,
@@ -108,6 +114,7 @@ def user(
     full: bool,
     no_film_details: bool,
     remember: bool,
+    dry_run: bool,
 ) -> None:
     """Archive every review and rating of one person.
 
@@ -146,6 +153,11 @@ def user(
         film_details=not no_film_details,
         remember=remember,
     )
+    if dry_run:
+        if remember:
+            raise UsageError("--dry-run writes nothing, the config included: drop --remember")
+        _print_previews(use_case.preview_user(settings, path, asked), None)
+        return
     archived = use_case.archive(
         settings, path, asked, _voice(quiet=quiet()), asking=_asking(ident), nowhere=_nowhere
     )

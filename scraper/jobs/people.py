@@ -93,15 +93,7 @@ def archive(
     if site is not None and ":" not in ident and "/" not in ident:
         # A bare handle with --site: one request tells a critic from an audience profile.
         targets = [probe.existing(t, fetching(t.site), cookies(t.site)) for t in targets]
-    planned = plans.plans(
-        settings,
-        targets,
-        cookies_path=asked.cookies_path,
-        browser=asked.browser,
-        delay=delay,
-        film_details=settings.film_details and asked.film_details,
-        **overrides,
-    )
+    planned = _user_plans(settings, targets, asked)
     summary = plans.run(settings, planned, db_path, command="user", full=asked.full, voice=voice)
     archived = Archived(summary, verdicts)
     if asked.remember:
@@ -148,6 +140,38 @@ def _remember(
     db = db_path.resolve() if created else None
     remembering.remember(path, person, archived, private=created, db=db)
     return Remembered(person, path, [t.profile_id for t in archived], created)
+
+
+def _user_plans(
+    settings: config.Config, targets: list[Target], asked: Asked
+) -> list[crawl_run.Plan]:
+    return plans.plans(
+        settings,
+        targets,
+        cookies_path=asked.cookies_path,
+        browser=asked.browser,
+        delay=asked.delay if asked.delay is not None else plans.env_delay(),
+        film_details=settings.film_details and asked.film_details,
+        impersonate=asked.impersonate,
+        robots=False if asked.ignore_robots else None,
+    )
+
+
+def preview_user(settings: config.Config, db_path: Path, asked: Asked) -> list[dry_run.Preview]:
+    """What `archive` would fetch for profiles named outright. A name, or a bare handle with
+    --site, is found out only by asking the sites, which a dry run does not do."""
+    ident, site = asked.ident, asked.site
+    named = sites.person(ident, settings.people) is not None
+    if (site is None and probe.is_name(ident) and not named) or (
+        site is not None and ":" not in ident and "/" not in ident
+    ):
+        raise UsageError(
+            f"--dry-run makes no request, and {ident!r} is looked up with one: give a profile "
+            "URL, SITE:HANDLE or a person of the config"
+        )
+    targets = sites.resolve(ident, site=site, people=settings.people)
+    planned = _user_plans(settings, targets, asked)
+    return dry_run.preview(db_path, planned, full=asked.full, full_every=settings.full_every)
 
 
 def back_up(

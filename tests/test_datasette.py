@@ -30,12 +30,13 @@ def free_port() -> int:
 def start_serve(db: Path) -> tuple[subprocess.Popen, str]:
     """`scrape serve` on a free port, returned once Datasette answers."""
     port = free_port()
-    server = subprocess.Popen(
-        scrape_command("serve", "--db", str(db), "--port", str(port)),
-        env=scrape_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    command = scrape_command("serve", "--db", str(db), "--port", str(port))
+    return started(command, port, scrape_env())
+
+
+def started(command: list[str], port: int, env: dict | None = None) -> tuple[subprocess.Popen, str]:
+    """`command` (a Datasette, or scrape serve) started, returned once it answers on `port`."""
+    server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -43,6 +44,8 @@ def start_serve(db: Path) -> tuple[subprocess.Popen, str]:
             httpx.get(f"{base}/-/versions.json", timeout=1)
             return server, base
         except httpx.TransportError:
+            if server.poll() is not None:
+                break
             time.sleep(0.2)
     server.kill()
     pytest.fail(f"Datasette did not start: {server.stdout.read().decode()}")

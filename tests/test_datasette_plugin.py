@@ -10,7 +10,6 @@ import json
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -19,7 +18,7 @@ from click.testing import CliRunner
 
 from scraper.cli import cli
 from tests.conftest import scrape_command, scrape_env
-from tests.test_datasette import free_port, rows
+from tests.test_datasette import free_port, rows, started
 from tests.test_reading_room_browser import browser, open_tab, visit  # noqa: F401
 
 MAJOR = int(importlib.metadata.version("datasette").split(".")[0])
@@ -30,27 +29,6 @@ def imported(folder: Path, name: str, *args: str) -> Path:
     result = CliRunner().invoke(cli, ["import", *args, "--db", str(db)])
     assert result.exit_code == 0, result.output
     return db
-
-
-def started(command: list[str], port: int, env: dict | None = None) -> tuple[subprocess.Popen, str]:
-    server = subprocess.Popen(
-        command,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"{base}/-/versions.json", timeout=1)
-            return server, base
-        except httpx.TransportError:
-            if server.poll() is not None:
-                break
-            time.sleep(0.2)
-    server.kill()
-    pytest.fail(f"Datasette did not start: {server.stdout.read().decode()}")
 
 
 def denying(folder: Path, database: str) -> list[str]:

@@ -299,15 +299,25 @@ CREATE TRIGGER IF NOT EXISTS reviews_ad AFTER DELETE ON reviews BEGIN
     INSERT INTO reviews_fts(reviews_fts, rowid, film_title, text)
     VALUES ('delete', old.rowid, old.film_title, old.text);
 END;
-CREATE TRIGGER IF NOT EXISTS reviews_au AFTER UPDATE OF film_title, text ON reviews BEGIN
+"""
+
+# Triggers that an UPDATE setting a column to the value it already holds must not fire: "UPDATE
+# OF col" fires on any SET of col, and every upsert sets the film's title and the review's text
+# again, so without WHEN a no-op re-import rewrote each film's reviews and their FTS entries
+# (issue 34: 252 rows changed by one unchanged 33-review film). Re-made on open when an archive
+# holds an older definition (ensure_schema), since CREATE ... IF NOT EXISTS would keep it.
+TRIGGERS = {
+    "reviews_au": """CREATE TRIGGER reviews_au AFTER UPDATE OF film_title, text ON reviews
+WHEN old.film_title IS NOT new.film_title OR old.text IS NOT new.text BEGIN
     INSERT INTO reviews_fts(reviews_fts, rowid, film_title, text)
     VALUES ('delete', old.rowid, old.film_title, old.text);
     INSERT INTO reviews_fts(rowid, film_title, text) VALUES (new.rowid, new.film_title, new.text);
-END;
-CREATE TRIGGER IF NOT EXISTS films_title_to_reviews AFTER UPDATE OF title ON films BEGIN
+END""",
+    "films_title_to_reviews": """CREATE TRIGGER films_title_to_reviews AFTER UPDATE OF title ON films
+WHEN old.title IS NOT new.title BEGIN
     UPDATE reviews SET film_title = new.title WHERE film_id = new.id;
-END;
-"""
+END""",
+}
 
 
 # Stamped in the file's header ("scrp"), so that another application's SQLite file given as
@@ -398,6 +408,11 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             table.create_index(index, if_not_exists=True)
     db.executescript(FTS_SQL)
     with db.conn:
+        held = dict(db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"))
+        for name, sql in TRIGGERS.items():
+            if held.get(name) != sql:
+                db.execute(f"DROP TRIGGER IF EXISTS {name}")
+                db.execute(sql)
         # Letterboxd films were kind 'film' before one vocabulary (models.KINDS) was kept.
         db.execute("UPDATE films SET kind = 'movie' WHERE kind = 'film'")
         # Years archived before their source was kept all came from listings.

@@ -313,8 +313,8 @@ WHEN old.film_title IS NOT new.film_title OR old.text IS NOT new.text BEGIN
     VALUES ('delete', old.rowid, old.film_title, old.text);
     INSERT INTO reviews_fts(rowid, film_title, text) VALUES (new.rowid, new.film_title, new.text);
 END""",
-    "films_title_to_reviews": """CREATE TRIGGER films_title_to_reviews AFTER UPDATE OF title ON films
-WHEN old.title IS NOT new.title BEGIN
+    "films_title_to_reviews": """CREATE TRIGGER films_title_to_reviews
+AFTER UPDATE OF title ON films WHEN old.title IS NOT new.title BEGIN
     UPDATE reviews SET film_title = new.title WHERE film_id = new.id;
 END""",
 }

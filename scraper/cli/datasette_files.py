@@ -51,24 +51,12 @@ def datasette_metadata(
     """
     from scraper.views import datasette_config
 
-    version = int(major) if major is not None else _installed_major()
+    version = int(major) if major is not None else datasette_config.installed_major()
     if part == "config" and version < 1:
         # The two settings are all 0.65 would read from a config file: say how it takes them.
         raise UsageError(
             "--part config is for Datasette 1.x; 0.65 reads everything from the metadata file "
-            "(and takes the settings as --setting truncate_cells_html 400 --setting "
-            "suggest_facets off)"
+            f"(and takes the settings as {' '.join(datasette_config.setting_args())})"
         )
     name = db_path_for(db_path, config.load(config_path)).stem
     click.echo(datasette_config.files_for(version, name)[part], nl=False)
-
-
-def _installed_major() -> int:
-    # Its version without importing it: Datasette's import takes a second and is not needed.
-    # Here, not at the top: ~25 ms (and socket) that every other command would pay.
-    import importlib.metadata
-
-    try:
-        return int(importlib.metadata.version("datasette").split(".")[0])
-    except importlib.metadata.PackageNotFoundError:
-        return 0

@@ -326,7 +326,8 @@ END""",
 APPLICATION_ID = 0x73637270
 SCHEMA_VERSION = 1
 # What an archive made before the stamp existed always holds.
-_OWN_TABLES = {"reviews", "reviews_fts", "films", "profiles", "runs"}
+# What every archive holds; also how the reading room tells an archive from another database.
+OWN_TABLES = {"reviews", "reviews_fts", "films", "profiles", "runs"}
 
 
 @overload
@@ -376,7 +377,7 @@ def _check_identity(db: sqlite_utils.Database | Reader, path: str | Path, *, wri
                 f"{SCHEMA_VERSION}); upgrade scrape to write to it"
             )
         return
-    if app_id == 0 and (empty and writing or tables >= _OWN_TABLES):
+    if app_id == 0 and (empty and writing or tables >= OWN_TABLES):
         return  # a new file, or an archive from before the stamp (stamped when next written)
     if empty and app_id == 0:
         raise UsageError(f"{path} is empty, not an archive yet; archive something first")

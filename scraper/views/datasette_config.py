@@ -252,6 +252,27 @@ TITLE = {
 SETTINGS = {"truncate_cells_html": 400, "suggest_facets": False}
 
 
+def setting_args() -> list[str]:
+    """SETTINGS as Datasette 0.65 takes them on its command line (1.x reads its config file)."""
+    args = []
+    for name, value in SETTINGS.items():
+        shown = ("on" if value else "off") if isinstance(value, bool) else str(value)
+        args += ["--setting", name, shown]
+    return args
+
+
+def installed_major() -> int:
+    """The installed Datasette's major version (0 without one), read without importing it:
+    Datasette's import takes a second, and importlib.metadata's is left to the commands that
+    ask (scrape's quick commands stay light)."""
+    import importlib.metadata
+
+    try:
+        return int(importlib.metadata.version("datasette").split(".")[0])
+    except importlib.metadata.PackageNotFoundError:
+        return 0
+
+
 def metadata(database: str = "archive") -> dict[str, Any]:
     """Datasette 0.65 metadata (everything) for an archive Datasette calls `database`."""
     return TITLE | {"databases": {database: {"tables": TABLES, "queries": QUERIES}}}

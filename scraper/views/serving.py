@@ -5,7 +5,6 @@ arguments passed through."""
 from __future__ import annotations
 
 import errno
-import importlib.metadata
 import importlib.util
 import os
 import signal
@@ -32,7 +31,7 @@ def serve(path: Path, host: str, port: int, extra: Sequence[str] = ()) -> int:
             "(or pip install '.[datasette]' in scrape's checkout)"
         )
     _check_port_free(host, port)
-    major = int(importlib.metadata.version("datasette").split(".")[0])
+    major = datasette_config.installed_major()
     with tempfile.TemporaryDirectory() as folder:
         command = [
             sys.executable,
@@ -50,9 +49,7 @@ def serve(path: Path, host: str, port: int, extra: Sequence[str] = ()) -> int:
             written.write_text(text, encoding="utf-8")
             command += ["--metadata" if kind == "metadata" else "--config", str(written)]
         if major < 1:  # 1.x reads the settings from its config file
-            for name, value in datasette_config.SETTINGS.items():
-                shown = ("on" if value else "off") if isinstance(value, bool) else str(value)
-                command += ["--setting", name, shown]
+            command += datasette_config.setting_args()
         # Last, so that a --setting given here wins over ours (Datasette keeps the last).
         return _run_forwarding_signals([*command, *extra])
 

@@ -8,20 +8,29 @@ the database to the instance) and 1.0a (resource objects, `datasette.allowed`), 
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
-# What every archive holds (scraper/store/schema.py: _OWN_TABLES, and the reading view).
-OWN_TABLES = {"reviews", "films", "profiles", "runs"}
+from scraper.store.schema import OWN_TABLES
+
 READING_VIEW = "review_list"
+# Databases found to be archives: render_cell asks for every cell, and an archive stays one.
+# Only yes is kept, so that a database made an archive while Datasette runs is seen.
+_ARCHIVES: weakref.WeakSet[Any] = weakref.WeakSet()
 
 
 async def is_archive(db: Any) -> bool:
+    if db in _ARCHIVES:
+        return True
     if db.name == "_internal" or getattr(db, "is_memory", False):
         return False
     try:
-        return READING_VIEW in await db.view_names() and set(await db.table_names()) >= OWN_TABLES
+        found = READING_VIEW in await db.view_names() and set(await db.table_names()) >= OWN_TABLES
     except Exception:  # a file SQLite cannot read is simply no archive
         return False
+    if found:
+        _ARCHIVES.add(db)
+    return found
 
 
 async def can_read(datasette: Any, actor: Any, database: str, table: str = READING_VIEW) -> bool:

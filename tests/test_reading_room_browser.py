@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from scraper.cli import cli
 from scraper.views import datasette_config
@@ -147,7 +148,13 @@ def sized(browser, site, tmp_path, request):
 def visit(tab, path: str, shot: str) -> None:
     response = tab.goto(path)
     assert response is not None and response.status == 200, path
-    tab.wait_for_load_state("networkidle")
+    try:
+        tab.wait_for_load_state("networkidle", timeout=10_000)
+    except PlaywrightTimeout:
+        # Datasette 1.0a41's canned-query pages now and then keep a request of their own open
+        # (about 1 run in 2 here, with the old plugin code too): the page has loaded, and what
+        # the tests then look at is on it.
+        tab.wait_for_load_state("load")
     width, height = tab.size
     name = shot if (width, height) == (WIDTH, HEIGHT) else f"{shot}-{width}x{height}"
     tab.screenshot(path=str(tab.shots / f"{name}.png"), full_page=False)
